@@ -1,0 +1,557 @@
+//! `folio.yml`: the site configuration. Its shape is a public contract.
+//!
+//! Every key is optional; a missing file means "all defaults". An unknown key
+//! or a value of the wrong type is a [`ConfigError`] naming the key and line.
+
+use crate::diagnostic::{Code, Severity};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+pub const CONFIG_FILE: &str = "folio.yml";
+
+/// A problem with `folio.yml` (or the command line paths it implies). Exit code 2.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        file: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+}
+
+impl ConfigError {
+    fn invalid(file: &Path, line: u32, column: u32, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            file: file.display().to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// The resolved configuration of one site.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The site root: where `folio.yml` lives.
+    pub root: PathBuf,
+    pub title: String,
+    /// Absolute URL of the published site, always ending in `/`.
+    pub base_url: String,
+    /// Absolute path of the content directory.
+    pub content_dir: PathBuf,
+    /// Absolute path of the output directory.
+    pub output_dir: PathBuf,
+    pub exclude: Vec<String>,
+    /// Index into `languages`.
+    pub default_language: usize,
+    pub languages: Vec<Language>,
+    pub front_matter: FrontMatterRules,
+    /// Task-table labels per language code.
+    pub tasks: BTreeMap<String, TaskLabels>,
+    pub checks: CheckRules,
+    exclude_set: GlobSet,
+    ignore_set: GlobSet,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    /// The language's folder, relative to the content dir, `/`-separated, no trailing `/`.
+    pub dir: String,
+    /// Filename suffixes (`initiate-es.md` has suffix `es`), matched without case.
+    pub suffixes: Vec<String>,
+}
+
+impl Language {
+    /// Right-to-left scripts get `dir="rtl"`.
+    pub fn is_rtl(&self) -> bool {
+        let primary = self.code.split(['-', '_']).next().unwrap_or("");
+        matches!(
+            primary.to_ascii_lowercase().as_str(),
+            "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "dv" | "ckb"
+        )
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatterRules {
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default = "default_date_key")]
+    pub date_key: String,
+}
+
+impl Default for FrontMatterRules {
+    fn default() -> Self {
+        FrontMatterRules {
+            required: Vec::new(),
+            date_key: default_date_key(),
+        }
+    }
+}
+
+fn default_date_key() -> String {
+    "ms.date".to_string()
+}
+
+/// The header labels that mark a task table in one language, and the values
+/// its requirement column may hold. Matching ignores case and surrounding spaces.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TaskLabels {
+    #[serde(default)]
+    pub id: Vec<String>,
+    #[serde(default)]
+    pub name: Vec<String>,
+    #[serde(default)]
+    pub requirement: Vec<String>,
+    #[serde(default)]
+    pub role: Vec<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub mandatory: Vec<String>,
+    #[serde(default)]
+    pub optional: Vec<String>,
+}
+
+impl TaskLabels {
+    /// The labels of the English FastTrack playbook, used when `folio.yml` gives none for `en`.
+    pub fn english() -> TaskLabels {
+        let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+        TaskLabels {
+            id: v(&["Task ID"]),
+            name: v(&["Task Name", "Task Description"]),
+            requirement: v(&["(M)andatory / (O)ptional"]),
+            role: v(&["FastTrack Role"]),
+            services: v(&["Services"]),
+            mandatory: v(&["M"]),
+            optional: v(&["O"]),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CheckRules {
+    /// Globs over link targets that are never reported (`http://example.com*`).
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<Code, Severity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    content_dir: Option<PathBuf>,
+    output_dir: Option<PathBuf>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    default_language: Option<String>,
+    #[serde(default)]
+    languages: Vec<RawLanguage>,
+    #[serde(default)]
+    front_matter: FrontMatterRules,
+    #[serde(default)]
+    tasks: BTreeMap<String, TaskLabels>,
+    #[serde(default)]
+    checks: RawChecks,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    code: String,
+    name: Option<String>,
+    dir: Option<String>,
+    suffixes: Option<Vec<String>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChecks {
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// Loads `root/folio.yml`, or the defaults when the file does not exist.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let file = root.join(CONFIG_FILE);
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let (line, column) = line_col(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    );
+                    ConfigError::invalid(&file, line, column, "folio.yml is not valid UTF-8")
+                })?;
+                Config::parse(root, &file, &text)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::parse(root, &file, ""),
+            Err(source) => Err(ConfigError::Read {
+                file: file.display().to_string(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses configuration text; `file` is only used in error messages.
+    pub fn parse(root: &Path, file: &Path, text: &str) -> Result<Config, ConfigError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = if text.trim().is_empty() {
+            serde_norway::from_str("{}").map_err(|e| yaml_error(file, &e))?
+        } else {
+            serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?
+        };
+        let root = root.to_path_buf();
+        let at = |needle: &str| key_position(text, needle);
+        let invalid = |needle: &str, message: String| {
+            let (line, column) = at(needle);
+            ConfigError::invalid(file, line, column, message)
+        };
+
+        let languages = resolve_languages(&raw.languages, &invalid)?;
+        let default_language = match &raw.default_language {
+            None => 0,
+            Some(code) => languages.iter().position(|l| &l.code == code).ok_or_else(|| {
+                invalid(
+                    "default_language",
+                    format!(
+                        "default_language `{code}` is not one of the languages ({}); add it under `languages` or pick one of those",
+                        languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?,
+        };
+
+        let mut tasks = raw.tasks;
+        tasks
+            .entry("en".to_string())
+            .or_insert_with(TaskLabels::english);
+
+        let mut severity = BTreeMap::new();
+        for (name, value) in &raw.checks.severity {
+            let code = Code::parse(name).ok_or_else(|| {
+                invalid(
+                    name,
+                    format!("checks.severity: unknown diagnostic code `{name}`; see the README for the list of codes"),
+                )
+            })?;
+            let level = Severity::parse(value).ok_or_else(|| {
+                invalid(
+                    name,
+                    format!("checks.severity.{name}: `{value}` is not a severity; use error, warning or off"),
+                )
+            })?;
+            severity.insert(code, level);
+        }
+
+        let exclude_set = build_globs(&raw.exclude).map_err(|(g, e)| {
+            invalid(g, format!("exclude: `{g}` is not a valid glob: {e}"))
+        })?;
+        let ignore_set = build_globs(&raw.checks.ignore).map_err(|(g, e)| {
+            invalid(g, format!("checks.ignore: `{g}` is not a valid glob: {e}"))
+        })?;
+
+        let base_url = {
+            let mut url = raw.base_url.unwrap_or_else(|| "/".to_string());
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            url
+        };
+
+        Ok(Config {
+            title: raw.title.unwrap_or_else(|| "Playbook".to_string()),
+            base_url,
+            content_dir: root.join(raw.content_dir.unwrap_or_else(|| "content".into())),
+            output_dir: root.join(raw.output_dir.unwrap_or_else(|| "public".into())),
+            exclude: raw.exclude,
+            default_language,
+            languages,
+            front_matter: raw.front_matter,
+            tasks,
+            checks: CheckRules {
+                ignore: raw.checks.ignore,
+                severity,
+            },
+            exclude_set,
+            ignore_set,
+            root,
+        })
+    }
+
+    pub fn default_lang(&self) -> &Language {
+        &self.languages[self.default_language]
+    }
+
+    /// Is this content-relative path (`/`-separated) excluded by `exclude`?
+    pub fn is_excluded(&self, rel: &str) -> bool {
+        self.exclude_set.is_match(rel)
+    }
+
+    /// Is this link target silenced by `checks.ignore`?
+    pub fn is_ignored_target(&self, target: &str) -> bool {
+        self.ignore_set.is_match(target)
+    }
+
+    /// The severity a code has on this site.
+    pub fn severity_of(&self, code: Code) -> Severity {
+        self.checks
+            .severity
+            .get(&code)
+            .copied()
+            .unwrap_or_else(|| code.default_severity())
+    }
+
+    /// The path part of `base_url` (`/playbook/`), used where links must be absolute.
+    pub fn base_path(&self) -> String {
+        let after_scheme = match self.base_url.find("://") {
+            Some(i) => &self.base_url[i + 3..],
+            None => return self.base_url.clone(),
+        };
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".to_string(),
+        }
+    }
+
+    /// Where a path of this site's tree should be shown in messages: relative to the root.
+    pub fn display_path(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        crate::paths::to_slash(rel)
+    }
+
+    /// The root-relative path of a content-relative path, as diagnostics show it.
+    pub fn source_path(&self, content_rel: &str) -> String {
+        let dir = self.display_path(&self.content_dir);
+        if dir.is_empty() || dir == "." {
+            content_rel.to_string()
+        } else {
+            format!("{dir}/{content_rel}")
+        }
+    }
+}
+
+fn resolve_languages(
+    raw: &[RawLanguage],
+    invalid: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<Vec<Language>, ConfigError> {
+    if raw.is_empty() {
+        return Ok(vec![Language {
+            code: "en".into(),
+            name: "English".into(),
+            dir: "en".into(),
+            suffixes: vec!["en".into()],
+        }]);
+    }
+    let mut languages: Vec<Language> = Vec::new();
+    for l in raw {
+        let code = l.code.trim().to_string();
+        if code.is_empty() || code.contains(['/', '\\', ' ']) {
+            return Err(invalid(
+                "code:",
+                format!("languages: `{}` is not a usable language code (use e.g. en, es, zh-Hans)", l.code),
+            ));
+        }
+        let dir = l.dir.clone().unwrap_or_else(|| code.clone());
+        let dir = dir.trim_matches('/').trim_start_matches("./").to_string();
+        let suffixes = l.suffixes.clone().unwrap_or_else(|| vec![code.clone()]);
+        for other in &languages {
+            if other.code == code {
+                return Err(invalid(&code, format!("languages: `{code}` is listed twice")));
+            }
+            if !dir.is_empty() && other.dir == dir {
+                return Err(invalid(
+                    &dir,
+                    format!("languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`", other.code),
+                ));
+            }
+            if let Some(s) = suffixes
+                .iter()
+                .find(|s| other.suffixes.iter().any(|o| o.eq_ignore_ascii_case(s)))
+            {
+                return Err(invalid(
+                    &code,
+                    format!("languages: `{}` and `{code}` both claim the suffix `{s}`", other.code),
+                ));
+            }
+        }
+        languages.push(Language {
+            name: l.name.clone().unwrap_or_else(|| code.clone()),
+            code,
+            dir,
+            suffixes,
+        });
+    }
+    Ok(languages)
+}
+
+fn build_globs(patterns: &[String]) -> Result<GlobSet, (&str, globset::Error)> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        builder.add(Glob::new(p).map_err(|e| (p.as_str(), e))?);
+    }
+    builder.build().map_err(|e| ("", e))
+}
+
+fn yaml_error(file: &Path, e: &serde_norway::Error) -> ConfigError {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() as u32, l.column() as u32))
+        .unwrap_or((1, 1));
+    // serde's message already names the key ("unknown field `x`, expected one of ...").
+    let message = e.to_string();
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    ConfigError::invalid(file, line, column, message)
+}
+
+/// Best-effort position of a key for errors found after deserializing.
+fn key_position(text: &str, needle: &str) -> (u32, u32) {
+    if needle.is_empty() {
+        return (1, 1);
+    }
+    match text.find(needle) {
+        Some(offset) => line_col(text, offset),
+        None => (1, 1),
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() as u32 + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/site"), Path::new("folio.yml"), text)
+    }
+
+    #[test]
+    fn defaults_without_file() {
+        let c = parse("").unwrap();
+        assert_eq!(c.languages.len(), 1);
+        assert_eq!(c.default_lang().code, "en");
+        assert_eq!(c.content_dir, Path::new("/site/content"));
+        assert_eq!(c.output_dir, Path::new("/site/public"));
+        assert_eq!(c.front_matter.date_key, "ms.date");
+        assert!(c.tasks.contains_key("en"));
+    }
+
+    #[test]
+    fn full_contract_shape_parses() {
+        let text = r#"
+title: FastTrack Partner Playbook
+base_url: https://partners.example.com/playbook/
+content_dir: content          # default
+output_dir: public            # default
+exclude: ["**/archive/**"]
+default_language: en
+languages:
+  - { code: en, name: English, dir: english-playbook }
+  - { code: es, name: Español, dir: spanish-playbook, suffixes: [es] }
+  - { code: ja, name: 日本語, dir: japanese-playbook, suffixes: [jp, ja] }
+front_matter:
+  required: [title, description, ms.date]
+  date_key: ms.date
+tasks:
+  en: { id: [Task ID], name: [Task Name, Task Description], requirement: ["(M)andatory / (O)ptional"], role: [FastTrack Role], services: [Services], mandatory: [M], optional: [O] }
+  de: { id: [Aufgaben-ID], name: [Name der Aufgabe], requirement: ["(E) Erforderlich (O) Optional"], role: [FastTrack-Rolle], services: [Dienste], mandatory: [E], optional: [O] }
+checks:
+  ignore: ["http://partner-docs.microsoft.com*"]
+  severity: { translation-stale: warning }
+"#;
+        let c = parse(text).unwrap();
+        assert_eq!(c.languages[2].suffixes, vec!["jp", "ja"]);
+        assert_eq!(c.languages[0].suffixes, vec!["en"]);
+        assert_eq!(c.base_path(), "/playbook/");
+        assert!(c.is_excluded("english-playbook/archive/old.md"));
+        assert!(!c.is_excluded("english-playbook/new.md"));
+        assert!(c.is_ignored_target("http://partner-docs.microsoft.com/x/y"));
+        assert_eq!(c.tasks["de"].mandatory, vec!["E"]);
+        assert_eq!(
+            c.severity_of(Code::TranslationStale),
+            Severity::Warning
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = parse("title: x\nlanguagez: []\n").unwrap_err().to_string();
+        assert!(err.contains("languagez"), "{err}");
+        assert!(err.contains(":2:"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let err = parse("title: x\nexclude: 3\n").unwrap_err().to_string();
+        assert!(err.contains(":2:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_default_language_is_an_error() {
+        let err = parse("default_language: fr\nlanguages:\n  - { code: en }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("fr"), "{err}");
+        assert!(err.contains(":1:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_severity_code_is_an_error() {
+        let err = parse("checks:\n  severity: { link-brokn: off }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("link-brokn"), "{err}");
+        assert!(err.contains(":2:"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_suffix_is_an_error() {
+        let err = parse("languages:\n  - { code: en }\n  - { code: es, suffixes: [en] }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("suffix"), "{err}");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncdé f", 9), (2, 6));
+        assert_eq!(line_col("x", 0), (1, 1));
+    }
+}

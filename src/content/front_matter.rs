@@ -1,0 +1,306 @@
+//! YAML front matter as playbook authors write it: `---  ` delimiters with
+//! trailing spaces, `# comments`, dotted keys (`ms.date`), US dates.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The parsed front matter of one page. Keys are kept exactly as written
+/// (`ms.date` is one key, not a nested map).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatter {
+    pub fields: BTreeMap<String, Value>,
+    /// 1-based line of each top-level key, for diagnostics.
+    pub key_lines: BTreeMap<String, u32>,
+}
+
+impl FrontMatter {
+    /// A field as display text: strings as written, numbers and booleans
+    /// formatted, `None` for absent, null, empty or structured values.
+    pub fn text(&self, key: &str) -> Option<String> {
+        match self.fields.get(key)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// True when the key is absent, null, an empty string or an empty list.
+    pub fn is_empty(&self, key: &str) -> bool {
+        match self.fields.get(key) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s.trim().is_empty(),
+            Some(Value::Array(a)) => a.is_empty(),
+            Some(Value::Object(o)) => o.is_empty(),
+            _ => false,
+        }
+    }
+
+    pub fn line_of(&self, key: &str) -> u32 {
+        self.key_lines.get(key).copied().unwrap_or(1)
+    }
+}
+
+/// Where the front matter block sits in the normalized page text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block<'a> {
+    /// The YAML between the delimiters.
+    pub yaml: &'a str,
+    /// 1-based line of the first YAML line.
+    pub first_line: u32,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// A front matter block that does not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Finds the front matter block. `Ok(None)`: the page has none.
+pub fn split(text: &str) -> Result<Option<Block<'_>>, SyntaxError> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if !is_delimiter(&text[..first_end], false) {
+        return Ok(None);
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    while offset < text.len() {
+        let end = text[offset..]
+            .find('\n')
+            .map(|i| offset + i)
+            .unwrap_or(text.len());
+        if is_delimiter(&text[offset..end], true) {
+            return Ok(Some(Block {
+                yaml: &text[yaml_start..offset],
+                first_line: 2,
+                body_start: (end + 1).min(text.len()),
+            }));
+        }
+        offset = end + 1;
+    }
+    Err(SyntaxError {
+        line: 1,
+        column: 1,
+        message: "front matter opened by `---` on line 1 is never closed; add a `---` line after the last key".into(),
+    })
+}
+
+fn is_delimiter(line: &str, closing: bool) -> bool {
+    let line = line.trim_end();
+    line == "---" || (closing && line == "...")
+}
+
+/// Parses the YAML of a block into fields.
+pub fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
+    if block.yaml.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    let value: serde_norway::Value = serde_norway::from_str(block.yaml).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as u32, l.column() as u32))
+            .unwrap_or((1, 1));
+        let message = e.to_string();
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        SyntaxError {
+            line: block.first_line + line - 1,
+            column,
+            message: format!("front matter is not valid YAML: {message}"),
+        }
+    })?;
+    let mapping = match value {
+        serde_norway::Value::Mapping(m) => m,
+        serde_norway::Value::Null => return Ok(FrontMatter::default()),
+        _ => {
+            return Err(SyntaxError {
+                line: block.first_line,
+                column: 1,
+                message: "front matter must be `key: value` lines".into(),
+            });
+        }
+    };
+    let mut fields = BTreeMap::new();
+    for (k, v) in mapping {
+        let key = match k {
+            serde_norway::Value::String(s) => s,
+            serde_norway::Value::Number(n) => n.to_string(),
+            serde_norway::Value::Bool(b) => b.to_string(),
+            other => format!("{other:?}"),
+        };
+        let value = serde_json::to_value(&v).unwrap_or(Value::Null);
+        fields.insert(key, value);
+    }
+    let key_lines = key_lines(block, &fields);
+    Ok(FrontMatter { fields, key_lines })
+}
+
+fn key_lines(block: &Block<'_>, fields: &BTreeMap<String, Value>) -> BTreeMap<String, u32> {
+    let mut lines = BTreeMap::new();
+    for (i, line) in block.yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some(colon) = line.find(':') {
+            let key = line[..colon].trim().trim_matches(['"', '\'']);
+            if fields.contains_key(key) {
+                lines
+                    .entry(key.to_string())
+                    .or_insert(block.first_line + i as u32);
+            }
+        }
+    }
+    lines
+}
+
+/// A calendar date, as playbooks write it in `ms.date`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Accepts `2019-05-02` (with an optional time after it), `5/02/2019`
+    /// (month first, as DocFX's `ms.date`) and `2019/05/02`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let date_part = s.split(['T', ' ']).next().unwrap_or(s);
+        let nums: Vec<&str> = date_part.split(['-', '/', '.']).collect();
+        if nums.len() != 3 || nums.iter().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        let n = |i: usize| nums[i].parse::<u32>().ok();
+        let (year, month, day) = if nums[0].len() == 4 {
+            (n(0)?, n(1)?, n(2)?)
+        } else if nums[2].len() == 4 && date_part.contains('/') {
+            (n(2)?, n(0)?, n(1)?)
+        } else {
+            return None;
+        };
+        let date = Date {
+            year: u16::try_from(year).ok()?,
+            month: u8::try_from(month).ok()?,
+            day: u8::try_from(day).ok()?,
+        };
+        date.is_valid().then_some(date)
+    }
+
+    fn is_valid(&self) -> bool {
+        if !(1..=12).contains(&self.month) || self.day == 0 || self.year < 1000 {
+            return false;
+        }
+        let leap = (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0;
+        let days = match self.month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        self.day <= days
+    }
+
+    /// `2019-05-02`.
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(text: &str) -> Result<Option<FrontMatter>, SyntaxError> {
+        match split(text)? {
+            None => Ok(None),
+            Some(block) => parse(&block).map(Some),
+        }
+    }
+
+    #[test]
+    fn seed_shape_parses() {
+        let text = "---  \n# required metadata\ntitle: Kick-off\nms.date: 5/02/2019  \nft.audience: partner  \n---  \n\n# Body\n";
+        let f = fm(text).unwrap().unwrap();
+        assert_eq!(f.text("title").as_deref(), Some("Kick-off"));
+        assert_eq!(f.text("ms.date").as_deref(), Some("5/02/2019"));
+        assert_eq!(f.text("ft.audience").as_deref(), Some("partner"));
+        assert_eq!(f.line_of("ms.date"), 4);
+        let block = split(text).unwrap().unwrap();
+        assert_eq!(&text[block.body_start..], "\n# Body\n");
+    }
+
+    #[test]
+    fn no_front_matter_is_none() {
+        assert_eq!(fm("# Title\n\ntext").unwrap(), None);
+        assert_eq!(fm("").unwrap(), None);
+        assert_eq!(fm("----\nx").unwrap(), None);
+    }
+
+    #[test]
+    fn empty_front_matter() {
+        let f = fm("---\n---\nbody").unwrap().unwrap();
+        assert!(f.fields.is_empty());
+    }
+
+    #[test]
+    fn unclosed_is_an_error_on_line_one() {
+        let e = fm("---\ntitle: x\n\n# Body").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn broken_yaml_reports_line_in_file() {
+        let e = fm("---\ntitle: ok\ndescription: [unclosed\nms.date: 1/1/2020\n---\n").unwrap_err();
+        assert!(e.line >= 3 && e.line <= 5, "{e:?}");
+        assert!(e.message.contains("YAML"));
+    }
+
+    #[test]
+    fn tab_indentation_error_line() {
+        let e = fm("---\ntitle: a\n\tbad: b\n---\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e:?}");
+    }
+
+    #[test]
+    fn colon_in_value_is_syntax_error() {
+        assert!(fm("---\ntitle: Guide: part one\n---\n").is_err());
+    }
+
+    #[test]
+    fn non_mapping_is_an_error() {
+        assert!(fm("---\n- a\n- b\n---\n").is_err());
+    }
+
+    #[test]
+    fn empty_values() {
+        let f = fm("---\ntitle:\ndescription: \"  \"\ntags: []\n---\n").unwrap().unwrap();
+        assert!(f.is_empty("title"));
+        assert!(f.is_empty("description"));
+        assert!(f.is_empty("tags"));
+        assert!(f.is_empty("absent"));
+    }
+
+    #[test]
+    fn dates() {
+        let d = |s| Date::parse(s);
+        assert_eq!(d("5/02/2019"), Some(Date { year: 2019, month: 5, day: 2 }));
+        assert_eq!(d("2019-05-02"), Some(Date { year: 2019, month: 5, day: 2 }));
+        assert_eq!(d("2019-05-02T10:00:00Z").unwrap().iso(), "2019-05-02");
+        assert_eq!(d("2019/5/2").unwrap().iso(), "2019-05-02");
+        assert_eq!(d("02/29/2020").unwrap().iso(), "2020-02-29");
+        assert_eq!(d("02/29/2019"), None);
+        assert_eq!(d("13/01/2019"), None);
+        assert_eq!(d("someday"), None);
+        assert_eq!(d("5/2/19"), None);
+        assert_eq!(d(""), None);
+        assert!(d("1/2/2020") < d("2020-01-03"));
+    }
+}

@@ -1,0 +1,439 @@
+//! Loading the content directory: which files are pages, fragments, tocs and
+//! assets; reading them as authors wrote them (BOM, CRLF, front matter quirks);
+//! placing each page in a language with a translation key.
+//!
+//! Nothing here fails the whole site: a file that cannot be read becomes a
+//! diagnostic and a page marked `failed`.
+
+pub mod front_matter;
+pub mod language;
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic};
+use front_matter::{Date, FrontMatter};
+pub use language::{Placement, TranslationKey};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use walkdir::WalkDir;
+
+/// What a content file is to the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// Markdown rendered at its own URL.
+    Page,
+    /// Markdown under an `includes/` folder: only inlined by `[!INCLUDE]`.
+    Fragment,
+    /// A DocFX `toc.yml`.
+    Toc,
+    /// Anything else (images, PDFs): copied as is.
+    Asset,
+}
+
+/// Classifies a content-relative path; `None` for files Folio ignores
+/// (hidden files, editor leftovers, `exclude` globs).
+pub fn classify(config: &Config, rel: &str) -> Option<FileKind> {
+    if rel.split('/').any(|seg| seg.starts_with('.')) || is_editor_leftover(rel) {
+        return None;
+    }
+    if config.is_excluded(rel) {
+        return None;
+    }
+    let name = crate::paths::file_name(rel);
+    if language::is_markdown(name) {
+        let dirs = crate::paths::parent(rel);
+        if dirs.split('/').any(|d| d.eq_ignore_ascii_case("includes")) {
+            Some(FileKind::Fragment)
+        } else {
+            Some(FileKind::Page)
+        }
+    } else if name.eq_ignore_ascii_case("toc.yml") || name.eq_ignore_ascii_case("toc.yaml") {
+        Some(FileKind::Toc)
+    } else {
+        Some(FileKind::Asset)
+    }
+}
+
+/// Backup, swap and lock files editors leave next to the files they edit.
+pub fn is_editor_leftover(rel: &str) -> bool {
+    let name = crate::paths::file_name(rel);
+    name.ends_with('~')
+        || name.starts_with(".#")
+        || name.starts_with('#') && name.ends_with('#')
+        || name == "4913"
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig", ".crdownload"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name == ".DS_Store"
+        || name == "Thumbs.db"
+}
+
+/// A Markdown page as loaded from disk.
+#[derive(Clone, Debug)]
+pub struct PageSource {
+    /// Content-relative path.
+    pub path: String,
+    pub placement: Placement,
+    /// The file's text with BOM removed and line ends normalized to `\n`.
+    pub text: String,
+    pub front_matter: FrontMatter,
+    /// Byte offset in `text` where the Markdown body starts.
+    pub body_start: usize,
+    pub date: Option<Date>,
+    /// The file could not be read or its front matter does not parse: it
+    /// still exists for links, but it is not rendered.
+    pub failed: bool,
+    /// What loading this file found wrong.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A text file that is not a page: an include fragment or a toc.
+#[derive(Clone, Debug)]
+pub struct TextFile {
+    pub path: String,
+    /// `None` when the file could not be read (a diagnostic says why).
+    pub text: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything in the content directory, sorted by path.
+#[derive(Clone, Debug, Default)]
+pub struct Content {
+    pub pages: Vec<PageSource>,
+    pub fragments: BTreeMap<String, TextFile>,
+    pub tocs: BTreeMap<String, TextFile>,
+    pub assets: BTreeSet<String>,
+    /// Problems with the directory itself (missing, unreadable entries).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Content {
+    /// Walks the content directory and reads every page, fragment and toc in parallel.
+    pub fn load(config: &Config) -> Content {
+        let mut content = Content::default();
+        let mut texts: Vec<(String, FileKind)> = Vec::new();
+        if !config.content_dir.is_dir() {
+            content.diagnostics.push(Diagnostic::new(
+                Code::FileUnreadable,
+                config.display_path(&config.content_dir),
+                format!(
+                    "the content directory {} does not exist; create it or set `content_dir` in folio.yml",
+                    config.content_dir.display()
+                ),
+            ));
+            return content;
+        }
+        let walker = WalkDir::new(&config.content_dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(|p| config.display_path(p))
+                        .unwrap_or_else(|| config.display_path(&config.content_dir));
+                    content.diagnostics.push(Diagnostic::new(
+                        Code::FileUnreadable,
+                        path,
+                        format!("cannot read: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(&config.content_dir) else {
+                continue;
+            };
+            let rel = crate::paths::to_slash(rel);
+            match classify(config, &rel) {
+                Some(FileKind::Asset) => {
+                    content.assets.insert(rel);
+                }
+                Some(kind) => texts.push((rel, kind)),
+                None => {}
+            }
+        }
+
+        let loaded: Vec<Loaded> = texts
+            .into_par_iter()
+            .map(|(rel, kind)| load_file(config, &rel, kind))
+            .collect();
+        for item in loaded {
+            content.insert(item);
+        }
+        content
+    }
+
+    /// Adds or replaces one loaded file.
+    pub fn insert(&mut self, item: Loaded) {
+        match item {
+            Loaded::Page(page) => match self.pages.binary_search_by(|p| p.path.cmp(&page.path)) {
+                Ok(i) => self.pages[i] = *page,
+                Err(i) => self.pages.insert(i, *page),
+            },
+            Loaded::Fragment(f) => {
+                self.fragments.insert(f.path.clone(), f);
+            }
+            Loaded::Toc(t) => {
+                self.tocs.insert(t.path.clone(), t);
+            }
+            Loaded::Asset(a) => {
+                self.assets.insert(a);
+            }
+        }
+    }
+
+    /// Forgets a file that was deleted.
+    pub fn remove(&mut self, rel: &str) {
+        self.pages.retain(|p| p.path != rel);
+        self.fragments.remove(rel);
+        self.tocs.remove(rel);
+        self.assets.remove(rel);
+    }
+
+    /// The text of any Markdown file (page or fragment), for includes.
+    pub fn markdown_text(&self, rel: &str) -> Option<&str> {
+        if let Some(f) = self.fragments.get(rel) {
+            return f.text.as_deref();
+        }
+        self.pages
+            .binary_search_by(|p| p.path.as_str().cmp(rel))
+            .ok()
+            .map(|i| self.pages[i].text.as_str())
+    }
+
+    /// Is there a Markdown file (page or fragment) at this path?
+    pub fn has_markdown(&self, rel: &str) -> bool {
+        self.fragments.contains_key(rel)
+            || self
+                .pages
+                .binary_search_by(|p| p.path.as_str().cmp(rel))
+                .is_ok()
+    }
+}
+
+/// One file read from disk.
+#[derive(Clone, Debug)]
+pub enum Loaded {
+    Page(Box<PageSource>),
+    Fragment(TextFile),
+    Toc(TextFile),
+    Asset(String),
+}
+
+/// Reads one content file (content-relative path) of a known kind.
+pub fn load_file(config: &Config, rel: &str, kind: FileKind) -> Loaded {
+    match kind {
+        FileKind::Asset => Loaded::Asset(rel.to_string()),
+        FileKind::Fragment | FileKind::Toc => {
+            let mut diagnostics = Vec::new();
+            let text = match read_text(config, rel) {
+                Ok(t) => Some(t),
+                Err(d) => {
+                    diagnostics.push(*d);
+                    None
+                }
+            };
+            let file = TextFile {
+                path: rel.to_string(),
+                text,
+                diagnostics,
+            };
+            if kind == FileKind::Toc {
+                Loaded::Toc(file)
+            } else {
+                Loaded::Fragment(file)
+            }
+        }
+        FileKind::Page => Loaded::Page(Box::new(load_page(config, rel))),
+    }
+}
+
+fn load_page(config: &Config, rel: &str) -> PageSource {
+    let placement = language::place(config, rel);
+    let source = config.source_path(rel);
+    let mut page = PageSource {
+        path: rel.to_string(),
+        placement,
+        text: String::new(),
+        front_matter: FrontMatter::default(),
+        body_start: 0,
+        date: None,
+        failed: false,
+        diagnostics: Vec::new(),
+    };
+    if let Some((folder, suffix)) = page.placement.conflict {
+        let (f, s) = (&config.languages[folder], &config.languages[suffix]);
+        page.diagnostics.push(
+            Diagnostic::new(
+                Code::LanguageConflict,
+                &source,
+                format!(
+                    "the folder `{}` says {} but the filename suffix `-{}` says {}; the file is treated as {}",
+                    f.dir,
+                    f.code,
+                    page.placement.suffix.as_deref().unwrap_or(""),
+                    s.code,
+                    f.code
+                ),
+            )
+            .at(1, 1)
+            .hint(format!(
+                "move the file to `{}/` or rename it with a `-{}` suffix",
+                if s.dir.is_empty() { "." } else { &s.dir },
+                f.suffixes.first().map(String::as_str).unwrap_or(&f.code)
+            )),
+        );
+    }
+    match read_text(config, rel) {
+        Ok(text) => page.text = text,
+        Err(d) => {
+            page.diagnostics.push(*d);
+            page.failed = true;
+            return page;
+        }
+    }
+    match front_matter::split(&page.text) {
+        Ok(None) => {}
+        Ok(Some(block)) => {
+            page.body_start = block.body_start;
+            match front_matter::parse(&block) {
+                Ok(fm) => page.front_matter = fm,
+                Err(e) => {
+                    page.diagnostics.push(
+                        Diagnostic::new(Code::FrontMatterSyntax, &source, e.message)
+                            .at(e.line, e.column)
+                            .hint("fix the YAML between the `---` lines; quote values that contain `: ` or start with a special character"),
+                    );
+                    page.failed = true;
+                }
+            }
+        }
+        Err(e) => {
+            page.diagnostics.push(
+                Diagnostic::new(Code::FrontMatterSyntax, &source, e.message).at(e.line, e.column),
+            );
+            page.failed = true;
+        }
+    }
+    let date_key = &config.front_matter.date_key;
+    if let Some(raw) = page.front_matter.fields.get(date_key) {
+        let text = match raw {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Null => None,
+            other => Some(other.to_string()),
+        };
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            page.date = Date::parse(&text);
+            if page.date.is_none() {
+                page.diagnostics.push(
+                    Diagnostic::new(
+                        Code::FrontMatterDate,
+                        &source,
+                        format!("`{date_key}: {text}` is not a date"),
+                    )
+                    .at(page.front_matter.line_of(date_key), 1)
+                    .hint("write the date as YYYY-MM-DD or M/D/YYYY"),
+                );
+            }
+        }
+    }
+    page
+}
+
+/// Reads a content file as normalized text: BOM removed, `\r\n` and `\r`
+/// turned into `\n`, NUL replaced (CommonMark asks for it).
+pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> {
+    let path = config.content_dir.join(rel);
+    let source = config.source_path(rel);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Box::new(
+            Diagnostic::new(Code::FileUnreadable, &source, format!("cannot read the file: {e}"))
+                .at(1, 1)
+                .hint("check the file's permissions"),
+        )
+    })?;
+    decode(&bytes).map_err(|(line, column, offset)| {
+        Box::new(
+            Diagnostic::new(
+                Code::FileUnreadable,
+                &source,
+                format!("the file is not valid UTF-8 (byte {offset})"),
+            )
+            .at(line, column)
+            .hint("re-save the file with UTF-8 encoding"),
+        )
+    })
+}
+
+/// Decodes file bytes; on invalid UTF-8 returns the line, column and byte
+/// offset of the first bad byte.
+pub fn decode(bytes: &[u8]) -> Result<String, (u32, u32, usize)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = e.valid_up_to();
+            let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
+            let (line, column) = crate::config::line_col(prefix, good);
+            return Err((line, column, good));
+        }
+    };
+    Ok(normalize_text(text))
+}
+
+/// Line ends to `\n`, NUL to U+FFFD.
+pub fn normalize_text(text: &str) -> String {
+    if !text.contains(['\r', '\0']) {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\0', "\u{FFFD}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_strips_bom_and_crlf() {
+        assert_eq!(decode(b"\xEF\xBB\xBF---\r\na: b\r\n---\r\n").unwrap(), "---\na: b\n---\n");
+        assert_eq!(decode(b"a\rb\0").unwrap(), "a\nb\u{FFFD}");
+    }
+
+    #[test]
+    fn decode_reports_first_bad_byte() {
+        assert_eq!(decode(b"ok\nab\xFFc"), Err((2, 3, 5)));
+    }
+
+    #[test]
+    fn editor_leftovers() {
+        for name in ["a.md~", ".#a.md", "#a.md#", "4913", "a.md.swp", "dir/.a.md.swx"] {
+            assert!(is_editor_leftover(name), "{name}");
+        }
+        assert!(!is_editor_leftover("a.md"));
+    }
+
+    #[test]
+    fn classify_kinds() {
+        let c = Config::parse(
+            std::path::Path::new("/s"),
+            std::path::Path::new("folio.yml"),
+            "exclude: [\"**/archive/**\"]",
+        )
+        .unwrap();
+        assert_eq!(classify(&c, "en/a.md"), Some(FileKind::Page));
+        assert_eq!(classify(&c, "en/includes/a.md"), Some(FileKind::Fragment));
+        assert_eq!(classify(&c, "en/toc.yml"), Some(FileKind::Toc));
+        assert_eq!(classify(&c, "en/media/a.png"), Some(FileKind::Asset));
+        assert_eq!(classify(&c, "en/archive/a.md"), None);
+        assert_eq!(classify(&c, "en/.git/config"), None);
+        assert_eq!(classify(&c, "en/a.md~"), None);
+    }
+}

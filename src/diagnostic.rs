@@ -1,0 +1,235 @@
+//! The one diagnostic type shared by `build`, `check` and `serve`.
+//!
+//! Codes are a public contract: CI scripts match on them and `folio.yml`
+//! (`checks.severity`) configures them by name. Add codes, never rename them.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a diagnostic is. `Off` only exists so `checks.severity` can silence a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Off,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "off" | "ignore" | "none" => Some(Severity::Off),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Off => "off",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $severity:ident, $doc:literal;)*) => {
+        /// A diagnostic code. The string form (`link-broken`) is the contract.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $doc,)* }
+            }
+
+            pub fn parse(s: &str) -> Option<Code> {
+                match s { $($name => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    FrontMatterSyntax = "front-matter-syntax", Error, "the YAML front matter does not parse";
+    FrontMatterMissing = "front-matter-missing", Error, "a key in front_matter.required is absent or empty";
+    FrontMatterDate = "front-matter-date", Warning, "the date key does not parse as a date";
+    LanguageConflict = "language-conflict", Warning, "the folder says one language, the filename suffix another";
+    TranslationDuplicate = "translation-duplicate", Error, "two files are the same page in the same language";
+    TranslationMissing = "translation-missing", Warning, "a default-language page has no translation in a language";
+    TranslationStale = "translation-stale", Warning, "the translation is older than the default-language page";
+    TranslationOrphan = "translation-orphan", Warning, "a translated page has no default-language page";
+    LinkBroken = "link-broken", Error, "a relative link points at a file or page that does not exist";
+    LinkAnchor = "link-anchor", Error, "the #fragment matches no heading id or anchor of the target";
+    LinkCase = "link-case", Error, "the target exists only with other letter case";
+    LinkLanguage = "link-language", Warning, "a link goes to another language although this language has the page";
+    AssetMissing = "asset-missing", Error, "an image or other referenced file is missing";
+    IncludeMissing = "include-missing", Error, "an [!INCLUDE] target is missing or includes itself";
+    TocBroken = "toc-broken", Error, "a toc.yml entry points at nothing or does not parse";
+    LinkExternal = "link-external", Error, "an http(s) link failed (only with --external)";
+    TaskColumns = "task-columns", Error, "a task-table row has a different number of cells than its header";
+    TaskId = "task-id", Error, "a task ID cell is empty or not a number";
+    TaskDuplicate = "task-duplicate", Error, "the same task ID appears twice on one page";
+    TaskRequirement = "task-requirement", Error, "the requirement cell is not a mandatory/optional value of the language";
+    TaskMismatch = "task-mismatch", Warning, "a translation gives a task another requirement than the default-language page";
+    TaskMissing = "task-missing", Warning, "the translation lacks a task of the default-language page, or has an extra one";
+    FileUnreadable = "file-unreadable", Error, "a file could not be read or is not valid UTF-8";
+    TemplateError = "template-error", Error, "a template failed to render a page";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One finding about the site, anchored to a place in a file.
+///
+/// `file` is relative to the site root and uses `/` separators; `line` and
+/// `column` are 1-based (column counts characters) and 0 when unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    /// The link, include or toc target the diagnostic is about, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// How to fix it, when Folio knows (e.g. the nearest existing page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            severity: code.default_severity(),
+            code,
+            message: message.into(),
+            target: None,
+            hint: None,
+        }
+    }
+
+    pub fn at(mut self, line: u32, column: u32) -> Diagnostic {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn target(mut self, target: impl Into<String>) -> Diagnostic {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The order every report uses: file, then position, then code.
+    pub fn sort_key(&self) -> (&str, u32, u32, Code, &str) {
+        (&self.file, self.line, self.column, self.code, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.file,
+            self.line,
+            self.column,
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+/// Sorts diagnostics into report order and drops exact repeats (an include
+/// shared by many pages reports its own defects once).
+pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+/// Counts by severity, ignoring `Off`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let mut counts = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Off => {}
+            }
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+            assert!(seen.insert(code.as_str()), "duplicate code {code}");
+        }
+    }
+
+    #[test]
+    fn display_is_path_line_col() {
+        let d = Diagnostic::new(Code::LinkBroken, "content/a.md", "no such page").at(3, 7);
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:3:7: error[link-broken]: no such page"
+        );
+    }
+
+    #[test]
+    fn normalize_sorts_and_dedups() {
+        let a = Diagnostic::new(Code::LinkBroken, "b.md", "x").at(2, 1);
+        let b = Diagnostic::new(Code::LinkBroken, "a.md", "x").at(9, 1);
+        let mut v = vec![a.clone(), b.clone(), a.clone()];
+        normalize(&mut v);
+        assert_eq!(v, vec![b, a]);
+    }
+}

@@ -1,0 +1,714 @@
+//! Markdown → [`Document`]: one parse per page yields everything the rest of
+//! the pipeline needs: rendered HTML, heading ids, anchors, links with their
+//! source positions, and task tables.
+//!
+//! Link targets are not known while parsing (they depend on the whole
+//! site), so the HTML is kept as [`Body`]: fragments between link slots.
+//! The site resolves each link once and [`Body::render`] fills the slots.
+
+pub mod html;
+pub mod include;
+pub mod slug;
+pub mod table;
+
+use crate::config::TaskLabels;
+use crate::diagnostic::Diagnostic;
+use crate::i18n;
+pub use include::{Pos, Sources};
+use include::Expansion;
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    TextMergeWithOffset,
+};
+use slug::Slugger;
+use std::collections::BTreeSet;
+use std::ops::Range;
+pub use table::{TaskRow, TaskTable};
+
+/// Marks a link slot in rendered HTML. Page text never contains NUL: loading
+/// replaces it, as CommonMark requires.
+const SLOT: char = '\0';
+
+/// What a link is in the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)` or an autolink.
+    Link,
+    /// `![alt](src)` or a DocFX `:::image`.
+    Image,
+    /// An `href`/`src` attribute of raw HTML.
+    Html,
+}
+
+/// One link or image reference of a page, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    pub kind: LinkKind,
+    /// Where it is written; `pos.file` says in which file (includes).
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// Plain text, for tables of contents.
+    pub text: String,
+    pub id: String,
+    pub pos: Pos,
+}
+
+/// Rendered HTML with a hole for each link's `href`/`src`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Body {
+    parts: Vec<String>,
+}
+
+impl Body {
+    /// Joins the HTML, asking `href(i)` for the (already escaped) URL of link `i`.
+    pub fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
+        let mut out = String::with_capacity(self.parts.iter().map(String::len).sum::<usize>() + 64 * self.parts.len());
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&href(i - 1));
+            }
+            out.push_str(part);
+        }
+        out
+    }
+}
+
+/// Everything one parse of a page yields.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// Content-relative paths: `files[0]` is the page, then what it includes.
+    pub files: Vec<String>,
+    /// The text of the first `#` heading.
+    pub title: Option<String>,
+    pub headings: Vec<Heading>,
+    /// Every id a `#fragment` may name: headings, `{#id}`, `<a name>`, `id=`, tasks.
+    pub anchors: BTreeSet<String>,
+    pub links: Vec<Link>,
+    pub tasks: Vec<TaskTable>,
+    pub body: Body,
+    /// Include problems found while expanding.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What parsing one page needs to know.
+pub struct ParseContext<'a> {
+    /// Content-relative path of the page.
+    pub path: &'a str,
+    /// The page's normalized text, front matter included.
+    pub text: &'a str,
+    pub body_start: usize,
+    pub sources: &'a dyn Sources,
+    /// The page's language code, for callout titles.
+    pub lang: &'a str,
+    /// Task-table labels to try, the page's language first.
+    pub task_labels: Vec<(&'a str, &'a TaskLabels)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Parses one page.
+pub fn parse(cx: &ParseContext<'_>) -> Document {
+    let exp = Expansion::new(cx.path, cx.text, cx.body_start, cx.sources);
+    let events: Vec<(Option<Event<'_>>, Range<usize>)> =
+        TextMergeWithOffset::new(Parser::new_ext(&exp.text, options()).into_offset_iter())
+            .map(|(e, r)| (Some(e), r))
+            .collect();
+    let mut r = Renderer {
+        cx,
+        exp: &exp,
+        strings: i18n::strings(cx.lang),
+        out: Vec::with_capacity(events.len()),
+        frames: Vec::new(),
+        quotes: Vec::new(),
+        slugger: Slugger::default(),
+        html_block_as_text: false,
+        in_code_block: false,
+        doc: Document::default(),
+    };
+    r.run(events);
+    let mut doc = r.doc;
+    let out = r.out;
+    let mut html = String::with_capacity(exp.text.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    let mut parts: Vec<String> = html.split(SLOT).map(str::to_string).collect();
+    // Every slot was written for a registered link; keep the invariant even if not.
+    parts.resize(doc.links.len() + 1, String::new());
+    doc.body = Body { parts };
+    doc.files = exp.files.clone();
+    doc.diagnostics = exp.diagnostics;
+    doc
+}
+
+/// A construct whose HTML is only known at its end.
+enum Frame<'a> {
+    Heading {
+        level: HeadingLevel,
+        id: Option<String>,
+        classes: Vec<String>,
+        start: usize,
+        events: Vec<Event<'a>>,
+        text: String,
+    },
+    Image {
+        title: String,
+        alt: String,
+    },
+    Table(TableBuilder<'a>),
+}
+
+#[derive(Default)]
+struct Cell<'a> {
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+struct Row<'a> {
+    start: usize,
+    cells: Vec<Cell<'a>>,
+}
+
+struct TableBuilder<'a> {
+    aligns: Vec<Alignment>,
+    start: usize,
+    head: Vec<Cell<'a>>,
+    rows: Vec<Row<'a>>,
+    in_head: bool,
+    cell: Option<Cell<'a>>,
+}
+
+struct Renderer<'a, 'cx> {
+    cx: &'cx ParseContext<'cx>,
+    exp: &'cx Expansion<'cx>,
+    strings: &'static i18n::Strings,
+    out: Vec<Event<'a>>,
+    frames: Vec<Frame<'a>>,
+    /// For each open block quote: is it a callout?
+    quotes: Vec<bool>,
+    slugger: Slugger,
+    html_block_as_text: bool,
+    in_code_block: bool,
+    doc: Document,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn run(&mut self, mut events: Vec<(Option<Event<'a>>, Range<usize>)>) {
+        for i in 0..events.len() {
+            let Some(event) = events[i].0.take() else {
+                continue;
+            };
+            let start = events[i].1.start;
+            self.event(event, start, i, &mut events);
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, start: usize, i: usize, events: &mut [(Option<Event<'a>>, Range<usize>)]) {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => self.frames.push(Frame::Heading {
+                level,
+                id: id.map(|s| s.to_string()),
+                classes: classes.iter().map(|c| c.to_string()).collect(),
+                start,
+                events: Vec::new(),
+                text: String::new(),
+            }),
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+                let dest = if link_type == LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                self.add_link(dest, LinkKind::Link, start);
+                let title = attr_if_any("title", &title);
+                self.emit(Event::InlineHtml(format!("<a href=\"{SLOT}\"{title}>").into()));
+            }
+            Event::End(TagEnd::Link) => self.emit(Event::InlineHtml("</a>".into())),
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                self.add_link(dest_url.to_string(), LinkKind::Image, start);
+                self.frames.push(Frame::Image { title: title.to_string(), alt: String::new() });
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some(Frame::Image { title, alt }) = self.frames.pop() {
+                    let title = attr_if_any("title", &title);
+                    let alt = html::escape(&alt);
+                    self.emit(Event::InlineHtml(
+                        format!("<img src=\"{SLOT}\" alt=\"{alt}\"{title} loading=\"lazy\">").into(),
+                    ));
+                }
+            }
+            Event::Text(text) => self.text(text, start),
+            Event::Code(code) => {
+                self.add_text(&code);
+                self.emit(Event::Code(code));
+            }
+            Event::Html(raw) => self.raw_html(raw, start, false),
+            Event::InlineHtml(raw) => self.raw_html(raw, start, true),
+            Event::Start(Tag::HtmlBlock) => {
+                let first = events.get(i + 1).and_then(|(e, _)| match e {
+                    Some(Event::Html(h)) => Some(h.to_string()),
+                    _ => None,
+                });
+                self.html_block_as_text = first.is_some_and(|h| starts_with_unknown_tag(&h));
+                if self.html_block_as_text {
+                    self.emit(Event::Start(Tag::Paragraph));
+                } else {
+                    self.emit(Event::Start(Tag::HtmlBlock));
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if std::mem::take(&mut self.html_block_as_text) {
+                    self.emit(Event::End(TagEnd::Paragraph));
+                } else {
+                    self.emit(Event::End(TagEnd::HtmlBlock));
+                }
+            }
+            Event::Start(Tag::BlockQuote(kind)) => self.start_quote(kind, i, events),
+            Event::End(TagEnd::BlockQuote(kind)) => {
+                if self.quotes.pop().unwrap_or(false) {
+                    self.emit(Event::Html("</div>\n".into()));
+                } else {
+                    self.emit(Event::End(TagEnd::BlockQuote(kind)));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                self.in_code_block = true;
+                self.emit(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = false;
+                self.emit(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::Table(aligns)) => self.frames.push(Frame::Table(TableBuilder {
+                aligns,
+                start,
+                head: Vec::new(),
+                rows: Vec::new(),
+                in_head: false,
+                cell: None,
+            })),
+            Event::Start(Tag::TableHead) => self.with_table(|t| t.in_head = true),
+            Event::End(TagEnd::TableHead) => self.with_table(|t| t.in_head = false),
+            Event::Start(Tag::TableRow) => self.with_table(|t| {
+                if !t.in_head {
+                    t.rows.push(Row { start, cells: Vec::new() })
+                }
+            }),
+            Event::Start(Tag::TableCell) => self.with_table(|t| t.cell = Some(Cell::default())),
+            Event::End(TagEnd::TableCell) => self.with_table(|t| {
+                let cell = t.cell.take().unwrap_or_default();
+                if t.in_head {
+                    t.head.push(cell);
+                } else if let Some(row) = t.rows.last_mut() {
+                    row.cells.push(cell);
+                }
+            }),
+            Event::End(TagEnd::TableRow) => {}
+            Event::End(TagEnd::Table) => {
+                if let Some(Frame::Table(t)) = self.frames.pop() {
+                    let html = self.table(t);
+                    self.emit(Event::Html(html.into()));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.add_text(" ");
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Sends an event to the innermost open construct, or to the output.
+    fn emit(&mut self, event: Event<'a>) {
+        match self.frames.last_mut() {
+            Some(Frame::Heading { events, .. }) => events.push(event),
+            Some(Frame::Image { .. }) => {}
+            Some(Frame::Table(t)) => {
+                if let Some(cell) = &mut t.cell {
+                    cell.events.push(event);
+                }
+            }
+            None => self.out.push(event),
+        }
+    }
+
+    /// Records plain text for the innermost construct that needs it.
+    fn add_text(&mut self, s: &str) {
+        match self.frames.last_mut() {
+            Some(Frame::Heading { text, .. }) => text.push_str(s),
+            Some(Frame::Image { alt, .. }) => alt.push_str(s),
+            Some(Frame::Table(t)) => {
+                if let Some(cell) = &mut t.cell {
+                    cell.text.push_str(s);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn with_table(&mut self, f: impl FnOnce(&mut TableBuilder<'a>)) {
+        if let Some(Frame::Table(t)) = self.frames.last_mut() {
+            f(t);
+        }
+    }
+
+    fn add_link(&mut self, dest: String, kind: LinkKind, offset: usize) -> usize {
+        let pos = self.exp.locate(offset);
+        self.doc.links.push(Link { dest, kind, pos });
+        self.doc.links.len() - 1
+    }
+
+    fn text(&mut self, text: CowStr<'a>, start: usize) {
+        if self.in_code_block {
+            self.emit(Event::Text(text));
+            return;
+        }
+        if matches!(self.frames.last(), Some(Frame::Image { .. })) {
+            self.add_text(&text);
+            return;
+        }
+        let trimmed = text.trim();
+        if trimmed.eq_ignore_ascii_case(":::image-end:::") {
+            return;
+        }
+        if let Some(attrs) = trimmed
+            .strip_prefix(":::image ")
+            .and_then(|rest| rest.strip_suffix(":::"))
+        {
+            let lead = text.len() - text.trim_start().len() + ":::image ".len();
+            self.docfx_image(attrs, start + lead);
+            return;
+        }
+        self.add_text(&text);
+        self.emit(Event::Text(text));
+    }
+
+    /// `:::image type="content" source="media/x.png" alt-text="…":::`
+    fn docfx_image(&mut self, attrs: &str, offset: usize) {
+        let tag = format!("<x {attrs}>");
+        let scanned = html::scan_tags(&tag);
+        let Some(tag_attrs) = scanned.first() else {
+            return;
+        };
+        let alt = tag_attrs.attr("alt-text").map(|a| a.value.clone()).unwrap_or_default();
+        if let Some(src) = tag_attrs.attr("source") {
+            let at = offset + src.value_start - "<x ".len();
+            self.add_link(src.value.clone(), LinkKind::Image, at);
+            self.emit(Event::InlineHtml(
+                format!("<img src=\"{SLOT}\" alt=\"{}\" loading=\"lazy\">", html::escape(&alt)).into(),
+            ));
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let Some(Frame::Heading { level, id, classes, start, events, text }) = self.frames.pop() else {
+            return;
+        };
+        let text = text.trim().to_string();
+        let id = match id {
+            Some(explicit) => {
+                self.slugger.reserve(&explicit);
+                explicit
+            }
+            None => self.slugger.slug(&text),
+        };
+        let level_num = level as u8;
+        if level_num == 1 && self.doc.title.is_none() && !text.is_empty() {
+            self.doc.title = Some(text.clone());
+        }
+        self.doc.anchors.insert(id.clone());
+        self.doc.headings.push(Heading {
+            level: level_num,
+            text,
+            id: id.clone(),
+            pos: self.exp.locate(start),
+        });
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", html::escape(&classes.join(" ")))
+        };
+        let id = html::escape(&id);
+        self.emit(Event::Html(format!("<h{level_num} id=\"{id}\"{class}>").into()));
+        for e in events {
+            self.emit(e);
+        }
+        self.emit(Event::Html(
+            format!(
+                "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{}\">#</a></h{level_num}>\n",
+                html::escape(self.strings.permalink)
+            )
+            .into(),
+        ));
+    }
+
+    fn start_quote(&mut self, kind: Option<BlockQuoteKind>, i: usize, events: &mut [(Option<Event<'a>>, Range<usize>)]) {
+        let s = self.strings;
+        let known = |k: BlockQuoteKind| match k {
+            BlockQuoteKind::Note => ("note", s.note.to_string()),
+            BlockQuoteKind::Tip => ("tip", s.tip.to_string()),
+            BlockQuoteKind::Important => ("important", s.important.to_string()),
+            BlockQuoteKind::Warning => ("warning", s.warning.to_string()),
+            BlockQuoteKind::Caution => ("caution", s.caution.to_string()),
+        };
+        let callout = match kind {
+            Some(k) => Some(known(k)),
+            None => take_callout_marker(i, events).map(|word| match word.to_ascii_lowercase().as_str() {
+                "note" => known(BlockQuoteKind::Note),
+                "tip" => known(BlockQuoteKind::Tip),
+                "important" => known(BlockQuoteKind::Important),
+                "warning" => known(BlockQuoteKind::Warning),
+                "caution" => known(BlockQuoteKind::Caution),
+                // Translators sometimes translate the marker (`[!HINWEIS]`): keep their word.
+                _ => ("note", title_case(&word)),
+            }),
+        };
+        match callout {
+            Some((class, title)) => {
+                self.quotes.push(true);
+                self.emit(Event::Html(
+                    format!(
+                        "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+                        html::escape(&title)
+                    )
+                    .into(),
+                ));
+            }
+            None => {
+                self.quotes.push(false);
+                self.emit(Event::Start(Tag::BlockQuote(None)));
+            }
+        }
+    }
+
+    fn raw_html(&mut self, raw: CowStr<'a>, start: usize, inline: bool) {
+        if self.html_block_as_text || (inline && starts_with_unknown_tag(&raw)) {
+            self.add_text(&raw);
+            self.emit(Event::Text(raw));
+            return;
+        }
+        let tags = html::scan_tags(&raw);
+        let mut rewritten = String::with_capacity(raw.len());
+        let mut copied = 0;
+        for tag in &tags {
+            if tag.closing {
+                continue;
+            }
+            if let Some(id) = tag.attr("id") {
+                self.doc.anchors.insert(id.value.clone());
+            }
+            if tag.name == "a" {
+                if let Some(name) = tag.attr("name") {
+                    self.doc.anchors.insert(name.value.clone());
+                }
+            }
+            let url_attr = match tag.name.as_str() {
+                "a" | "area" => tag.attr("href"),
+                "img" | "source" | "video" | "audio" | "iframe" | "embed" | "track" => tag.attr("src"),
+                _ => None,
+            };
+            if let Some(attr) = url_attr {
+                if attr.value_end > attr.value_start {
+                    let kind = if tag.name == "a" || tag.name == "area" { LinkKind::Html } else { LinkKind::Image };
+                    self.add_link(attr.value.clone(), kind, start + attr.value_start);
+                    rewritten.push_str(&raw[copied..attr.value_start]);
+                    rewritten.push(SLOT);
+                    copied = attr.value_end;
+                }
+            }
+        }
+        let raw = if copied == 0 {
+            raw
+        } else {
+            rewritten.push_str(&raw[copied..]);
+            CowStr::from(rewritten)
+        };
+        if inline {
+            self.emit(Event::InlineHtml(raw));
+        } else {
+            self.emit(Event::Html(raw));
+        }
+    }
+
+    fn table(&mut self, t: TableBuilder<'a>) -> String {
+        let headers: Vec<String> = t.head.iter().map(|c| c.text.trim().to_string()).collect();
+        let task = table::match_header(&headers, &self.cx.task_labels);
+        let labels = task.and_then(|(lang, _)| {
+            self.cx.task_labels.iter().find(|(l, _)| *l == lang).map(|(_, labels)| *labels)
+        });
+        let mut out = String::from("<div class=\"table-wrap\">\n<table");
+        if task.is_some() {
+            out.push_str(" class=\"task-table\"");
+        }
+        out.push_str(">\n<thead>\n<tr>");
+        for (i, cell) in t.head.into_iter().enumerate() {
+            out.push_str("<th scope=\"col\"");
+            out.push_str(align_attr(t.aligns.get(i)));
+            out.push('>');
+            pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
+            out.push_str("</th>");
+        }
+        out.push_str("</tr>\n</thead>\n<tbody>\n");
+
+        let mut task_table = task.map(|(lang, columns)| TaskTable {
+            pos: self.exp.locate(t.start),
+            labels: lang.to_string(),
+            header_cells: table::count_source_cells(line_at(&self.exp.text, t.start)),
+            columns,
+            rows: Vec::new(),
+        });
+        for row in t.rows {
+            let cell_text = |i: Option<usize>| {
+                i.and_then(|i| row.cells.get(i)).map(|c| c.text.trim().to_string())
+            };
+            let mut requirement_class = None;
+            if let (Some(tt), Some(labels)) = (&mut task_table, labels) {
+                let columns = tt.columns;
+                let id = cell_text(Some(columns.id)).unwrap_or_default();
+                let requirement = cell_text(columns.requirement);
+                requirement_class = requirement.as_deref().and_then(|r| {
+                    if labels.mandatory.iter().any(|m| table::label_matches(r, m)) {
+                        Some("mandatory")
+                    } else if labels.optional.iter().any(|o| table::label_matches(r, o)) {
+                        Some("optional")
+                    } else {
+                        None
+                    }
+                });
+                let anchor = format!("task-{id}");
+                let fresh = !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) && self.doc.anchors.insert(anchor.clone());
+                if fresh {
+                    out.push_str(&format!("<tr id=\"{anchor}\">"));
+                } else {
+                    out.push_str("<tr>");
+                }
+                tt.rows.push(TaskRow {
+                    pos: self.exp.locate(row.start),
+                    source_cells: table::count_source_cells(line_at(&self.exp.text, row.start)),
+                    id,
+                    name: cell_text(columns.name),
+                    requirement,
+                    role: cell_text(columns.role),
+                    services: cell_text(columns.services),
+                });
+            } else {
+                out.push_str("<tr>");
+            }
+            let requirement_col = task_table.as_ref().and_then(|tt| tt.columns.requirement);
+            for (i, cell) in row.cells.into_iter().enumerate() {
+                out.push_str("<td");
+                out.push_str(align_attr(t.aligns.get(i)));
+                if Some(i) == requirement_col {
+                    if let Some(class) = requirement_class {
+                        let title = if class == "mandatory" { self.strings.mandatory } else { self.strings.optional };
+                        out.push_str(&format!(
+                            " class=\"task-requirement task-{class}\" title=\"{}\"",
+                            html::escape(title)
+                        ));
+                    }
+                }
+                out.push('>');
+                pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
+                out.push_str("</td>");
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
+        if let Some(tt) = task_table {
+            self.doc.tasks.push(tt);
+        }
+        out
+    }
+}
+
+fn align_attr(a: Option<&Alignment>) -> &'static str {
+    match a {
+        Some(Alignment::Left) => " style=\"text-align: left\"",
+        Some(Alignment::Center) => " style=\"text-align: center\"",
+        Some(Alignment::Right) => " style=\"text-align: right\"",
+        _ => "",
+    }
+}
+
+fn attr_if_any(name: &str, value: &str) -> String {
+    if value.is_empty() {
+        String::new()
+    } else {
+        format!(" {name}=\"{}\"", html::escape(value))
+    }
+}
+
+/// The source line containing `offset`.
+fn line_at(text: &str, offset: usize) -> &str {
+    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[offset..].find('\n').map(|i| offset + i).unwrap_or(text.len());
+    &text[start..end]
+}
+
+/// `<Depends on customer>`: looks like a tag, is not an HTML element.
+fn starts_with_unknown_tag(raw: &str) -> bool {
+    let trimmed = raw.trim_start();
+    if !trimmed.starts_with('<') || trimmed.starts_with("<!") || trimmed.starts_with("<?") {
+        return false;
+    }
+    match html::scan_tags(trimmed).first() {
+        Some(tag) if tag.start == 0 => !html::is_known_element(&tag.name),
+        _ => false,
+    }
+}
+
+/// For a plain block quote starting with `[!WORD]` (a DocFX callout GFM does
+/// not recognize: a translated or same-line marker), removes the marker from
+/// the events and returns the word.
+fn take_callout_marker<'a>(i: usize, events: &mut [(Option<Event<'a>>, Range<usize>)]) -> Option<String> {
+    if !matches!(events.get(i + 1), Some((Some(Event::Start(Tag::Paragraph)), _))) {
+        return None;
+    }
+    let Some((Some(Event::Text(text)), _)) = events.get(i + 2) else {
+        return None;
+    };
+    let rest = text.strip_prefix("[!")?;
+    let close = rest.find(']')?;
+    let word = &rest[..close];
+    if word.is_empty() || word.chars().count() > 24 || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let word = word.to_string();
+    let after = rest[close + 1..].trim_start().to_string();
+    if after.is_empty() {
+        events[i + 2].0 = None;
+        match events.get(i + 3) {
+            Some((Some(Event::SoftBreak | Event::HardBreak), _)) => events[i + 3].0 = None,
+            Some((Some(Event::End(TagEnd::Paragraph)), _)) => {
+                events[i + 1].0 = None;
+                events[i + 3].0 = None;
+            }
+            _ => {}
+        }
+    } else {
+        events[i + 2].0 = Some(Event::Text(after.into()));
+    }
+    Some(word)
+}
+
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,146 @@
+//! Task tables: the hand-edited `| Task ID | Task Name | (M)andatory / (O)ptional | … |`
+//! tables of a playbook, recognized by their localized header labels.
+
+use super::include::Pos;
+use crate::config::TaskLabels;
+
+/// One task table of a page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskTable {
+    /// The header row.
+    pub pos: Pos,
+    /// The language code whose labels matched the header.
+    pub labels: String,
+    /// Cells in the header row as written in the source.
+    pub header_cells: usize,
+    pub columns: TaskColumns,
+    pub rows: Vec<TaskRow>,
+}
+
+/// Which column holds what (0-based).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskColumns {
+    pub id: usize,
+    pub name: Option<usize>,
+    pub requirement: Option<usize>,
+    pub role: Option<usize>,
+    pub services: Option<usize>,
+}
+
+/// One task row, cells as plain text (an ID written as a link keeps its text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskRow {
+    pub pos: Pos,
+    /// Cells in this row as written in the source; the Markdown parser pads
+    /// and truncates silently, so this is what `task-columns` checks.
+    pub source_cells: usize,
+    pub id: String,
+    pub name: Option<String>,
+    pub requirement: Option<String>,
+    pub role: Option<String>,
+    pub services: Option<String>,
+}
+
+/// Compares a header cell with a label: case, surrounding and repeated spaces ignored.
+pub fn label_matches(cell: &str, label: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    norm(cell) == norm(label)
+}
+
+/// Matches a header row against label sets, tried in order (the page's
+/// language first). A table is a task table when one cell is an ID label.
+pub fn match_header<'a>(
+    headers: &[String],
+    label_sets: &[(&'a str, &'a TaskLabels)],
+) -> Option<(&'a str, TaskColumns)> {
+    for (lang, labels) in label_sets {
+        let find = |candidates: &[String]| {
+            headers
+                .iter()
+                .position(|h| candidates.iter().any(|c| label_matches(h, c)))
+        };
+        if let Some(id) = find(&labels.id) {
+            return Some((
+                lang,
+                TaskColumns {
+                    id,
+                    name: find(&labels.name),
+                    requirement: find(&labels.requirement),
+                    role: find(&labels.role),
+                    services: find(&labels.services),
+                },
+            ));
+        }
+    }
+    None
+}
+
+/// Counts the cells of a table row as written: pipes separate cells unless
+/// escaped; one leading and one trailing pipe are optional.
+pub fn count_source_cells(line: &str) -> usize {
+    let line = line.trim();
+    let bytes = line.as_bytes();
+    let mut separators = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'|' => {
+                separators.push(i);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    let mut cells = separators.len() + 1;
+    if separators.first() == Some(&0) {
+        cells -= 1;
+    }
+    if line.len() > 1 && separators.last() == Some(&(line.len() - 1)) {
+        cells -= 1;
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cells_like_the_source() {
+        assert_eq!(count_source_cells("| 3979 | Name | O | FM | All |"), 5);
+        assert_eq!(count_source_cells("3979 | Name | O | FM | All"), 5);
+        assert_eq!(count_source_cells("| 3979 | Name | O | FM |"), 4);
+        assert_eq!(count_source_cells("| a \\| b | c |"), 2);
+        assert_eq!(count_source_cells("| a | b | c | d | e | f |"), 6);
+        assert_eq!(count_source_cells("|"), 1);
+    }
+
+    #[test]
+    fn header_matching_ignores_case_and_spaces() {
+        assert!(label_matches("  task   id ", "Task ID"));
+        assert!(label_matches("(E) Erforderlich (O) Optional", "(e) erforderlich  (o) optional"));
+        assert!(!label_matches("Task", "Task ID"));
+    }
+
+    #[test]
+    fn finds_columns_in_order_of_preference() {
+        let en = crate::config::TaskLabels::english();
+        let de = TaskLabels {
+            id: vec!["Aufgaben-ID".into()],
+            requirement: vec!["(E) Erforderlich (O) Optional".into()],
+            mandatory: vec!["E".into()],
+            optional: vec!["O".into()],
+            ..TaskLabels::default()
+        };
+        let headers: Vec<String> = ["Aufgaben-ID", "Name der Aufgabe", "(E) Erforderlich (O) Optional"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (lang, cols) = match_header(&headers, &[("en", &en), ("de", &de)]).unwrap();
+        assert_eq!(lang, "de");
+        assert_eq!((cols.id, cols.requirement, cols.name), (0, Some(2), None));
+        let other: Vec<String> = vec!["Date".into(), "Who".into()];
+        assert!(match_header(&other, &[("en", &en)]).is_none());
+    }
+}
