@@ -263,9 +263,8 @@ impl Config {
             severity.insert(code, level);
         }
 
-        let exclude_set = build_globs(&raw.exclude).map_err(|(g, e)| {
-            invalid(g, format!("exclude: `{g}` is not a valid glob: {e}"))
-        })?;
+        let exclude_set = build_globs(&raw.exclude)
+            .map_err(|(g, e)| invalid(g, format!("exclude: `{g}` is not a valid glob: {e}")))?;
         let ignore_set = build_globs(&raw.checks.ignore).map_err(|(g, e)| {
             invalid(g, format!("checks.ignore: `{g}` is not a valid glob: {e}"))
         })?;
@@ -368,7 +367,10 @@ fn resolve_languages(
         if code.is_empty() || code.contains(['/', '\\', ' ']) {
             return Err(invalid(
                 "code:",
-                format!("languages: `{}` is not a usable language code (use e.g. en, es, zh-Hans)", l.code),
+                format!(
+                    "languages: `{}` is not a usable language code (use e.g. en, es, zh-Hans)",
+                    l.code
+                ),
             ));
         }
         let dir = l.dir.clone().unwrap_or_else(|| code.clone());
@@ -376,12 +378,18 @@ fn resolve_languages(
         let suffixes = l.suffixes.clone().unwrap_or_else(|| vec![code.clone()]);
         for other in &languages {
             if other.code == code {
-                return Err(invalid(&code, format!("languages: `{code}` is listed twice")));
+                return Err(invalid(
+                    &code,
+                    format!("languages: `{code}` is listed twice"),
+                ));
             }
             if !dir.is_empty() && other.dir == dir {
                 return Err(invalid(
                     &dir,
-                    format!("languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`", other.code),
+                    format!(
+                        "languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`",
+                        other.code
+                    ),
                 ));
             }
             if let Some(s) = suffixes
@@ -390,7 +398,10 @@ fn resolve_languages(
             {
                 return Err(invalid(
                     &code,
-                    format!("languages: `{}` and `{code}` both claim the suffix `{s}`", other.code),
+                    format!(
+                        "languages: `{}` and `{code}` both claim the suffix `{s}`",
+                        other.code
+                    ),
                 ));
             }
         }
@@ -504,10 +515,7 @@ checks:
         assert!(!c.is_excluded("english-playbook/new.md"));
         assert!(c.is_ignored_target("http://partner-docs.microsoft.com/x/y"));
         assert_eq!(c.tasks["de"].mandatory, vec!["E"]);
-        assert_eq!(
-            c.severity_of(Code::TranslationStale),
-            Severity::Warning
-        );
+        assert_eq!(c.severity_of(Code::TranslationStale), Severity::Warning);
     }
 
     #[test]

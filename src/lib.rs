@@ -2,11 +2,129 @@
 //!
 //! The pipeline, one module per stage: [`config`] → [`content`] →
 //! [`markdown`] → [`site`] → [`check`] and [`render`] → [`serve`].
-//! See `ARCHITECTURE.md` for where things live.
+//! `main.rs` only parses arguments and calls the functions below, so tests
+//! and benchmarks run exactly what users run. See `ARCHITECTURE.md`.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod i18n;
 pub mod markdown;
 pub mod paths;
+pub mod render;
+pub mod site;
+
+use check::report::Summary;
+use config::{Config, ConfigError};
+use diagnostic::{Code, Diagnostic};
+use render::output::{OutputDir, OutputError};
+use render::{Renderer, Templates};
+use site::Site;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// Problems that stop a command before it can look at pages (exit code 2).
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Loads `root/folio.yml`; `out` (relative to the working directory)
+/// replaces `output_dir`, as `--out` does.
+pub fn load_config(root: &Path, out: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut config = Config::load(root)?;
+    if let Some(out) = out {
+        config.output_dir = absolute(out);
+    }
+    Ok(config)
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// What `folio build` did.
+#[derive(Debug)]
+pub struct BuildOutcome {
+    pub summary: Summary,
+    /// Diagnostics of the site (the same checks as `folio check`) and of rendering.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages that could not be built (unreadable, bad front matter, template errors).
+    pub failed: usize,
+    pub elapsed: Duration,
+}
+
+/// Builds the site into its output directory.
+pub fn build(config: Config) -> Result<BuildOutcome, Error> {
+    let started = Instant::now();
+    let output = OutputDir::prepare(&config, false)?;
+    let site = Site::load(config);
+    let (diagnostics, failed) = build_site(&site, &output)?;
+    Ok(BuildOutcome {
+        summary: Summary::new(
+            &diagnostics,
+            site.published().count(),
+            site.languages_in_use().len(),
+        ),
+        diagnostics,
+        failed,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Checks and renders a loaded site; returns its diagnostics and how many
+/// pages could not be built.
+pub fn build_site(site: &Site, output: &OutputDir) -> Result<(Vec<Diagnostic>, usize), Error> {
+    let mut found = check::run(site);
+    let mut failed = site.content.pages.iter().filter(|p| p.failed).count();
+    match Templates::load(&site.config.root) {
+        Ok(templates) => {
+            let report = Renderer::new(site, &templates).render_all(output)?;
+            failed += report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == Code::TemplateError)
+                .count();
+            found.extend(report.diagnostics);
+        }
+        Err(d) => {
+            failed = site.pages.len();
+            found.push(*d);
+        }
+    }
+    Ok((check::finish(site, found), failed))
+}
+
+/// What `folio check` found.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    pub summary: Summary,
+    pub diagnostics: Vec<Diagnostic>,
+    pub site: Site,
+}
+
+/// Runs every local check (no output is written).
+pub fn check(config: Config) -> CheckOutcome {
+    let site = Site::load(config);
+    let diagnostics = check::run(&site);
+    CheckOutcome {
+        summary: Summary::new(
+            &diagnostics,
+            site.published().count(),
+            site.languages_in_use().len(),
+        ),
+        diagnostics,
+        site,
+    }
+}

@@ -1,1 +1,151 @@
-fn main() {}
+//! The `folio` command line: parses arguments, calls the library, maps
+//! outcomes to exit codes (0 ok, 1 content errors, 2 usage or configuration).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use folio::check::report::{self, Format};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "folio",
+    version,
+    about = "Build, check and preview localized playbooks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the site into its output directory.
+    Build {
+        /// The site root (where folio.yml is).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory (overrides `output_dir`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check links, anchors, task tables, front matter and translations.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also check http(s) links (needs network).
+        #[arg(long)]
+        external: bool,
+    },
+    /// Build, serve on 127.0.0.1 and rebuild on change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+    Github,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out } => build(root, out),
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+            external,
+        } => check(root, format, deny_warnings, external),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => serve(root, port, bind, open),
+    }
+}
+
+fn build(root: PathBuf, out: Option<PathBuf>) -> ExitCode {
+    let config = match folio::load_config(&root, out.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    match folio::build(config) {
+        Ok(outcome) => {
+            for d in &outcome.diagnostics {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "{}, {} ms",
+                report::summary_line(&outcome.summary),
+                outcome.elapsed.as_millis()
+            );
+            if outcome.failed > 0 {
+                eprintln!(
+                    "{} {} could not be built",
+                    outcome.failed,
+                    if outcome.failed == 1 { "page" } else { "pages" }
+                );
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => usage_error(&e),
+    }
+}
+
+fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) -> ExitCode {
+    let config = match folio::load_config(&root, None) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    let _ = external;
+    let outcome = folio::check(config);
+    let format = match format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    let site = &outcome.site;
+    let text = report::render(
+        format,
+        &outcome.diagnostics,
+        outcome.summary,
+        &|file, line| site.source_line(file, line),
+    );
+    print!("{text}");
+    let failing = outcome.summary.errors > 0 || (deny_warnings && outcome.summary.warnings > 0);
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn serve(root: PathBuf, port: u16, bind: String, open: bool) -> ExitCode {
+    let _ = (root, port, bind, open);
+    eprintln!("serve: not implemented yet");
+    ExitCode::from(2)
+}
+
+fn usage_error(e: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}

@@ -92,8 +92,23 @@ pub fn encode_path(path: &str, ascii: bool) -> String {
         let keep = c.is_ascii_alphanumeric()
             || matches!(
                 c,
-                '/' | '-' | '_' | '.' | '~' | '!' | '$' | '&' | '\'' | '(' | ')' | '*' | '+' | ','
-                    | ';' | '=' | ':' | '@'
+                '/' | '-'
+                    | '_'
+                    | '.'
+                    | '~'
+                    | '!'
+                    | '$'
+                    | '&'
+                    | '\''
+                    | '('
+                    | ')'
+                    | '*'
+                    | '+'
+                    | ','
+                    | ';'
+                    | '='
+                    | ':'
+                    | '@'
             )
             || (!ascii && !c.is_ascii() && !c.is_whitespace() && !c.is_control());
         if keep {
@@ -180,7 +195,10 @@ mod tests {
         assert_eq!(percent_decode("a%20b%C3%A9"), "a bé");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
-        assert_eq!(encode_path("ja/ガイド/", true), "ja/%E3%82%AC%E3%82%A4%E3%83%89/");
+        assert_eq!(
+            encode_path("ja/ガイド/", true),
+            "ja/%E3%82%AC%E3%82%A4%E3%83%89/"
+        );
         assert_eq!(encode_path("a b#c", false), "a%20b%23c");
     }
 

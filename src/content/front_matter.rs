@@ -174,7 +174,11 @@ impl Date {
         let s = s.trim();
         let date_part = s.split(['T', ' ']).next().unwrap_or(s);
         let nums: Vec<&str> = date_part.split(['-', '/', '.']).collect();
-        if nums.len() != 3 || nums.iter().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+        if nums.len() != 3
+            || nums
+                .iter()
+                .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+        {
             return None;
         }
         let n = |i: usize| nums[i].parse::<u32>().ok();
@@ -281,7 +285,9 @@ mod tests {
 
     #[test]
     fn empty_values() {
-        let f = fm("---\ntitle:\ndescription: \"  \"\ntags: []\n---\n").unwrap().unwrap();
+        let f = fm("---\ntitle:\ndescription: \"  \"\ntags: []\n---\n")
+            .unwrap()
+            .unwrap();
         assert!(f.is_empty("title"));
         assert!(f.is_empty("description"));
         assert!(f.is_empty("tags"));
@@ -291,8 +297,22 @@ mod tests {
     #[test]
     fn dates() {
         let d = |s| Date::parse(s);
-        assert_eq!(d("5/02/2019"), Some(Date { year: 2019, month: 5, day: 2 }));
-        assert_eq!(d("2019-05-02"), Some(Date { year: 2019, month: 5, day: 2 }));
+        assert_eq!(
+            d("5/02/2019"),
+            Some(Date {
+                year: 2019,
+                month: 5,
+                day: 2
+            })
+        );
+        assert_eq!(
+            d("2019-05-02"),
+            Some(Date {
+                year: 2019,
+                month: 5,
+                day: 2
+            })
+        );
         assert_eq!(d("2019-05-02T10:00:00Z").unwrap().iso(), "2019-05-02");
         assert_eq!(d("2019/5/2").unwrap().iso(), "2019-05-02");
         assert_eq!(d("02/29/2020").unwrap().iso(), "2020-02-29");

@@ -183,7 +183,12 @@ languages:
     fn folder_and_suffix() {
         assert_eq!(
             placed("fasttrack/spanish-playbook/initiate-x-partner-es.md"),
-            ("es".into(), "initiate-x-partner".into(), Some("es".into()), false)
+            (
+                "es".into(),
+                "initiate-x-partner".into(),
+                Some("es".into()),
+                false
+            )
         );
         assert_eq!(
             placed("fasttrack/english-playbook/initiate-x-partner.md"),
@@ -195,7 +200,10 @@ languages:
     fn suffix_aliases() {
         assert_eq!(placed("fasttrack/japanese-playbook/a-jp.md").1, "a");
         assert_eq!(placed("fasttrack/japanese-playbook/a-ja.md").1, "a");
-        assert_eq!(placed("fasttrack/simplified-chineses-playbook/sub/a-sc.md").1, "sub/a");
+        assert_eq!(
+            placed("fasttrack/simplified-chineses-playbook/sub/a-sc.md").1,
+            "sub/a"
+        );
     }
 
     #[test]
@@ -207,22 +215,37 @@ languages:
     fn folder_and_suffix_disagree() {
         let (lang, key, suffix, conflict) =
             placed("fasttrack/spanish-playbook/success-partner-en.md");
-        assert_eq!((lang.as_str(), key.as_str(), suffix.as_deref(), conflict), ("es", "success-partner", Some("en"), true));
+        assert_eq!(
+            (lang.as_str(), key.as_str(), suffix.as_deref(), conflict),
+            ("es", "success-partner", Some("en"), true)
+        );
     }
 
     #[test]
     fn no_folder_uses_suffix_then_default() {
-        assert_eq!(placed("welcome/index.md"), ("en".into(), "welcome".into(), None, false));
+        assert_eq!(
+            placed("welcome/index.md"),
+            ("en".into(), "welcome".into(), None, false)
+        );
         assert_eq!(placed("welcome/onboarding-es.md").0, "es");
-        assert_eq!(placed("notes.de.md"), ("de".into(), "notes".into(), Some("de".into()), false));
+        assert_eq!(
+            placed("notes.de.md"),
+            ("de".into(), "notes".into(), Some("de".into()), false)
+        );
         // Default dir is the code itself.
-        assert_eq!(placed("de/a/b.md"), ("de".into(), "a/b".into(), None, false));
+        assert_eq!(
+            placed("de/a/b.md"),
+            ("de".into(), "a/b".into(), None, false)
+        );
     }
 
     #[test]
     fn index_is_the_folder_key() {
         assert_eq!(placed("fasttrack/english-playbook/index.md").1, "");
-        assert_eq!(placed("fasttrack/spanish-playbook/phase/index-es.md").1, "phase");
+        assert_eq!(
+            placed("fasttrack/spanish-playbook/phase/index-es.md").1,
+            "phase"
+        );
     }
 
     #[test]
@@ -236,7 +259,10 @@ languages:
     fn key_url() {
         let c = config();
         assert_eq!(TranslationKey("a/b".into()).url(&c.languages[1]), "es/a/b/");
-        assert_eq!(TranslationKey(String::new()).url(&c.languages[3]), "zh-Hans/");
+        assert_eq!(
+            TranslationKey(String::new()).url(&c.languages[3]),
+            "zh-Hans/"
+        );
     }
 
     #[test]

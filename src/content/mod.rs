@@ -60,9 +60,17 @@ pub fn is_editor_leftover(rel: &str) -> bool {
         || name.starts_with(".#")
         || name.starts_with('#') && name.ends_with('#')
         || name == "4913"
-        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".orig", ".crdownload"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".bak",
+            ".orig",
+            ".crdownload",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
         || name == ".DS_Store"
         || name == "Thumbs.db"
 }
@@ -353,9 +361,13 @@ pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> 
     let source = config.source_path(rel);
     let bytes = std::fs::read(&path).map_err(|e| {
         Box::new(
-            Diagnostic::new(Code::FileUnreadable, &source, format!("cannot read the file: {e}"))
-                .at(1, 1)
-                .hint("check the file's permissions"),
+            Diagnostic::new(
+                Code::FileUnreadable,
+                &source,
+                format!("cannot read the file: {e}"),
+            )
+            .at(1, 1)
+            .hint("check the file's permissions"),
         )
     })?;
     decode(&bytes).map_err(|(line, column, offset)| {
@@ -403,7 +415,10 @@ mod tests {
 
     #[test]
     fn decode_strips_bom_and_crlf() {
-        assert_eq!(decode(b"\xEF\xBB\xBF---\r\na: b\r\n---\r\n").unwrap(), "---\na: b\n---\n");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF---\r\na: b\r\n---\r\n").unwrap(),
+            "---\na: b\n---\n"
+        );
         assert_eq!(decode(b"a\rb\0").unwrap(), "a\nb\u{FFFD}");
     }
 
@@ -414,7 +429,14 @@ mod tests {
 
     #[test]
     fn editor_leftovers() {
-        for name in ["a.md~", ".#a.md", "#a.md#", "4913", "a.md.swp", "dir/.a.md.swx"] {
+        for name in [
+            "a.md~",
+            ".#a.md",
+            "#a.md#",
+            "4913",
+            "a.md.swp",
+            "dir/.a.md.swx",
+        ] {
             assert!(is_editor_leftover(name), "{name}");
         }
         assert!(!is_editor_leftover("a.md"));

@@ -115,7 +115,9 @@ fn scan_tag(html: &str, start: usize) -> Option<Tag> {
         i += 1;
     }
     let name_start = i;
-    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'-' || bytes[i] == b':') {
+    while i < bytes.len()
+        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'-' || bytes[i] == b':')
+    {
         i += 1;
     }
     if i == name_start || !bytes[name_start].is_ascii_alphabetic() {
@@ -129,15 +131,30 @@ fn scan_tag(html: &str, start: usize) -> Option<Tag> {
         }
         match bytes.get(i)? {
             b'>' => {
-                return Some(Tag { start, end: i + 1, name, closing, attrs });
+                return Some(Tag {
+                    start,
+                    end: i + 1,
+                    name,
+                    closing,
+                    attrs,
+                });
             }
             b'/' if bytes.get(i + 1) == Some(&b'>') => {
-                return Some(Tag { start, end: i + 2, name, closing, attrs });
+                return Some(Tag {
+                    start,
+                    end: i + 2,
+                    name,
+                    closing,
+                    attrs,
+                });
             }
             _ => {}
         }
         let attr_start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/' | b'"' | b'\'') {
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && !matches!(bytes[i], b'=' | b'>' | b'/' | b'"' | b'\'')
+        {
             i += 1;
         }
         if i == attr_start {
@@ -176,7 +193,12 @@ fn scan_tag(html: &str, start: usize) -> Option<Tag> {
                 value_end,
             });
         } else {
-            attrs.push(Attr { name: attr_name, value: String::new(), value_start: i, value_end: i });
+            attrs.push(Attr {
+                name: attr_name,
+                value: String::new(),
+                value_start: i,
+                value_end: i,
+            });
         }
     }
 }
@@ -189,19 +211,142 @@ pub fn is_known_element(name: &str) -> bool {
 
 /// HTML, SVG and MathML element names a Markdown author may write, sorted.
 const KNOWN_ELEMENTS: &[&str] = &[
-    "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "base", "bdi",
-    "bdo", "big", "blockquote", "body", "br", "button", "canvas", "caption", "center", "circle",
-    "cite", "code", "col", "colgroup", "data", "datalist", "dd", "defs", "del", "details", "dfn",
-    "dialog", "div", "dl", "dt", "ellipse", "em", "embed", "fieldset", "figcaption", "figure",
-    "font", "footer", "form", "g", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup",
-    "hr", "html", "i", "iframe", "image", "img", "input", "ins", "kbd", "label", "legend", "li",
-    "line", "link", "main", "map", "mark", "math", "menu", "meta", "meter", "mi", "mn", "mo",
-    "mrow", "nav", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param",
-    "path", "picture", "polygon", "polyline", "pre", "progress", "q", "rect", "rp", "rt", "ruby",
-    "s", "samp", "script", "section", "select", "slot", "small", "source", "span", "strike",
-    "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody", "td", "template",
-    "text", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul",
-    "use", "var", "video", "wbr",
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "circle",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "defs",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "ellipse",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "g",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "image",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "line",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "math",
+    "menu",
+    "meta",
+    "meter",
+    "mi",
+    "mn",
+    "mo",
+    "mrow",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "path",
+    "picture",
+    "polygon",
+    "polyline",
+    "pre",
+    "progress",
+    "q",
+    "rect",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "text",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "use",
+    "var",
+    "video",
+    "wbr",
 ];
 
 #[cfg(test)]
@@ -245,7 +390,10 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         assert_eq!(escape_href("a b?x=1&y=\"2\""), "a%20b?x=1&amp;y=%222%22");
         assert_eq!(unescape_attr("a&amp;b"), "a&b");
     }

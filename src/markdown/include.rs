@@ -46,7 +46,12 @@ pub trait Sources {
 
 impl<'a> Expansion<'a> {
     /// Expands the body of `path` (its `text` from `body_start`).
-    pub fn new(path: &str, text: &'a str, body_start: usize, sources: &'a dyn Sources) -> Expansion<'a> {
+    pub fn new(
+        path: &str,
+        text: &'a str,
+        body_start: usize,
+        sources: &'a dyn Sources,
+    ) -> Expansion<'a> {
         let mut exp = Expansion {
             text: String::with_capacity(text.len() - body_start),
             files: vec![path.to_string()],
@@ -64,19 +69,34 @@ impl<'a> Expansion<'a> {
         if src_start >= src_end {
             return;
         }
-        self.segments.push(Segment { out: self.text.len(), file, src: src_start });
+        self.segments.push(Segment {
+            out: self.text.len(),
+            file,
+            src: src_start,
+        });
         let text = self.texts[file];
         self.text.push_str(&text[src_start..src_end]);
     }
 
     /// Synthetic text (padding around block includes), mapped to `src` of `file`.
     fn push_synthetic(&mut self, file: usize, src: usize, s: &str) {
-        self.segments.push(Segment { out: self.text.len(), file, src });
+        self.segments.push(Segment {
+            out: self.text.len(),
+            file,
+            src,
+        });
         self.text.push_str(s);
         // Resume mapping: the next real push adds its own segment.
     }
 
-    fn expand(&mut self, file: usize, start: usize, end: usize, sources: &'a dyn Sources, stack: &mut Vec<String>) {
+    fn expand(
+        &mut self,
+        file: usize,
+        start: usize,
+        end: usize,
+        sources: &'a dyn Sources,
+        stack: &mut Vec<String>,
+    ) {
         let text = self.texts[file];
         let mut copied = start;
         for found in find_includes(&text[start..end]) {
@@ -93,7 +113,9 @@ impl<'a> Expansion<'a> {
                     .target(target.clone())
             };
             let Some(resolved) = resolved else {
-                self.diagnostics.push(diag(format!("include `{target}` points outside the content directory")));
+                self.diagnostics.push(diag(format!(
+                    "include `{target}` points outside the content directory"
+                )));
                 continue;
             };
             if let Some(i) = stack.iter().position(|p| p == &resolved) {
@@ -107,8 +129,9 @@ impl<'a> Expansion<'a> {
             }
             let Some(included) = sources.markdown(&resolved) else {
                 self.diagnostics.push(
-                    diag(format!("included file `{resolved}` does not exist"))
-                        .hint("check the path; it is relative to the file that contains the include"),
+                    diag(format!("included file `{resolved}` does not exist")).hint(
+                        "check the path; it is relative to the file that contains the include",
+                    ),
                 );
                 continue;
             };
@@ -160,7 +183,11 @@ impl<'a> Expansion<'a> {
             col_end -= 1;
         }
         let column = text[line_start..col_end].chars().count() + 1;
-        Pos { file: file as u16, line: line as u32, column: column as u32 }
+        Pos {
+            file: file as u16,
+            line: line as u32,
+            column: column as u32,
+        }
     }
 
     /// Included files, without the page itself.
@@ -187,12 +214,26 @@ fn find_includes(text: &str) -> Vec<Found> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        let ticks = trimmed.bytes().take_while(|&b| b == b'`' || b == b'~').count();
+        let ticks = trimmed
+            .bytes()
+            .take_while(|&b| b == b'`' || b == b'~')
+            .count();
         let fence_char = trimmed.as_bytes().first().copied();
-        if indent < 4 && ticks >= 3 && trimmed.as_bytes()[..ticks].iter().all(|&b| Some(b) == fence_char) {
+        if indent < 4
+            && ticks >= 3
+            && trimmed.as_bytes()[..ticks]
+                .iter()
+                .all(|&b| Some(b) == fence_char)
+        {
             match fence {
                 None => fence = Some((fence_char.unwrap_or(b'`'), ticks)),
-                Some((c, n)) if Some(c) == fence_char && ticks >= n && trimmed[ticks..].trim().is_empty() => fence = None,
+                Some((c, n))
+                    if Some(c) == fence_char
+                        && ticks >= n
+                        && trimmed[ticks..].trim().is_empty() =>
+                {
+                    fence = None
+                }
                 _ => {}
             }
         } else if fence.is_none() {
@@ -280,19 +321,35 @@ mod tests {
 
     #[test]
     fn parses_include_syntax() {
-        assert_eq!(parse_include("[!INCLUDE [Feedback](./includes/a.md)]"), Some((38, "./includes/a.md".into())));
-        assert_eq!(parse_include("[!include[x](<a b.md>)] tail").map(|x| x.1), Some("a b.md".into()));
-        assert_eq!(parse_include("[!INCLUDE [x](a.md \"t\")]").map(|x| x.1), Some("a.md".into()));
+        assert_eq!(
+            parse_include("[!INCLUDE [Feedback](./includes/a.md)]"),
+            Some((38, "./includes/a.md".into()))
+        );
+        assert_eq!(
+            parse_include("[!include[x](<a b.md>)] tail").map(|x| x.1),
+            Some("a b.md".into())
+        );
+        assert_eq!(
+            parse_include("[!INCLUDE [x](a.md \"t\")]").map(|x| x.1),
+            Some("a.md".into())
+        );
         assert_eq!(parse_include("[!INCLUDE nothing]"), None);
     }
 
     #[test]
     fn inlines_block_include_and_maps_positions() {
-        let src = files(&[("en/includes/f.md", "---\ntitle: f\n---\nFragment [link](x.md)\n")]);
+        let src = files(&[(
+            "en/includes/f.md",
+            "---\ntitle: f\n---\nFragment [link](x.md)\n",
+        )]);
         let page = "# Page\n\n[!INCLUDE [f](includes/f.md)]\n\nAfter\n";
         let exp = Expansion::new("en/p.md", page, 0, &src);
         assert!(exp.diagnostics.is_empty());
-        assert!(exp.text.contains("\nFragment [link](x.md)\n"), "{:?}", exp.text);
+        assert!(
+            exp.text.contains("\nFragment [link](x.md)\n"),
+            "{:?}",
+            exp.text
+        );
         assert!(exp.text.ends_with("\n\nAfter\n"));
         let at = exp.text.find("[link]").unwrap();
         let pos = exp.locate(at);
@@ -310,7 +367,13 @@ mod tests {
         ]);
         let exp = Expansion::new("en/p.md", "x [!INCLUDE [a](includes/a.md)] y", 0, &src);
         assert_eq!(exp.text, "x A B A y");
-        assert_eq!(exp.included(), &["en/includes/a.md".to_string(), "en/includes/sub/b.md".to_string()]);
+        assert_eq!(
+            exp.included(),
+            &[
+                "en/includes/a.md".to_string(),
+                "en/includes/sub/b.md".to_string()
+            ]
+        );
     }
 
     #[test]
@@ -319,7 +382,10 @@ mod tests {
         let exp = Expansion::new("en/p.md", "line\n  [!INCLUDE [a](nope.md)]\n", 0, &src);
         let d = &exp.diagnostics[0];
         assert_eq!(d.code, Code::IncludeMissing);
-        assert_eq!((d.file.as_str(), d.line, d.column), ("content/en/p.md", 2, 3));
+        assert_eq!(
+            (d.file.as_str(), d.line, d.column),
+            ("content/en/p.md", 2, 3)
+        );
         assert_eq!(d.target.as_deref(), Some("nope.md"));
     }
 
@@ -331,7 +397,11 @@ mod tests {
         ]);
         let exp = Expansion::new("p.md", "[!INCLUDE [a](a.md)]", 0, &src);
         assert_eq!(exp.diagnostics.len(), 1);
-        assert!(exp.diagnostics[0].message.contains("a.md → b.md → a.md"), "{}", exp.diagnostics[0].message);
+        assert!(
+            exp.diagnostics[0].message.contains("a.md → b.md → a.md"),
+            "{}",
+            exp.diagnostics[0].message
+        );
         let self_include = files(&[]);
         let exp = Expansion::new("p.md", "[!INCLUDE [me](p.md)]", 0, &self_include);
         assert!(exp.diagnostics[0].message.contains("cycle"));

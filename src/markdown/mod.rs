@@ -14,8 +14,8 @@ pub mod table;
 use crate::config::TaskLabels;
 use crate::diagnostic::Diagnostic;
 use crate::i18n;
-pub use include::{Pos, Sources};
 use include::Expansion;
+pub use include::{Pos, Sources};
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
     TextMergeWithOffset,
@@ -67,7 +67,9 @@ pub struct Body {
 impl Body {
     /// Joins the HTML, asking `href(i)` for the (already escaped) URL of link `i`.
     pub fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
-        let mut out = String::with_capacity(self.parts.iter().map(String::len).sum::<usize>() + 64 * self.parts.len());
+        let mut out = String::with_capacity(
+            self.parts.iter().map(String::len).sum::<usize>() + 64 * self.parts.len(),
+        );
         for (i, part) in self.parts.iter().enumerate() {
             if i > 0 {
                 out.push_str(&href(i - 1));
@@ -164,6 +166,8 @@ enum Frame<'a> {
     Image {
         title: String,
         alt: String,
+        /// Images inside the alt text, still open.
+        nested: usize,
     },
     Table(TableBuilder<'a>),
 }
@@ -213,9 +217,29 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    fn event(&mut self, event: Event<'a>, start: usize, i: usize, events: &mut [(Option<Event<'a>>, Range<usize>)]) {
+    fn event(
+        &mut self,
+        event: Event<'a>,
+        start: usize,
+        i: usize,
+        events: &mut [(Option<Event<'a>>, Range<usize>)],
+    ) {
+        if let Some(Frame::Image { alt, nested, .. }) = self.frames.last_mut() {
+            // Inside alt text only the words count; nested links and images
+            // are not rendered, so they must not take a link slot either.
+            match event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::Start(Tag::Image { .. }) => *nested += 1,
+                Event::End(TagEnd::Image) if *nested > 0 => *nested -= 1,
+                Event::End(TagEnd::Image) => self.end_image(),
+                _ => {}
+            }
+            return;
+        }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => self.frames.push(Frame::Heading {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => self.frames.push(Frame::Heading {
                 level,
                 id: id.map(|s| s.to_string()),
                 classes: classes.iter().map(|c| c.to_string()).collect(),
@@ -224,7 +248,12 @@ impl<'a> Renderer<'a, '_> {
                 text: String::new(),
             }),
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
-            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
                 let dest = if link_type == LinkType::Email {
                     format!("mailto:{dest_url}")
                 } else {
@@ -232,21 +261,20 @@ impl<'a> Renderer<'a, '_> {
                 };
                 self.add_link(dest, LinkKind::Link, start);
                 let title = attr_if_any("title", &title);
-                self.emit(Event::InlineHtml(format!("<a href=\"{SLOT}\"{title}>").into()));
+                self.emit(Event::InlineHtml(
+                    format!("<a href=\"{SLOT}\"{title}>").into(),
+                ));
             }
             Event::End(TagEnd::Link) => self.emit(Event::InlineHtml("</a>".into())),
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 self.add_link(dest_url.to_string(), LinkKind::Image, start);
-                self.frames.push(Frame::Image { title: title.to_string(), alt: String::new() });
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some(Frame::Image { title, alt }) = self.frames.pop() {
-                    let title = attr_if_any("title", &title);
-                    let alt = html::escape(&alt);
-                    self.emit(Event::InlineHtml(
-                        format!("<img src=\"{SLOT}\" alt=\"{alt}\"{title} loading=\"lazy\">").into(),
-                    ));
-                }
+                self.frames.push(Frame::Image {
+                    title: title.to_string(),
+                    alt: String::new(),
+                    nested: 0,
+                });
             }
             Event::Text(text) => self.text(text, start),
             Event::Code(code) => {
@@ -302,7 +330,10 @@ impl<'a> Renderer<'a, '_> {
             Event::End(TagEnd::TableHead) => self.with_table(|t| t.in_head = false),
             Event::Start(Tag::TableRow) => self.with_table(|t| {
                 if !t.in_head {
-                    t.rows.push(Row { start, cells: Vec::new() })
+                    t.rows.push(Row {
+                        start,
+                        cells: Vec::new(),
+                    })
                 }
             }),
             Event::Start(Tag::TableCell) => self.with_table(|t| t.cell = Some(Cell::default())),
@@ -326,6 +357,16 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(event);
             }
             other => self.emit(other),
+        }
+    }
+
+    fn end_image(&mut self) {
+        if let Some(Frame::Image { title, alt, .. }) = self.frames.pop() {
+            let title = attr_if_any("title", &title);
+            let alt = html::escape(&alt);
+            self.emit(Event::InlineHtml(
+                format!("<img src=\"{SLOT}\" alt=\"{alt}\"{title} loading=\"lazy\">").into(),
+            ));
         }
     }
 
@@ -374,10 +415,6 @@ impl<'a> Renderer<'a, '_> {
             self.emit(Event::Text(text));
             return;
         }
-        if matches!(self.frames.last(), Some(Frame::Image { .. })) {
-            self.add_text(&text);
-            return;
-        }
         let trimmed = text.trim();
         if trimmed.eq_ignore_ascii_case(":::image-end:::") {
             return;
@@ -401,18 +438,33 @@ impl<'a> Renderer<'a, '_> {
         let Some(tag_attrs) = scanned.first() else {
             return;
         };
-        let alt = tag_attrs.attr("alt-text").map(|a| a.value.clone()).unwrap_or_default();
+        let alt = tag_attrs
+            .attr("alt-text")
+            .map(|a| a.value.clone())
+            .unwrap_or_default();
         if let Some(src) = tag_attrs.attr("source") {
             let at = offset + src.value_start - "<x ".len();
             self.add_link(src.value.clone(), LinkKind::Image, at);
             self.emit(Event::InlineHtml(
-                format!("<img src=\"{SLOT}\" alt=\"{}\" loading=\"lazy\">", html::escape(&alt)).into(),
+                format!(
+                    "<img src=\"{SLOT}\" alt=\"{}\" loading=\"lazy\">",
+                    html::escape(&alt)
+                )
+                .into(),
             ));
         }
     }
 
     fn end_heading(&mut self) {
-        let Some(Frame::Heading { level, id, classes, start, events, text }) = self.frames.pop() else {
+        let Some(Frame::Heading {
+            level,
+            id,
+            classes,
+            start,
+            events,
+            text,
+        }) = self.frames.pop()
+        else {
             return;
         };
         let text = text.trim().to_string();
@@ -440,7 +492,9 @@ impl<'a> Renderer<'a, '_> {
             format!(" class=\"{}\"", html::escape(&classes.join(" ")))
         };
         let id = html::escape(&id);
-        self.emit(Event::Html(format!("<h{level_num} id=\"{id}\"{class}>").into()));
+        self.emit(Event::Html(
+            format!("<h{level_num} id=\"{id}\"{class}>").into(),
+        ));
         for e in events {
             self.emit(e);
         }
@@ -453,7 +507,12 @@ impl<'a> Renderer<'a, '_> {
         ));
     }
 
-    fn start_quote(&mut self, kind: Option<BlockQuoteKind>, i: usize, events: &mut [(Option<Event<'a>>, Range<usize>)]) {
+    fn start_quote(
+        &mut self,
+        kind: Option<BlockQuoteKind>,
+        i: usize,
+        events: &mut [(Option<Event<'a>>, Range<usize>)],
+    ) {
         let s = self.strings;
         let known = |k: BlockQuoteKind| match k {
             BlockQuoteKind::Note => ("note", s.note.to_string()),
@@ -464,14 +523,16 @@ impl<'a> Renderer<'a, '_> {
         };
         let callout = match kind {
             Some(k) => Some(known(k)),
-            None => take_callout_marker(i, events).map(|word| match word.to_ascii_lowercase().as_str() {
-                "note" => known(BlockQuoteKind::Note),
-                "tip" => known(BlockQuoteKind::Tip),
-                "important" => known(BlockQuoteKind::Important),
-                "warning" => known(BlockQuoteKind::Warning),
-                "caution" => known(BlockQuoteKind::Caution),
-                // Translators sometimes translate the marker (`[!HINWEIS]`): keep their word.
-                _ => ("note", title_case(&word)),
+            None => take_callout_marker(i, events).map(|word| {
+                match word.to_ascii_lowercase().as_str() {
+                    "note" => known(BlockQuoteKind::Note),
+                    "tip" => known(BlockQuoteKind::Tip),
+                    "important" => known(BlockQuoteKind::Important),
+                    "warning" => known(BlockQuoteKind::Warning),
+                    "caution" => known(BlockQuoteKind::Caution),
+                    // Translators sometimes translate the marker (`[!HINWEIS]`): keep their word.
+                    _ => ("note", title_case(&word)),
+                }
             }),
         };
         match callout {
@@ -515,12 +576,18 @@ impl<'a> Renderer<'a, '_> {
             }
             let url_attr = match tag.name.as_str() {
                 "a" | "area" => tag.attr("href"),
-                "img" | "source" | "video" | "audio" | "iframe" | "embed" | "track" => tag.attr("src"),
+                "img" | "source" | "video" | "audio" | "iframe" | "embed" | "track" => {
+                    tag.attr("src")
+                }
                 _ => None,
             };
             if let Some(attr) = url_attr {
                 if attr.value_end > attr.value_start {
-                    let kind = if tag.name == "a" || tag.name == "area" { LinkKind::Html } else { LinkKind::Image };
+                    let kind = if tag.name == "a" || tag.name == "area" {
+                        LinkKind::Html
+                    } else {
+                        LinkKind::Image
+                    };
                     self.add_link(attr.value.clone(), kind, start + attr.value_start);
                     rewritten.push_str(&raw[copied..attr.value_start]);
                     rewritten.push(SLOT);
@@ -545,7 +612,11 @@ impl<'a> Renderer<'a, '_> {
         let headers: Vec<String> = t.head.iter().map(|c| c.text.trim().to_string()).collect();
         let task = table::match_header(&headers, &self.cx.task_labels);
         let labels = task.and_then(|(lang, _)| {
-            self.cx.task_labels.iter().find(|(l, _)| *l == lang).map(|(_, labels)| *labels)
+            self.cx
+                .task_labels
+                .iter()
+                .find(|(l, _)| *l == lang)
+                .map(|(_, labels)| *labels)
         });
         let mut out = String::from("<div class=\"table-wrap\">\n<table");
         if task.is_some() {
@@ -570,7 +641,8 @@ impl<'a> Renderer<'a, '_> {
         });
         for row in t.rows {
             let cell_text = |i: Option<usize>| {
-                i.and_then(|i| row.cells.get(i)).map(|c| c.text.trim().to_string())
+                i.and_then(|i| row.cells.get(i))
+                    .map(|c| c.text.trim().to_string())
             };
             let mut requirement_class = None;
             if let (Some(tt), Some(labels)) = (&mut task_table, labels) {
@@ -587,7 +659,9 @@ impl<'a> Renderer<'a, '_> {
                     }
                 });
                 let anchor = format!("task-{id}");
-                let fresh = !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) && self.doc.anchors.insert(anchor.clone());
+                let fresh = !id.is_empty()
+                    && id.chars().all(|c| c.is_ascii_digit())
+                    && self.doc.anchors.insert(anchor.clone());
                 if fresh {
                     out.push_str(&format!("<tr id=\"{anchor}\">"));
                 } else {
@@ -611,7 +685,11 @@ impl<'a> Renderer<'a, '_> {
                 out.push_str(align_attr(t.aligns.get(i)));
                 if Some(i) == requirement_col {
                     if let Some(class) = requirement_class {
-                        let title = if class == "mandatory" { self.strings.mandatory } else { self.strings.optional };
+                        let title = if class == "mandatory" {
+                            self.strings.mandatory
+                        } else {
+                            self.strings.optional
+                        };
                         out.push_str(&format!(
                             " class=\"task-requirement task-{class}\" title=\"{}\"",
                             html::escape(title)
@@ -652,7 +730,10 @@ fn attr_if_any(name: &str, value: &str) -> String {
 /// The source line containing `offset`.
 fn line_at(text: &str, offset: usize) -> &str {
     let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = text[offset..].find('\n').map(|i| offset + i).unwrap_or(text.len());
+    let end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
     &text[start..end]
 }
 
@@ -671,8 +752,14 @@ fn starts_with_unknown_tag(raw: &str) -> bool {
 /// For a plain block quote starting with `[!WORD]` (a DocFX callout GFM does
 /// not recognize: a translated or same-line marker), removes the marker from
 /// the events and returns the word.
-fn take_callout_marker<'a>(i: usize, events: &mut [(Option<Event<'a>>, Range<usize>)]) -> Option<String> {
-    if !matches!(events.get(i + 1), Some((Some(Event::Start(Tag::Paragraph)), _))) {
+fn take_callout_marker<'a>(
+    i: usize,
+    events: &mut [(Option<Event<'a>>, Range<usize>)],
+) -> Option<String> {
+    if !matches!(
+        events.get(i + 1),
+        Some((Some(Event::Start(Tag::Paragraph)), _))
+    ) {
         return None;
     }
     let Some((Some(Event::Text(text)), _)) = events.get(i + 2) else {
@@ -705,7 +792,10 @@ fn take_callout_marker<'a>(i: usize, events: &mut [(Option<Event<'a>>, Range<usi
 fn title_case(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }

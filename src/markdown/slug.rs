@@ -22,7 +22,11 @@ pub fn slug(text: &str) -> String {
 }
 
 fn is_connector(c: char) -> bool {
-    matches!(c, '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'..='\u{FE4F}' | '\u{FF3F}')
+    matches!(
+        c,
+        '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
+            ..='\u{FE4F}' | '\u{FF3F}'
+    )
 }
 
 /// Combining marks (general category M) that `is_alphanumeric` does not cover.

@@ -43,7 +43,12 @@ pub struct TaskRow {
 
 /// Compares a header cell with a label: case, surrounding and repeated spaces ignored.
 pub fn label_matches(cell: &str, label: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     norm(cell) == norm(label)
 }
 
@@ -119,7 +124,10 @@ mod tests {
     #[test]
     fn header_matching_ignores_case_and_spaces() {
         assert!(label_matches("  task   id ", "Task ID"));
-        assert!(label_matches("(E) Erforderlich (O) Optional", "(e) erforderlich  (o) optional"));
+        assert!(label_matches(
+            "(E) Erforderlich (O) Optional",
+            "(e) erforderlich  (o) optional"
+        ));
         assert!(!label_matches("Task", "Task ID"));
     }
 
@@ -133,10 +141,14 @@ mod tests {
             optional: vec!["O".into()],
             ..TaskLabels::default()
         };
-        let headers: Vec<String> = ["Aufgaben-ID", "Name der Aufgabe", "(E) Erforderlich (O) Optional"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let headers: Vec<String> = [
+            "Aufgaben-ID",
+            "Name der Aufgabe",
+            "(E) Erforderlich (O) Optional",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let (lang, cols) = match_header(&headers, &[("en", &en), ("de", &de)]).unwrap();
         assert_eq!(lang, "de");
         assert_eq!((cols.id, cols.requirement, cols.name), (0, Some(2), None));

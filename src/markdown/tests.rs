@@ -14,7 +14,12 @@ impl Sources for Files {
 }
 
 fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, String) {
-    let files = Files(files.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect());
+    let files = Files(
+        files
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+    );
     let en = TaskLabels::english();
     let de = TaskLabels {
         id: vec!["Aufgaben-ID".into()],
@@ -47,9 +52,14 @@ fn parse_md(text: &str) -> (Document, String) {
 
 #[test]
 fn heading_ids_are_github_compatible_and_unique() {
-    let (doc, html) = parse_md("# Título\n\n## Guía de red\n\n## Guía de red\n\n## 概要\n\n### Custom {#my-id}\n");
+    let (doc, html) = parse_md(
+        "# Título\n\n## Guía de red\n\n## Guía de red\n\n## 概要\n\n### Custom {#my-id}\n",
+    );
     let ids: Vec<&str> = doc.headings.iter().map(|h| h.id.as_str()).collect();
-    assert_eq!(ids, ["título", "guía-de-red", "guía-de-red-1", "概要", "my-id"]);
+    assert_eq!(
+        ids,
+        ["título", "guía-de-red", "guía-de-red-1", "概要", "my-id"]
+    );
     assert!(html.contains("<h2 id=\"guía-de-red-1\">"), "{html}");
     assert_eq!(doc.title.as_deref(), Some("Título"));
     assert!(doc.anchors.contains("my-id"));
@@ -66,14 +76,21 @@ fn html_anchors_are_collected() {
 
 #[test]
 fn links_get_slots_and_positions() {
-    let (doc, html) = parse_md("Intro\n\nSee [next](next.md#goals) and ![img](media/a.png \"T\").\n");
+    let (doc, html) =
+        parse_md("Intro\n\nSee [next](next.md#goals) and ![img](media/a.png \"T\").\n");
     assert_eq!(doc.links.len(), 2);
     assert_eq!(doc.links[0].dest, "next.md#goals");
     assert_eq!(doc.links[0].kind, LinkKind::Link);
     assert_eq!((doc.links[0].pos.line, doc.links[0].pos.column), (3, 5));
     assert_eq!(doc.links[1].kind, LinkKind::Image);
-    assert!(html.contains("<a href=\"[next.md#goals]\">next</a>"), "{html}");
-    assert!(html.contains("<img src=\"[media/a.png]\" alt=\"img\" title=\"T\" loading=\"lazy\">"), "{html}");
+    assert!(
+        html.contains("<a href=\"[next.md#goals]\">next</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img src=\"[media/a.png]\" alt=\"img\" title=\"T\" loading=\"lazy\">"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -101,7 +118,11 @@ fn email_autolink_becomes_mailto() {
 #[test]
 fn placeholder_tags_stay_visible() {
     let (_, html) = parse_md("Role: <Depends on customer>\n\n<Depends on customer>\n");
-    assert_eq!(html.matches("&lt;Depends on customer&gt;").count(), 2, "{html}");
+    assert_eq!(
+        html.matches("&lt;Depends on customer&gt;").count(),
+        2,
+        "{html}"
+    );
     let (_, html) = parse_md("Line<br>break\n");
     assert!(html.contains("<br>"));
 }
@@ -109,16 +130,31 @@ fn placeholder_tags_stay_visible() {
 #[test]
 fn callouts_render_with_localized_titles() {
     let (_, html) = parse_md("> [!NOTE]\n> Read this.\n");
-    assert!(html.contains("<div class=\"callout callout-note\" role=\"note\">"), "{html}");
-    assert!(html.contains("<p class=\"callout-title\">Note</p>"), "{html}");
+    assert!(
+        html.contains("<div class=\"callout callout-note\" role=\"note\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p class=\"callout-title\">Note</p>"),
+        "{html}"
+    );
     assert!(html.contains("Read this."));
     assert!(!html.contains("[!NOTE]"));
     let (_, html) = parse_with(">[!Important]\n> Wichtig.\n", "de", &[]);
-    assert!(html.contains("callout-important") && html.contains(">Wichtig</p>"), "{html}");
+    assert!(
+        html.contains("callout-important") && html.contains(">Wichtig</p>"),
+        "{html}"
+    );
     let (_, html) = parse_md("> [!TIP] Same line.\n");
-    assert!(html.contains("callout-tip") && html.contains("Same line.") && !html.contains("[!TIP]"), "{html}");
+    assert!(
+        html.contains("callout-tip") && html.contains("Same line.") && !html.contains("[!TIP]"),
+        "{html}"
+    );
     let (_, html) = parse_md("> [!HINWEIS]\n> Text.\n");
-    assert!(html.contains("<p class=\"callout-title\">Hinweis</p>"), "{html}");
+    assert!(
+        html.contains("<p class=\"callout-title\">Hinweis</p>"),
+        "{html}"
+    );
     let (_, html) = parse_md("> plain quote\n");
     assert!(html.contains("<blockquote>"), "{html}");
 }
@@ -140,15 +176,22 @@ fn includes_are_inlined_with_their_links_positioned_in_the_fragment() {
 fn missing_include_is_a_diagnostic() {
     let (doc, _) = parse_md("[!INCLUDE [f](includes/nope.md)]\n");
     assert_eq!(doc.diagnostics.len(), 1);
-    assert_eq!(doc.diagnostics[0].code, crate::diagnostic::Code::IncludeMissing);
+    assert_eq!(
+        doc.diagnostics[0].code,
+        crate::diagnostic::Code::IncludeMissing
+    );
 }
 
 #[test]
 fn docfx_image_directive() {
-    let (doc, html) = parse_md(":::image type=\"content\" source=\"media/a.png\" alt-text=\"Alt text\":::\n");
+    let (doc, html) =
+        parse_md(":::image type=\"content\" source=\"media/a.png\" alt-text=\"Alt text\":::\n");
     assert_eq!(doc.links[0].dest, "media/a.png");
     assert_eq!(doc.links[0].kind, LinkKind::Image);
-    assert!(html.contains("<img src=\"[media/a.png]\" alt=\"Alt text\""), "{html}");
+    assert!(
+        html.contains("<img src=\"[media/a.png]\" alt=\"Alt text\""),
+        "{html}"
+    );
 }
 
 const SEED_TABLE: &str = "\
@@ -177,8 +220,14 @@ fn task_tables_are_recognized_and_rendered() {
     assert!(html.contains("<table class=\"task-table\">"), "{html}");
     assert!(html.contains("<th scope=\"col\">Task ID</th>"), "{html}");
     assert!(html.contains("<tr id=\"task-3979\">"), "{html}");
-    assert!(html.contains("class=\"task-requirement task-mandatory\""), "{html}");
-    assert!(html.contains("<a href=\"[https://example.com/t]\">3616</a>"), "{html}");
+    assert!(
+        html.contains("class=\"task-requirement task-mandatory\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"[https://example.com/t]\">3616</a>"),
+        "{html}"
+    );
     assert!(doc.anchors.contains("task-3616"));
 }
 
@@ -197,12 +246,30 @@ fn german_task_table_uses_german_labels() {
 fn ordinary_tables_are_accessible_but_not_tasks() {
     let (doc, html) = parse_md("| Date | Who |\n|:--|--:|\n| 1/1/2020 | Ann |\n");
     assert!(doc.tasks.is_empty());
-    assert!(html.contains("<th scope=\"col\" style=\"text-align: left\">Date</th>"), "{html}");
-    assert!(html.contains("<td style=\"text-align: right\">Ann</td>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"col\" style=\"text-align: left\">Date</th>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td style=\"text-align: right\">Ann</td>"),
+        "{html}"
+    );
 }
 
 #[test]
 fn text_is_escaped() {
     let (_, html) = parse_md("a < b & \"c\"\n\n<script>alert(1)</script>\n");
-    assert!(html.contains("a &lt; b &amp; &quot;c&quot;") || html.contains("a &lt; b &amp; \"c\""), "{html}");
+    assert!(
+        html.contains("a &lt; b &amp; &quot;c&quot;") || html.contains("a &lt; b &amp; \"c\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn links_inside_alt_text_take_no_slot() {
+    let (doc, html) = parse_md("![see [x](y.md) and ![i](j.png)](k.png) then [z](z.md)\n");
+    let dests: Vec<&str> = doc.links.iter().map(|l| l.dest.as_str()).collect();
+    assert_eq!(dests, ["k.png", "z.md"]);
+    assert!(html.contains("alt=\"see x and i\""), "{html}");
+    assert!(html.contains("<a href=\"[z.md]\">z</a>"), "{html}");
 }

@@ -1,0 +1,665 @@
+//! HTML output: every published page at `/<lang>/<key>/`, language homes,
+//! the language chooser at `/`, `404.html`, one navigation file per
+//! (toc, language), `sitemap.xml`, the theme and the content's assets.
+//!
+//! Everything a template shows comes from a context built here; the context
+//! is also the page's fingerprint, so `serve` re-renders exactly the pages
+//! whose inputs changed.
+
+pub mod output;
+pub mod sitemap;
+pub mod templates;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::{self, Strings};
+use crate::paths;
+use crate::site::nav::{NavEntry, NavLink};
+use crate::site::{PageId, Site};
+use output::{OutputDir, OutputError};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+pub use templates::Templates;
+
+/// What rendering one output wrote, or why it could not.
+type Produced = (Vec<String>, Option<Diagnostic>);
+
+/// One file the site consists of.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Output {
+    Page(PageId),
+    /// A generated home for a language without an `index.md`.
+    Home(usize),
+    Chooser,
+    NotFound,
+    Nav(usize),
+    Sitemap,
+    /// A default theme file, or one from the site's `theme/` (site-relative path).
+    Theme(String),
+    /// A content file copied as is (content-relative path).
+    Asset(String),
+}
+
+/// What a render pass did.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// Site-relative paths written or confirmed up to date.
+    pub written: HashSet<String>,
+    pub pages: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders one site with one set of templates.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+    languages: Vec<usize>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
+        Renderer {
+            site,
+            templates,
+            languages: site.languages_in_use(),
+        }
+    }
+
+    /// Every output of the site.
+    pub fn outputs(&self) -> Vec<Output> {
+        let site = self.site;
+        let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
+        for &lang in &self.languages {
+            let has_home = site
+                .translation(&Default::default(), lang)
+                .is_some_and(|p| site.pages[p].published);
+            if !has_home {
+                outputs.push(Output::Home(lang));
+            }
+        }
+        outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
+        outputs.extend((0..site.navs.len()).map(Output::Nav));
+        outputs.extend(self.theme_files().into_iter().map(Output::Theme));
+        outputs.extend(site.content.assets.iter().cloned().map(Output::Asset));
+        outputs
+    }
+
+    /// Renders and writes everything, then removes what earlier builds left.
+    pub fn render_all(&self, out: &OutputDir) -> Result<RenderReport, OutputError> {
+        let report = self.render(&self.outputs(), out)?;
+        out.remove_stale(&report.written)?;
+        Ok(report)
+    }
+
+    /// Renders and writes the given outputs in parallel.
+    pub fn render(&self, outputs: &[Output], out: &OutputDir) -> Result<RenderReport, OutputError> {
+        let results: Vec<Result<Produced, OutputError>> = outputs
+            .par_iter()
+            .map(|o| {
+                let mut written = Vec::new();
+                match self.produce(o) {
+                    Ok(files) => {
+                        for (path, file) in files {
+                            match file {
+                                File::Bytes(bytes) => out.write(&path, &bytes)?,
+                                File::Copy(from) => out.copy(&from, &path)?,
+                            }
+                            written.push(path);
+                        }
+                        Ok((written, None))
+                    }
+                    Err(d) => Ok((written, Some(*d))),
+                }
+            })
+            .collect();
+        let mut report = RenderReport::default();
+        for r in results {
+            let (written, diagnostic) = r?;
+            report.written.extend(written);
+            report.diagnostics.extend(diagnostic);
+        }
+        report.pages = outputs
+            .iter()
+            .filter(|o| matches!(o, Output::Page(_)))
+            .count()
+            .saturating_sub(report.diagnostics.len());
+        Ok(report)
+    }
+
+    /// The bytes (or source file) of one output, with its site-relative path.
+    pub fn produce(&self, output: &Output) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
+        let site = self.site;
+        match output {
+            Output::Page(id) => {
+                let cx = self.page_context(*id);
+                let path = format!("{}index.html", site.pages[*id].url);
+                self.render_template("page.html", &cx)
+                    .map(|s| vec![(path, File::Bytes(s.into_bytes()))])
+                    .map_err(|mut d| {
+                        d.file = site.config.source_path(&site.source(*id).path);
+                        d
+                    })
+            }
+            Output::Home(lang) => self.html(
+                "home.html",
+                format!("{}/index.html", site.config.languages[*lang].code),
+                &self.home_context(*lang),
+            ),
+            Output::Chooser => {
+                self.html("chooser.html", "index.html".into(), &self.chooser_context())
+            }
+            Output::NotFound => self.html("404.html", "404.html".into(), &self.not_found_context()),
+            Output::Nav(n) => {
+                let nav = &site.navs[*n];
+                let entries = self.nav_entries(&nav.entries, nav.lang, &|url: &str| {
+                    paths::encode_path(url, false)
+                });
+                self.html("nav.html", nav.output_path(site), &NavContext { entries })
+            }
+            Output::Sitemap => Ok(sitemap::files(site)
+                .into_iter()
+                .map(|(p, s)| (p, File::Bytes(s.into_bytes())))
+                .collect()),
+            Output::Theme(path) => {
+                let own = site.config.root.join(path);
+                if own.is_file() {
+                    Ok(vec![(path.clone(), File::Copy(own))])
+                } else {
+                    let bytes = templates::THEME
+                        .iter()
+                        .find(|(p, _)| p == path)
+                        .map(|(_, b)| b.to_vec())
+                        .unwrap_or_default();
+                    Ok(vec![(path.clone(), File::Bytes(bytes))])
+                }
+            }
+            Output::Asset(path) => Ok(vec![(
+                site.asset_url(path),
+                File::Copy(site.config.content_dir.join(path)),
+            )]),
+        }
+    }
+
+    fn html<T: Serialize>(
+        &self,
+        name: &str,
+        path: String,
+        cx: &T,
+    ) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
+        self.render_template(name, cx)
+            .map(|s| vec![(path, File::Bytes(s.into_bytes()))])
+    }
+
+    fn render_template<T: Serialize>(&self, name: &str, cx: &T) -> Result<String, Box<Diagnostic>> {
+        let context = tera::Context::from_serialize(cx).map_err(|e| {
+            Box::new(Diagnostic::new(
+                Code::TemplateError,
+                format!("templates/{name}"),
+                templates::error_chain(&e),
+            ))
+        })?;
+        self.templates.render(name, &context).map_err(|e| {
+            Box::new(
+                Diagnostic::new(
+                    Code::TemplateError,
+                    format!("templates/{name}"),
+                    templates::error_chain(&e),
+                )
+                .hint("fix the template; the page was not written"),
+            )
+        })
+    }
+
+    /// Default theme files plus the site's own `theme/` folder, site-relative.
+    fn theme_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = templates::THEME
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
+        let dir = self.site.config.root.join("theme");
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                if let Ok(rel) = entry.path().strip_prefix(&self.site.config.root) {
+                    let rel = paths::to_slash(rel);
+                    if !crate::content::is_editor_leftover(&rel)
+                        && !rel.split('/').any(|s| s.starts_with('.'))
+                        && !files.contains(&rel)
+                    {
+                        files.push(rel);
+                    }
+                }
+            }
+        }
+        files
+    }
+
+    /// Everything `page.html` shows. Also the page's fingerprint (see [`Self::fingerprint`]).
+    pub fn page_context(&self, id: PageId) -> PageContext<'a> {
+        let site = self.site;
+        let page = &site.pages[id];
+        let source = site.source(id);
+        let lang = &site.config.languages[page.lang];
+        let from = page.url.as_str();
+        let content = page
+            .doc
+            .body
+            .render(|i| site.href(from, &page.doc.links[i].dest, &page.targets[i]));
+        let position = page.nav.and_then(|n| site.navs[n].position(id));
+        let crumb = |p: Option<PageId>| p.map(|p| paths::relative_url(from, &site.pages[p].url));
+        let neighbour = |p: Option<PageId>| {
+            p.map(|p| Neighbour {
+                title: site.pages[p].heading.clone(),
+                href: paths::relative_url(from, &site.pages[p].url),
+            })
+        };
+        let translations = site.index.translations.get(&page.key);
+        let published = |l: usize| {
+            translations
+                .and_then(|t| t[l])
+                .filter(|&p| site.pages[p].published)
+        };
+        let mut alternates: Vec<Alternate> = self
+            .languages
+            .iter()
+            .filter_map(|&l| {
+                published(l).map(|p| Alternate {
+                    hreflang: site.config.languages[l].code.clone(),
+                    href: self.absolute(&site.pages[p].url),
+                })
+            })
+            .collect();
+        if let Some(p) = published(site.config.default_language) {
+            alternates.push(Alternate {
+                hreflang: "x-default".into(),
+                href: self.absolute(&site.pages[p].url),
+            });
+        }
+        let switcher = self
+            .languages
+            .iter()
+            .map(|&l| {
+                let language = &site.config.languages[l];
+                let target = published(l);
+                Switch {
+                    code: language.code.clone(),
+                    name: language.name.clone(),
+                    href: match target {
+                        Some(p) => paths::relative_url(from, &site.pages[p].url),
+                        None => paths::relative_url(from, &format!("{}/", language.code)),
+                    },
+                    current: l == page.lang,
+                    available: target.is_some(),
+                }
+            })
+            .collect();
+        PageContext {
+            site: self.site_info(),
+            lang: LangInfo::of(lang),
+            ui: i18n::strings(&lang.code),
+            root: paths::root_from(from),
+            home_href: paths::relative_url(from, &format!("{}/", lang.code)),
+            page: PageInfo {
+                title: page.title.clone(),
+                heading: page.heading.clone(),
+                description: page.description.clone(),
+                has_h1: page.doc.headings.iter().any(|h| h.level == 1),
+                content,
+                canonical: self.absolute(&page.url),
+                key: page.key.to_string(),
+                source: site.config.source_path(&source.path),
+                updated: source.date.map(|d| d.iso()),
+                meta: &source.front_matter.fields,
+            },
+            headings: page
+                .doc
+                .headings
+                .iter()
+                .filter(|h| (2..=3).contains(&h.level))
+                .map(|h| HeadingInfo {
+                    level: h.level,
+                    text: h.text.clone(),
+                    id: h.id.clone(),
+                })
+                .collect(),
+            alternates,
+            switcher,
+            breadcrumbs: position
+                .map(|p| {
+                    p.trail
+                        .iter()
+                        .map(|(title, page)| Crumb {
+                            title: title.clone(),
+                            href: crumb(*page),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            prev: neighbour(position.and_then(|p| p.prev)),
+            next: neighbour(position.and_then(|p| p.next)),
+            nav_href: page
+                .nav
+                .map(|n| paths::relative_url(from, &site.navs[n].output_path(site))),
+        }
+    }
+
+    /// A hash of everything the page's HTML depends on (besides templates).
+    pub fn fingerprint(&self, id: PageId) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let cx = self.page_context(id);
+        let _ = serde_json::to_writer(HashWriter(&mut hasher), &cx);
+        hasher.finish()
+    }
+
+    fn home_context(&self, lang: usize) -> HomeContext<'a> {
+        let site = self.site;
+        let language = &site.config.languages[lang];
+        let from = format!("{}/", language.code);
+        // The navigation most of the language's pages use.
+        let nav = site.navs.iter().filter(|n| n.lang == lang).max_by_key(|n| {
+            site.pages
+                .iter()
+                .filter(|p| p.nav.is_some_and(|i| std::ptr::eq(&site.navs[i], *n)))
+                .count()
+        });
+        let entries = nav
+            .map(|n| {
+                self.nav_entries(&n.entries, lang, &|url: &str| {
+                    paths::relative_url(&from, url)
+                })
+            })
+            .unwrap_or_default();
+        let switcher = self
+            .languages
+            .iter()
+            .map(|&l| {
+                let other = &site.config.languages[l];
+                Switch {
+                    code: other.code.clone(),
+                    name: other.name.clone(),
+                    href: paths::relative_url(&from, &format!("{}/", other.code)),
+                    current: l == lang,
+                    available: true,
+                }
+            })
+            .collect();
+        HomeContext {
+            site: self.site_info(),
+            lang: LangInfo::of(language),
+            ui: i18n::strings(&language.code),
+            root: paths::root_from(&from),
+            home_href: "./".into(),
+            alternates: self
+                .languages
+                .iter()
+                .map(|&l| Alternate {
+                    hreflang: site.config.languages[l].code.clone(),
+                    href: self.absolute(&format!("{}/", site.config.languages[l].code)),
+                })
+                .collect(),
+            switcher,
+            entries,
+        }
+    }
+
+    fn chooser_context(&self) -> ChooserContext<'a> {
+        let site = self.site;
+        ChooserContext {
+            site: self.site_info(),
+            default_language: LangInfo::of(site.config.default_lang()),
+            languages: self
+                .languages
+                .iter()
+                .map(|&l| {
+                    let language = &site.config.languages[l];
+                    ChooserLanguage {
+                        code: language.code.clone(),
+                        name: language.name.clone(),
+                        href: paths::encode_path(&format!("{}/", language.code), false),
+                        absolute: self.absolute(&format!("{}/", language.code)),
+                        choose: i18n::strings(&language.code).choose_language,
+                        not_found_title: i18n::strings(&language.code).not_found_title,
+                        path: paths::encode_path(&format!("{}/", language.code), false),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn not_found_context(&self) -> NotFoundContext<'a> {
+        let chooser = self.chooser_context();
+        NotFoundContext {
+            ui: i18n::strings(&self.site.config.default_lang().code),
+            base_path: self.site.config.base_path(),
+            site: chooser.site,
+            default_language: chooser.default_language,
+            languages: chooser.languages,
+        }
+    }
+
+    /// Navigation entries for templates; pages in another language than
+    /// `lang` (untranslated toc entries) carry their language.
+    fn nav_entries(
+        &self,
+        entries: &[NavEntry],
+        lang: usize,
+        href: &dyn Fn(&str) -> String,
+    ) -> Vec<NavEntryContext> {
+        let site = self.site;
+        entries
+            .iter()
+            .map(|e| {
+                let (link, foreign_lang) = match &e.link {
+                    NavLink::Page(p) => {
+                        let page = &site.pages[*p];
+                        let foreign = (page.lang != lang)
+                            .then(|| site.config.languages[page.lang].code.clone());
+                        (Some(href(&page.url)), foreign)
+                    }
+                    NavLink::Asset(a) => (Some(href(&site.asset_url(a))), None),
+                    NavLink::External(u) => (Some(u.clone()), None),
+                    NavLink::None => (None, None),
+                };
+                NavEntryContext {
+                    title: e.title.clone(),
+                    href: link,
+                    lang: foreign_lang,
+                    open: false,
+                    children: self.nav_entries(&e.children, lang, href),
+                }
+            })
+            .collect()
+    }
+
+    fn site_info(&self) -> SiteInfo<'a> {
+        let config = &self.site.config;
+        SiteInfo {
+            title: &config.title,
+            base_url: &config.base_url,
+            languages: self
+                .languages
+                .iter()
+                .map(|&l| LangInfo::of(&config.languages[l]))
+                .collect(),
+        }
+    }
+
+    /// The absolute URL of a site-relative location.
+    pub fn absolute(&self, url: &str) -> String {
+        format!(
+            "{}{}",
+            self.site.config.base_url,
+            paths::encode_path(url, true)
+        )
+    }
+}
+
+/// An output file's content: bytes to write, or a file to copy.
+#[derive(Debug)]
+pub enum File {
+    Bytes(Vec<u8>),
+    Copy(std::path::PathBuf),
+}
+
+struct HashWriter<'h, H: Hasher>(&'h mut H);
+
+impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        buf.hash(self.0);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+pub struct SiteInfo<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    languages: Vec<LangInfo<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct LangInfo<'a> {
+    code: &'a str,
+    name: &'a str,
+    dir: &'static str,
+}
+
+impl<'a> LangInfo<'a> {
+    fn of(l: &'a crate::config::Language) -> LangInfo<'a> {
+        LangInfo {
+            code: &l.code,
+            name: &l.name,
+            dir: if l.is_rtl() { "rtl" } else { "ltr" },
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageContext<'a> {
+    site: SiteInfo<'a>,
+    lang: LangInfo<'a>,
+    ui: &'static Strings,
+    /// Relative path from the page to the site root (`../../`).
+    root: String,
+    home_href: String,
+    page: PageInfo<'a>,
+    headings: Vec<HeadingInfo>,
+    alternates: Vec<Alternate>,
+    switcher: Vec<Switch>,
+    breadcrumbs: Vec<Crumb>,
+    prev: Option<Neighbour>,
+    next: Option<Neighbour>,
+    nav_href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    title: String,
+    heading: String,
+    description: Option<String>,
+    has_h1: bool,
+    content: String,
+    canonical: String,
+    key: String,
+    source: String,
+    updated: Option<String>,
+    meta: &'a std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct HeadingInfo {
+    level: u8,
+    text: String,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Switch {
+    code: String,
+    name: String,
+    href: String,
+    current: bool,
+    available: bool,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Neighbour {
+    title: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct NavContext {
+    entries: Vec<NavEntryContext>,
+}
+
+#[derive(Serialize)]
+struct NavEntryContext {
+    title: String,
+    href: Option<String>,
+    /// Set for pages, so the template can mark other-language entries.
+    lang: Option<String>,
+    open: bool,
+    children: Vec<NavEntryContext>,
+}
+
+#[derive(Serialize)]
+struct HomeContext<'a> {
+    site: SiteInfo<'a>,
+    lang: LangInfo<'a>,
+    ui: &'static Strings,
+    root: String,
+    home_href: String,
+    alternates: Vec<Alternate>,
+    switcher: Vec<Switch>,
+    entries: Vec<NavEntryContext>,
+}
+
+#[derive(Serialize)]
+struct ChooserContext<'a> {
+    site: SiteInfo<'a>,
+    default_language: LangInfo<'a>,
+    languages: Vec<ChooserLanguage>,
+}
+
+#[derive(Serialize)]
+struct ChooserLanguage {
+    code: String,
+    name: String,
+    href: String,
+    absolute: String,
+    path: String,
+    choose: &'static str,
+    not_found_title: &'static str,
+}
+
+#[derive(Serialize)]
+struct NotFoundContext<'a> {
+    site: SiteInfo<'a>,
+    ui: &'static Strings,
+    base_path: String,
+    default_language: LangInfo<'a>,
+    languages: Vec<ChooserLanguage>,
+}

@@ -1,0 +1,160 @@
+//! Tera templates: defaults compiled into the binary; a site's own
+//! `templates/` overrides them file by file. Parsed once per build.
+
+use crate::diagnostic::{Code, Diagnostic};
+use std::path::Path;
+use tera::Tera;
+
+/// The default templates, by name.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("nav.html", include_str!("../../templates/nav.html")),
+    ("chooser.html", include_str!("../../templates/chooser.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+/// The default theme files, by site-relative output path.
+pub const THEME: &[(&str, &[u8])] = &[
+    ("theme/folio.css", include_bytes!("../../theme/folio.css")),
+    ("theme/folio.js", include_bytes!("../../theme/folio.js")),
+];
+
+pub struct Templates {
+    pub tera: Tera,
+}
+
+impl Templates {
+    /// The defaults overridden by `site_root/templates/*`. A template that
+    /// does not parse is a diagnostic naming the file.
+    pub fn load(site_root: &Path) -> Result<Templates, Box<Diagnostic>> {
+        let mut sources: Vec<(String, String)> = DEFAULTS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let dir = site_root.join("templates");
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&dir) else {
+                    continue;
+                };
+                let name = crate::paths::to_slash(rel);
+                if name.starts_with('.') || crate::content::is_editor_leftover(&name) {
+                    continue;
+                }
+                let shown = format!("templates/{name}");
+                let bytes = std::fs::read(entry.path()).map_err(|e| {
+                    Box::new(
+                        Diagnostic::new(
+                            Code::TemplateError,
+                            &shown,
+                            format!("cannot read the template: {e}"),
+                        )
+                        .at(1, 1),
+                    )
+                })?;
+                let text = crate::content::decode(&bytes).map_err(|(line, column, _)| {
+                    Box::new(
+                        Diagnostic::new(
+                            Code::TemplateError,
+                            &shown,
+                            "the template is not valid UTF-8",
+                        )
+                        .at(line, column),
+                    )
+                })?;
+                match sources.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = text,
+                    None => sources.push((name, text)),
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which makes every URL unreadable.
+        tera.set_escape_fn(crate::markdown::html::escape);
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| Box::new(template_error(&e, &sources)))?;
+        Ok(Templates { tera })
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, tera::Error> {
+        self.tera.render(name, context)
+    }
+}
+
+/// Tera errors nest the useful part; flatten the chain into one message
+/// and point at the template file.
+pub fn template_error(e: &tera::Error, sources: &[(String, String)]) -> Diagnostic {
+    let message = error_chain(e);
+    let file = sources
+        .iter()
+        .map(|(n, _)| n)
+        .find(|n| message.contains(&format!("'{n}'")))
+        .map(|n| format!("templates/{n}"))
+        .unwrap_or_else(|| "templates".to_string());
+    let (line, column) = parse_position(&message).unwrap_or((1, 1));
+    Diagnostic::new(Code::TemplateError, file, message).at(line, column)
+}
+
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message.replace('\n', " ")
+}
+
+/// Tera reports parse errors as `--> 3:7`.
+fn parse_position(message: &str) -> Option<(u32, u32)> {
+    let at = message.find("--> ")? + 4;
+    let rest = &message[at..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(rest.len());
+    let (l, c) = rest[..end].split_once(':')?;
+    Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse() {
+        let dir = std::env::temp_dir().join("folio-no-templates-here");
+        assert!(Templates::load(&dir).is_ok());
+    }
+
+    #[test]
+    fn override_replaces_one_file_and_errors_name_it() {
+        let dir = std::env::temp_dir().join(format!("folio-tpl-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(
+            dir.join("templates/404.html"),
+            "custom {{ ui.not_found_title }}",
+        )
+        .unwrap();
+        let t = Templates::load(&dir).unwrap();
+        let mut cx = tera::Context::new();
+        cx.insert("ui", crate::i18n::strings("en"));
+        assert_eq!(t.render("404.html", &cx).unwrap(), "custom Page not found");
+        std::fs::write(dir.join("templates/404.html"), "{% if %}").unwrap();
+        let e = Templates::load(&dir).err().unwrap();
+        assert_eq!(e.file, "templates/404.html");
+        assert_eq!(e.code, Code::TemplateError);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,446 @@
+//! The resolved site: every page with its language, key, URL, parsed
+//! document and resolved links; translations; tocs; navigation.
+//!
+//! Built in one resolve step after all pages are parsed (in parallel), so
+//! every later stage (check, render, serve) reads one consistent model and
+//! looks things up through indexes rather than scans.
+
+pub mod links;
+pub mod nav;
+pub mod toc;
+
+use crate::config::{Config, TaskLabels};
+use crate::content::{Content, PageSource, TranslationKey};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::markdown::{self, Document, Sources};
+use links::Target;
+use nav::{Nav, NavId};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use toc::Toc;
+
+/// Index into `Site::pages` (and `Site::content.pages`, which it mirrors).
+pub type PageId = usize;
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub lang: usize,
+    pub key: TranslationKey,
+    /// Site-relative URL directory: `es/initiate-kickoff/`.
+    pub url: String,
+    /// Front matter `title`, else the first `#` heading, else the file name.
+    pub title: String,
+    /// The first `#` heading, else the title: what navigation shows.
+    pub heading: String,
+    pub description: Option<String>,
+    pub doc: Document,
+    /// One per `doc.links`.
+    pub targets: Vec<Target>,
+    /// Rendered: neither failed to load nor shadowed by a duplicate.
+    pub published: bool,
+    pub nav: Option<NavId>,
+}
+
+/// Lookups the resolve step builds once.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    /// Content-relative path → page (every page, published or not).
+    pub by_path: HashMap<String, PageId>,
+    /// Lowercased content-relative path → actual path, pages and assets.
+    pub lowercase: HashMap<String, String>,
+    /// Key → the page of each language (by language index).
+    pub translations: HashMap<TranslationKey, Vec<Option<PageId>>>,
+    /// Directory → its pages' file names (for "did you mean" hints).
+    by_dir: HashMap<String, Vec<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub config: Config,
+    pub content: Content,
+    pub pages: Vec<Page>,
+    pub index: Index,
+    pub tocs: Vec<Toc>,
+    pub navs: Vec<Nav>,
+    /// What loading and resolving found (front matter, includes, duplicates, tocs).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Gives the markdown parser the texts of pages and fragments.
+struct ContentSources<'a> {
+    config: &'a Config,
+    content: &'a Content,
+}
+
+impl Sources for ContentSources<'_> {
+    fn markdown(&self, path: &str) -> Option<&str> {
+        self.content.markdown_text(path)
+    }
+    fn display(&self, path: &str) -> String {
+        self.config.source_path(path)
+    }
+}
+
+impl Site {
+    /// Loads, parses and resolves the site described by `config`.
+    pub fn load(config: Config) -> Site {
+        let content = Content::load(&config);
+        Site::from_content(config, content)
+    }
+
+    /// Parses every page of already loaded content, then resolves.
+    pub fn from_content(config: Config, content: Content) -> Site {
+        let docs: Vec<Document> = {
+            let sources = ContentSources {
+                config: &config,
+                content: &content,
+            };
+            let labels = task_labels(&config);
+            content
+                .pages
+                .par_iter()
+                .map(|p| parse_page(&config, &sources, &labels, p))
+                .collect()
+        };
+        Site::assemble(config, content, docs)
+    }
+
+    /// Re-parses only `changed` pages (content-relative paths), reusing the
+    /// documents of the others, then resolves the whole site again.
+    pub fn reparse(
+        config: Config,
+        content: Content,
+        mut old: HashMap<String, Document>,
+        changed: &dyn Fn(&str, &Document) -> bool,
+    ) -> Site {
+        let docs: Vec<Document> = {
+            let sources = ContentSources {
+                config: &config,
+                content: &content,
+            };
+            let labels = task_labels(&config);
+            content
+                .pages
+                .iter()
+                .map(|p| match old.remove(&p.path) {
+                    Some(doc) if !changed(&p.path, &doc) => doc,
+                    _ => parse_page(&config, &sources, &labels, p),
+                })
+                .collect()
+        };
+        Site::assemble(config, content, docs)
+    }
+
+    fn assemble(config: Config, content: Content, docs: Vec<Document>) -> Site {
+        let pages = content
+            .pages
+            .iter()
+            .zip(docs)
+            .map(|(source, doc)| new_page(&config, source, doc))
+            .collect();
+        let mut site = Site {
+            config,
+            content,
+            pages,
+            index: Index::default(),
+            tocs: Vec::new(),
+            navs: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        site.resolve_all();
+        site
+    }
+
+    /// Takes the parsed documents back out (for an incremental rebuild).
+    pub fn into_parts(self) -> (Config, Content, HashMap<String, Document>) {
+        let docs = self
+            .content
+            .pages
+            .iter()
+            .zip(self.pages)
+            .map(|(s, p)| (s.path.clone(), p.doc))
+            .collect();
+        (self.config, self.content, docs)
+    }
+
+    fn resolve_all(&mut self) {
+        let mut diagnostics: Vec<Diagnostic> = self.content.diagnostics.clone();
+        for source in &self.content.pages {
+            diagnostics.extend(source.diagnostics.iter().cloned());
+        }
+        for file in self
+            .content
+            .fragments
+            .values()
+            .chain(self.content.tocs.values())
+        {
+            diagnostics.extend(file.diagnostics.iter().cloned());
+        }
+        for page in &self.pages {
+            diagnostics.extend(page.doc.diagnostics.iter().cloned());
+        }
+
+        self.build_index(&mut diagnostics);
+
+        let targets: Vec<Vec<Target>> = self
+            .pages
+            .par_iter()
+            .map(|page| {
+                page.doc
+                    .links
+                    .iter()
+                    .map(|l| self.resolve(&page.doc.files[l.pos.file as usize], &l.dest))
+                    .collect()
+            })
+            .collect();
+        for (page, t) in self.pages.iter_mut().zip(targets) {
+            page.targets = t;
+        }
+
+        let toc_paths: Vec<String> = self.content.tocs.keys().cloned().collect();
+        let mut tocs = Vec::new();
+        for path in toc_paths {
+            if let Some(t) = toc::load(self, &path, &mut diagnostics) {
+                tocs.push(t);
+            }
+        }
+        self.tocs = tocs;
+        nav::build(self);
+
+        for d in &mut diagnostics {
+            d.severity = self.config.severity_of(d.code);
+        }
+        self.diagnostics = diagnostics;
+    }
+
+    fn build_index(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        let n_langs = self.config.languages.len();
+        let mut index = Index::default();
+        for (id, source) in self.content.pages.iter().enumerate() {
+            index.by_path.insert(source.path.clone(), id);
+            index
+                .lowercase
+                .insert(source.path.to_lowercase(), source.path.clone());
+            index
+                .by_dir
+                .entry(crate::paths::parent(&source.path).to_string())
+                .or_default()
+                .push(crate::paths::file_name(&source.path).to_string());
+        }
+        for asset in &self.content.assets {
+            index
+                .lowercase
+                .entry(asset.to_lowercase())
+                .or_insert_with(|| asset.clone());
+        }
+        for (id, page) in self.pages.iter_mut().enumerate() {
+            let slots = index
+                .translations
+                .entry(page.key.clone())
+                .or_insert_with(|| vec![None; n_langs]);
+            let source = &self.content.pages[id];
+            match slots[page.lang] {
+                None => slots[page.lang] = Some(id),
+                Some(other) => {
+                    // The file that names its language explicitly is the real
+                    // translation; an unsuffixed copy beside it is the stale one.
+                    let other_source = &self.content.pages[other];
+                    let (winner, loser) = if source.placement.suffix.is_some()
+                        && other_source.placement.suffix.is_none()
+                    {
+                        (id, other)
+                    } else {
+                        (other, id)
+                    };
+                    slots[page.lang] = Some(winner);
+                    let (w, l) = (&self.content.pages[winner], &self.content.pages[loser]);
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::TranslationDuplicate,
+                            self.config.source_path(&l.path),
+                            format!(
+                                "`{}` and `{}` are both the {} version of `{}`; only `{}` is published",
+                                l.path, w.path, self.config.languages[page.lang].code, page.key, w.path
+                            ),
+                        )
+                        .at(1, 1)
+                        .hint("delete the stale copy, or rename it so its key differs"),
+                    );
+                }
+            }
+        }
+        for page in self.pages.iter_mut() {
+            page.published = false;
+        }
+        for slots in index.translations.values() {
+            for &id in slots.iter().flatten() {
+                self.pages[id].published = !self.content.pages[id].failed;
+            }
+        }
+        self.index = index;
+    }
+
+    /// The source of a page.
+    pub fn source(&self, id: PageId) -> &PageSource {
+        &self.content.pages[id]
+    }
+
+    /// The page with this key in this language, published or not.
+    pub fn translation(&self, key: &TranslationKey, lang: usize) -> Option<PageId> {
+        self.index
+            .translations
+            .get(key)
+            .and_then(|s| s.get(lang).copied().flatten())
+    }
+
+    /// Line `line` (1-based) of a site file named as diagnostics name it.
+    pub fn source_line(&self, shown: &str, line: u32) -> Option<String> {
+        let content_dir = self.config.display_path(&self.config.content_dir);
+        let rel = if content_dir.is_empty() || content_dir == "." {
+            shown
+        } else {
+            shown.strip_prefix(&content_dir)?.strip_prefix('/')?
+        };
+        let text = self
+            .content
+            .markdown_text(rel)
+            .or_else(|| self.content.tocs.get(rel).and_then(|t| t.text.as_deref()))?;
+        text.lines()
+            .nth(line.checked_sub(1)? as usize)
+            .map(str::to_string)
+    }
+
+    /// Published pages, in path order.
+    pub fn published(&self) -> impl Iterator<Item = (PageId, &Page)> {
+        self.pages.iter().enumerate().filter(|(_, p)| p.published)
+    }
+
+    /// Languages that have at least one page, in configured order.
+    pub fn languages_in_use(&self) -> Vec<usize> {
+        let mut used = vec![false; self.config.languages.len()];
+        for (_, p) in self.published() {
+            used[p.lang] = true;
+        }
+        (0..used.len()).filter(|&l| used[l]).collect()
+    }
+
+    /// The existing page closest to a missing content path: the most
+    /// similar file name in the same folder.
+    pub fn nearest_page(&self, missing: &str) -> Option<String> {
+        let dir = crate::paths::parent(missing);
+        let name = crate::paths::file_name(missing);
+        let candidates = self.index.by_dir.get(dir)?;
+        let best = nearest(name, candidates.iter().map(String::as_str))?;
+        Some(if dir.is_empty() {
+            best.to_string()
+        } else {
+            format!("{dir}/{best}")
+        })
+    }
+}
+
+/// The closest candidate by edit distance (ignoring case), if close enough
+/// to be a likely typo: the one "did you mean" rule for pages and anchors.
+pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
+    (0..config.languages.len())
+        .map(|lang| {
+            let mut order: Vec<&str> = vec![
+                config.languages[lang].code.as_str(),
+                config.default_lang().code.as_str(),
+            ];
+            order.extend(config.tasks.keys().map(String::as_str));
+            let mut seen = Vec::new();
+            order
+                .into_iter()
+                .filter_map(|code| {
+                    if seen.contains(&code) {
+                        return None;
+                    }
+                    seen.push(code);
+                    config
+                        .tasks
+                        .get_key_value(code)
+                        .map(|(k, v)| (k.as_str(), v))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn parse_page(
+    config: &Config,
+    sources: &ContentSources<'_>,
+    labels: &[Vec<(&str, &TaskLabels)>],
+    page: &PageSource,
+) -> Document {
+    if page.failed {
+        return Document {
+            files: vec![page.path.clone()],
+            ..Document::default()
+        };
+    }
+    let lang = page.placement.lang;
+    markdown::parse(&markdown::ParseContext {
+        path: &page.path,
+        text: &page.text,
+        body_start: page.body_start,
+        sources,
+        lang: &config.languages[lang].code,
+        task_labels: labels[lang].clone(),
+    })
+}
+
+fn new_page(config: &Config, source: &PageSource, doc: Document) -> Page {
+    let lang = source.placement.lang;
+    let file_stem =
+        crate::content::language::strip_markdown_ext(crate::paths::file_name(&source.path))
+            .to_string();
+    let title = source
+        .front_matter
+        .text("title")
+        .or_else(|| doc.title.clone())
+        .unwrap_or_else(|| file_stem.clone());
+    let heading = doc.title.clone().unwrap_or_else(|| title.clone());
+    Page {
+        lang,
+        url: source.placement.key.url(&config.languages[lang]),
+        key: source.placement.key.clone(),
+        title,
+        heading,
+        description: source.front_matter.text("description"),
+        doc,
+        targets: Vec::new(),
+        published: false,
+        nav: None,
+    }
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j + 1] + 1)
+                .min(cur[j] + 1)
+                .min(prev[j] + usize::from(ca != *cb));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,294 @@
+//! Navigation: one tree per (source, language), from the nearest `toc.yml`
+//! or else from the file tree. Each tree is written once per language and
+//! loaded by pages; a page only carries its own trail and neighbours.
+
+use super::toc::{TocItem, TocTarget};
+use super::{PageId, Site};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub type NavId = usize;
+
+/// Where a navigation tree comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NavSource {
+    /// Index into `Site::tocs`.
+    Toc(usize),
+    /// The language's pages, arranged by their keys.
+    Tree,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nav {
+    pub source: NavSource,
+    pub lang: usize,
+    /// Stable name for the output file (`_folio/nav/<lang>/<file_id>.html`).
+    pub file_id: String,
+    pub entries: Vec<NavEntry>,
+    positions: HashMap<PageId, Position>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NavEntry {
+    pub title: String,
+    pub link: NavLink,
+    pub children: Vec<NavEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NavLink {
+    None,
+    Page(PageId),
+    /// An external URL, as written.
+    External(String),
+    /// A file copied with the site (content-relative path).
+    Asset(String),
+}
+
+/// A page's place in a navigation tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    /// Ancestors, outermost first: (title, page if linked).
+    pub trail: Vec<(String, Option<PageId>)>,
+    pub prev: Option<PageId>,
+    pub next: Option<PageId>,
+}
+
+impl Nav {
+    pub fn position(&self, page: PageId) -> Option<&Position> {
+        self.positions.get(&page)
+    }
+
+    /// The output path of this tree, site-relative.
+    pub fn output_path(&self, site: &Site) -> String {
+        format!(
+            "_folio/nav/{}/{}.html",
+            site.config.languages[self.lang].code, self.file_id
+        )
+    }
+}
+
+/// Builds every navigation tree a published page needs and assigns it.
+pub fn build(site: &mut Site) {
+    let toc_by_dir: HashMap<String, usize> = site
+        .tocs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.dir().to_string(), i))
+        .collect();
+    let mut wanted: BTreeMap<(NavSource, usize), Vec<PageId>> = BTreeMap::new();
+    for (id, page) in site.pages.iter().enumerate() {
+        if !page.published {
+            continue;
+        }
+        let source = nearest_toc(&site.content.pages[id].path, &toc_by_dir)
+            .map(NavSource::Toc)
+            .unwrap_or(NavSource::Tree);
+        wanted.entry((source, page.lang)).or_default().push(id);
+    }
+    let mut navs = Vec::new();
+    for ((source, lang), pages) in wanted {
+        let entries = match source {
+            NavSource::Toc(t) => toc_entries(site, &site.tocs[t].items, lang),
+            NavSource::Tree => tree_entries(site, lang),
+        };
+        let file_id = match source {
+            NavSource::Toc(t) => toc_file_id(site.tocs[t].dir()),
+            NavSource::Tree => "pages".to_string(),
+        };
+        let positions = positions(site, &entries, lang);
+        let nav_id = navs.len();
+        for id in pages {
+            site.pages[id].nav = Some(nav_id);
+        }
+        navs.push(Nav {
+            source,
+            lang,
+            file_id,
+            entries,
+            positions,
+        });
+    }
+    site.navs = navs;
+}
+
+fn nearest_toc(path: &str, toc_by_dir: &HashMap<String, usize>) -> Option<usize> {
+    let mut dir = crate::paths::parent(path);
+    loop {
+        if let Some(&t) = toc_by_dir.get(dir) {
+            return Some(t);
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = crate::paths::parent(dir);
+    }
+}
+
+/// `fasttrack/english-playbook` → `toc-fasttrack-english-playbook`; only
+/// characters every file system and URL accept.
+fn toc_file_id(dir: &str) -> String {
+    let mut id = String::from("toc");
+    for c in dir.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            id.push(c);
+        } else if c == '/' {
+            id.push('-');
+        } else {
+            id.push_str(&format!("_{:x}", c as u32));
+        }
+    }
+    if !dir.is_empty() {
+        id.insert(3, '-');
+    }
+    id
+}
+
+/// Toc items for one language: pages map to their translation in `lang`
+/// when the toc lists another language's page (one toc serving all languages).
+fn toc_entries(site: &Site, items: &[TocItem], lang: usize) -> Vec<NavEntry> {
+    items
+        .iter()
+        .map(|item| {
+            let (link, title) = match &item.target {
+                TocTarget::Page(p) => {
+                    let page = &site.pages[*p];
+                    if page.lang == lang {
+                        (NavLink::Page(*p), item.name.clone())
+                    } else {
+                        match site.translation(&page.key, lang) {
+                            Some(t) => (NavLink::Page(t), site.pages[t].heading.clone()),
+                            None => (NavLink::Page(*p), item.name.clone()),
+                        }
+                    }
+                }
+                TocTarget::Url(u) => (NavLink::External(u.clone()), item.name.clone()),
+                TocTarget::Asset(a) => (NavLink::Asset(a.clone()), item.name.clone()),
+                TocTarget::None | TocTarget::Broken => (NavLink::None, item.name.clone()),
+            };
+            NavEntry {
+                title,
+                link,
+                children: toc_entries(site, &item.items, lang),
+            }
+        })
+        .collect()
+}
+
+/// The language's pages as a tree of their keys: `a/b` sits under `a`.
+fn tree_entries(site: &Site, lang: usize) -> Vec<NavEntry> {
+    #[derive(Default)]
+    struct Node {
+        page: Option<PageId>,
+        children: BTreeMap<String, Node>,
+    }
+    let mut root = Node::default();
+    let mut home = None;
+    for (id, page) in site.pages.iter().enumerate() {
+        if !page.published || page.lang != lang {
+            continue;
+        }
+        if page.key.as_str().is_empty() {
+            home = Some(id);
+            continue;
+        }
+        let mut node = &mut root;
+        for seg in page.key.as_str().split('/') {
+            node = node.children.entry(seg.to_string()).or_default();
+        }
+        node.page = Some(id);
+    }
+    fn convert(site: &Site, children: BTreeMap<String, Node>) -> Vec<NavEntry> {
+        let mut entries: Vec<NavEntry> = children
+            .into_iter()
+            .map(|(seg, node)| NavEntry {
+                title: node
+                    .page
+                    .map(|p| site.pages[p].heading.clone())
+                    .unwrap_or(seg),
+                link: node.page.map(NavLink::Page).unwrap_or(NavLink::None),
+                children: convert(site, node.children),
+            })
+            .collect();
+        // Folders first would hide order authors chose; by title reads best.
+        entries.sort_by_key(|e| e.title.to_lowercase());
+        entries
+    }
+    let mut entries = Vec::new();
+    if let Some(h) = home {
+        entries.push(NavEntry {
+            title: site.pages[h].heading.clone(),
+            link: NavLink::Page(h),
+            children: Vec::new(),
+        });
+    }
+    entries.extend(convert(site, root.children));
+    entries
+}
+
+/// Trails and reading order (pages of `lang` only, first occurrence wins).
+fn positions(site: &Site, entries: &[NavEntry], lang: usize) -> HashMap<PageId, Position> {
+    let mut order = Vec::new();
+    let mut trails = HashMap::new();
+    let mut seen = HashSet::new();
+    fn walk(
+        site: &Site,
+        entries: &[NavEntry],
+        lang: usize,
+        trail: &mut Vec<(String, Option<PageId>)>,
+        order: &mut Vec<PageId>,
+        trails: &mut HashMap<PageId, Vec<(String, Option<PageId>)>>,
+        seen: &mut HashSet<PageId>,
+    ) {
+        for e in entries {
+            let page = match e.link {
+                NavLink::Page(p) if site.pages[p].lang == lang => Some(p),
+                _ => None,
+            };
+            if let Some(p) = page {
+                if seen.insert(p) {
+                    order.push(p);
+                    trails.insert(p, trail.clone());
+                }
+            }
+            trail.push((e.title.clone(), page));
+            walk(site, &e.children, lang, trail, order, trails, seen);
+            trail.pop();
+        }
+    }
+    walk(
+        site,
+        entries,
+        lang,
+        &mut Vec::new(),
+        &mut order,
+        &mut trails,
+        &mut seen,
+    );
+    let mut positions = HashMap::with_capacity(order.len());
+    for (i, &p) in order.iter().enumerate() {
+        positions.insert(
+            p,
+            Position {
+                trail: trails.remove(&p).unwrap_or_default(),
+                prev: i.checked_sub(1).map(|j| order[j]),
+                next: order.get(i + 1).copied(),
+            },
+        );
+    }
+    positions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_ids_are_safe() {
+        assert_eq!(toc_file_id(""), "toc");
+        assert_eq!(
+            toc_file_id("fasttrack/english-playbook"),
+            "toc-fasttrack-english-playbook"
+        );
+        assert_eq!(toc_file_id("a b"), "toc-a_20b");
+    }
+}
