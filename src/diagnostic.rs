@@ -68,6 +68,7 @@ codes! {
     FrontMatterSyntax = "front-matter-syntax", Error, "the YAML front matter does not parse";
     FrontMatterMissing = "front-matter-missing", Error, "a key in front_matter.required is absent or empty";
     FrontMatterDate = "front-matter-date", Warning, "the date key does not parse as a date";
+    FrontMatterDuplicate = "front-matter-duplicate", Warning, "a front matter key is written twice; the later value is used";
     LanguageConflict = "language-conflict", Warning, "the folder says one language, the filename suffix another";
     TranslationDuplicate = "translation-duplicate", Error, "two files are the same page in the same language";
     TranslationMissing = "translation-missing", Warning, "a default-language page has no translation in a language";

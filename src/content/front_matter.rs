@@ -9,8 +9,11 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrontMatter {
     pub fields: BTreeMap<String, Value>,
-    /// 1-based line of each top-level key, for diagnostics.
+    /// 1-based line of each top-level key (its last occurrence), for diagnostics.
     pub key_lines: BTreeMap<String, u32>,
+    /// Top-level keys written more than once: (key, earlier line, later line).
+    /// The later value is used.
+    pub duplicates: Vec<(String, u32, u32)>,
 }
 
 impl FrontMatter {
@@ -94,27 +97,21 @@ fn is_delimiter(line: &str, closing: bool) -> bool {
     line == "---" || (closing && line == "...")
 }
 
-/// Parses the YAML of a block into fields.
+/// Parses the YAML of a block into fields. A top-level key written twice
+/// (a common copy-paste slip) is not fatal: the later value wins and the
+/// repeat is listed in `duplicates`.
 pub fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
     if block.yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let value: serde_norway::Value = serde_norway::from_str(block.yaml).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line() as u32, l.column() as u32))
-            .unwrap_or((1, 1));
-        let message = e.to_string();
-        let message = match message.find(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
-        };
-        SyntaxError {
-            line: block.first_line + line - 1,
-            column,
-            message: format!("front matter is not valid YAML: {message}"),
-        }
-    })?;
+    let duplicates = duplicate_keys(block);
+    let yaml = if duplicates.is_empty() {
+        block.yaml.to_string()
+    } else {
+        without_earlier(block, &duplicates)
+    };
+    let value: serde_norway::Value =
+        serde_norway::from_str(&yaml).map_err(|e| syntax_error(block, &e))?;
     let mapping = match value {
         serde_norway::Value::Mapping(m) => m,
         serde_norway::Value::Null => return Ok(FrontMatter::default()),
@@ -138,7 +135,81 @@ pub fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
         fields.insert(key, value);
     }
     let key_lines = key_lines(block, &fields);
-    Ok(FrontMatter { fields, key_lines })
+    Ok(FrontMatter {
+        fields,
+        key_lines,
+        duplicates,
+    })
+}
+
+fn syntax_error(block: &Block<'_>, e: &serde_norway::Error) -> SyntaxError {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() as u32, l.column() as u32))
+        .unwrap_or((1, 1));
+    let message = e.to_string();
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    SyntaxError {
+        line: block.first_line + line - 1,
+        column,
+        message: format!("front matter is not valid YAML: {message}"),
+    }
+}
+
+/// Top-level `key:` lines, with their 0-based line index inside the block.
+fn top_level_keys(yaml: &str) -> Vec<(usize, &str)> {
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.starts_with([' ', '\t', '#', '-']) && !line.trim().is_empty())
+        .filter_map(|(i, line)| {
+            let colon = line
+                .find(": ")
+                .or_else(|| line.trim_end().strip_suffix(':').map(|k| k.len()))?;
+            Some((i, line[..colon].trim().trim_matches(['"', '\''])))
+        })
+        .collect()
+}
+
+fn duplicate_keys(block: &Block<'_>) -> Vec<(String, u32, u32)> {
+    let keys = top_level_keys(block.yaml);
+    let mut duplicates = Vec::new();
+    for (n, (line, key)) in keys.iter().enumerate() {
+        if let Some((earlier, _)) = keys[..n].iter().rev().find(|(_, k)| k == key) {
+            duplicates.push((
+                key.to_string(),
+                block.first_line + *earlier as u32,
+                block.first_line + *line as u32,
+            ));
+        }
+    }
+    duplicates
+}
+
+/// The YAML with the earlier occurrences of repeated keys blanked out (line
+/// count kept, so error positions stay right).
+fn without_earlier(block: &Block<'_>, duplicates: &[(String, u32, u32)]) -> String {
+    let drop: Vec<usize> = duplicates
+        .iter()
+        .map(|(_, earlier, _)| (earlier - block.first_line) as usize)
+        .collect();
+    let mut out = String::with_capacity(block.yaml.len());
+    let mut dropping = false;
+    for (i, line) in block.yaml.lines().enumerate() {
+        let continuation = line.starts_with([' ', '\t', '-']);
+        if drop.contains(&i) {
+            dropping = true;
+        } else if !continuation {
+            dropping = false;
+        }
+        if !dropping {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn key_lines(block: &Block<'_>, fields: &BTreeMap<String, Value>) -> BTreeMap<String, u32> {
@@ -150,9 +221,7 @@ fn key_lines(block: &Block<'_>, fields: &BTreeMap<String, Value>) -> BTreeMap<St
         if let Some(colon) = line.find(':') {
             let key = line[..colon].trim().trim_matches(['"', '\'']);
             if fields.contains_key(key) {
-                lines
-                    .entry(key.to_string())
-                    .or_insert(block.first_line + i as u32);
+                lines.insert(key.to_string(), block.first_line + i as u32);
             }
         }
     }
@@ -186,6 +255,10 @@ impl Date {
             (n(0)?, n(1)?, n(2)?)
         } else if nums[2].len() == 4 && date_part.contains('/') {
             (n(2)?, n(0)?, n(1)?)
+        } else if nums[2].len() == 2 && date_part.contains('/') {
+            // `5/2/19`: POSIX's pivot, 69-99 are 1900s.
+            let yy = n(2)?;
+            (if yy < 69 { 2000 + yy } else { 1900 + yy }, n(0)?, n(1)?)
         } else {
             return None;
         };
@@ -279,6 +352,20 @@ mod tests {
     }
 
     #[test]
+    fn repeated_key_uses_later_value_and_is_listed() {
+        let f = fm("---\ntitle: a\nft.owner: x\ntags:\n  - one\ntags: [two]\nft.owner: y\n---\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(f.text("ft.owner").as_deref(), Some("y"));
+        assert_eq!(f.fields["tags"], serde_json::json!(["two"]));
+        assert_eq!(
+            f.duplicates,
+            vec![("tags".to_string(), 4, 6), ("ft.owner".to_string(), 3, 7)]
+        );
+        assert_eq!(f.line_of("ft.owner"), 7);
+    }
+
+    #[test]
     fn non_mapping_is_an_error() {
         assert!(fm("---\n- a\n- b\n---\n").is_err());
     }
@@ -319,7 +406,8 @@ mod tests {
         assert_eq!(d("02/29/2019"), None);
         assert_eq!(d("13/01/2019"), None);
         assert_eq!(d("someday"), None);
-        assert_eq!(d("5/2/19"), None);
+        assert_eq!(d("5/2/19").unwrap().iso(), "2019-05-02");
+        assert_eq!(d("5/2/1"), None);
         assert_eq!(d(""), None);
         assert!(d("1/2/2020") < d("2020-01-03"));
     }

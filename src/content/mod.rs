@@ -311,12 +311,28 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         Ok(Some(block)) => {
             page.body_start = block.body_start;
             match front_matter::parse(&block) {
-                Ok(fm) => page.front_matter = fm,
+                Ok(fm) => {
+                    for (key, earlier, later) in &fm.duplicates {
+                        page.diagnostics.push(
+                            Diagnostic::new(
+                                Code::FrontMatterDuplicate,
+                                &source,
+                                format!("`{key}` is already set on line {earlier}; this later value is used"),
+                            )
+                            .at(*later, 1)
+                            .hint(format!("delete one of the two `{key}:` lines")),
+                        );
+                    }
+                    page.front_matter = fm;
+                }
                 Err(e) => {
+                    let hint = quoting_hint(&page.text, e.line).unwrap_or_else(|| {
+                        "fix the YAML between the `---` lines; quote values that contain `: ` or start with a special character".into()
+                    });
                     page.diagnostics.push(
                         Diagnostic::new(Code::FrontMatterSyntax, &source, e.message)
                             .at(e.line, e.column)
-                            .hint("fix the YAML between the `---` lines; quote values that contain `: ` or start with a special character"),
+                            .hint(hint),
                     );
                     page.failed = true;
                 }
@@ -352,6 +368,23 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         }
     }
     page
+}
+
+/// `description: Appendix A: Definitions` needs quotes; say exactly how.
+fn quoting_hint(text: &str, line: u32) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)? as usize)?;
+    let (key, value) = l.split_once(": ")?;
+    let value = value.trim();
+    if key.starts_with([' ', '\t', '-', '#'])
+        || !value.contains(": ")
+        || value.starts_with(['"', '\''])
+    {
+        return None;
+    }
+    Some(format!(
+        "the value contains `: `; quote it: {key}: \"{}\"",
+        value.replace('"', "\\\"")
+    ))
 }
 
 /// Reads a content file as normalized text: BOM removed, `\r\n` and `\r`
@@ -425,6 +458,16 @@ mod tests {
     #[test]
     fn decode_reports_first_bad_byte() {
         assert_eq!(decode(b"ok\nab\xFFc"), Err((2, 3, 5)));
+    }
+
+    #[test]
+    fn quoting_hint_shows_the_fixed_line() {
+        let text = "---\ntitle: x\ndescription: Appendix A: Terms\n---\n";
+        assert_eq!(
+            quoting_hint(text, 3).as_deref(),
+            Some("the value contains `: `; quote it: description: \"Appendix A: Terms\"")
+        );
+        assert_eq!(quoting_hint(text, 2), None);
     }
 
     #[test]
