@@ -102,10 +102,10 @@ fn human(
     out
 }
 
-/// `N pages in M languages: E errors, W warnings`.
+/// `N pages in M languages, E errors, W warnings`.
 pub fn summary_line(s: &Summary) -> String {
     format!(
-        "{} {} in {} {}: {} {}, {} {}",
+        "{} {} in {} {}, {} {}, {} {}",
         s.pages,
         plural(s.pages, "page", "pages"),
         s.languages,
@@ -239,7 +239,7 @@ mod tests {
         assert!(text.contains("= help: did you mean `y.md`?"), "{text}");
         assert!(text.contains("1 error[link-broken]"), "{text}");
         assert!(
-            text.ends_with("3 pages in 2 languages: 1 error, 1 warning\n"),
+            text.ends_with("3 pages in 2 languages, 1 error, 1 warning\n"),
             "{text}"
         );
     }

@@ -143,11 +143,15 @@ impl Content {
                         .path()
                         .map(|p| config.display_path(p))
                         .unwrap_or_else(|| config.display_path(&config.content_dir));
-                    content.diagnostics.push(Diagnostic::new(
-                        Code::FileUnreadable,
-                        path,
-                        format!("cannot read: {e}"),
-                    ));
+                    let reason = e
+                        .io_error()
+                        .map(|io| io.to_string())
+                        .unwrap_or_else(|| e.to_string());
+                    content.diagnostics.push(
+                        Diagnostic::new(Code::FileUnreadable, path, format!("cannot read: {reason}"))
+                            .at(1, 1)
+                            .hint("check that the file exists (a symlink may point nowhere) and is readable"),
+                    );
                     continue;
                 }
             };

@@ -1,0 +1,126 @@
+//! Helpers for integration tests: throwaway sites on disk and the real
+//! `folio` binary run against them.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A site in a fresh temporary directory, deleted on drop.
+pub struct TempSite {
+    pub root: PathBuf,
+}
+
+impl TempSite {
+    pub fn new(name: &str) -> TempSite {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let root = std::env::temp_dir().join(format!("folio-it-{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("create temp site");
+        TempSite { root }
+    }
+
+    /// Writes a file (path relative to the site root), creating folders.
+    pub fn write(&self, rel: &str, text: &str) -> &TempSite {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &TempSite {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
+        std::fs::write(&path, bytes).expect("write file");
+        self
+    }
+
+    /// Runs `folio <command> --root <site> <args…>`.
+    pub fn folio(&self, command: &str, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .arg(command)
+            .arg("--root")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .expect("run folio");
+        Run::from(output)
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// A file of the default output directory, as text.
+    pub fn output(&self, rel: &str) -> String {
+        let path = self.root.join("public").join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.root.join(rel).exists()
+    }
+}
+
+impl Drop for TempSite {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// The outcome of one run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Both streams, for assertion messages.
+    pub fn all(&self) -> String {
+        format!(
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Every file under a directory, relative path → bytes.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let entry = entry.expect("entry");
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    files
+}
+
+/// The repository's shared folder (`../shared`), when this checkout has one.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    path.exists().then_some(path)
+}
