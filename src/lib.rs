@@ -25,6 +25,22 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
+/// Runs one pipeline phase; with `FOLIO_TIMINGS=1` in the environment its
+/// wall time goes to stderr (how the benchmark numbers are broken down).
+pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ENABLED.get_or_init(|| std::env::var_os("FOLIO_TIMINGS").is_some_and(|v| v != "0")) {
+        return f();
+    }
+    let started = Instant::now();
+    let result = f();
+    eprintln!(
+        "timing: {name:<10} {:>8.1} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    result
+}
+
 /// Problems that stop a command before it can look at pages (exit code 2).
 #[derive(Debug, Error)]
 pub enum Error {
@@ -86,11 +102,13 @@ pub fn build(config: Config) -> Result<BuildOutcome, Error> {
 /// Checks and renders a loaded site; returns its diagnostics and how many
 /// pages could not be built.
 pub fn build_site(site: &Site, output: &OutputDir) -> Result<(Vec<Diagnostic>, usize), Error> {
-    let mut found = check::run(site);
+    let mut found = phase("check", || check::run(site));
     let mut failed = site.content.pages.iter().filter(|p| p.failed).count();
     match Templates::load(&site.config.root) {
         Ok(templates) => {
-            let report = Renderer::new(site, &templates).render_all(output)?;
+            let report = phase("render", || {
+                Renderer::new(site, &templates).render_all(output)
+            })?;
             failed += report
                 .diagnostics
                 .iter()
@@ -117,7 +135,7 @@ pub struct CheckOutcome {
 /// Runs every local check (no output is written).
 pub fn check(config: Config) -> CheckOutcome {
     let site = Site::load(config);
-    let diagnostics = check::run(&site);
+    let diagnostics = phase("check", || check::run(&site));
     CheckOutcome {
         summary: Summary::new(
             &diagnostics,

@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use folio::check::report::{self, Format};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -130,7 +131,7 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
         outcome.summary,
         &|file, line| site.source_line(file, line),
     );
-    print!("{text}");
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     let failing = outcome.summary.errors > 0 || (deny_warnings && outcome.summary.warnings > 0);
     if failing {
         ExitCode::from(1)

@@ -4,24 +4,35 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::LinkKind;
 use crate::site::links::{Target, split_dest};
 use crate::site::{Page, PageId, Site, nearest};
+use rayon::prelude::*;
 
 pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
-    for (id, page) in site.pages.iter().enumerate() {
-        for (link, target) in page.doc.links.iter().zip(&page.targets) {
-            if site.config.is_ignored_target(link.dest.trim()) {
-                continue;
-            }
-            let file = &page.doc.files[link.pos.file as usize];
-            let diag = |code: Code, message: String| {
-                Diagnostic::new(code, site.config.source_path(file), message)
-                    .at(link.pos.line, link.pos.column)
-                    .target(link.dest.clone())
-            };
-            if let Some(d) = check_link(site, id, page, link.kind, &link.dest, target, &diag) {
-                out.push(d);
-            }
+    let found: Vec<Vec<Diagnostic>> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| check_page(site, id, page))
+        .collect();
+    out.extend(found.into_iter().flatten());
+}
+
+fn check_page(site: &Site, id: PageId, page: &Page) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (link, target) in page.doc.links.iter().zip(&page.targets) {
+        if site.config.is_ignored_target(link.dest.trim()) {
+            continue;
+        }
+        let file = &page.doc.files[link.pos.file as usize];
+        let diag = |code: Code, message: String| {
+            Diagnostic::new(code, site.config.source_path(file), message)
+                .at(link.pos.line, link.pos.column)
+                .target(link.dest.clone())
+        };
+        if let Some(d) = check_link(site, id, page, link.kind, &link.dest, target, &diag) {
+            out.push(d);
         }
     }
+    out
 }
 
 fn check_link(

@@ -6,6 +6,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::table::label_matches;
 use crate::markdown::{TaskRow, TaskTable};
 use crate::site::{PageId, Site};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
 /// A requirement after mapping the language's values (German `E` is `M`).
@@ -16,7 +17,24 @@ enum Requirement {
 }
 
 pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
-    for (id, page) in site.pages.iter().enumerate() {
+    let found: Vec<Vec<Diagnostic>> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, _)| {
+            let mut found = Vec::new();
+            check_page(site, id, &mut found);
+            compare_with_original(site, id, &mut found);
+            found
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
+}
+
+/// Shape, IDs and requirement values of one page's tables.
+fn check_page(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
+    let page = &site.pages[id];
+    {
         let mut seen = HashSet::new();
         for table in &page.doc.tasks {
             let labels = site.config.tasks.get(&table.labels);
@@ -93,7 +111,6 @@ pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        compare_with_original(site, id, out);
     }
 }
 

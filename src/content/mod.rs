@@ -407,7 +407,7 @@ pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> 
             .hint("check the file's permissions"),
         )
     })?;
-    decode(&bytes).map_err(|(line, column, offset)| {
+    decode_owned(bytes).map_err(|(line, column, offset)| {
         Box::new(
             Diagnostic::new(
                 Code::FileUnreadable,
@@ -423,23 +423,30 @@ pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> 
 /// Decodes file bytes; on invalid UTF-8 returns the line, column and byte
 /// offset of the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<String, (u32, u32, usize)> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode`] without copying a file that is already clean UTF-8 with `\n` ends.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, (u32, u32, usize)> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(normalize_text(text)),
         Err(e) => {
-            let good = e.valid_up_to();
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
             let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
             let (line, column) = crate::config::line_col(prefix, good);
-            return Err((line, column, good));
+            Err((line, column, good))
         }
-    };
-    Ok(normalize_text(text))
+    }
 }
 
 /// Line ends to `\n`, NUL to U+FFFD.
-pub fn normalize_text(text: &str) -> String {
-    if !text.contains(['\r', '\0']) {
-        return text.to_string();
+pub fn normalize_text(text: String) -> String {
+    if !text.as_bytes().iter().any(|&b| b == b'\r' || b == 0) {
+        return text;
     }
     text.replace("\r\n", "\n")
         .replace('\r', "\n")

@@ -209,6 +209,10 @@ struct Found {
 /// Finds includes outside fenced code blocks and code spans.
 fn find_includes(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
+    // Most pages include nothing: skip the line-by-line scan for them.
+    if !contains_include_marker(text) {
+        return found;
+    }
     let mut fence: Option<(u8, usize)> = None;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -244,11 +248,30 @@ fn find_includes(text: &str) -> Vec<Found> {
     found
 }
 
+const MARKER: &[u8] = b"[!include";
+
+fn contains_include_marker(text: &str) -> bool {
+    find_marker(text.as_bytes(), 0).is_some()
+}
+
+/// The next `[!INCLUDE` (any case) at or after `from`.
+fn find_marker(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(rel) = bytes.get(i..)?.iter().position(|&b| b == b'[') {
+        let at = i + rel;
+        if bytes.len() >= at + MARKER.len()
+            && bytes[at..at + MARKER.len()].eq_ignore_ascii_case(MARKER)
+        {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
 fn scan_line(line: &str, line_start: usize, found: &mut Vec<Found>) {
-    let lower = line.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(rel) = lower[from..].find("[!include") {
-        let at = from + rel;
+    while let Some(at) = find_marker(line.as_bytes(), from) {
         from = at + 1;
         // Inside a code span when an odd number of backticks precede it.
         if line[..at].bytes().filter(|&b| b == b'`').count() % 2 == 1 {

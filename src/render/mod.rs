@@ -363,12 +363,16 @@ impl<'a> Renderer<'a> {
         let language = &site.config.languages[lang];
         let from = format!("{}/", language.code);
         // The navigation most of the language's pages use.
-        let nav = site.navs.iter().filter(|n| n.lang == lang).max_by_key(|n| {
-            site.pages
-                .iter()
-                .filter(|p| p.nav.is_some_and(|i| std::ptr::eq(&site.navs[i], *n)))
-                .count()
-        });
+        let mut uses = vec![0usize; site.navs.len()];
+        for page in &site.pages {
+            if let Some(n) = page.nav {
+                uses[n] += 1;
+            }
+        }
+        let nav = (0..site.navs.len())
+            .filter(|&n| site.navs[n].lang == lang)
+            .max_by_key(|&n| (uses[n], std::cmp::Reverse(n)))
+            .map(|n| &site.navs[n]);
         let entries = nav
             .map(|n| {
                 self.nav_entries(&n.entries, lang, &|url: &str| {

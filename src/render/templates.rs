@@ -62,7 +62,7 @@ impl Templates {
                         .at(1, 1),
                     )
                 })?;
-                let text = crate::content::decode(&bytes).map_err(|(line, column, _)| {
+                let text = crate::content::decode_owned(bytes).map_err(|(line, column, _)| {
                     Box::new(
                         Diagnostic::new(
                             Code::TemplateError,

@@ -51,7 +51,7 @@ pub struct Index {
     /// Key → the page of each language (by language index).
     pub translations: HashMap<TranslationKey, Vec<Option<PageId>>>,
     /// Directory → its pages' file names (for "did you mean" hints).
-    by_dir: HashMap<String, Vec<String>>,
+    by_dir: HashMap<String, NameIndex>,
 }
 
 #[derive(Clone, Debug)]
@@ -84,13 +84,13 @@ impl Sources for ContentSources<'_> {
 impl Site {
     /// Loads, parses and resolves the site described by `config`.
     pub fn load(config: Config) -> Site {
-        let content = Content::load(&config);
+        let content = crate::phase("load", || Content::load(&config));
         Site::from_content(config, content)
     }
 
     /// Parses every page of already loaded content, then resolves.
     pub fn from_content(config: Config, content: Content) -> Site {
-        let docs: Vec<Document> = {
+        let docs: Vec<Document> = crate::phase("parse", || {
             let sources = ContentSources {
                 config: &config,
                 content: &content,
@@ -101,8 +101,8 @@ impl Site {
                 .par_iter()
                 .map(|p| parse_page(&config, &sources, &labels, p))
                 .collect()
-        };
-        Site::assemble(config, content, docs)
+        });
+        crate::phase("resolve", || Site::assemble(config, content, docs))
     }
 
     /// Re-parses only `changed` pages (content-relative paths), reusing the
@@ -225,6 +225,7 @@ impl Site {
                 .by_dir
                 .entry(crate::paths::parent(&source.path).to_string())
                 .or_default()
+                .names
                 .push(crate::paths::file_name(&source.path).to_string());
         }
         for asset in &self.content.assets {
@@ -232,6 +233,9 @@ impl Site {
                 .lowercase
                 .entry(asset.to_lowercase())
                 .or_insert_with(|| asset.clone());
+        }
+        for names in index.by_dir.values_mut() {
+            names.sort();
         }
         for (id, page) in self.pages.iter_mut().enumerate() {
             let slots = index
@@ -328,9 +332,11 @@ impl Site {
     /// similar file name in the same folder.
     pub fn nearest_page(&self, missing: &str) -> Option<String> {
         let dir = crate::paths::parent(missing);
-        let name = crate::paths::file_name(missing);
-        let candidates = self.index.by_dir.get(dir)?;
-        let best = nearest(name, candidates.iter().map(String::as_str))?;
+        let best = self
+            .index
+            .by_dir
+            .get(dir)?
+            .nearest(crate::paths::file_name(missing))?;
         Some(if dir.is_empty() {
             best.to_string()
         } else {
@@ -339,16 +345,51 @@ impl Site {
     }
 }
 
-/// The closest candidate by edit distance (ignoring case), if close enough
-/// to be a likely typo: the one "did you mean" rule for pages and anchors.
-pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted_lower = wanted.to_lowercase();
-    let limit = (wanted.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (edit_distance(&wanted_lower, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+/// The file names of one folder, sorted by prefix and by suffix, so a
+/// "did you mean" search in a folder of thousands of pages only compares
+/// the names that share a beginning or an end with the wanted one (a typo
+/// leaves one of the two intact).
+#[derive(Clone, Debug, Default)]
+struct NameIndex {
+    names: Vec<String>,
+    /// Reversed names, sorted, with the index of the name.
+    reversed: Vec<(String, usize)>,
+}
+
+impl NameIndex {
+    const EXHAUSTIVE: usize = 200;
+    const WINDOW: usize = 48;
+
+    fn sort(&mut self) {
+        self.names.sort();
+        self.reversed = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.chars().rev().collect(), i))
+            .collect();
+        self.reversed.sort();
+    }
+
+    fn nearest(&self, wanted: &str) -> Option<&str> {
+        if self.names.len() <= Self::EXHAUSTIVE {
+            return nearest(wanted, self.names.iter().map(String::as_str));
+        }
+        let around =
+            |i: usize, len: usize| i.saturating_sub(Self::WINDOW)..(i + Self::WINDOW).min(len);
+        let by_prefix = self.names.partition_point(|n| n.as_str() < wanted);
+        let reversed: String = wanted.chars().rev().collect();
+        let by_suffix = self.reversed.partition_point(|(r, _)| r < &reversed);
+        let mut candidates: Vec<usize> = around(by_prefix, self.names.len())
+            .chain(around(by_suffix, self.reversed.len()).map(|j| self.reversed[j].1))
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        nearest(
+            wanted,
+            candidates.into_iter().map(|i| self.names[i].as_str()),
+        )
+    }
 }
 
 fn task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
@@ -425,17 +466,67 @@ fn new_page(config: &Config, source: &PageSource, doc: Document) -> Page {
     }
 }
 
+/// The closest candidate by edit distance (ignoring case), if close enough
+/// to be a likely typo: the one "did you mean" rule for pages and anchors.
+///
+/// Folders can hold thousands of pages, so candidates are pruned by two
+/// cheap lower bounds of the edit distance (length difference, character
+/// bag difference) before the exact computation.
+pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted: Vec<char> = wanted.to_lowercase().chars().collect();
+    let wanted_bag = char_bag(&wanted);
+    let mut best: Option<(usize, &str)> = None;
+    let mut limit = (wanted.len() / 3).max(2);
+    let mut buf = Vec::new();
+    for c in candidates {
+        buf.clear();
+        buf.extend(c.chars().flat_map(char::to_lowercase));
+        if buf.len().abs_diff(wanted.len()) > limit
+            || bag_distance(&wanted_bag, &char_bag(&buf)) > limit
+        {
+            continue;
+        }
+        let d = edit_distance(&wanted, &buf);
+        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+            best = Some((d, c));
+            limit = d;
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Character counts, folded into 64 buckets (folding keeps it a lower bound).
+fn char_bag(chars: &[char]) -> [u16; 64] {
+    let mut bag = [0u16; 64];
+    for &c in chars {
+        bag[c as usize % 64] = bag[c as usize % 64].saturating_add(1);
+    }
+    bag
+}
+
+/// A lower bound of the edit distance: characters one side has and the other lacks.
+fn bag_distance(a: &[u16; 64], b: &[u16; 64]) -> usize {
+    let (mut extra_a, mut extra_b) = (0usize, 0usize);
+    for i in 0..64 {
+        if a[i] > b[i] {
+            extra_a += usize::from(a[i] - b[i]);
+        } else {
+            extra_b += usize::from(b[i] - a[i]);
+        }
+    }
+    extra_a.max(extra_b)
+}
+
 /// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             cur[j + 1] = (prev[j + 1] + 1)
                 .min(cur[j] + 1)
-                .min(prev[j] + usize::from(ca != *cb));
+                .min(prev[j] + usize::from(ca != cb));
         }
         std::mem::swap(&mut prev, &mut cur);
     }
