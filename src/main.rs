@@ -37,7 +37,8 @@ enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
-        /// Also check http(s) links (needs network).
+        /// Also check http(s) links (needs network; successes are cached in
+        /// .folio-cache/links.json).
         #[arg(long)]
         external: bool,
     },
@@ -116,8 +117,29 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
-    let _ = external;
-    let outcome = folio::check(config);
+    let external = external.then(|| folio::check::external::Options::for_site(&config));
+    let outcome = folio::check_with(config, external.as_ref());
+    if let Some(stats) = &outcome.external {
+        // stderr, so `--format json` stays one JSON document on stdout.
+        eprintln!(
+            "external links: {} URLs, {} from the cache, {} requested, {} failed{}",
+            stats.urls,
+            stats.cached,
+            stats.requested,
+            stats.failed,
+            if stats.unchecked > 0 {
+                format!(
+                    ", {} not checked (rate-limited or unsupported)",
+                    stats.unchecked
+                )
+            } else {
+                String::new()
+            }
+        );
+        if let Some(e) = &stats.cache_error {
+            eprintln!("warning: {e}");
+        }
+    }
     let format = match format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
