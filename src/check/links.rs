@@ -17,17 +17,22 @@ pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
                     .at(link.pos.line, link.pos.column)
                     .target(link.dest.clone())
             };
-            if let Some(d) = check_link(site, id, page, link.kind, &link.dest, target, &diag) {
+            if let Some(d) = check_link(site, id, page, file, link.kind, &link.dest, target, &diag)
+            {
                 out.push(d);
             }
         }
     }
 }
 
+/// `file` is where the link is written (the page, or an include of it):
+/// links resolve against it, so hints are relative to it too.
+#[allow(clippy::too_many_arguments)]
 fn check_link(
     site: &Site,
     from: PageId,
     page: &Page,
+    file: &str,
     kind: LinkKind,
     dest: &str,
     target: &Target,
@@ -48,7 +53,7 @@ fn check_link(
         Target::Asset { path, case_mismatch } => {
             case_mismatch.then(|| {
                 diag(Code::LinkCase, format!("`{dest}` exists only as `{path}`: letter case differs, which breaks on case-sensitive hosts"))
-                    .hint(format!("write the name as `{}`", crate::paths::file_name(path)))
+                    .hint(format!("write it as `{}`", relative_hint(file, path)))
             })
         }
         Target::Page { page: to, fragment, case_mismatch } => {
@@ -57,7 +62,7 @@ fn check_link(
             if *case_mismatch {
                 return Some(
                     diag(Code::LinkCase, format!("`{dest}` exists only as `{target_path}`: letter case differs, which breaks on case-sensitive hosts"))
-                        .hint(format!("write the name as `{}`", crate::paths::file_name(target_path))),
+                        .hint(format!("write it as `{}`", relative_hint(file, target_path))),
                 );
             }
             if let Some(fragment) = fragment {
@@ -81,7 +86,7 @@ fn check_link(
                                 site.config.languages[target_page.lang].code, site.config.languages[page.lang].code
                             ),
                         )
-                        .hint(format!("link to `{}` instead", relative_hint(&site.source(from).path, own_path))),
+                        .hint(format!("link to `{}` instead", relative_hint(file, own_path))),
                     );
                 }
             }
@@ -103,7 +108,7 @@ fn check_link(
             } else if dest.contains('\\') {
                 d = d.hint("use `/` instead of `\\` in links");
             } else if let Some(near) = resolved.as_deref().and_then(|r| site.nearest_page(r)) {
-                d = d.hint(format!("did you mean `{}`?", relative_hint(&site.source(from).path, &near)));
+                d = d.hint(format!("did you mean `{}`?", relative_hint(file, &near)));
             }
             Some(d)
         }
