@@ -577,12 +577,15 @@ fn include_missing_and_cycles() {
 
 #[test]
 fn toc_broken() {
-    let toc = "- name: Home\n  href: index.md\n- name: Guide\n  href: guide/\n- name: Gone\n  href: gone.md\n- name: Web\n  href: https://example.com/\n- name: Nested\n  href: sub/toc.yml\n- name: Group\n  items:\n    - name: Deep\n      href: deep.md\n";
+    let toc = "- name: Home\n  href: index.md#home\n- name: Guide\n  href: guide/\n- name: Gone\n  href: gone.md\n- name: Web\n  href: https://example.com/\n- name: Nested\n  href: sub/toc.yml\n- name: Group\n  items:\n    - name: Deep\n      href: deep.md\n";
     let files = [
         ("en/toc.yml", toc),
         ("en/index.md", "# Home\n"),
         ("en/guide/index.md", "# Guide\n"),
-        ("en/sub/toc.yml", "- name: Sub\n  href: page.md\n"),
+        (
+            "en/sub/toc.yml",
+            "- name: Sub\n  href: page.md\n- name: Section\n  href: page.md#no-such-section\n",
+        ),
         ("en/sub/page.md", "# Sub\n"),
         ("en/broken/toc.yml", "- name: [unclosed\n"),
     ];
@@ -591,6 +594,8 @@ fn toc_broken() {
         triples(&[
             // The YAML parser notices the unclosed list at the end of the file.
             ("en/broken/toc.yml", 2, "toc-broken"),
+            // A section that does not exist on an existing page.
+            ("en/sub/toc.yml", 4, "toc-broken"),
             ("en/toc.yml", 6, "toc-broken"),
             ("en/toc.yml", 14, "toc-broken"),
         ])
