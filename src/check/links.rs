@@ -107,7 +107,13 @@ fn check_link(
                 d = d.hint("the link contains an invisible character (zero-width or non-breaking space); retype it");
             } else if dest.contains('\\') {
                 d = d.hint("use `/` instead of `\\` in links");
-            } else if let Some(near) = resolved.as_deref().and_then(|r| site.nearest_page(r)) {
+            } else if let Some(near) = resolved.as_deref().and_then(|r| {
+                if code == Code::AssetMissing {
+                    site.nearest_asset(r)
+                } else {
+                    site.nearest_page(r)
+                }
+            }) {
                 d = d.hint(format!("did you mean `{}`?", relative_hint(file, &near)));
             }
             Some(d)

@@ -500,6 +500,21 @@ fn asset_missing() {
             ("en/page.md", 7, "asset-missing"),
         ])
     );
+    // The nearest existing file in the folder is the hint.
+    let (_dir, site) = load_site(
+        ONE,
+        &[
+            ("en/page.md", "![typo](media/diagram-v2.pgn)\n"),
+            ("en/media/diagram-v2.png", "png"),
+            ("en/media/other.png", "png"),
+            ("en/media/sub/diagram-v2.pgn", "png"),
+        ],
+    );
+    let hints: Vec<Option<String>> = super::run(&site).into_iter().map(|d| d.hint).collect();
+    assert_eq!(
+        hints,
+        vec![Some("did you mean `media/diagram-v2.png`?".to_string())]
+    );
 }
 
 #[test]

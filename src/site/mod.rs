@@ -339,6 +339,28 @@ impl Site {
     }
 }
 
+impl Site {
+    /// The existing file (asset) closest to a missing content path: the
+    /// most similar file name in the same folder.
+    pub fn nearest_asset(&self, missing: &str) -> Option<String> {
+        let dir = crate::paths::parent(missing);
+        let name = crate::paths::file_name(missing);
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let in_dir = self
+            .content
+            .assets
+            .range(prefix.clone()..)
+            .take_while(|a| a.starts_with(&prefix))
+            .filter(|a| !a[prefix.len()..].contains('/'))
+            .map(|a| &a[prefix.len()..]);
+        nearest(name, in_dir).map(|best| format!("{prefix}{best}"))
+    }
+}
+
 /// The closest candidate by edit distance (ignoring case), if close enough
 /// to be a likely typo: the one "did you mean" rule for pages and anchors.
 pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
