@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use folio::check::report::{self, Format};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,8 +31,11 @@ enum Command {
     },
     /// Check links, anchors, task tables, front matter and translations.
     Check {
+        /// The site root (where folio.yml is).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// human: excerpts and hints; json: one object for scripts; github:
+        /// workflow commands that annotate pull requests.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
         /// Exit 1 on warnings too.
@@ -146,13 +150,39 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
         FormatArg::Github => Format::Github,
     };
     let site = &outcome.site;
-    let text = report::render(
-        format,
-        &outcome.diagnostics,
-        outcome.summary,
-        &|file, line| site.source_line(file, line),
-    );
-    print!("{text}");
+    let rebased;
+    let diagnostics = if format == Format::Github {
+        // Annotations need paths relative to the checkout, not to the site.
+        let base = std::env::var_os("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok());
+        match (
+            base.and_then(|b| b.canonicalize().ok()),
+            root.canonicalize(),
+        ) {
+            (Some(base), Ok(root)) => {
+                rebased = report::rebase(&outcome.diagnostics, &base, &root);
+                &rebased
+            }
+            _ => &outcome.diagnostics,
+        }
+    } else {
+        &outcome.diagnostics
+    };
+    let text = report::render(format, diagnostics, outcome.summary, &|file, line| {
+        site.source_line(file, line)
+    });
+    // `folio check | head` closes the pipe early: that is not an error.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let failing = outcome.summary.errors > 0 || (deny_warnings && outcome.summary.warnings > 0);
     if failing {
         ExitCode::from(1)

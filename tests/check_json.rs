@@ -42,6 +42,8 @@ fn folio(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_folio"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        // As in a GitHub Actions job whose checkout is this repository.
+        .env("GITHUB_WORKSPACE", env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run folio")
 }
@@ -139,7 +141,9 @@ fn github_format_annotates_every_diagnostic() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), EXPECTED.len() + 1, "{text}");
+    // Paths are relative to the checkout, so annotations land on the files.
     for (line, (file, number, code)) in lines.iter().zip(EXPECTED) {
+        let file = format!("{FIXTURE}/{file}");
         let prefix_error = format!("::error file={file},line={number},col=");
         let prefix_warning = format!("::warning file={file},line={number},col=");
         assert!(
@@ -149,7 +153,7 @@ fn github_format_annotates_every_diagnostic() {
         assert!(line.contains(&format!(",title={code}::")), "{line}");
     }
     assert!(text.contains(
-        "::error file=content/english/guide.md,line=16,col=22,title=link-case::`Setup.md` exists only as `english/setup.md`"
+        "::error file=tests/fixtures/defects/content/english/guide.md,line=16,col=22,title=link-case::`Setup.md` exists only as `english/setup.md`"
     ));
     assert_eq!(
         lines.last().unwrap(),
