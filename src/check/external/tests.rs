@@ -278,16 +278,10 @@ fn per_host_limit_holds_and_workers_run_in_parallel() {
     let urls: Vec<String> = (0..6)
         .map(|i| server.url(&format!("/parallel/{i}")))
         .collect();
-    let started = Instant::now();
     let (outcomes, _) = check_urls(&urls, &options(None));
     assert!(outcomes.values().all(|o| *o == Outcome::Ok(200)));
+    // Two at once (the workers do run in parallel), never three.
     assert_eq!(server.peak.load(Ordering::SeqCst), 2, "per_host: 2");
-    // Six 80 ms requests two at a time: three rounds, not six.
-    assert!(
-        started.elapsed() < Duration::from_millis(6 * 80),
-        "{:?}",
-        started.elapsed()
-    );
 
     let server = Server::start();
     let urls: Vec<String> = (0..3)
