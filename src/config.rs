@@ -8,6 +8,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use thiserror::Error;
 
 pub const CONFIG_FILE: &str = "folio.yml";
@@ -149,7 +150,37 @@ pub struct CheckRules {
     /// Globs over link targets that are never reported (`http://example.com*`).
     pub ignore: Vec<String>,
     pub severity: BTreeMap<Code, Severity>,
+    /// How `folio check --external` treats servers (`checks.external`).
+    pub external: ExternalRules,
 }
+
+/// `checks.external`: limits for checking http(s) links.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExternalRules {
+    /// Per request, connecting included (`timeout`, seconds).
+    pub timeout: Duration,
+    /// Requests in flight at once over all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host (`host:port`).
+    pub per_host: usize,
+    /// How long a success in `.folio-cache/links.json` is trusted (`max_age_hours`).
+    pub max_age: Duration,
+}
+
+impl Default for ExternalRules {
+    fn default() -> Self {
+        ExternalRules {
+            timeout: Duration::from_secs(10),
+            concurrency: 8,
+            per_host: 2,
+            max_age: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// Upper bounds that catch typos (`timeout: 1000`) rather than real needs.
+const MAX_TIMEOUT_SECS: f64 = 300.0;
+const MAX_CONCURRENCY: usize = 64;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -187,6 +218,17 @@ struct RawChecks {
     ignore: Vec<String>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
+    #[serde(default)]
+    external: RawExternal,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExternal {
+    timeout: Option<f64>,
+    concurrency: Option<usize>,
+    per_host: Option<usize>,
+    max_age_hours: Option<f64>,
 }
 
 impl Config {
@@ -269,6 +311,8 @@ impl Config {
             invalid(g, format!("checks.ignore: `{g}` is not a valid glob: {e}"))
         })?;
 
+        let external = resolve_external(&raw.checks.external, &invalid)?;
+
         let base_url = {
             let mut url = raw.base_url.unwrap_or_else(|| "/".to_string());
             if !url.ends_with('/') {
@@ -290,6 +334,7 @@ impl Config {
             checks: CheckRules {
                 ignore: raw.checks.ignore,
                 severity,
+                external,
             },
             exclude_set,
             ignore_set,
@@ -413,6 +458,61 @@ fn resolve_languages(
         });
     }
     Ok(languages)
+}
+
+fn resolve_external(
+    raw: &RawExternal,
+    invalid: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<ExternalRules, ConfigError> {
+    let mut rules = ExternalRules::default();
+    if let Some(t) = raw.timeout {
+        if !(t > 0.0 && t <= MAX_TIMEOUT_SECS) {
+            return Err(invalid(
+                "timeout:",
+                format!(
+                    "checks.external.timeout: `{t}` must be a number of seconds above 0 and at most {MAX_TIMEOUT_SECS}"
+                ),
+            ));
+        }
+        rules.timeout = Duration::from_secs_f64(t);
+    }
+    for (key, value, slot) in [
+        ("concurrency", raw.concurrency, &mut rules.concurrency),
+        ("per_host", raw.per_host, &mut rules.per_host),
+    ] {
+        if let Some(n) = value {
+            if n == 0 || n > MAX_CONCURRENCY {
+                return Err(invalid(
+                    &format!("{key}:"),
+                    format!("checks.external.{key}: `{n}` must be between 1 and {MAX_CONCURRENCY}"),
+                ));
+            }
+            *slot = n;
+        }
+    }
+    if raw.per_host.is_none() {
+        rules.per_host = rules.per_host.min(rules.concurrency);
+    } else if rules.per_host > rules.concurrency {
+        return Err(invalid(
+            "per_host:",
+            format!(
+                "checks.external.per_host ({}) is larger than concurrency ({}); lower per_host or raise concurrency",
+                rules.per_host, rules.concurrency
+            ),
+        ));
+    }
+    if let Some(h) = raw.max_age_hours {
+        if !(h >= 0.0 && h.is_finite() && h <= 24.0 * 366.0) {
+            return Err(invalid(
+                "max_age_hours:",
+                format!(
+                    "checks.external.max_age_hours: `{h}` must be between 0 (always re-check) and 8784 (a year)"
+                ),
+            ));
+        }
+        rules.max_age = Duration::from_secs_f64(h * 3600.0);
+    }
+    Ok(rules)
 }
 
 fn build_globs(patterns: &[String]) -> Result<GlobSet, (&str, globset::Error)> {
@@ -555,6 +655,63 @@ checks:
             .unwrap_err()
             .to_string();
         assert!(err.contains("suffix"), "{err}");
+    }
+
+    #[test]
+    fn external_defaults_and_overrides() {
+        let c = parse("").unwrap();
+        assert_eq!(c.checks.external, ExternalRules::default());
+        assert_eq!(c.checks.external.timeout, Duration::from_secs(10));
+        assert_eq!(
+            (c.checks.external.concurrency, c.checks.external.per_host),
+            (8, 2)
+        );
+        assert_eq!(c.checks.external.max_age, Duration::from_secs(86_400));
+        let c = parse(
+            "checks:\n  external: { timeout: 2.5, concurrency: 4, per_host: 1, max_age_hours: 0 }\n",
+        )
+        .unwrap();
+        let e = &c.checks.external;
+        assert_eq!(e.timeout, Duration::from_millis(2500));
+        assert_eq!((e.concurrency, e.per_host), (4, 1));
+        assert_eq!(e.max_age, Duration::ZERO);
+        // A lone `concurrency: 1` lowers the default per-host limit with it.
+        let c = parse("checks:\n  external:\n    concurrency: 1\n").unwrap();
+        assert_eq!(
+            (c.checks.external.concurrency, c.checks.external.per_host),
+            (1, 1)
+        );
+    }
+
+    #[test]
+    fn external_rejects_bad_values_with_their_line() {
+        for (text, needle) in [
+            ("checks:\n  external:\n    timeout: 0\n", "timeout"),
+            ("checks:\n  external:\n    timeout: 9000\n", "timeout"),
+            ("checks:\n  external:\n    concurrency: 0\n", "concurrency"),
+            (
+                "checks:\n  external:\n    concurrency: 500\n",
+                "concurrency",
+            ),
+            (
+                "checks:\n  external:\n    concurrency: 2\n    per_host: 3\n",
+                "per_host",
+            ),
+            (
+                "checks:\n  external:\n    max_age_hours: -1\n",
+                "max_age_hours",
+            ),
+            ("checks:\n  external:\n    per_host: -1\n", "per_host"),
+            ("checks:\n  external:\n    timout: 3\n", "timout"),
+            ("checks:\n  external:\n    timeout: soon\n", "timeout"),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text:?}: {err}");
+            assert!(
+                err.contains(":3:") || err.contains(":4:"),
+                "{text:?}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -130,12 +130,28 @@ pub struct CheckOutcome {
     pub summary: Summary,
     pub diagnostics: Vec<Diagnostic>,
     pub site: Site,
+    /// What `--external` did, when it ran.
+    pub external: Option<check::external::Stats>,
 }
 
 /// Runs every local check (no output is written).
 pub fn check(config: Config) -> CheckOutcome {
+    check_with(config, None)
+}
+
+/// Runs every local check and, given options, checks http(s) links too
+/// (`--external`; the only part that uses the network or writes a file,
+/// its cache).
+pub fn check_with(config: Config, external: Option<&check::external::Options>) -> CheckOutcome {
     let site = Site::load(config);
-    let diagnostics = phase("check", || check::run(&site));
+    let mut diagnostics = phase("check", || check::run(&site));
+    let mut stats = None;
+    if let Some(options) = external {
+        let (found, s) = check::external::check(&site, options);
+        diagnostics.extend(found);
+        diagnostics = check::finish(&site, diagnostics);
+        stats = Some(s);
+    }
     CheckOutcome {
         summary: Summary::new(
             &diagnostics,
@@ -144,5 +160,6 @@ pub fn check(config: Config) -> CheckOutcome {
         ),
         diagnostics,
         site,
+        external: stats,
     }
 }

@@ -31,14 +31,18 @@ enum Command {
     },
     /// Check links, anchors, task tables, front matter and translations.
     Check {
+        /// The site root (where folio.yml is).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// human: excerpts and hints; json: one object for scripts; github:
+        /// workflow commands that annotate pull requests.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
-        /// Also check http(s) links (needs network).
+        /// Also check http(s) links (needs network; successes are cached in
+        /// .folio-cache/links.json).
         #[arg(long)]
         external: bool,
     },
@@ -117,21 +121,68 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
-    let _ = external;
-    let outcome = folio::check(config);
+    let external = external.then(|| folio::check::external::Options::for_site(&config));
+    let outcome = folio::check_with(config, external.as_ref());
+    if let Some(stats) = &outcome.external {
+        // stderr, so `--format json` stays one JSON document on stdout.
+        eprintln!(
+            "external links: {} URLs, {} from the cache, {} requested, {} failed{}",
+            stats.urls,
+            stats.cached,
+            stats.requested,
+            stats.failed,
+            if stats.unchecked > 0 {
+                format!(
+                    ", {} not checked (rate-limited or unsupported)",
+                    stats.unchecked
+                )
+            } else {
+                String::new()
+            }
+        );
+        if let Some(e) = &stats.cache_error {
+            eprintln!("warning: {e}");
+        }
+    }
     let format = match format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
         FormatArg::Github => Format::Github,
     };
     let site = &outcome.site;
-    let text = report::render(
-        format,
-        &outcome.diagnostics,
-        outcome.summary,
-        &|file, line| site.source_line(file, line),
-    );
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let rebased;
+    let diagnostics = if format == Format::Github {
+        // Annotations need paths relative to the checkout, not to the site.
+        let base = std::env::var_os("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok());
+        match (
+            base.and_then(|b| b.canonicalize().ok()),
+            root.canonicalize(),
+        ) {
+            (Some(base), Ok(root)) => {
+                rebased = report::rebase(&outcome.diagnostics, &base, &root);
+                &rebased
+            }
+            _ => &outcome.diagnostics,
+        }
+    } else {
+        &outcome.diagnostics
+    };
+    let text = report::render(format, diagnostics, outcome.summary, &|file, line| {
+        site.source_line(file, line)
+    });
+    // `folio check | head` closes the pipe early: that is not an error.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let failing = outcome.summary.errors > 0 || (deny_warnings && outcome.summary.warnings > 0);
     if failing {
         ExitCode::from(1)

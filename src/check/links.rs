@@ -28,17 +28,21 @@ fn check_page(site: &Site, id: PageId, page: &Page) -> Vec<Diagnostic> {
                 .at(link.pos.line, link.pos.column)
                 .target(link.dest.clone())
         };
-        if let Some(d) = check_link(site, id, page, link.kind, &link.dest, target, &diag) {
+        if let Some(d) = check_link(site, id, page, file, link.kind, &link.dest, target, &diag) {
             out.push(d);
         }
     }
     out
 }
 
+/// `file` is where the link is written (the page, or an include of it):
+/// links resolve against it, so hints are relative to it too.
+#[allow(clippy::too_many_arguments)]
 fn check_link(
     site: &Site,
     from: PageId,
     page: &Page,
+    file: &str,
     kind: LinkKind,
     dest: &str,
     target: &Target,
@@ -59,7 +63,7 @@ fn check_link(
         Target::Asset { path, case_mismatch } => {
             case_mismatch.then(|| {
                 diag(Code::LinkCase, format!("`{dest}` exists only as `{path}`: letter case differs, which breaks on case-sensitive hosts"))
-                    .hint(format!("write the name as `{}`", crate::paths::file_name(path)))
+                    .hint(format!("write it as `{}`", relative_hint(file, path)))
             })
         }
         Target::Page { page: to, fragment, case_mismatch } => {
@@ -68,7 +72,7 @@ fn check_link(
             if *case_mismatch {
                 return Some(
                     diag(Code::LinkCase, format!("`{dest}` exists only as `{target_path}`: letter case differs, which breaks on case-sensitive hosts"))
-                        .hint(format!("write the name as `{}`", crate::paths::file_name(target_path))),
+                        .hint(format!("write it as `{}`", relative_hint(file, target_path))),
                 );
             }
             if let Some(fragment) = fragment {
@@ -92,7 +96,7 @@ fn check_link(
                                 site.config.languages[target_page.lang].code, site.config.languages[page.lang].code
                             ),
                         )
-                        .hint(format!("link to `{}` instead", relative_hint(&site.source(from).path, own_path))),
+                        .hint(format!("link to `{}` instead", relative_hint(file, own_path))),
                     );
                 }
             }
@@ -113,8 +117,14 @@ fn check_link(
                 d = d.hint("the link contains an invisible character (zero-width or non-breaking space); retype it");
             } else if dest.contains('\\') {
                 d = d.hint("use `/` instead of `\\` in links");
-            } else if let Some(near) = resolved.as_deref().and_then(|r| site.nearest_page(r)) {
-                d = d.hint(format!("did you mean `{}`?", relative_hint(&site.source(from).path, &near)));
+            } else if let Some(near) = resolved.as_deref().and_then(|r| {
+                if code == Code::AssetMissing {
+                    site.nearest_asset(r)
+                } else {
+                    site.nearest_page(r)
+                }
+            }) {
+                d = d.hint(format!("did you mean `{}`?", relative_hint(file, &near)));
             }
             Some(d)
         }

@@ -2,6 +2,7 @@
 //! model the build renders (same parsing, heading ids, link resolution), so
 //! what checks clean renders right, and it writes nothing.
 
+pub mod external;
 mod links;
 pub mod report;
 mod tasks;

@@ -6,6 +6,7 @@ use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::path::Path;
 
 /// The output formats of `folio check --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,6 +188,43 @@ fn github(diagnostics: &[Diagnostic], summary: Summary) -> String {
     out
 }
 
+/// Rewrites site-relative diagnostic paths to be relative to `base` (the
+/// repository checkout), so GitHub attaches annotations to the right files
+/// when the site lives in a subfolder (`--root docs`). Paths stay as they
+/// are when the root is not inside `base`.
+pub fn rebase(diagnostics: &[Diagnostic], base: &Path, root: &Path) -> Vec<Diagnostic> {
+    let prefix = match root.strip_prefix(base) {
+        Ok(rel) => crate::paths::to_slash(rel),
+        Err(_) => return diagnostics.to_vec(),
+    };
+    diagnostics
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            if !prefix.is_empty() {
+                d.file = lexical_normalize(&format!("{prefix}/{}", d.file));
+            }
+            d
+        })
+        .collect()
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path without touching
+/// the disk; a `..` that climbs above the start is kept.
+fn lexical_normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|s| *s != "..") => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    out.join("/")
+}
+
 /// GitHub's escaping for workflow command data.
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -266,6 +304,21 @@ mod tests {
             v["summary"],
             serde_json::json!({"errors": 1, "warnings": 1, "pages": 3, "languages": 2})
         );
+    }
+
+    #[test]
+    fn github_paths_are_rebased_onto_the_checkout() {
+        let d = sample();
+        let moved = rebase(&d, Path::new("/repo"), Path::new("/repo/docs/site"));
+        assert_eq!(moved[0].file, "docs/site/content/a.md");
+        let same = rebase(&d, Path::new("/repo"), Path::new("/repo"));
+        assert_eq!(same[0].file, "content/a.md");
+        let outside = rebase(&d, Path::new("/repo"), Path::new("/elsewhere"));
+        assert_eq!(outside[0].file, "content/a.md");
+        let mut up = d.clone();
+        up[0].file = "../../shared/corpus/x.md".into();
+        let shared = rebase(&up, Path::new("/w"), Path::new("/w/tests/corpus"));
+        assert_eq!(shared[0].file, "shared/corpus/x.md");
     }
 
     #[test]

@@ -91,9 +91,18 @@ impl Site {
         if let Some(target) = self.lookup(&resolved, fragment.clone(), false) {
             return target;
         }
-        if let Some(actual) = self.index.lowercase.get(&resolved.to_lowercase()) {
-            if let Some(target) = self.lookup(actual, fragment, true) {
-                return target;
+        // Found only with other letter case: the file itself, a folder's
+        // index page, or the page an `.html` name stands for.
+        let lower = resolved.to_lowercase();
+        let mut candidates = vec![lower.clone(), format!("{lower}/index.md")];
+        if let Some(stem) = lower.strip_suffix(".html") {
+            candidates.push(format!("{stem}.md"));
+        }
+        for candidate in candidates {
+            if let Some(actual) = self.index.lowercase.get(candidate.trim_start_matches('/')) {
+                if let Some(target) = self.lookup(actual, fragment.clone(), true) {
+                    return target;
+                }
             }
         }
         Target::Missing {

@@ -392,6 +392,28 @@ impl NameIndex {
     }
 }
 
+impl Site {
+    /// The existing file (asset) closest to a missing content path: the
+    /// most similar file name in the same folder.
+    pub fn nearest_asset(&self, missing: &str) -> Option<String> {
+        let dir = crate::paths::parent(missing);
+        let name = crate::paths::file_name(missing);
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let in_dir = self
+            .content
+            .assets
+            .range(prefix.clone()..)
+            .take_while(|a| a.starts_with(&prefix))
+            .filter(|a| !a[prefix.len()..].contains('/'))
+            .map(|a| &a[prefix.len()..]);
+        nearest(name, in_dir).map(|best| format!("{prefix}{best}"))
+    }
+}
+
 fn task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
     (0..config.languages.len())
         .map(|lang| {

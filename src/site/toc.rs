@@ -219,6 +219,34 @@ fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> TocTarget {
     match cx.site.resolve(cx.path, href) {
+        Target::Page {
+            page,
+            fragment: Some(fragment),
+            ..
+        } if !fragment.is_empty()
+            && fragment != "top"
+            && !cx.site.source(page).failed
+            && !cx.site.pages[page].doc.anchors.contains(&fragment)
+            && !cx.site.config.is_ignored_target(href) =>
+        {
+            // The page is there (navigation still goes to it), the section is not.
+            let anchors = &cx.site.pages[page].doc.anchors;
+            let mut d = Diagnostic::new(
+                Code::TocBroken,
+                cx.shown,
+                format!(
+                    "toc entry `{href}`: `#{fragment}` matches no heading or anchor in `{}`",
+                    cx.site.source(page).path
+                ),
+            )
+            .at(line, 1)
+            .target(href.to_string());
+            if let Some(near) = super::nearest(&fragment, anchors.iter().map(String::as_str)) {
+                d = d.hint(format!("did you mean `#{near}`?"));
+            }
+            diagnostics.push(d);
+            TocTarget::Page(page)
+        }
         Target::Page { page, .. } => TocTarget::Page(page),
         Target::External | Target::OtherScheme => TocTarget::Url(href.to_string()),
         Target::Asset { path, .. } => TocTarget::Asset(path),

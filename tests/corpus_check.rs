@@ -1,0 +1,171 @@
+//! `folio check` on the real partner playbook (`../shared/corpus/partner-site`,
+//! read through `tests/corpus/partner-site/folio.yml`): it must finish
+//! without a panic, and its broken relative links must be the ones an
+//! independent finder (`tests/crosscheck/broken_links.py`, no shared code)
+//! reports, except for differences listed and explained below.
+//!
+//! Skipped, with a message, when the corpus or python3 is not there.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const CONFIG_ROOT: &str = "tests/corpus/partner-site";
+const CORPUS: &str = "../shared/corpus/partner-site";
+/// How `folio check` shows the corpus's content dir (relative to the config root).
+const SHOWN_PREFIX: &str = "../../../../shared/corpus/partner-site/";
+
+/// (file, line, target as written)
+type Key = (String, u64, String);
+
+/// Known, explained differences: (file, line, target, which side reports it).
+const KNOWN_DIFFERENCES: &[(&str, u64, &str, Side)] = &[
+    // `![…](media\migration-benefit-service\frp-migration-flow-diagram.png)`.
+    // Browsers parse `\` as `/` in http(s) URLs (WHATWG URL standard), so
+    // the link works on GitHub and on the built site: Folio resolves it as
+    // a browser does (and writes the href with `/`). The Python finder
+    // reads `\` as a literal character of the file name and reports it.
+    (
+        "operations-guide/migration-benefit-service.md",
+        57,
+        "media\\migration-benefit-service\\frp-migration-flow-diagram.png",
+        Side::ScriptOnly,
+    ),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    ScriptOnly,
+    #[allow(dead_code)]
+    FolioOnly,
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
+    let corpus = manifest_dir().join(CORPUS);
+    if !corpus.is_dir() {
+        eprintln!(
+            "skipping corpus check: {} not found (it lives in the shared/ folder beside the repository)",
+            corpus.display()
+        );
+        return;
+    }
+
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["check", "--root", CONFIG_ROOT, "--format", "json"])
+        .current_dir(manifest_dir())
+        .output()
+        .expect("run folio");
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "folio check failed on the corpus ({:?}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("folio check --format json is JSON");
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diagnostics {
+        *by_code.entry(d["code"].as_str().unwrap()).or_default() += 1;
+    }
+    eprintln!(
+        "folio check on the corpus: {} in {elapsed:.2?}; by code: {by_code:?}",
+        report["summary"]
+    );
+
+    let folio: BTreeSet<Key> = diagnostics
+        .iter()
+        .filter(|d| {
+            matches!(
+                d["code"].as_str(),
+                Some("link-broken" | "asset-missing" | "link-case")
+            )
+        })
+        .map(|d| {
+            let file = d["file"].as_str().unwrap();
+            let file = file
+                .strip_prefix(SHOWN_PREFIX)
+                .unwrap_or_else(|| panic!("`{file}` is not under the corpus"));
+            (
+                file.to_string(),
+                d["line"].as_u64().unwrap(),
+                d["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+
+    let script = manifest_dir().join("tests/crosscheck/broken_links.py");
+    let python = match Command::new("python3")
+        .arg(&script)
+        .arg(&corpus)
+        .arg("--json")
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("skipping the cross-check: cannot run python3: {e}");
+            return;
+        }
+    };
+    assert!(
+        matches!(python.status.code(), Some(0 | 1)),
+        "broken_links.py failed:\n{}",
+        String::from_utf8_lossy(&python.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&python.stdout).expect("script JSON");
+    let independent: BTreeSet<Key> = found["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| matches!(p["category"].as_str(), Some("broken" | "case")))
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap().to_string(),
+                p["line"].as_u64().unwrap(),
+                p["dest"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+
+    let known = |key: &Key, side: Side| {
+        KNOWN_DIFFERENCES
+            .iter()
+            .any(|(f, l, t, s)| *s == side && key.0 == *f && key.1 == *l && key.2 == *t)
+    };
+    let folio_only: Vec<&Key> = folio
+        .difference(&independent)
+        .filter(|k| !known(k, Side::FolioOnly))
+        .collect();
+    let script_only: Vec<&Key> = independent
+        .difference(&folio)
+        .filter(|k| !known(k, Side::ScriptOnly))
+        .collect();
+    eprintln!(
+        "broken relative links: folio {}, independent finder {}, known differences {}",
+        folio.len(),
+        independent.len(),
+        KNOWN_DIFFERENCES.len()
+    );
+    assert!(
+        folio_only.is_empty() && script_only.is_empty(),
+        "unexplained differences\nonly folio: {folio_only:#?}\nonly the script: {script_only:#?}"
+    );
+    // Every listed difference still exists; a stale entry would hide nothing.
+    for (f, l, t, side) in KNOWN_DIFFERENCES {
+        let key = (f.to_string(), *l, t.to_string());
+        let (ours, theirs) = (folio.contains(&key), independent.contains(&key));
+        assert_eq!(
+            (ours, theirs),
+            (*side == Side::FolioOnly, *side == Side::ScriptOnly),
+            "known difference {key:?} no longer differs; remove it from the list"
+        );
+    }
+}
