@@ -524,17 +524,24 @@ fn build_globs(patterns: &[String]) -> Result<GlobSet, (&str, globset::Error)> {
 }
 
 fn yaml_error(file: &Path, e: &serde_norway::Error) -> ConfigError {
+    // serde's message already names the key ("unknown field `x`, expected one of ...").
+    let (line, column, message) = yaml_error_parts(e);
+    ConfigError::invalid(file, line, column, message)
+}
+
+/// A YAML error's 1-based line and column (1:1 when unknown) and its message
+/// without the position serde appends (diagnostics carry it separately).
+pub(crate) fn yaml_error_parts(e: &serde_norway::Error) -> (u32, u32, String) {
     let (line, column) = e
         .location()
         .map(|l| (l.line() as u32, l.column() as u32))
         .unwrap_or((1, 1));
-    // serde's message already names the key ("unknown field `x`, expected one of ...").
     let message = e.to_string();
     let message = match message.find(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message,
     };
-    ConfigError::invalid(file, line, column, message)
+    (line, column, message)
 }
 
 /// Best-effort position of a key for errors found after deserializing.

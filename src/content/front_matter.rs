@@ -143,15 +143,7 @@ pub fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
 }
 
 fn syntax_error(block: &Block<'_>, e: &serde_norway::Error) -> SyntaxError {
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line() as u32, l.column() as u32))
-        .unwrap_or((1, 1));
-    let message = e.to_string();
-    let message = match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
+    let (line, column, message) = crate::config::yaml_error_parts(e);
     SyntaxError {
         line: block.first_line + line - 1,
         column,

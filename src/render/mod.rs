@@ -217,25 +217,10 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|(p, _)| p.to_string())
             .collect();
-        let dir = self.site.config.root.join("theme");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                if let Ok(rel) = entry.path().strip_prefix(&self.site.config.root) {
-                    let rel = paths::to_slash(rel);
-                    if !crate::content::is_editor_leftover(&rel)
-                        && !rel.split('/').any(|s| s.starts_with('.'))
-                        && !files.contains(&rel)
-                    {
-                        files.push(rel);
-                    }
-                }
+        for rel in templates::override_files(&self.site.config.root.join("theme")) {
+            let path = format!("theme/{rel}");
+            if !files.contains(&path) {
+                files.push(path);
             }
         }
         files

@@ -22,6 +22,25 @@ pub const THEME: &[(&str, &[u8])] = &[
     ("theme/folio.js", include_bytes!("../../theme/folio.js")),
 ];
 
+/// The files of a site's override folder (`templates/`, `theme/`), relative
+/// to it and sorted; hidden files and editor leftovers are not the site's.
+pub fn override_files(dir: &Path) -> Vec<String> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(crate::paths::to_slash))
+        .filter(|rel| {
+            !rel.split('/').any(|seg| seg.starts_with('.'))
+                && !crate::content::is_editor_leftover(rel)
+        })
+        .collect()
+}
+
 pub struct Templates {
     pub tera: Tera,
 }
@@ -35,47 +54,31 @@ impl Templates {
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
         let dir = site_root.join("templates");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let Ok(rel) = entry.path().strip_prefix(&dir) else {
-                    continue;
-                };
-                let name = crate::paths::to_slash(rel);
-                if name.starts_with('.') || crate::content::is_editor_leftover(&name) {
-                    continue;
-                }
-                let shown = format!("templates/{name}");
-                let bytes = std::fs::read(entry.path()).map_err(|e| {
-                    Box::new(
-                        Diagnostic::new(
-                            Code::TemplateError,
-                            &shown,
-                            format!("cannot read the template: {e}"),
-                        )
-                        .at(1, 1),
+        for name in override_files(&dir) {
+            let shown = format!("templates/{name}");
+            let bytes = std::fs::read(dir.join(&name)).map_err(|e| {
+                Box::new(
+                    Diagnostic::new(
+                        Code::TemplateError,
+                        &shown,
+                        format!("cannot read the template: {e}"),
                     )
-                })?;
-                let text = crate::content::decode_owned(bytes).map_err(|(line, column, _)| {
-                    Box::new(
-                        Diagnostic::new(
-                            Code::TemplateError,
-                            &shown,
-                            "the template is not valid UTF-8",
-                        )
-                        .at(line, column),
+                    .at(1, 1),
+                )
+            })?;
+            let text = crate::content::decode_owned(bytes).map_err(|(line, column, _)| {
+                Box::new(
+                    Diagnostic::new(
+                        Code::TemplateError,
+                        &shown,
+                        "the template is not valid UTF-8",
                     )
-                })?;
-                match sources.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = text,
-                    None => sources.push((name, text)),
-                }
+                    .at(line, column),
+                )
+            })?;
+            match sources.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = text,
+                None => sources.push((name, text)),
             }
         }
         let mut tera = Tera::default();

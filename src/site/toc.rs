@@ -65,16 +65,7 @@ fn load_items(
     let value: Value = match serde_norway::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line() as u32, l.column() as u32))
-                .unwrap_or((1, 1));
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            let (line, column, message) = crate::config::yaml_error_parts(&e);
             diagnostics.push(
                 Diagnostic::new(
                     Code::TocBroken,
