@@ -1,0 +1,325 @@
+//! Helpers for the `serve` tests: a temporary copy of the sample site, a
+//! minimal HTTP client and a Server-Sent Events reader over std's
+//! `TcpStream` (so the tests see exactly the bytes on the wire).
+
+#![allow(dead_code)]
+
+use folio::serve::{self, ServeOptions, ServerHandle};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Upper bound for anything a test waits for; typical is well under 0.5 s.
+pub const PATIENCE: Duration = Duration::from_secs(5);
+
+/// A copy of the repository's sample site in a temporary folder, plus a
+/// page with a non-ASCII name and an asset of every served type.
+pub struct TempSite {
+    pub root: PathBuf,
+}
+
+impl TempSite {
+    pub fn new(name: &str) -> TempSite {
+        let root = std::env::temp_dir().join(format!("folio-serve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &root.join("content"));
+        std::fs::copy(repo.join("folio.yml"), root.join("folio.yml")).expect("copy folio.yml");
+        let site = TempSite { root };
+        site.write(
+            "content/english-playbook/überblick.md",
+            "---\ntitle: Überblick\ndescription: A page with a non-ASCII name.\nms.date: 2024-03-01\n---\n\n# Überblick\n\nUnicode paths work.\n",
+        );
+        for ext in [
+            "css", "js", "json", "png", "jpg", "gif", "webp", "ico", "pdf", "woff2", "xml", "txt",
+        ] {
+            site.write(&format!("content/english-playbook/media/sample.{ext}"), "x");
+        }
+        site
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
+    }
+
+    pub fn edit(&self, rel: &str, change: impl FnOnce(String) -> String) {
+        let text = self.read(rel);
+        self.write(rel, &change(text));
+    }
+}
+
+impl Drop for TempSite {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// What the server printed.
+#[derive(Clone, Default)]
+pub struct LogLines(pub Arc<Mutex<Vec<String>>>);
+
+impl LogLines {
+    pub fn lines(&self) -> Vec<String> {
+        self.0.lock().expect("log lock").clone()
+    }
+}
+
+/// Starts `folio serve` on an ephemeral loopback port.
+pub fn start(site: &TempSite) -> (ServerHandle, LogLines) {
+    let log = LogLines::default();
+    let sink = log.clone();
+    let mut options = ServeOptions::new(&site.root);
+    options.port = 0;
+    options.log =
+        Arc::new(move |line: &str| sink.0.lock().expect("log lock").push(line.to_string()));
+    let server = serve::start(options).expect("server starts");
+    (server, log)
+}
+
+/// An HTTP response as received.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+pub fn get(addr: SocketAddr, target: &str) -> Reply {
+    request(addr, "GET", target, &format!("127.0.0.1:{}", addr.port()))
+}
+
+/// Sends `target` exactly as given (no normalization), one request per connection.
+pub fn request(addr: SocketAddr, method: &str, target: &str, host: &str) -> Reply {
+    let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    parse_reply(&raw)
+}
+
+fn parse_reply(raw: &[u8]) -> Reply {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: raw[end + 4..].to_vec(),
+    }
+}
+
+/// One live-reload event stream, read as a browser's `EventSource` would.
+pub struct Events {
+    reader: BufReader<TcpStream>,
+    /// A line cut off by a read timeout, completed by the next read.
+    partial: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub name: String,
+    pub data: Value,
+}
+
+impl Event {
+    pub fn paths(&self) -> Vec<String> {
+        strings(&self.data["paths"])
+    }
+
+    pub fn problems(&self) -> Vec<String> {
+        strings(&self.data["problems"])
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Events {
+    /// Connects and reads the response head and the `hello` event.
+    pub fn open(addr: SocketAddr) -> (Events, Event) {
+        let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connect");
+        write!(
+            stream,
+            "GET /__folio/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n",
+            addr.port()
+        )
+        .expect("send");
+        let mut events = Events {
+            reader: BufReader::new(stream),
+            partial: String::new(),
+        };
+        let deadline = Instant::now() + PATIENCE;
+        let status = events.line(deadline).expect("status line");
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        let mut content_type = String::new();
+        loop {
+            let line = events.line(deadline).expect("header line");
+            if line.is_empty() {
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':') {
+                if n.eq_ignore_ascii_case("content-type") {
+                    content_type = v.trim().to_string();
+                }
+            }
+        }
+        assert!(
+            content_type.starts_with("text/event-stream"),
+            "{content_type}"
+        );
+        let hello = events.next(deadline).expect("hello event");
+        assert_eq!(hello.name, "hello");
+        (events, hello)
+    }
+
+    /// The next event before `deadline`.
+    pub fn next(&mut self, deadline: Instant) -> Option<Event> {
+        let mut name = String::from("message");
+        let mut data = String::new();
+        loop {
+            let line = self.line(deadline)?;
+            if line.is_empty() {
+                if data.is_empty() {
+                    continue;
+                }
+                let data = serde_json::from_str(&data).expect("event data is JSON");
+                return Some(Event { name, data });
+            }
+            if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            }
+        }
+    }
+
+    /// Reads events until one satisfies `wanted`, for at most `within`.
+    pub fn wait_for(&mut self, within: Duration, wanted: impl Fn(&Event) -> bool) -> Option<Event> {
+        let deadline = Instant::now() + within;
+        while let Some(event) = self.next(deadline) {
+            if wanted(&event) {
+                return Some(event);
+            }
+        }
+        None
+    }
+
+    /// A `reload` event whose changed paths include `path`.
+    pub fn reload_of(&mut self, path: &str, within: Duration) -> Option<Event> {
+        self.wait_for(within, |e| {
+            e.name == "reload" && e.paths().iter().any(|p| p == path)
+        })
+    }
+
+    /// The next `errors` event (sent after every rebuild).
+    pub fn errors(&mut self, within: Duration) -> Option<Event> {
+        self.wait_for(within, |e| e.name == "errors")
+    }
+
+    fn line(&mut self, deadline: Instant) -> Option<String> {
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            self.reader
+                .get_ref()
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .ok()?;
+            match self.reader.read_line(&mut self.partial) {
+                Ok(0) => return None,
+                Ok(_) if self.partial.ends_with('\n') => {
+                    let line = std::mem::take(&mut self.partial);
+                    return Some(line.trim_end_matches(['\r', '\n']).to_string());
+                }
+                Ok(_) => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    if Instant::now() >= deadline {
+                        return None;
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+/// Polls `check` until it holds or `within` passes.
+pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    loop {
+        if check() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
