@@ -129,16 +129,63 @@ pub fn get(addr: SocketAddr, target: &str) -> Reply {
 
 /// Sends `target` exactly as given (no normalization), one request per connection.
 pub fn request(addr: SocketAddr, method: &str, target: &str, host: &str) -> Reply {
-    let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connect");
-    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
-    write!(
-        stream,
-        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send request");
+    send(addr, method, target, host, None, PATIENCE).expect("response")
+}
+
+/// One request with an optional JSON body; `None` if the connection fails.
+pub fn send(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    host: &str,
+    json: Option<&str>,
+    timeout: Duration,
+) -> Option<Reply> {
+    let mut stream = TcpStream::connect_timeout(&addr, timeout).ok()?;
+    stream.set_read_timeout(Some(timeout)).ok()?;
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    if let Some(body) = json {
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    head.push_str("\r\n");
+    head.push_str(json.unwrap_or(""));
+    stream.write_all(head.as_bytes()).ok()?;
+    Some(parse_reply(&read_response(&mut stream, method == "HEAD")?))
+}
+
+/// Reads one response: up to its `Content-Length` when it has one (some
+/// servers keep the connection open regardless), else to the end.
+fn read_response(stream: &mut TcpStream, head_only: bool) -> Option<Vec<u8>> {
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read response");
-    parse_reply(&raw)
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .split("\r\n")
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if let Some(length) = length {
+                let want = end + 4 + if head_only { 0 } else { length };
+                while raw.len() < want {
+                    let n = stream.read(&mut buf).ok()?;
+                    if n == 0 {
+                        break;
+                    }
+                    raw.extend_from_slice(&buf[..n]);
+                }
+                return Some(raw);
+            }
+        }
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 {
+            return Some(raw);
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
 }
 
 fn parse_reply(raw: &[u8]) -> Reply {
@@ -158,11 +205,35 @@ fn parse_reply(raw: &[u8]) -> Reply {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
-    Reply {
+    let mut reply = Reply {
         status,
         headers,
         body: raw[end + 4..].to_vec(),
+    };
+    if reply
+        .header("Transfer-Encoding")
+        .is_some_and(|t| t.eq_ignore_ascii_case("chunked"))
+    {
+        reply.body = dechunk(&reply.body);
     }
+    reply
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = body.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&body[..eol])
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.split(';').next().unwrap_or("").trim(), 16).ok())
+            .unwrap_or(0);
+        let start = eol + 2;
+        if size == 0 || start + size > body.len() {
+            break;
+        }
+        out.extend_from_slice(&body[start..start + size]);
+        body = &body[(start + size + 2).min(body.len())..];
+    }
+    out
 }
 
 /// One live-reload event stream, read as a browser's `EventSource` would.
