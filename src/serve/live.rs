@@ -9,9 +9,9 @@
 //! Events (`data` is JSON):
 //! - `hello` on connect: `{generation, problems, stale}`. A page served at
 //!   another generation reloads (it missed a rebuild, e.g. while hidden).
-//! - `errors` after every rebuild: `{problems, stale}`; an empty list
-//!   clears the overlay.
-//! - `reload` after a rebuild that changed files: `{generation, paths}`.
+//! - `reload` as soon as a rebuild has written files: `{generation, paths}`.
+//! - `errors` after every rebuild, once its checks ran: `{problems, stale}`;
+//!   an empty list clears the overlay.
 
 use super::workspace::Rebuild;
 use serde::Serialize;
@@ -144,8 +144,35 @@ impl Live {
         let _ = self.commands.send(Command::Connect(connection));
     }
 
-    /// Tells open pages what a rebuild did.
-    pub fn publish(&self, rebuild: &Rebuild) {
+    /// Right after a rebuild wrote its files: open pages showing one of
+    /// them reload. Pages loaded from now on start with the problems known
+    /// so far; the checks' findings follow in [`Live::publish_problems`].
+    pub fn publish_reload(&self, rebuild: &Rebuild) {
+        let mut state = self.shared.state();
+        state.problems = rebuild.problems.iter().map(ToString::to_string).collect();
+        state.stale = rebuild.stale;
+        if rebuild.changed.is_empty() {
+            return;
+        }
+        state.rebuilds += 1;
+        let all = ["*".to_string()];
+        let paths = if rebuild.changed.len() > MAX_PATHS {
+            &all[..]
+        } else {
+            &rebuild.changed[..]
+        };
+        let reload = event(
+            "reload",
+            &Reload {
+                generation: state.generation(),
+                paths,
+            },
+        );
+        let _ = self.commands.send(Command::Send(reload));
+    }
+
+    /// After the checks: what the overlay lists (an empty list clears it).
+    pub fn publish_problems(&self, rebuild: &Rebuild) {
         let mut state = self.shared.state();
         state.problems = rebuild.problems.iter().map(ToString::to_string).collect();
         state.stale = rebuild.stale;
@@ -157,23 +184,6 @@ impl Live {
             },
         );
         let _ = self.commands.send(Command::Send(errors));
-        if !rebuild.changed.is_empty() {
-            state.rebuilds += 1;
-            let all = ["*".to_string()];
-            let paths = if rebuild.changed.len() > MAX_PATHS {
-                &all[..]
-            } else {
-                &rebuild.changed[..]
-            };
-            let reload = event(
-                "reload",
-                &Reload {
-                    generation: state.generation(),
-                    paths,
-                },
-            );
-            let _ = self.commands.send(Command::Send(reload));
-        }
     }
 
     /// Closes every event stream and stops the broadcaster.

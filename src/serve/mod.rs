@@ -32,6 +32,11 @@ pub use workspace::{Problem, Rebuild, Workspace};
 /// a worker; a few workers keep a slow client from holding up the others.
 const WORKERS: usize = 4;
 
+/// Quiet time that ends a burst of events. An editor's save (probe file,
+/// backup rename, write, backup removal) takes a few milliseconds; a
+/// shorter wait would split it, a longer one is felt on every save.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
 /// Where progress lines go: stderr for the command line, a buffer in tests.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -48,13 +53,13 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    /// Loopback, port 8000, 100 ms debounce, progress on stderr.
+    /// Loopback, port 8000, 50 ms debounce, progress on stderr.
     pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
         ServeOptions {
             root: root.into(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 8000,
-            debounce: Duration::from_millis(100),
+            debounce: DEBOUNCE,
             log: Arc::new(|line: &str| eprintln!("{line}")),
         }
     }
@@ -181,11 +186,13 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
     // Watch before the first build, so saves made during it are not lost.
     let config = crate::load_config(&root, None)?;
     let (watcher, stop_watching) = Watcher::new(SourceDirs::of(&config))?;
-    let (workspace, first) = Workspace::open(&root, &url)?;
+    let (mut workspace, mut first) = Workspace::open(&root, &url)?;
+    workspace.check(&mut first);
     report(&log, &first);
 
     let live = Live::start().map_err(ServeError::Start)?;
-    live.publish(&first);
+    live.publish_reload(&first);
+    live.publish_problems(&first);
     let served = Arc::new(Served::new(
         workspace.output_dir().to_path_buf(),
         live,
@@ -291,8 +298,8 @@ fn answer_requests(server: &tiny_http::Server, served: &Served, stopping: &Atomi
     }
 }
 
-/// The rebuild thread: one rebuild per burst of changes, then tell the
-/// open pages.
+/// The rebuild thread: one rebuild per burst of changes. Open pages are
+/// told to reload as soon as the files are written; the checks run after.
 fn rebuild_on_change(
     mut workspace: Workspace,
     mut watcher: Watcher,
@@ -301,28 +308,36 @@ fn rebuild_on_change(
     debounce: Duration,
 ) {
     while let Some(changes) = watcher.next_batch(debounce) {
-        let rebuild = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            workspace.apply(&changes)
-        })) {
-            Ok(rebuild) => rebuild,
-            // A bug, not the author's mistake: the server must outlive it.
-            // The model may be half updated, so start again from the disk.
-            Err(_) => {
-                log("internal error while rebuilding; reloading the whole site");
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    workspace.rebuild_everything()
-                })) {
-                    Ok(rebuild) => rebuild,
-                    Err(_) => continue,
-                }
-            }
+        let Some(mut rebuild) = guarded(log, &mut workspace, |w| w.apply(&changes)) else {
+            continue;
         };
         if let Err(e) = watcher.sync(SourceDirs::of(workspace.config())) {
             log(&format!("warning: cannot watch the site for changes: {e}"));
         }
         served.set_out_dir(workspace.output_dir());
+        served.live.publish_reload(&rebuild);
+        guarded(log, &mut workspace, |w| w.check(&mut rebuild));
         report(log, &rebuild);
-        served.live.publish(&rebuild);
+        served.live.publish_problems(&rebuild);
+    }
+}
+
+/// Runs a step of a rebuild; a panic is a bug in Folio, not the author's
+/// mistake, and the server must outlive it. The model may be half updated
+/// then, so it is rebuilt from the disk.
+fn guarded<T>(
+    log: &Log,
+    workspace: &mut Workspace,
+    step: impl FnOnce(&mut Workspace) -> T,
+) -> Option<T> {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    match catch_unwind(AssertUnwindSafe(|| step(workspace))) {
+        Ok(result) => Some(result),
+        Err(_) => {
+            log("internal error while rebuilding; reloading the whole site");
+            let _ = catch_unwind(AssertUnwindSafe(|| workspace.rebuild_everything()));
+            None
+        }
     }
 }
 

@@ -1,15 +1,24 @@
 //! The site as `serve` keeps it between rebuilds, and the rebuild itself.
 //!
-//! A content edit reloads only the changed files, re-parses only the pages
-//! that read them (the page itself, pages that include it), then resolves
-//! and checks the whole site, which goes through indexes and is cheap. It
-//! re-renders exactly the pages whose render context changed
-//! ([`Renderer::fingerprint`]): the edited page, its translations (their
-//! switchers), pages whose navigation trail or neighbours changed with a
-//! title or a toc, pages whose links into it now resolve differently. The
-//! site-level files (navigation, language homes, chooser, 404, sitemap) are
-//! produced every time but written only when their bytes differ. A change
-//! to templates, theme or `folio.yml` reloads and re-renders everything.
+//! A content edit reloads only the changed files and re-parses only the
+//! pages that read them (the page itself, pages that include it); the site
+//! is then resolved again, which goes through indexes and is cheap. What
+//! gets rendered depends on the site's *shape*, everything one page's
+//! output reads from other pages: URLs, titles, headings, dates, which
+//! pages are published, navigation trees, the asset set.
+//! - Shape unchanged (the common edit: body text): exactly the re-parsed
+//!   pages whose fingerprint changed are rendered; nothing else can differ.
+//! - Shape changed (a title, a toc, a page created, deleted or renamed):
+//!   every page's fingerprint ([`Renderer::fingerprint`]) is compared, so
+//!   translations' switchers, neighbours' pagers and pages linking to a
+//!   removed page are re-rendered, and the site-level files (navigation,
+//!   language homes, chooser, 404, sitemap) are produced and written when
+//!   their bytes differ.
+//! - Templates, theme or `folio.yml` changed: everything is reloaded and
+//!   rendered; files whose bytes did not change are not rewritten.
+//!
+//! Checks run after the outputs are written ([`Workspace::check`]), so open
+//! pages reload without waiting for them.
 //!
 //! The last good version wins: a file whose new text does not load (broken
 //! front matter, invalid UTF-8) keeps its previous version in the model,
@@ -18,10 +27,12 @@
 
 use crate::check;
 use crate::config::{CONFIG_FILE, Config, ConfigError};
-use crate::content::{self, Content, FileKind, Loaded};
+use crate::content::front_matter::Date;
+use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::render::output::OutputDir;
 use crate::render::{self, File, Output, RenderedPage, Renderer, Templates};
+use crate::site::nav::{Nav, NavId};
 use crate::site::{PageId, Site};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -29,6 +40,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// A line of the browser overlay: `path:line: message`.
@@ -85,15 +97,18 @@ pub struct Rebuild {
     pub changed: Vec<String>,
     /// What the browser overlay lists: what keeps the preview from matching
     /// the files (a file held back at its last good version, `folio.yml`,
-    /// templates, write errors), then the errors this rebuild brought or
-    /// that are in the files it read.
+    /// templates, write errors), then, once [`Workspace::check`] ran, the
+    /// errors this rebuild brought or that are in the files it read.
     pub problems: Vec<Problem>,
     /// The preview does not match the files on disk (see `problems`).
     pub stale: bool,
     /// What the terminal shows before the summary line.
     pub report: Vec<String>,
+    /// Loading and rendering; checks are not included.
     pub elapsed: Duration,
     pub kind: Kind,
+    /// Content paths this rebuild read.
+    pub touched: BTreeSet<String>,
 }
 
 /// Which rebuild it was.
@@ -152,19 +167,96 @@ pub struct Workspace {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// What rendering did, for the report.
+/// Which outputs a rebuild looks at.
+enum Scope {
+    /// Render and write every output (first build, templates, theme, folio.yml).
+    Everything,
+    /// The site's shape changed: compare every page's fingerprint and
+    /// produce the site-level files.
+    Site,
+    /// The shape is unchanged: only these pages (content paths) may differ.
+    Pages(HashSet<String>),
+}
+
+/// What one page's output reads from other pages, and what the site-level
+/// files are made of. While it stays equal, an edit can only change the
+/// output of the pages that were re-parsed.
+#[derive(PartialEq)]
+struct Shape {
+    pages: Vec<PageShape>,
+    navs: Vec<Nav>,
+    assets: BTreeSet<String>,
+}
+
+#[derive(PartialEq)]
+struct PageShape {
+    path: String,
+    url: String,
+    lang: usize,
+    key: TranslationKey,
+    published: bool,
+    title: String,
+    heading: String,
+    date: Option<Date>,
+    nav: Option<NavId>,
+}
+
+impl Shape {
+    fn of(site: &Site) -> Shape {
+        Shape {
+            pages: site
+                .pages
+                .iter()
+                .zip(&site.content.pages)
+                .map(|(page, source)| PageShape {
+                    path: source.path.clone(),
+                    url: page.url.clone(),
+                    lang: page.lang,
+                    key: page.key.clone(),
+                    published: page.published,
+                    title: page.title.clone(),
+                    heading: page.heading.clone(),
+                    date: source.date,
+                    nav: page.nav,
+                })
+                .collect(),
+            navs: site.navs.clone(),
+            assets: site.content.assets.clone(),
+        }
+    }
+}
+
+/// What a render pass will write, worked out before anything is written.
+#[derive(Default)]
+struct Plan {
+    /// Site-relative path and bytes; skipped when identical to what is on disk.
+    writes: Vec<(String, Vec<u8>)>,
+    /// Files copied in: source and site-relative path.
+    copies: Vec<(PathBuf, String)>,
+    /// Pages rendered: content path, fingerprint, output path.
+    pages: Vec<(String, u64, String)>,
+    /// Content paths of pages that failed to render: tried again next time.
+    failed_pages: Vec<String>,
+    /// Template errors: the page or file keeps its last good output.
+    failures: Vec<Diagnostic>,
+    /// Every output path and every published page's content path, when the
+    /// pass looked at the whole site.
+    whole_site: Option<(HashSet<String>, HashSet<String>)>,
+}
+
+/// What a render pass did.
 #[derive(Default)]
 struct Rendered {
     pages: usize,
     changed: Vec<String>,
-    /// Template errors: the page or file keeps its last good output.
     failures: Vec<Diagnostic>,
     write_errors: Vec<Problem>,
 }
 
 impl Workspace {
     /// Loads the site at `root` and builds all of it into its output
-    /// directory, with `base_url` replaced by the preview's address.
+    /// directory, with `base_url` replaced by the preview's address. Call
+    /// [`Workspace::check`] on the result for the site's diagnostics.
     pub fn open(root: &Path, base_url: &str) -> Result<(Workspace, Rebuild), crate::Error> {
         let started = Instant::now();
         let config = preview_config(root, base_url)?;
@@ -187,8 +279,8 @@ impl Workspace {
             template_problem,
             diagnostics: Vec::new(),
         };
-        let rendered = workspace.render(true, &BTreeSet::new());
-        let rebuild = workspace.report(started, rendered, &BTreeSet::new(), Kind::First);
+        let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
+        let rebuild = workspace.finish(started, rendered, BTreeSet::new(), Kind::First);
         Ok((workspace, rebuild))
     }
 
@@ -218,12 +310,12 @@ impl Workspace {
     /// page. Keeps everything as it is when `folio.yml` or a template is invalid.
     pub fn rebuild_everything(&mut self) -> Rebuild {
         let started = Instant::now();
-        let unchanged = BTreeSet::new();
+        let kind = Kind::Everything;
         let config = match preview_config(&self.root, &self.base_url) {
             Ok(c) => c,
             Err(e) => {
                 self.config_problem = Some(Problem::of_config(&e));
-                return self.report(started, Rendered::default(), &unchanged, Kind::Everything);
+                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
             }
         };
         if config.output_dir != self.site.config.output_dir {
@@ -239,7 +331,7 @@ impl Workspace {
                         line: 0,
                         message: e.to_string(),
                     });
-                    return self.report(started, Rendered::default(), &unchanged, Kind::Everything);
+                    return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
                 }
             }
         }
@@ -251,15 +343,14 @@ impl Workspace {
             }
             Err(d) => {
                 self.template_problem = Some(*d);
-                return self.report(started, Rendered::default(), &unchanged, Kind::Everything);
+                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
             }
         }
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
         self.site = Site::from_content(config, content);
-        self.fingerprints.clear();
-        let rendered = self.render(true, &BTreeSet::new());
-        self.report(started, rendered, &unchanged, Kind::Everything)
+        let rendered = self.render(&Scope::Everything, &BTreeSet::new());
+        self.finish(started, rendered, BTreeSet::new(), kind)
     }
 
     /// Applies changed content paths (files or folders, created, modified or
@@ -304,6 +395,8 @@ impl Workspace {
             inserts.push(item);
         }
 
+        let before = Shape::of(&self.site);
+        let reparsed = Mutex::new(HashSet::new());
         self.site.update(
             |content| {
                 for rel in &edit.removed {
@@ -314,17 +407,33 @@ impl Workspace {
                 }
             },
             &|path, doc| {
-                markdown.contains(path)
+                let stale = markdown.contains(path)
                     || doc.files.iter().skip(1).any(|f| markdown.contains(f))
                     || (markdown_set_changed
                         && doc
                             .diagnostics
                             .iter()
-                            .any(|d| d.code == Code::IncludeMissing))
+                            .any(|d| d.code == Code::IncludeMissing));
+                if stale {
+                    reparsed
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(path.to_string());
+                }
+                stale
             },
         );
-        let rendered = self.render(false, &assets);
-        self.report(started, rendered, paths, Kind::Content)
+        let scope = if Shape::of(&self.site) == before {
+            Scope::Pages(
+                reparsed
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner),
+            )
+        } else {
+            Scope::Site
+        };
+        let rendered = self.render(&scope, &assets);
+        self.finish(started, rendered, paths.clone(), Kind::Content)
     }
 
     /// A freshly loaded file that failed replaces nothing that loaded fine.
@@ -358,110 +467,92 @@ impl Workspace {
         }
     }
 
-    /// Writes what changed: pages whose fingerprint differs (all of them
-    /// with `everything`), site-level files whose bytes differ, theme files
-    /// (with `everything`) and the given assets; deletes outputs the site no
-    /// longer has.
-    fn render(&mut self, everything: bool, assets: &BTreeSet<String>) -> Rendered {
-        let mut rendered = Rendered::default();
+    /// Renders what `scope` says may have changed (and the changed
+    /// `assets`), writes what differs from the disk, deletes outputs the
+    /// site no longer has.
+    fn render(&mut self, scope: &Scope, assets: &BTreeSet<String>) -> Rendered {
         let Some(templates) = &self.templates else {
-            return rendered;
+            return Rendered::default();
         };
         let site = &self.site;
-        let out = &self.output;
         let renderer = Renderer::new(site, templates);
-        let outputs = renderer.outputs();
-        let mut expected: HashSet<String> = HashSet::with_capacity(outputs.len());
-        let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
+        let everything = matches!(scope, Scope::Everything);
+        let mut plan = Plan::default();
+        match scope {
+            Scope::Pages(paths) => {
+                let pages: Vec<PageId> = paths
+                    .iter()
+                    .filter_map(|p| site.index.by_path.get(p).copied())
+                    .filter(|&id| site.pages[id].published)
+                    .collect();
+                self.plan_pages(&renderer, &pages, false, &mut plan);
+                for asset in assets.iter().filter(|a| site.content.assets.contains(*a)) {
+                    plan_file(&renderer, &Output::Asset(asset.clone()), true, &mut plan);
+                }
+            }
+            Scope::Site | Scope::Everything => {
+                let outputs = renderer.outputs();
+                let pages: Vec<PageId> = outputs
+                    .iter()
+                    .filter_map(|o| match o {
+                        Output::Page(id) => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                self.plan_pages(&renderer, &pages, everything, &mut plan);
+                plan_site_files(&renderer, &outputs, everything, assets, &mut plan);
+            }
+        }
+        self.carry_out(plan, everything)
+    }
 
-        let pages: Vec<PageId> = outputs
-            .iter()
-            .filter_map(|o| match o {
-                Output::Page(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        let fingerprints = &self.fingerprints;
+    /// Renders the given pages; unless `everything`, only those whose
+    /// fingerprint differs from the output on disk.
+    fn plan_pages(&self, renderer: &Renderer, pages: &[PageId], everything: bool, plan: &mut Plan) {
+        let site = renderer.site;
         let fresh: Vec<(String, RenderedPage)> = pages
             .par_iter()
             .filter_map(|&id| {
                 let source = &site.source(id).path;
                 let unchanged =
-                    !everything && fingerprints.get(source) == Some(&renderer.fingerprint(id));
+                    !everything && self.fingerprints.get(source) == Some(&renderer.fingerprint(id));
                 (!unchanged).then(|| (source.clone(), renderer.render_page(id)))
             })
             .collect();
-        expected.extend(pages.iter().map(|&id| render::page_output_path(site, id)));
-        let mut new_fingerprints = Vec::new();
         for (source, page) in fresh {
             match page.html {
                 Ok(html) => {
-                    new_fingerprints.push((source, page.fingerprint, page.path.clone()));
-                    writes.push((page.path, html.into_bytes()));
+                    plan.pages
+                        .push((source, page.fingerprint, page.path.clone()));
+                    plan.writes.push((page.path, html.into_bytes()));
                 }
                 Err(d) => {
-                    // Rendered again next time; its last good output stays.
-                    self.fingerprints.remove(&source);
-                    rendered.failures.push(*d);
+                    plan.failed_pages.push(source);
+                    plan.failures.push(*d);
                 }
             }
         }
+    }
 
-        let site_files: Vec<&Output> = outputs
-            .iter()
-            .filter(|o| !matches!(o, Output::Page(_) | Output::Theme(_) | Output::Asset(_)))
-            .collect();
-        let produced: Vec<_> = site_files
-            .par_iter()
-            .map(|o| (single_output_path(site, o), renderer.produce(o)))
-            .collect();
-        for (path, result) in produced {
-            match result {
-                Ok(files) => {
-                    for (path, file) in files {
-                        if let File::Bytes(bytes) = file {
-                            expected.insert(path.clone());
-                            writes.push((path, bytes));
-                        }
-                    }
-                }
-                Err(d) => {
-                    expected.extend(path);
-                    rendered.failures.push(*d);
-                }
+    /// Writes and copies what the plan says, deletes what the site no
+    /// longer has, and remembers what is on disk now.
+    fn carry_out(&mut self, plan: Plan, everything: bool) -> Rendered {
+        let out = &self.output;
+        let mut rendered = Rendered {
+            failures: plan.failures,
+            ..Rendered::default()
+        };
+        for (from, path) in plan.copies {
+            match out.copy(&from, &path) {
+                Ok(()) => rendered.changed.push(path),
+                Err(e) => rendered.write_errors.push(write_problem(&path, &e)),
             }
         }
-
-        for output in &outputs {
-            let (path, copy) = match output {
-                Output::Theme(path) => (path.clone(), everything),
-                Output::Asset(a) => (site.asset_url(a), everything || assets.contains(a)),
-                _ => continue,
-            };
-            expected.insert(path.clone());
-            if !copy {
-                continue;
-            }
-            match renderer.produce(output) {
-                Ok(files) => {
-                    for (path, file) in files {
-                        match file {
-                            File::Bytes(bytes) => writes.push((path, bytes)),
-                            File::Copy(from) => match out.copy(&from, &path) {
-                                Ok(()) => rendered.changed.push(path),
-                                Err(e) => rendered.write_errors.push(write_problem(&path, &e)),
-                            },
-                        }
-                    }
-                }
-                Err(d) => rendered.failures.push(*d),
-            }
-        }
-
         // Bytes identical to what is on disk are not written again, so a
         // change that does not show leaves open pages alone.
         let written = &self.written;
-        let results: Vec<(String, u64, Result<(), String>)> = writes
+        let results: Vec<(String, u64, Result<(), String>)> = plan
+            .writes
             .into_par_iter()
             .filter_map(|(path, bytes)| {
                 let hash = hash_bytes(&bytes);
@@ -472,15 +563,12 @@ impl Workspace {
                 Some((path, hash, result))
             })
             .collect();
-        let page_paths: HashSet<&str> = new_fingerprints
-            .iter()
-            .map(|(_, _, p)| p.as_str())
-            .collect();
+        let page_outputs: HashSet<&str> = plan.pages.iter().map(|(_, _, p)| p.as_str()).collect();
         let mut failed_writes = HashSet::new();
         for (path, hash, result) in results {
             match result {
                 Ok(()) => {
-                    rendered.pages += usize::from(page_paths.contains(path.as_str()));
+                    rendered.pages += usize::from(page_outputs.contains(path.as_str()));
                     self.written.insert(path.clone(), hash);
                     rendered.changed.push(path);
                 }
@@ -495,49 +583,49 @@ impl Workspace {
                 }
             }
         }
-        for (source, fingerprint, path) in new_fingerprints {
-            if !failed_writes.contains(&path) {
+        for (source, fingerprint, path) in plan.pages {
+            if failed_writes.contains(&path) {
+                self.fingerprints.remove(&source);
+            } else {
                 self.fingerprints.insert(source, fingerprint);
             }
         }
+        for source in &plan.failed_pages {
+            self.fingerprints.remove(source);
+        }
 
-        for gone in self.expected.difference(&expected) {
-            match out.remove(gone) {
-                Ok(()) => rendered.changed.push(gone.clone()),
-                Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
+        if let Some((expected, published)) = plan.whole_site {
+            for gone in self.expected.difference(&expected) {
+                match out.remove(gone) {
+                    Ok(()) => rendered.changed.push(gone.clone()),
+                    Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
+                }
+                self.written.remove(gone);
             }
-            self.written.remove(gone);
-        }
-        if everything {
-            // Leftovers of earlier builds and of interrupted writes.
-            if let Err(e) = out.remove_stale(&expected) {
-                rendered.write_errors.push(write_problem("", &e));
+            if everything {
+                // Leftovers of earlier builds and of interrupted writes.
+                if let Err(e) = out.remove_stale(&expected) {
+                    rendered.write_errors.push(write_problem("", &e));
+                }
             }
+            self.fingerprints
+                .retain(|source, _| published.contains(source));
+            self.expected = expected;
         }
-        let published: HashSet<&str> = pages
-            .iter()
-            .map(|&id| site.source(id).path.as_str())
-            .collect();
-        self.fingerprints
-            .retain(|source, _| published.contains(source.as_str()));
-        self.expected = expected;
         rendered.changed.sort();
         rendered
     }
 
-    /// Checks the site and decides what to report; `touched` are the
-    /// content paths this rebuild read.
-    fn report(
-        &mut self,
+    /// The rebuild's report before checks: what keeps the preview from
+    /// matching the files on disk.
+    fn finish(
+        &self,
         started: Instant,
         rendered: Rendered,
-        touched: &BTreeSet<String>,
+        touched: BTreeSet<String>,
         kind: Kind,
     ) -> Rebuild {
         let config = &self.site.config;
-        let found = check::run(&self.site);
-
-        // What keeps the preview from matching the files on disk.
         let mut blocking: Vec<Diagnostic> = self
             .held_back
             .values()
@@ -551,59 +639,134 @@ impl Workspace {
         }
         blocking.retain(|d| d.severity != Severity::Off);
         diagnostic::normalize(&mut blocking);
-        let other: Vec<&Problem> = self
+        let other: Vec<Problem> = self
             .config_problem
             .iter()
             .chain(&rendered.write_errors)
+            .cloned()
             .collect();
+        let mut report: Vec<String> = other.iter().map(|p| format!("error: {p}")).collect();
+        report.extend(blocking.iter().map(Diagnostic::to_string));
+        let mut problems = other;
+        problems.extend(blocking.iter().map(Problem::of));
+        Rebuild {
+            pages: rendered.pages,
+            changed: rendered.changed,
+            stale: !problems.is_empty(),
+            problems,
+            report,
+            elapsed: started.elapsed(),
+            kind,
+            touched,
+        }
+    }
 
-        // What this rebuild brought: diagnostics that are new (lines may
-        // move, so they are compared without them) or in a file it read.
+    /// Runs every check on the site and adds to the rebuild's report what
+    /// it brought: diagnostics that are new (compared without their line,
+    /// which an edit above them moves) or in a file the rebuild read. The
+    /// first build reports all of them in the terminal, as `folio build`
+    /// does, but none in the overlay, which is for what the author just did.
+    pub fn check(&mut self, rebuild: &mut Rebuild) {
+        let config = &self.site.config;
+        let found = check::run(&self.site);
         let known: HashSet<(&str, Code, &str)> = self
             .diagnostics
             .iter()
             .map(|d| (d.file.as_str(), d.code, d.message.as_str()))
             .collect();
-        let sources: Vec<String> = touched
+        let sources: Vec<String> = rebuild
+            .touched
             .iter()
             .map(|t| config.source_path(t).trim_end_matches('/').to_string())
             .collect();
-        let news: Vec<&Diagnostic> = found
-            .iter()
-            .filter(|d| {
-                kind == Kind::First
-                    || !known.contains(&(d.file.as_str(), d.code, d.message.as_str()))
-                    || sources.iter().any(|s| is_within(&d.file, s))
-            })
-            .collect();
-
-        let mut report: Vec<String> = other.iter().map(|p| format!("error: {p}")).collect();
-        report.extend(blocking.iter().map(Diagnostic::to_string));
-        report.extend(news.iter().map(|d| d.to_string()));
-        let mut problems: Vec<Problem> = other.into_iter().cloned().collect();
-        problems.extend(blocking.iter().map(Problem::of));
-        // The first build lists what the site already had in the terminal,
-        // as `folio build` does; the overlay is for what the author just did.
-        if kind != Kind::First {
-            problems.extend(
-                news.iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .map(|d| Problem::of(d)),
-            );
+        let first = rebuild.kind == Kind::First;
+        for d in &found {
+            let new = !known.contains(&(d.file.as_str(), d.code, d.message.as_str()));
+            if first || new || sources.iter().any(|s| is_within(&d.file, s)) {
+                rebuild.report.push(d.to_string());
+                if !first && d.severity == Severity::Error {
+                    rebuild.problems.push(Problem::of(d));
+                }
+            }
         }
-        let stale = !blocking.is_empty()
-            || self.config_problem.is_some()
-            || !rendered.write_errors.is_empty();
         self.diagnostics = found;
-        Rebuild {
-            pages: rendered.pages,
-            changed: rendered.changed,
-            problems,
-            stale,
-            report,
-            elapsed: started.elapsed(),
-            kind,
+    }
+}
+
+/// Produces the site-level files, the theme (with `everything`) and the
+/// given assets, and lists every output path of the site.
+fn plan_site_files(
+    renderer: &Renderer,
+    outputs: &[Output],
+    everything: bool,
+    assets: &BTreeSet<String>,
+    plan: &mut Plan,
+) {
+    let site = renderer.site;
+    let mut expected: HashSet<String> = HashSet::with_capacity(outputs.len());
+    let mut published = HashSet::new();
+    let generated: Vec<&Output> = outputs
+        .iter()
+        .filter(|o| !matches!(o, Output::Page(_) | Output::Theme(_) | Output::Asset(_)))
+        .collect();
+    let produced: Vec<_> = generated
+        .par_iter()
+        .map(|o| (single_output_path(site, o), renderer.produce(o)))
+        .collect();
+    for (path, result) in produced {
+        match result {
+            Ok(files) => {
+                for (path, file) in files {
+                    expected.insert(path.clone());
+                    if let File::Bytes(bytes) = file {
+                        plan.writes.push((path, bytes));
+                    }
+                }
+            }
+            Err(d) => {
+                // Its last good file stays.
+                expected.extend(path);
+                plan.failures.push(*d);
+            }
         }
+    }
+    for output in outputs {
+        let (copy, changed) = match output {
+            Output::Page(id) => {
+                published.insert(site.source(*id).path.clone());
+                (false, false)
+            }
+            Output::Theme(_) => (everything, false),
+            Output::Asset(a) => (everything || assets.contains(a), assets.contains(a)),
+            _ => continue,
+        };
+        expected.extend(single_output_path(site, output));
+        if copy {
+            plan_file(renderer, output, changed, plan);
+        }
+    }
+    plan.whole_site = Some((expected, published));
+}
+
+/// Plans writing or copying a theme file or an asset. A file known to have
+/// `changed` is written from its bytes: a copy skips files of equal size
+/// that look older, which an edit can produce (`cp -p`, `rsync -t`).
+fn plan_file(renderer: &Renderer, output: &Output, changed: bool, plan: &mut Plan) {
+    match renderer.produce(output) {
+        Ok(files) => {
+            for (path, file) in files {
+                match file {
+                    File::Bytes(bytes) => plan.writes.push((path, bytes)),
+                    File::Copy(from) if changed => match std::fs::read(&from) {
+                        Ok(bytes) => plan.writes.push((path, bytes)),
+                        // Copying reports why it cannot be read.
+                        Err(_) => plan.copies.push((from, path)),
+                    },
+                    File::Copy(from) => plan.copies.push((from, path)),
+                }
+            }
+        }
+        Err(d) => plan.failures.push(*d),
     }
 }
 
