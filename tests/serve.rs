@@ -58,6 +58,16 @@ fn serves_pages_assets_redirects_and_404s() {
     assert_eq!(unicode.status, 200);
     assert!(unicode.text().contains("Unicode paths work."));
 
+    let japanese = get(addr, "/en/%E3%82%AC%E3%82%A4%E3%83%89/");
+    assert_eq!(japanese.status, 200);
+    assert!(japanese.text().contains("Japanese paths work."));
+    let slashless = get(addr, "/en/%E3%82%AC%E3%82%A4%E3%83%89");
+    assert_eq!(slashless.status, 301);
+    assert_eq!(
+        slashless.header("Location"),
+        Some("/en/%E3%82%AC%E3%82%A4%E3%83%89/")
+    );
+
     let missing = get(addr, "/en/no-such-page/");
     assert_eq!(missing.status, 404);
     assert!(
@@ -210,7 +220,7 @@ fn edit_reloads_and_broken_front_matter_keeps_the_last_good_page() {
 #[test]
 fn deleted_page_disappears_and_links_to_it_become_errors() {
     let site = TempSite::new("delete");
-    let (server, _log) = start(&site);
+    let (server, log) = start(&site);
     let addr = server.addr();
     let (mut events, _) = Events::open(addr);
     assert_eq!(get(addr, "/en/initiate-governance/").status, 200);
@@ -242,6 +252,15 @@ fn deleted_page_disappears_and_links_to_it_become_errors() {
     );
     assert_eq!(get(addr, "/en/initiate-governance/").status, 404);
     assert!(!site.path("public/en/initiate-governance").exists());
+    assert!(
+        eventually(PATIENCE, || {
+            log.lines()
+                .iter()
+                .any(|l| l.starts_with("rebuilt ") && l.contains(", removed 1 in "))
+        }),
+        "{:?}",
+        log.lines()
+    );
 }
 
 #[test]

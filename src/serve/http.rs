@@ -181,7 +181,10 @@ pub fn handle(request: Request, served: &Served) {
     if served.loopback_only && !is_loopback_host(&request) {
         let _ = request.respond(text(
             403,
-            "this preview only answers requests to localhost or 127.0.0.1",
+            "this preview only answers requests addressed to localhost or 127.0.0.1, \
+             so that other web sites cannot read it through a name of theirs (DNS rebinding); \
+             to open it under another name (a forwarded port, another machine), \
+             start folio serve with --bind 0.0.0.0",
         ));
         return;
     }

@@ -93,6 +93,8 @@ impl fmt::Display for Problem {
 pub struct Rebuild {
     /// Pages whose output was written.
     pub pages: usize,
+    /// Output files deleted (pages and files the site no longer has).
+    pub removed: usize,
     /// Site-relative paths written or deleted.
     pub changed: Vec<String>,
     /// What the browser overlay lists: what keeps the preview from matching
@@ -131,11 +133,11 @@ impl Rebuild {
             "rebuilt"
         };
         let noun = if self.pages == 1 { "page" } else { "pages" };
-        let mut line = format!(
-            "{verb} {} {noun} in {} ms",
-            self.pages,
-            self.elapsed.as_millis()
-        );
+        let mut line = format!("{verb} {} {noun}", self.pages);
+        if self.removed > 0 {
+            line.push_str(&format!(", removed {}", self.removed));
+        }
+        line.push_str(&format!(" in {} ms", self.elapsed.as_millis()));
         if self.stale {
             line.push_str("; still serving the last good version of what failed");
         }
@@ -248,6 +250,7 @@ struct Plan {
 #[derive(Default)]
 struct Rendered {
     pages: usize,
+    removed: usize,
     changed: Vec<String>,
     failures: Vec<Diagnostic>,
     write_errors: Vec<Problem>,
@@ -597,7 +600,10 @@ impl Workspace {
         if let Some((expected, published)) = plan.whole_site {
             for gone in self.expected.difference(&expected) {
                 match out.remove(gone) {
-                    Ok(()) => rendered.changed.push(gone.clone()),
+                    Ok(()) => {
+                        rendered.removed += 1;
+                        rendered.changed.push(gone.clone());
+                    }
                     Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
                 }
                 self.written.remove(gone);
@@ -651,6 +657,7 @@ impl Workspace {
         problems.extend(blocking.iter().map(Problem::of));
         Rebuild {
             pages: rendered.pages,
+            removed: rendered.removed,
             changed: rendered.changed,
             stale: !problems.is_empty(),
             problems,

@@ -33,6 +33,10 @@ impl TempSite {
             "content/english-playbook/überblick.md",
             "---\ntitle: Überblick\ndescription: A page with a non-ASCII name.\nms.date: 2024-03-01\n---\n\n# Überblick\n\nUnicode paths work.\n",
         );
+        site.write(
+            "content/english-playbook/ガイド.md",
+            "---\ntitle: ガイド\ndescription: A page with a Japanese name.\nms.date: 2024-03-01\n---\n\n# ガイド\n\nJapanese paths work.\n",
+        );
         for ext in [
             "css", "js", "json", "png", "jpg", "gif", "webp", "ico", "pdf", "woff2", "xml", "txt",
         ] {
