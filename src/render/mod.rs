@@ -103,7 +103,9 @@ impl<'a> Renderer<'a> {
                         for (path, file) in files {
                             match file {
                                 File::Bytes(bytes) => out.write(&path, &bytes)?,
-                                File::Copy(from) => out.copy(&from, &path)?,
+                                File::Copy(from) => {
+                                    out.copy(&from, &path)?;
+                                }
                             }
                             written.push(path);
                         }

@@ -149,14 +149,14 @@ impl OutputDir {
     }
 
     /// Copies a file in unless an identical-looking copy (same size, not
-    /// older) is already there.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
+    /// older) is already there; says whether it copied.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
         let to = self.file(rel)?;
         if let (Ok(src), Ok(dst)) = (std::fs::metadata(from), std::fs::metadata(&to)) {
             if src.len() == dst.len()
                 && matches!((src.modified(), dst.modified()), (Ok(s), Ok(d)) if d >= s)
             {
-                return Ok(());
+                return Ok(false);
             }
         }
         if let Some(parent) = to.parent() {
@@ -165,12 +165,11 @@ impl OutputDir {
         if self.atomic {
             let tmp = temp_path(&to);
             std::fs::copy(from, &tmp).map_err(|e| io(from, e))?;
-            std::fs::rename(&tmp, &to).map_err(|e| io(&to, e))
+            std::fs::rename(&tmp, &to).map_err(|e| io(&to, e))?;
         } else {
-            std::fs::copy(from, &to)
-                .map(|_| ())
-                .map_err(|e| io(from, e))
+            std::fs::copy(from, &to).map_err(|e| io(from, e))?;
         }
+        Ok(true)
     }
 
     /// Deletes files of earlier builds that this build did not write

@@ -547,7 +547,8 @@ impl Workspace {
         };
         for (from, path) in plan.copies {
             match out.copy(&from, &path) {
-                Ok(()) => rendered.changed.push(path),
+                Ok(true) => rendered.changed.push(path),
+                Ok(false) => {}
                 Err(e) => rendered.write_errors.push(write_problem(&path, &e)),
             }
         }
