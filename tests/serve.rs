@@ -651,6 +651,17 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
             .collect::<Vec<_>>(),
         including
     );
+
+    // A rebuild of everything refills an output folder emptied meanwhile,
+    // and leaves files whose bytes did not change alone.
+    std::fs::remove_dir_all(site.path("public/en")).unwrap();
+    let r = ws.rebuild_everything();
+    assert!(site.path("public").join(KICKOFF_OUT).is_file());
+    assert!(
+        !r.changed.iter().any(|p| p.starts_with("de/")),
+        "{:?}",
+        r.changed
+    );
 }
 
 #[cfg(unix)]

@@ -553,14 +553,17 @@ impl Workspace {
             }
         }
         // Bytes identical to what is on disk are not written again, so a
-        // change that does not show leaves open pages alone.
+        // change that does not show leaves open pages alone. A rebuild of
+        // everything also looks at the disk: the folder may have been
+        // emptied behind the server's back.
         let written = &self.written;
+        let on_disk = |path: &str| !everything || out.file(path).is_ok_and(|f| f.is_file());
         let results: Vec<(String, u64, Result<(), String>)> = plan
             .writes
             .into_par_iter()
             .filter_map(|(path, bytes)| {
                 let hash = hash_bytes(&bytes);
-                if written.get(&path) == Some(&hash) {
+                if written.get(&path) == Some(&hash) && on_disk(&path) {
                     return None;
                 }
                 let result = out.write(&path, &bytes).map_err(|e| e.to_string());
