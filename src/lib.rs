@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod paths;
 pub mod render;
+pub mod serve;
 pub mod site;
 
 use check::report::Summary;

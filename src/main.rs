@@ -46,12 +46,15 @@ enum Command {
         #[arg(long)]
         external: bool,
     },
-    /// Build, serve on 127.0.0.1 and rebuild on change.
+    /// Build, serve on 127.0.0.1 and rebuild on change; open pages reload.
     Serve {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Port to listen on (0: any free port).
         #[arg(long, default_value_t = 8000)]
         port: u16,
+        /// Address to listen on; anything but loopback makes the preview
+        /// reachable from the network.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// Open the site in a browser.
@@ -192,9 +195,42 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
 }
 
 fn serve(root: PathBuf, port: u16, bind: String, open: bool) -> ExitCode {
-    let _ = (root, port, bind, open);
-    eprintln!("serve: not implemented yet");
-    ExitCode::from(2)
+    let bind = match parse_bind(&bind) {
+        Some(ip) => ip,
+        None => {
+            return usage_error(&format!(
+                "--bind {bind}: not an IP address; use 127.0.0.1 (the default), ::1, or 0.0.0.0 to allow other machines"
+            ));
+        }
+    };
+    let mut options = folio::serve::ServeOptions::new(root);
+    options.port = port;
+    options.bind = bind;
+    let server = match folio::serve::start(options) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    if open {
+        if let Err(e) = folio::serve::open_in_browser(server.url()) {
+            eprintln!(
+                "warning: cannot open a browser: {e}; open {} yourself",
+                server.url()
+            );
+        }
+    }
+    // Runs until Ctrl-C ends the process (see `folio::serve`).
+    server.wait();
+    ExitCode::SUCCESS
+}
+
+fn parse_bind(bind: &str) -> Option<std::net::IpAddr> {
+    if bind.eq_ignore_ascii_case("localhost") {
+        return Some(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    bind.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
 }
 
 fn usage_error(e: &dyn std::fmt::Display) -> ExitCode {

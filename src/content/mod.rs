@@ -118,7 +118,6 @@ impl Content {
     /// Walks the content directory and reads every page, fragment and toc in parallel.
     pub fn load(config: &Config) -> Content {
         let mut content = Content::default();
-        let mut texts: Vec<(String, FileKind)> = Vec::new();
         if !config.content_dir.is_dir() {
             content.diagnostics.push(Diagnostic::new(
                 Code::FileUnreadable,
@@ -130,48 +129,9 @@ impl Content {
             ));
             return content;
         }
-        let walker = WalkDir::new(&config.content_dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| config.display_path(p))
-                        .unwrap_or_else(|| config.display_path(&config.content_dir));
-                    let reason = e
-                        .io_error()
-                        .map(|io| io.to_string())
-                        .unwrap_or_else(|| e.to_string());
-                    content.diagnostics.push(
-                        Diagnostic::new(Code::FileUnreadable, path, format!("cannot read: {reason}"))
-                            .at(1, 1)
-                            .hint("check that the file exists (a symlink may point nowhere) and is readable"),
-                    );
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(&config.content_dir) else {
-                continue;
-            };
-            let rel = crate::paths::to_slash(rel);
-            match classify(config, &rel) {
-                Some(FileKind::Asset) => {
-                    content.assets.insert(rel);
-                }
-                Some(kind) => texts.push((rel, kind)),
-                None => {}
-            }
-        }
-
-        let loaded: Vec<Loaded> = texts
+        let (files, diagnostics) = scan(config, "");
+        content.diagnostics = diagnostics;
+        let loaded: Vec<Loaded> = files
             .into_par_iter()
             .map(|(rel, kind)| load_file(config, &rel, kind))
             .collect();
@@ -208,6 +168,33 @@ impl Content {
         self.assets.remove(rel);
     }
 
+    /// Forgets a deleted file, or every file under a deleted (or renamed)
+    /// folder; `""` is the whole content directory.
+    pub fn remove_tree(&mut self, rel: &str) {
+        for path in self.files_under(rel) {
+            self.remove(&path);
+        }
+    }
+
+    /// Every known file at `rel` or under the folder `rel` (`""`: all files).
+    pub fn files_under(&self, rel: &str) -> Vec<String> {
+        let inside = |p: &str| {
+            rel.is_empty()
+                || p == rel
+                || p.strip_prefix(rel)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        self.pages
+            .iter()
+            .map(|p| p.path.as_str())
+            .chain(self.fragments.keys().map(String::as_str))
+            .chain(self.tocs.keys().map(String::as_str))
+            .chain(self.assets.iter().map(String::as_str))
+            .filter(|p| inside(p))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The text of any Markdown file (page or fragment), for includes.
     pub fn markdown_text(&self, rel: &str) -> Option<&str> {
         if let Some(f) = self.fragments.get(rel) {
@@ -217,6 +204,14 @@ impl Content {
             .binary_search_by(|p| p.path.as_str().cmp(rel))
             .ok()
             .map(|i| self.pages[i].text.as_str())
+    }
+
+    /// The page at this content-relative path.
+    pub fn page(&self, rel: &str) -> Option<&PageSource> {
+        self.pages
+            .binary_search_by(|p| p.path.as_str().cmp(rel))
+            .ok()
+            .map(|i| &self.pages[i])
     }
 
     /// Is there a Markdown file (page or fragment) at this path?
@@ -229,6 +224,51 @@ impl Content {
     }
 }
 
+/// Every file Folio reads under the content-relative `folder` (`""`: the
+/// whole content directory), in path order, with its kind; entries that
+/// cannot be read become diagnostics.
+pub fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let walker = WalkDir::new(config.content_dir.join(folder))
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| config.display_path(p))
+                    .unwrap_or_else(|| config.display_path(&config.content_dir));
+                let reason = e
+                    .io_error()
+                    .map(|io| io.to_string())
+                    .unwrap_or_else(|| e.to_string());
+                diagnostics.push(
+                    Diagnostic::new(Code::FileUnreadable, path, format!("cannot read: {reason}"))
+                        .at(1, 1)
+                        .hint("check that the file exists (a symlink may point nowhere) and is readable"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&config.content_dir) else {
+            continue;
+        };
+        let rel = crate::paths::to_slash(rel);
+        if let Some(kind) = classify(config, &rel) {
+            files.push((rel, kind));
+        }
+    }
+    (files, diagnostics)
+}
+
 /// One file read from disk.
 #[derive(Clone, Debug)]
 pub enum Loaded {
@@ -236,6 +276,17 @@ pub enum Loaded {
     Fragment(TextFile),
     Toc(TextFile),
     Asset(String),
+}
+
+impl Loaded {
+    /// The file's content-relative path.
+    pub fn path(&self) -> &str {
+        match self {
+            Loaded::Page(p) => &p.path,
+            Loaded::Fragment(f) | Loaded::Toc(f) => &f.path,
+            Loaded::Asset(a) => a,
+        }
+    }
 }
 
 /// Reads one content file (content-relative path) of a known kind.
@@ -494,6 +545,25 @@ mod tests {
             assert!(is_editor_leftover(name), "{name}");
         }
         assert!(!is_editor_leftover("a.md"));
+    }
+
+    #[test]
+    fn remove_tree_takes_a_folder_but_not_its_namesakes() {
+        let mut c = Content::default();
+        for a in [
+            "en/media/a.png",
+            "en/media/b.png",
+            "en/media-old/c.png",
+            "en/x.png",
+        ] {
+            c.insert(Loaded::Asset(a.into()));
+        }
+        c.remove_tree("en/media");
+        let left: Vec<&str> = c.assets.iter().map(String::as_str).collect();
+        assert_eq!(left, ["en/media-old/c.png", "en/x.png"]);
+        assert_eq!(c.files_under("").len(), 2);
+        c.remove_tree("en/x.png");
+        assert_eq!(c.files_under(""), ["en/media-old/c.png"]);
     }
 
     #[test]

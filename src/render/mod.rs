@@ -103,7 +103,9 @@ impl<'a> Renderer<'a> {
                         for (path, file) in files {
                             match file {
                                 File::Bytes(bytes) => out.write(&path, &bytes)?,
-                                File::Copy(from) => out.copy(&from, &path)?,
+                                File::Copy(from) => {
+                                    out.copy(&from, &path)?;
+                                }
                             }
                             written.push(path);
                         }
@@ -131,16 +133,9 @@ impl<'a> Renderer<'a> {
     pub fn produce(&self, output: &Output) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
         let site = self.site;
         match output {
-            Output::Page(id) => {
-                let cx = self.page_context(*id);
-                let path = format!("{}index.html", site.pages[*id].url);
-                self.render_template("page.html", &cx)
-                    .map(|s| vec![(path, File::Bytes(s.into_bytes()))])
-                    .map_err(|mut d| {
-                        d.file = site.config.source_path(&site.source(*id).path);
-                        d
-                    })
-            }
+            Output::Page(id) => self
+                .page_html(*id, &self.page_context(*id))
+                .map(|s| vec![(page_output_path(site, *id), File::Bytes(s.into_bytes()))]),
             Output::Home(lang) => self.html(
                 "home.html",
                 format!("{}/index.html", site.config.languages[*lang].code),
@@ -337,10 +332,26 @@ impl<'a> Renderer<'a> {
 
     /// A hash of everything the page's HTML depends on (besides templates).
     pub fn fingerprint(&self, id: PageId) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        hash_context(&self.page_context(id))
+    }
+
+    /// One page's HTML and fingerprint from a single context build (what
+    /// `serve` needs for every page it re-renders).
+    pub fn render_page(&self, id: PageId) -> RenderedPage {
         let cx = self.page_context(id);
-        let _ = serde_json::to_writer(HashWriter(&mut hasher), &cx);
-        hasher.finish()
+        RenderedPage {
+            path: page_output_path(self.site, id),
+            fingerprint: hash_context(&cx),
+            html: self.page_html(id, &cx),
+        }
+    }
+
+    fn page_html(&self, id: PageId, cx: &PageContext<'_>) -> Result<String, Box<Diagnostic>> {
+        let site = self.site;
+        self.render_template("page.html", cx).map_err(|mut d| {
+            d.file = site.config.source_path(&site.source(id).path);
+            d
+        })
     }
 
     fn home_context(&self, lang: usize) -> HomeContext<'a> {
@@ -488,6 +499,26 @@ impl<'a> Renderer<'a> {
             paths::encode_path(url, true)
         )
     }
+}
+
+/// A page's output file, site-relative.
+pub fn page_output_path(site: &Site, id: PageId) -> String {
+    format!("{}index.html", site.pages[id].url)
+}
+
+/// A page rendered by [`Renderer::render_page`].
+#[derive(Debug)]
+pub struct RenderedPage {
+    /// Site-relative output path.
+    pub path: String,
+    pub fingerprint: u64,
+    pub html: Result<String, Box<Diagnostic>>,
+}
+
+fn hash_context(cx: &PageContext<'_>) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let _ = serde_json::to_writer(HashWriter(&mut hasher), cx);
+    hasher.finish()
 }
 
 /// An output file's content: bytes to write, or a file to copy.

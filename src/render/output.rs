@@ -120,12 +120,7 @@ impl OutputDir {
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
         }
         if self.atomic {
-            let tmp = path.with_file_name(format!(
-                ".{}.folio-tmp",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
+            let tmp = temp_path(&path);
             std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
             std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
         } else {
@@ -133,23 +128,48 @@ impl OutputDir {
         }
     }
 
+    /// Deletes one output file (site-relative path) and the folders it
+    /// leaves empty; a file that is already gone is fine.
+    pub fn remove(&self, rel: &str) -> Result<(), OutputError> {
+        let path = self.file(rel)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(&path, e)),
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != self.root) {
+            // Only empty folders go; an error means it still has files.
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+
     /// Copies a file in unless an identical-looking copy (same size, not
-    /// older) is already there.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
+    /// older) is already there; says whether it copied.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
         let to = self.file(rel)?;
         if let (Ok(src), Ok(dst)) = (std::fs::metadata(from), std::fs::metadata(&to)) {
             if src.len() == dst.len()
                 && matches!((src.modified(), dst.modified()), (Ok(s), Ok(d)) if d >= s)
             {
-                return Ok(());
+                return Ok(false);
             }
         }
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
         }
-        std::fs::copy(from, &to)
-            .map(|_| ())
-            .map_err(|e| io(from, e))
+        if self.atomic {
+            let tmp = temp_path(&to);
+            std::fs::copy(from, &tmp).map_err(|e| io(from, e))?;
+            std::fs::rename(&tmp, &to).map_err(|e| io(&to, e))?;
+        } else {
+            std::fs::copy(from, &to).map_err(|e| io(from, e))?;
+        }
+        Ok(true)
     }
 
     /// Deletes files of earlier builds that this build did not write
@@ -183,6 +203,17 @@ impl OutputDir {
         }
         Ok(removed)
     }
+}
+
+/// Where an atomic write puts the bytes before renaming them into place:
+/// a hidden name beside the target, so the rename stays on one file system.
+fn temp_path(path: &Path) -> PathBuf {
+    path.with_file_name(format!(
+        ".{}.folio-tmp",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ))
 }
 
 /// An absolute, symlink-resolved path, also for paths that do not exist yet.
@@ -287,6 +318,11 @@ mod tests {
         assert!(d.join("public/en/a/index.html").exists());
         assert!(!d.join("public/en/b").exists());
         assert!(d.join("public").join(MARKER).exists());
+        out.write("en/c/d/index.html", b"c").unwrap();
+        out.remove("en/c/d/index.html").unwrap();
+        assert!(!d.join("public/en/c").exists(), "empty folders go too");
+        out.remove("en/c/d/index.html").unwrap();
+        assert!(out.remove("../folio.yml").is_err());
         assert!(out.write("../escape.html", b"x").is_err());
         assert!(out.write("/etc/x", b"x").is_err());
         assert!(!d.join("escape.html").exists());

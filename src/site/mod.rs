@@ -105,50 +105,72 @@ impl Site {
         crate::phase("resolve", || Site::assemble(config, content, docs))
     }
 
-    /// Re-parses only `changed` pages (content-relative paths), reusing the
-    /// documents of the others, then resolves the whole site again.
-    pub fn reparse(
-        config: Config,
-        content: Content,
-        mut old: HashMap<String, Document>,
-        changed: &dyn Fn(&str, &Document) -> bool,
-    ) -> Site {
+    /// Applies `edit` to the content, then re-parses the pages `reparse`
+    /// picks (given a page's path and its previous document) plus pages that
+    /// are new, reuses every other page's document, and resolves the whole
+    /// site again. This is `serve`'s incremental step: parsing is the
+    /// expensive part, resolving goes through indexes.
+    pub fn update(
+        &mut self,
+        edit: impl FnOnce(&mut Content),
+        reparse: &(dyn Fn(&str, &Document) -> bool + Sync),
+    ) {
+        let mut previous: HashMap<String, Document> = self
+            .content
+            .pages
+            .iter()
+            .map(|s| s.path.clone())
+            .zip(std::mem::take(&mut self.pages).into_iter().map(|p| p.doc))
+            .collect();
+        edit(&mut self.content);
+        let old: Vec<Option<Document>> = self
+            .content
+            .pages
+            .iter()
+            .map(|p| previous.remove(&p.path))
+            .collect();
         let docs: Vec<Document> = {
             let sources = ContentSources {
-                config: &config,
-                content: &content,
+                config: &self.config,
+                content: &self.content,
             };
-            let labels = task_labels(&config);
-            content
+            let labels = task_labels(&self.config);
+            self.content
                 .pages
-                .iter()
-                .map(|p| match old.remove(&p.path) {
-                    Some(doc) if !changed(&p.path, &doc) => doc,
-                    _ => parse_page(&config, &sources, &labels, p),
+                .par_iter()
+                .zip(old)
+                .map(|(p, doc)| match doc {
+                    Some(doc) if !reparse(&p.path, &doc) => doc,
+                    _ => parse_page(&self.config, &sources, &labels, p),
                 })
                 .collect()
         };
-        Site::assemble(config, content, docs)
+        self.pages = self.new_pages(docs);
+        self.resolve_all();
     }
 
     fn assemble(config: Config, content: Content, docs: Vec<Document>) -> Site {
-        let pages = content
-            .pages
-            .iter()
-            .zip(docs)
-            .map(|(source, doc)| new_page(&config, source, doc))
-            .collect();
         let mut site = Site {
             config,
             content,
-            pages,
+            pages: Vec::new(),
             index: Index::default(),
             tocs: Vec::new(),
             navs: Vec::new(),
             diagnostics: Vec::new(),
         };
+        site.pages = site.new_pages(docs);
         site.resolve_all();
         site
+    }
+
+    fn new_pages(&self, docs: Vec<Document>) -> Vec<Page> {
+        self.content
+            .pages
+            .iter()
+            .zip(docs)
+            .map(|(source, doc)| new_page(&self.config, source, doc))
+            .collect()
     }
 
     /// Takes the parsed documents back out (for an incremental rebuild).

@@ -6,6 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+pub mod http;
+#[allow(unused_imports)]
+pub use http::*;
+
+/// Upper bound for anything a test waits for; typical is well under 0.5 s.
+pub const PATIENCE: Duration = Duration::from_secs(5);
 
 /// A site in a fresh temporary directory, deleted on drop.
 pub struct TempSite {
@@ -20,6 +28,38 @@ impl TempSite {
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).expect("create temp site");
         TempSite { root }
+    }
+
+    /// A copy of the repository's sample site, plus a page with a
+    /// non-ASCII name and an asset of every served type.
+    pub fn sample(name: &str) -> TempSite {
+        let site = TempSite::new(name);
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &site.root.join("content"));
+        std::fs::copy(repo.join("folio.yml"), site.root.join("folio.yml")).expect("copy folio.yml");
+        site.write(
+            "content/english-playbook/überblick.md",
+            "---\ntitle: Überblick\ndescription: A page with a non-ASCII name.\nms.date: 2024-03-01\n---\n\n# Überblick\n\nUnicode paths work.\n",
+        );
+        site.write(
+            "content/english-playbook/ガイド.md",
+            "---\ntitle: ガイド\ndescription: A page with a Japanese name.\nms.date: 2024-03-01\n---\n\n# ガイド\n\nJapanese paths work.\n",
+        );
+        for ext in [
+            "css", "js", "json", "png", "jpg", "gif", "webp", "ico", "pdf", "woff2", "xml", "txt",
+        ] {
+            site.write(&format!("content/english-playbook/media/sample.{ext}"), "x");
+        }
+        site
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn edit(&self, rel: &str, change: impl FnOnce(String) -> String) {
+        let text = self.read(rel);
+        self.write(rel, &change(text));
     }
 
     /// Writes a file (path relative to the site root), creating folders.
@@ -123,4 +163,17 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
         .join("../shared")
         .join(rel);
     path.exists().then_some(path)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
 }

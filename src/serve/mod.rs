@@ -1,0 +1,349 @@
+//! `folio serve`: builds the site, serves it on a local port and rebuilds
+//! what changed whenever a source is saved; open pages reload themselves.
+//!
+//! Threads: a few HTTP workers answer requests from the output directory;
+//! one rebuild thread owns the file watcher and the [`Workspace`] (so
+//! rebuilds never overlap); one broadcaster writes live-reload events to
+//! open pages. Output files are written atomically (temporary file and
+//! rename), so a request never sees half a file, and a Ctrl-C at any moment
+//! leaves a consistent output directory: the default SIGINT handling is
+//! all the shutdown the command needs.
+
+pub mod http;
+pub mod live;
+pub mod watch;
+pub mod workspace;
+
+use crate::config::ConfigError;
+use http::Served;
+use live::Live;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use thiserror::Error;
+use watch::{SourceDirs, Watcher};
+pub use workspace::{Problem, Rebuild, Workspace};
+
+/// Requests are short (files from disk), and event streams do not occupy
+/// a worker; a few workers keep a slow client from holding up the others.
+const WORKERS: usize = 4;
+
+/// Quiet time that ends a burst of events. An editor's save (probe file,
+/// backup rename, write, backup removal) takes a few milliseconds; a
+/// shorter wait would split it, a longer one is felt on every save.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Where progress lines go: stderr for the command line, a buffer in tests.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+pub struct ServeOptions {
+    /// The site root (where `folio.yml` is).
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// How long the sources must be quiet before a rebuild starts: one
+    /// rebuild per burst of events (an editor's save is several).
+    pub debounce: Duration,
+    pub log: Log,
+}
+
+impl ServeOptions {
+    /// Loopback, port 8000, 50 ms debounce, progress on stderr.
+    pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
+        ServeOptions {
+            root: root.into(),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8000,
+            debounce: DEBOUNCE,
+            log: Arc::new(|line: &str| eprintln!("{line}")),
+        }
+    }
+}
+
+/// Why `folio serve` could not start (exit code 2).
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error("the site root {root} cannot be used: {source}")]
+    Root {
+        root: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Site(#[from] crate::Error),
+    #[error(
+        "port {port} on {bind} is already in use; choose another with --port (for example --port {suggestion}), or --port 0 for any free port"
+    )]
+    PortInUse {
+        bind: IpAddr,
+        port: u16,
+        suggestion: u16,
+    },
+    #[error(
+        "cannot listen on {addr}: {source}; choose another address with --bind or port with --port"
+    )]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot watch the site for changes: {0}")]
+    Watch(#[from] notify::Error),
+    #[error("cannot start the server: {0}")]
+    Start(std::io::Error),
+}
+
+/// A running preview server. Dropping it stops it.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    url: String,
+    server: Arc<tiny_http::Server>,
+    served: Arc<Served>,
+    stop_watching: Sender<watch::Message>,
+    rebuilder: Option<JoinHandle<()>>,
+    workers: Vec<JoinHandle<()>>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl ServerHandle {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Where to open the preview: `http://127.0.0.1:8000/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Open live-reload streams (open pages).
+    pub fn live_clients(&self) -> usize {
+        self.served.live.clients()
+    }
+
+    /// Blocks while the server runs (the command line's main thread).
+    pub fn wait(mut self) {
+        for worker in std::mem::take(&mut self.workers) {
+            let _ = worker.join();
+        }
+    }
+
+    /// Stops watching, lets a running rebuild finish, closes the event
+    /// streams and the listener.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if self.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _ = self.stop_watching.send(watch::Message::Stop);
+        if let Some(rebuilder) = self.rebuilder.take() {
+            let _ = rebuilder.join();
+        }
+        self.served.live.stop();
+        for _ in &self.workers {
+            self.server.unblock();
+        }
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Builds the site, starts watching and serving; returns once requests
+/// are answered.
+pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
+    let log = options.log.clone();
+    // Absolute, so watcher events and configured paths compare equal.
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|source| ServeError::Root {
+            root: options.root.display().to_string(),
+            source,
+        })?;
+    let listener = listen(options.bind, options.port)?;
+    let addr = listener.local_addr().map_err(ServeError::Start)?;
+    let url = format!("http://{}/", browsable(addr));
+
+    // Watch before the first build, so saves made during it are not lost.
+    let config = crate::load_config(&root, None)?;
+    let (watcher, stop_watching) = Watcher::new(SourceDirs::of(&config))?;
+    let (mut workspace, mut first) = Workspace::open(&root, &url)?;
+    workspace.check(&mut first);
+    report(&log, &first);
+
+    let live = Live::start().map_err(ServeError::Start)?;
+    live.publish_reload(&first);
+    live.publish_problems(&first);
+    let served = Arc::new(Served::new(
+        workspace.output_dir().to_path_buf(),
+        live,
+        options.bind,
+    ));
+    let server = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| ServeError::Start(std::io::Error::other(e.to_string())))?,
+    );
+    let stopping = Arc::new(AtomicBool::new(false));
+    let mut handle = ServerHandle {
+        addr,
+        url,
+        server: server.clone(),
+        served: served.clone(),
+        stop_watching,
+        rebuilder: None,
+        workers: Vec::new(),
+        stopping: stopping.clone(),
+    };
+    for n in 0..WORKERS {
+        let (server, served, stopping) = (server.clone(), served.clone(), stopping.clone());
+        let worker = std::thread::Builder::new()
+            .name(format!("folio-http-{n}"))
+            .spawn(move || answer_requests(&server, &served, &stopping))
+            .map_err(ServeError::Start)?;
+        handle.workers.push(worker);
+    }
+    let debounce = options.debounce;
+    let rebuilder = std::thread::Builder::new()
+        .name("folio-rebuild".into())
+        .spawn(move || rebuild_on_change(workspace, watcher, &served, &log, debounce))
+        .map_err(ServeError::Start)?;
+    handle.rebuilder = Some(rebuilder);
+
+    if !options.bind.is_loopback() {
+        (options.log)(&format!(
+            "warning: listening on {}: the preview is reachable from the network by anyone who can reach this machine",
+            handle.addr
+        ));
+    }
+    (options.log)(&format!("serving {} (Ctrl-C to stop)", handle.url));
+    Ok(handle)
+}
+
+/// Opens `url` in the desktop's browser.
+pub fn open_in_browser(url: &str) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let mut child = command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Reaped in the background: the opener may run as long as the browser.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
+fn listen(bind: IpAddr, port: u16) -> Result<TcpListener, ServeError> {
+    let addr = SocketAddr::new(bind, port);
+    TcpListener::bind(addr).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AddrInUse {
+            ServeError::PortInUse {
+                bind,
+                port,
+                suggestion: port.checked_add(1).unwrap_or(8000),
+            }
+        } else {
+            ServeError::Listen { addr, source }
+        }
+    })
+}
+
+/// An address a browser on this machine can open: the wildcard addresses
+/// are not, their loopback counterparts are.
+fn browsable(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("{}:{}", Ipv4Addr::LOCALHOST, addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            format!("[{}]:{}", Ipv6Addr::LOCALHOST, addr.port())
+        }
+        _ => addr.to_string(),
+    }
+}
+
+fn answer_requests(server: &tiny_http::Server, served: &Served, stopping: &AtomicBool) {
+    loop {
+        match server.recv() {
+            Ok(request) => http::handle(request, served),
+            // `unblock` from `stop`, or an accept error already reported.
+            Err(_) if stopping.load(Ordering::SeqCst) => return,
+            Err(_) => {}
+        }
+    }
+}
+
+/// The rebuild thread: one rebuild per burst of changes. Open pages are
+/// told to reload as soon as the files are written; the checks run after.
+fn rebuild_on_change(
+    mut workspace: Workspace,
+    mut watcher: Watcher,
+    served: &Served,
+    log: &Log,
+    debounce: Duration,
+) {
+    while let Some(changes) = watcher.next_batch(debounce) {
+        let Some(mut rebuild) = guarded(log, &mut workspace, |w| w.apply(&changes)) else {
+            continue;
+        };
+        if let Err(e) = watcher.sync(SourceDirs::of(workspace.config())) {
+            log(&format!("warning: cannot watch the site for changes: {e}"));
+        }
+        served.set_out_dir(workspace.output_dir());
+        served.live.publish_reload(&rebuild);
+        guarded(log, &mut workspace, |w| w.check(&mut rebuild));
+        report(log, &rebuild);
+        served.live.publish_problems(&rebuild);
+    }
+}
+
+/// Runs a step of a rebuild; a panic is a bug in Folio, not the author's
+/// mistake, and the server must outlive it. The model may be half updated
+/// then, so it is rebuilt from the disk.
+fn guarded<T>(
+    log: &Log,
+    workspace: &mut Workspace,
+    step: impl FnOnce(&mut Workspace) -> T,
+) -> Option<T> {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    match catch_unwind(AssertUnwindSafe(|| step(workspace))) {
+        Ok(result) => Some(result),
+        Err(_) => {
+            log("internal error while rebuilding; reloading the whole site");
+            let _ = catch_unwind(AssertUnwindSafe(|| workspace.rebuild_everything()));
+            None
+        }
+    }
+}
+
+fn report(log: &Log, rebuild: &Rebuild) {
+    for line in &rebuild.report {
+        log(line);
+    }
+    log(&rebuild.summary());
+}

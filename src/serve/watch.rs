@@ -1,0 +1,408 @@
+//! Watching the site's sources and turning bursts of file system events
+//! into one batch of changes.
+//!
+//! Folders are watched, never single files: editors save by writing a new
+//! file and renaming it over the old one, which a watch on the old file
+//! would not survive. What happened to a path is not taken from the event
+//! kind either (create, modify, rename and remove arrive in editor-specific
+//! orders); the workspace looks at the disk when it applies a batch.
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::is_editor_leftover;
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
+
+/// A burst longer than this is cut into several rebuilds, so a tool that
+/// keeps writing does not hold back the preview forever.
+const LONGEST_BURST: Duration = Duration::from_secs(1);
+
+/// What one burst of events changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Content-relative paths of files or folders that were created,
+    /// modified, deleted or renamed; `""` is the whole content directory.
+    pub content: BTreeSet<String>,
+    pub templates: bool,
+    pub theme: bool,
+    pub config: bool,
+    /// Events were lost (the kernel queue overflowed): look at everything again.
+    pub rescan: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty() && !self.needs_full_rebuild()
+    }
+
+    /// Templates, theme and `folio.yml` reach every page.
+    pub fn needs_full_rebuild(&self) -> bool {
+        self.templates || self.theme || self.config || self.rescan
+    }
+
+    fn add(&mut self, change: Change) {
+        match change {
+            Change::Content(rel) => {
+                self.content.insert(rel);
+            }
+            Change::Templates => self.templates = true,
+            Change::Theme => self.theme = true,
+            Change::Config => self.config = true,
+        }
+    }
+}
+
+/// What a changed path is to the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Content-relative path (`""`: the content directory itself).
+    Content(String),
+    Templates,
+    Theme,
+    Config,
+}
+
+/// Where a site's sources and output live, as absolute paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceDirs {
+    pub root: PathBuf,
+    pub content: PathBuf,
+    pub output: PathBuf,
+}
+
+impl SourceDirs {
+    pub fn of(config: &Config) -> SourceDirs {
+        SourceDirs {
+            root: config.root.clone(),
+            content: config.content_dir.clone(),
+            output: config.output_dir.clone(),
+        }
+    }
+
+    fn templates(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+
+    fn theme(&self) -> PathBuf {
+        self.root.join("theme")
+    }
+
+    /// What a changed path means; `None` for paths Folio does not read:
+    /// the output directory (our own writes), hidden files, editor backup,
+    /// swap and lock files, and anything else in the site root.
+    pub fn classify(&self, path: &Path) -> Option<Change> {
+        if path.starts_with(&self.output) {
+            return None;
+        }
+        if path == self.root.join(CONFIG_FILE) {
+            return Some(Change::Config);
+        }
+        for (dir, change) in [
+            (self.templates(), Change::Templates),
+            (self.theme(), Change::Theme),
+        ] {
+            if let Ok(rel) = path.strip_prefix(&dir) {
+                return is_source_path(&crate::paths::to_slash(rel)).then_some(change);
+            }
+        }
+        let rel = crate::paths::to_slash(path.strip_prefix(&self.content).ok()?);
+        (rel.is_empty() || is_source_path(&rel)).then_some(Change::Content(rel))
+    }
+
+    /// The folders to watch and how: the root only for `folio.yml` (and for
+    /// `templates/` or `theme/` appearing), the others with everything in them.
+    fn watches(&self) -> Vec<(PathBuf, RecursiveMode)> {
+        let mut watches = Vec::new();
+        if self.content != self.root {
+            watches.push((self.root.clone(), RecursiveMode::NonRecursive));
+        }
+        for dir in [self.content.clone(), self.templates(), self.theme()] {
+            if dir.is_dir() && !watches.iter().any(|(w, _)| *w == dir) {
+                watches.push((dir, RecursiveMode::Recursive));
+            }
+        }
+        watches
+    }
+}
+
+/// A relative path Folio may read: no hidden segment, not an editor leftover.
+fn is_source_path(rel: &str) -> bool {
+    !rel.split('/').any(|s| s.starts_with('.')) && !is_editor_leftover(rel)
+}
+
+fn is_not_found(e: &notify::Error) -> bool {
+    match &e.kind {
+        notify::ErrorKind::PathNotFound => true,
+        notify::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
+/// What reaches the watcher's queue.
+#[derive(Debug)]
+pub enum Message {
+    Fs(notify::Result<notify::Event>),
+    Stop,
+}
+
+pub struct Watcher {
+    notify: RecommendedWatcher,
+    events: Receiver<Message>,
+    dirs: SourceDirs,
+    watched: Vec<(PathBuf, RecursiveMode)>,
+    /// Watched folders that were themselves deleted or replaced: their
+    /// kernel watch is gone, so they are watched again after the batch.
+    stale: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching; the sender stops [`Watcher::next_batch`] with [`Message::Stop`].
+    pub fn new(dirs: SourceDirs) -> notify::Result<(Watcher, Sender<Message>)> {
+        let (tx, events) = channel();
+        let forward = tx.clone();
+        let notify = notify::recommended_watcher(move |event| {
+            let _ = forward.send(Message::Fs(event));
+        })?;
+        let mut watcher = Watcher {
+            notify,
+            events,
+            dirs: dirs.clone(),
+            watched: Vec::new(),
+            stale: BTreeSet::new(),
+        };
+        watcher.sync(dirs)?;
+        Ok((watcher, tx))
+    }
+
+    /// Watches the folders of `dirs` that exist (again); call after every
+    /// batch, since `templates/` may have appeared or `folio.yml` may have
+    /// moved the content directory.
+    pub fn sync(&mut self, dirs: SourceDirs) -> notify::Result<()> {
+        let wanted = dirs.watches();
+        let stale = std::mem::take(&mut self.stale);
+        for (dir, mode) in std::mem::take(&mut self.watched) {
+            if wanted.contains(&(dir.clone(), mode)) && !stale.contains(&dir) {
+                self.watched.push((dir, mode));
+            } else {
+                // The folder may be gone already; nothing to undo then.
+                let _ = self.notify.unwatch(&dir);
+            }
+        }
+        for (dir, mode) in wanted {
+            if self.watched.contains(&(dir.clone(), mode)) {
+                continue;
+            }
+            match self.notify.watch(&dir, mode) {
+                Ok(()) => self.watched.push((dir, mode)),
+                // Deleted between the check and the watch: the next batch retries.
+                Err(e) if is_not_found(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.dirs = dirs;
+        Ok(())
+    }
+
+    /// Blocks until a burst of changes is over: `quiet` without a relevant
+    /// event, or one second after it began. `None` once stopped.
+    pub fn next_batch(&mut self, quiet: Duration) -> Option<Changes> {
+        let Watcher {
+            events,
+            dirs,
+            watched,
+            stale,
+            ..
+        } = self;
+        gather(events, quiet, |changes, event| {
+            if let Ok(e) = &event {
+                // A watched folder itself was deleted or replaced.
+                stale.extend(
+                    e.paths
+                        .iter()
+                        .filter(|p| watched.iter().any(|(dir, _)| dir == *p))
+                        .cloned(),
+                );
+            }
+            add(dirs, changes, event);
+        })
+    }
+}
+
+/// Waits for the first event that changes something, then collects until
+/// `quiet` passes without an event (or the burst gets too long).
+fn gather(
+    events: &Receiver<Message>,
+    quiet: Duration,
+    mut add: impl FnMut(&mut Changes, notify::Result<notify::Event>),
+) -> Option<Changes> {
+    let mut changes = Changes::default();
+    while changes.is_empty() {
+        match events.recv() {
+            Ok(Message::Fs(event)) => add(&mut changes, event),
+            Ok(Message::Stop) | Err(_) => return None,
+        }
+    }
+    let began = Instant::now();
+    loop {
+        let wait = quiet.min(LONGEST_BURST.saturating_sub(began.elapsed()));
+        if wait.is_zero() {
+            return Some(changes);
+        }
+        match events.recv_timeout(wait) {
+            Ok(Message::Fs(event)) => add(&mut changes, event),
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return None,
+            Err(RecvTimeoutError::Timeout) => return Some(changes),
+        }
+    }
+}
+
+/// Adds what one event means for the site.
+fn add(dirs: &SourceDirs, changes: &mut Changes, event: notify::Result<notify::Event>) {
+    let event = match event {
+        Ok(e) => e,
+        // An error from the watcher (typically lost events): trust nothing.
+        Err(_) => {
+            changes.rescan = true;
+            return;
+        }
+    };
+    if event.need_rescan() {
+        changes.rescan = true;
+    }
+    // Opening and reading files (our own reads included) changes nothing.
+    if matches!(event.kind, EventKind::Access(_)) {
+        return;
+    }
+    for path in &event.paths {
+        if let Some(change) = dirs.classify(path) {
+            changes.add(change);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dirs() -> SourceDirs {
+        SourceDirs {
+            root: "/site".into(),
+            content: "/site/content".into(),
+            output: "/site/public".into(),
+        }
+    }
+
+    #[test]
+    fn paths_are_classified_by_where_they_are() {
+        let d = dirs();
+        let c = |p: &str| d.classify(Path::new(p));
+        assert_eq!(c("/site/folio.yml"), Some(Change::Config));
+        assert_eq!(c("/site/templates/page.html"), Some(Change::Templates));
+        assert_eq!(c("/site/templates"), Some(Change::Templates));
+        assert_eq!(c("/site/theme/folio.css"), Some(Change::Theme));
+        assert_eq!(
+            c("/site/content/en/a.md"),
+            Some(Change::Content("en/a.md".into()))
+        );
+        assert_eq!(c("/site/content"), Some(Change::Content(String::new())));
+        assert_eq!(c("/site/public/en/a/index.html"), None);
+        assert_eq!(c("/site/README.md"), None);
+        assert_eq!(c("/site/folio.yml.swp"), None);
+    }
+
+    #[test]
+    fn editor_leftovers_and_hidden_files_are_ignored() {
+        let d = dirs();
+        for p in [
+            "/site/content/en/a.md~",
+            "/site/content/en/.a.md.swp",
+            "/site/content/en/.#a.md",
+            "/site/content/en/4913",
+            "/site/content/.git/index",
+            "/site/templates/.page.html.swp",
+            "/site/theme/folio.css~",
+        ] {
+            assert_eq!(d.classify(Path::new(p)), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn output_inside_content_root_is_ignored() {
+        let d = SourceDirs {
+            root: "/site".into(),
+            content: "/site".into(),
+            output: "/site/public".into(),
+        };
+        assert_eq!(d.classify(Path::new("/site/public/index.html")), None);
+        assert_eq!(
+            d.classify(Path::new("/site/templates/base.html")),
+            Some(Change::Templates)
+        );
+        assert_eq!(
+            d.classify(Path::new("/site/en/a.md")),
+            Some(Change::Content("en/a.md".into()))
+        );
+    }
+
+    fn event(kind: EventKind, path: &str) -> Message {
+        Message::Fs(Ok(notify::Event::new(kind).add_path(path.into())))
+    }
+
+    #[test]
+    fn one_batch_per_burst_without_leftovers() {
+        use notify::event::{CreateKind, ModifyKind, RemoveKind, RenameMode};
+        let d = dirs();
+        let (tx, rx) = channel();
+        // A vim save: probe file, backup by rename, new file, backup gone.
+        for m in [
+            event(EventKind::Create(CreateKind::File), "/site/content/en/4913"),
+            event(EventKind::Remove(RemoveKind::File), "/site/content/en/4913"),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+                "/site/content/en/a.md",
+            ),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                "/site/content/en/a.md~",
+            ),
+            event(EventKind::Create(CreateKind::File), "/site/content/en/a.md"),
+            event(
+                EventKind::Access(notify::event::AccessKind::Any),
+                "/site/content/en/b.md",
+            ),
+            event(
+                EventKind::Remove(RemoveKind::File),
+                "/site/content/en/a.md~",
+            ),
+            event(
+                EventKind::Create(CreateKind::File),
+                "/site/public/en/a/index.html",
+            ),
+        ] {
+            tx.send(m).unwrap();
+        }
+        let quiet = Duration::from_millis(50);
+        let batch = gather(&rx, quiet, |c, e| add(&d, c, e)).unwrap();
+        assert_eq!(batch.content, BTreeSet::from(["en/a.md".to_string()]));
+        assert!(!batch.needs_full_rebuild());
+
+        // Leftovers alone start no rebuild; the next real change does.
+        tx.send(event(
+            EventKind::Create(CreateKind::File),
+            "/site/content/en/.a.md.swp",
+        ))
+        .unwrap();
+        tx.send(event(
+            EventKind::Create(CreateKind::File),
+            "/site/templates/base.html",
+        ))
+        .unwrap();
+        let batch = gather(&rx, quiet, |c, e| add(&d, c, e)).unwrap();
+        assert!(batch.templates && batch.content.is_empty());
+
+        tx.send(Message::Stop).unwrap();
+        assert_eq!(gather(&rx, quiet, |c, e| add(&d, c, e)), None);
+    }
+}

@@ -1,0 +1,902 @@
+//! The site as `serve` keeps it between rebuilds, and the rebuild itself.
+//!
+//! A content edit reloads only the changed files and re-parses only the
+//! pages that read them (the page itself, pages that include it); the site
+//! is then resolved again, which goes through indexes and is cheap. What
+//! gets rendered depends on the site's *shape*, everything one page's
+//! output reads from other pages: URLs, titles, headings, dates, which
+//! pages are published, navigation trees, the asset set.
+//! - Shape unchanged (the common edit: body text): exactly the re-parsed
+//!   pages whose fingerprint changed are rendered; nothing else can differ.
+//! - Shape changed (a title, a toc, a page created, deleted or renamed):
+//!   every page's fingerprint ([`Renderer::fingerprint`]) is compared, so
+//!   translations' switchers, neighbours' pagers and pages linking to a
+//!   removed page are re-rendered, and the site-level files (navigation,
+//!   language homes, chooser, 404, sitemap) are produced and written when
+//!   their bytes differ.
+//! - Templates, theme or `folio.yml` changed: everything is reloaded and
+//!   rendered; files whose bytes did not change are not rewritten.
+//!
+//! Checks run after the outputs are written ([`Workspace::check`]), so open
+//! pages reload without waiting for them.
+//!
+//! The last good version wins: a file whose new text does not load (broken
+//! front matter, invalid UTF-8) keeps its previous version in the model,
+//! and an invalid `folio.yml` or template leaves the site as it was. Both
+//! are reported on every rebuild until they are fixed.
+
+use crate::check;
+use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::content::front_matter::Date;
+use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
+use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::render::output::OutputDir;
+use crate::render::{self, File, Output, RenderedPage, Renderer, Templates};
+use crate::site::nav::{Nav, NavId};
+use crate::site::{PageId, Site};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// A line of the browser overlay: `path:line: message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Relative to the site root (or the output directory, for write errors).
+    pub file: String,
+    /// 1-based; 0 when unknown.
+    pub line: u32,
+    pub message: String,
+}
+
+impl Problem {
+    fn of(d: &Diagnostic) -> Problem {
+        Problem {
+            file: d.file.clone(),
+            line: d.line,
+            message: format!("{} [{}]", d.message, d.code),
+        }
+    }
+
+    fn of_config(e: &ConfigError) -> Problem {
+        match e {
+            ConfigError::Invalid { line, message, .. } => Problem {
+                file: CONFIG_FILE.into(),
+                line: *line,
+                message: message.clone(),
+            },
+            ConfigError::Read { source, .. } => Problem {
+                file: CONFIG_FILE.into(),
+                line: 0,
+                message: format!("cannot read: {source}"),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            write!(f, "{}: {}", self.file, self.message)
+        }
+    }
+}
+
+/// What one rebuild did and found.
+#[derive(Debug)]
+pub struct Rebuild {
+    /// Pages whose output was written.
+    pub pages: usize,
+    /// Output files deleted (pages and files the site no longer has).
+    pub removed: usize,
+    /// Site-relative paths written or deleted.
+    pub changed: Vec<String>,
+    /// What the browser overlay lists: what keeps the preview from matching
+    /// the files (a file held back at its last good version, `folio.yml`,
+    /// templates, write errors), then, once [`Workspace::check`] ran, the
+    /// errors this rebuild brought or that are in the files it read.
+    pub problems: Vec<Problem>,
+    /// The preview does not match the files on disk (see `problems`).
+    pub stale: bool,
+    /// What the terminal shows before the summary line.
+    pub report: Vec<String>,
+    /// Loading and rendering; checks are not included.
+    pub elapsed: Duration,
+    pub kind: Kind,
+    /// Content paths this rebuild read.
+    pub touched: BTreeSet<String>,
+}
+
+/// Which rebuild it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The build `serve` starts with.
+    First,
+    /// Templates, theme or `folio.yml` changed: everything was reloaded.
+    Everything,
+    /// Content files changed.
+    Content,
+}
+
+impl Rebuild {
+    /// `rebuilt 3 pages in 12 ms`, with what is wrong when the preview is stale.
+    pub fn summary(&self) -> String {
+        let verb = if self.kind == Kind::First {
+            "built"
+        } else {
+            "rebuilt"
+        };
+        let noun = if self.pages == 1 { "page" } else { "pages" };
+        let mut line = format!("{verb} {} {noun}", self.pages);
+        if self.removed > 0 {
+            line.push_str(&format!(", removed {}", self.removed));
+        }
+        line.push_str(&format!(" in {} ms", self.elapsed.as_millis()));
+        if self.stale {
+            line.push_str("; still serving the last good version of what failed");
+        }
+        line
+    }
+}
+
+/// The served site and what the next rebuild needs to know about it.
+pub struct Workspace {
+    root: PathBuf,
+    /// Replaces `base_url`: absolute links (404 page, canonical) point here.
+    base_url: String,
+    site: Site,
+    /// The last templates that parsed; `None` only if they never did.
+    templates: Option<Templates>,
+    output: OutputDir,
+    /// Content path → fingerprint of the page output on disk.
+    fingerprints: HashMap<String, u64>,
+    /// Site-relative path → hash of the bytes on disk, for every file written.
+    written: HashMap<String, u64>,
+    /// Every output path of the current site; one that drops out is deleted.
+    expected: HashSet<String>,
+    /// Files whose newest text failed to load, with why; the model keeps
+    /// their last good version.
+    held_back: BTreeMap<String, Vec<Diagnostic>>,
+    config_problem: Option<Problem>,
+    template_problem: Option<Diagnostic>,
+    /// Everything the last rebuild's checks found.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Which outputs a rebuild looks at.
+enum Scope {
+    /// Render and write every output (first build, templates, theme, folio.yml).
+    Everything,
+    /// The site's shape changed: compare every page's fingerprint and
+    /// produce the site-level files.
+    Site,
+    /// The shape is unchanged: only these pages (content paths) may differ.
+    Pages(HashSet<String>),
+}
+
+/// What one page's output reads from other pages, and what the site-level
+/// files are made of. While it stays equal, an edit can only change the
+/// output of the pages that were re-parsed.
+#[derive(PartialEq)]
+struct Shape {
+    pages: Vec<PageShape>,
+    navs: Vec<Nav>,
+    assets: BTreeSet<String>,
+}
+
+#[derive(PartialEq)]
+struct PageShape {
+    path: String,
+    url: String,
+    lang: usize,
+    key: TranslationKey,
+    published: bool,
+    title: String,
+    heading: String,
+    date: Option<Date>,
+    nav: Option<NavId>,
+}
+
+impl Shape {
+    fn of(site: &Site) -> Shape {
+        Shape {
+            pages: site
+                .pages
+                .iter()
+                .zip(&site.content.pages)
+                .map(|(page, source)| PageShape {
+                    path: source.path.clone(),
+                    url: page.url.clone(),
+                    lang: page.lang,
+                    key: page.key.clone(),
+                    published: page.published,
+                    title: page.title.clone(),
+                    heading: page.heading.clone(),
+                    date: source.date,
+                    nav: page.nav,
+                })
+                .collect(),
+            navs: site.navs.clone(),
+            assets: site.content.assets.clone(),
+        }
+    }
+}
+
+/// What a render pass will write, worked out before anything is written.
+#[derive(Default)]
+struct Plan {
+    /// Site-relative path and bytes; skipped when identical to what is on disk.
+    writes: Vec<(String, Vec<u8>)>,
+    /// Files copied in: source and site-relative path.
+    copies: Vec<(PathBuf, String)>,
+    /// Pages rendered: content path, fingerprint, output path.
+    pages: Vec<(String, u64, String)>,
+    /// Content paths of pages that failed to render: tried again next time.
+    failed_pages: Vec<String>,
+    /// Template errors: the page or file keeps its last good output.
+    failures: Vec<Diagnostic>,
+    /// Every output path and every published page's content path, when the
+    /// pass looked at the whole site.
+    whole_site: Option<(HashSet<String>, HashSet<String>)>,
+}
+
+/// What a render pass did.
+#[derive(Default)]
+struct Rendered {
+    pages: usize,
+    removed: usize,
+    changed: Vec<String>,
+    failures: Vec<Diagnostic>,
+    write_errors: Vec<Problem>,
+}
+
+impl Workspace {
+    /// Loads the site at `root` and builds all of it into its output
+    /// directory, with `base_url` replaced by the preview's address. Call
+    /// [`Workspace::check`] on the result for the site's diagnostics.
+    pub fn open(root: &Path, base_url: &str) -> Result<(Workspace, Rebuild), crate::Error> {
+        let started = Instant::now();
+        let config = preview_config(root, base_url)?;
+        let output = OutputDir::prepare(&config, true)?;
+        let (templates, template_problem) = match Templates::load(root) {
+            Ok(t) => (Some(t), None),
+            Err(d) => (None, Some(*d)),
+        };
+        let mut workspace = Workspace {
+            root: root.to_path_buf(),
+            base_url: base_url.to_string(),
+            site: Site::load(config),
+            templates,
+            output,
+            fingerprints: HashMap::new(),
+            written: HashMap::new(),
+            expected: HashSet::new(),
+            held_back: BTreeMap::new(),
+            config_problem: None,
+            template_problem,
+            diagnostics: Vec::new(),
+        };
+        let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
+        let rebuild = workspace.finish(started, rendered, BTreeSet::new(), Kind::First);
+        Ok((workspace, rebuild))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.site.config
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Where the served files are.
+    pub fn output_dir(&self) -> &Path {
+        self.output.path()
+    }
+
+    /// Brings the output up to date with a batch of changes.
+    pub fn apply(&mut self, changes: &super::watch::Changes) -> Rebuild {
+        if changes.needs_full_rebuild() {
+            self.rebuild_everything()
+        } else {
+            self.rebuild_content(&changes.content)
+        }
+    }
+
+    /// Reloads `folio.yml`, templates and all content, and renders every
+    /// page. Keeps everything as it is when `folio.yml` or a template is invalid.
+    pub fn rebuild_everything(&mut self) -> Rebuild {
+        let started = Instant::now();
+        let kind = Kind::Everything;
+        let config = match preview_config(&self.root, &self.base_url) {
+            Ok(c) => c,
+            Err(e) => {
+                self.config_problem = Some(Problem::of_config(&e));
+                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+            }
+        };
+        if config.output_dir != self.site.config.output_dir {
+            match OutputDir::prepare(&config, true) {
+                Ok(output) => {
+                    self.output = output;
+                    self.written.clear();
+                    self.expected.clear();
+                }
+                Err(e) => {
+                    self.config_problem = Some(Problem {
+                        file: CONFIG_FILE.into(),
+                        line: 0,
+                        message: e.to_string(),
+                    });
+                    return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+                }
+            }
+        }
+        self.config_problem = None;
+        match Templates::load(&self.root) {
+            Ok(t) => {
+                self.templates = Some(t);
+                self.template_problem = None;
+            }
+            Err(d) => {
+                self.template_problem = Some(*d);
+                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+            }
+        }
+        let mut content = Content::load(&config);
+        self.keep_last_good_versions(&mut content);
+        self.site = Site::from_content(config, content);
+        let rendered = self.render(&Scope::Everything, &BTreeSet::new());
+        self.finish(started, rendered, BTreeSet::new(), kind)
+    }
+
+    /// Applies changed content paths (files or folders, created, modified or
+    /// gone) and re-renders what depends on them.
+    pub fn rebuild_content(&mut self, paths: &BTreeSet<String>) -> Rebuild {
+        let started = Instant::now();
+        let edit = read_changes(&self.site.config, &self.site.content, paths);
+
+        // What changed for parsing: Markdown files whose text the model
+        // now has anew, and whether such a file appeared or disappeared
+        // (a page may include a file that did not exist before).
+        let mut markdown: HashSet<String> = HashSet::new();
+        let mut markdown_set_changed = false;
+        for rel in &edit.removed {
+            self.held_back.retain(|p, _| !is_within(p, rel));
+            for path in self.site.content.files_under(rel) {
+                if self.site.content.has_markdown(&path) {
+                    markdown.insert(path);
+                    markdown_set_changed = true;
+                }
+            }
+        }
+        let mut inserts = Vec::new();
+        let mut assets = BTreeSet::new();
+        for item in edit.loaded {
+            let path = item.path().to_string();
+            if let Some(why) = failed_update(&self.site.content, &item) {
+                self.held_back.insert(path, why);
+                continue;
+            }
+            self.held_back.remove(&path);
+            match &item {
+                Loaded::Page(_) | Loaded::Fragment(_) => {
+                    markdown_set_changed |= !self.site.content.has_markdown(&path);
+                    markdown.insert(path);
+                }
+                Loaded::Asset(_) => {
+                    assets.insert(path);
+                }
+                Loaded::Toc(_) => {}
+            }
+            inserts.push(item);
+        }
+
+        let before = Shape::of(&self.site);
+        let reparsed = Mutex::new(HashSet::new());
+        self.site.update(
+            |content| {
+                for rel in &edit.removed {
+                    content.remove_tree(rel);
+                }
+                for item in inserts {
+                    content.insert(item);
+                }
+            },
+            &|path, doc| {
+                let stale = markdown.contains(path)
+                    || doc.files.iter().skip(1).any(|f| markdown.contains(f))
+                    || (markdown_set_changed
+                        && doc
+                            .diagnostics
+                            .iter()
+                            .any(|d| d.code == Code::IncludeMissing));
+                if stale {
+                    reparsed
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(path.to_string());
+                }
+                stale
+            },
+        );
+        let scope = if Shape::of(&self.site) == before {
+            Scope::Pages(
+                reparsed
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner),
+            )
+        } else {
+            Scope::Site
+        };
+        let rendered = self.render(&scope, &assets);
+        self.finish(started, rendered, paths.clone(), Kind::Content)
+    }
+
+    /// A freshly loaded file that failed replaces nothing that loaded fine.
+    fn keep_last_good_versions(&mut self, content: &mut Content) {
+        self.held_back.clear();
+        let previous = &self.site.content;
+        for page in &mut content.pages {
+            if let Some(good) = previous
+                .page(&page.path)
+                .filter(|p| page.failed && !p.failed)
+            {
+                self.held_back
+                    .insert(page.path.clone(), std::mem::take(&mut page.diagnostics));
+                *page = good.clone();
+            }
+        }
+        for (files, old) in [
+            (&mut content.fragments, &previous.fragments),
+            (&mut content.tocs, &previous.tocs),
+        ] {
+            for (path, file) in files.iter_mut() {
+                if let Some(good) = old
+                    .get(path)
+                    .filter(|f| file.text.is_none() && f.text.is_some())
+                {
+                    self.held_back
+                        .insert(path.clone(), std::mem::take(&mut file.diagnostics));
+                    *file = good.clone();
+                }
+            }
+        }
+    }
+
+    /// Renders what `scope` says may have changed (and the changed
+    /// `assets`), writes what differs from the disk, deletes outputs the
+    /// site no longer has.
+    fn render(&mut self, scope: &Scope, assets: &BTreeSet<String>) -> Rendered {
+        let Some(templates) = &self.templates else {
+            return Rendered::default();
+        };
+        let site = &self.site;
+        let renderer = Renderer::new(site, templates);
+        let everything = matches!(scope, Scope::Everything);
+        let mut plan = Plan::default();
+        match scope {
+            Scope::Pages(paths) => {
+                let pages: Vec<PageId> = paths
+                    .iter()
+                    .filter_map(|p| site.index.by_path.get(p).copied())
+                    .filter(|&id| site.pages[id].published)
+                    .collect();
+                self.plan_pages(&renderer, &pages, false, &mut plan);
+                for asset in assets.iter().filter(|a| site.content.assets.contains(*a)) {
+                    plan_file(&renderer, &Output::Asset(asset.clone()), true, &mut plan);
+                }
+            }
+            Scope::Site | Scope::Everything => {
+                let outputs = renderer.outputs();
+                let pages: Vec<PageId> = outputs
+                    .iter()
+                    .filter_map(|o| match o {
+                        Output::Page(id) => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                self.plan_pages(&renderer, &pages, everything, &mut plan);
+                plan_site_files(&renderer, &outputs, everything, assets, &mut plan);
+            }
+        }
+        self.carry_out(plan, everything)
+    }
+
+    /// Renders the given pages; unless `everything`, only those whose
+    /// fingerprint differs from the output on disk.
+    fn plan_pages(&self, renderer: &Renderer, pages: &[PageId], everything: bool, plan: &mut Plan) {
+        let site = renderer.site;
+        let fresh: Vec<(String, RenderedPage)> = pages
+            .par_iter()
+            .filter_map(|&id| {
+                let source = &site.source(id).path;
+                let unchanged =
+                    !everything && self.fingerprints.get(source) == Some(&renderer.fingerprint(id));
+                (!unchanged).then(|| (source.clone(), renderer.render_page(id)))
+            })
+            .collect();
+        for (source, page) in fresh {
+            match page.html {
+                Ok(html) => {
+                    plan.pages
+                        .push((source, page.fingerprint, page.path.clone()));
+                    plan.writes.push((page.path, html.into_bytes()));
+                }
+                Err(d) => {
+                    plan.failed_pages.push(source);
+                    plan.failures.push(*d);
+                }
+            }
+        }
+    }
+
+    /// Writes and copies what the plan says, deletes what the site no
+    /// longer has, and remembers what is on disk now.
+    fn carry_out(&mut self, plan: Plan, everything: bool) -> Rendered {
+        let out = &self.output;
+        let mut rendered = Rendered {
+            failures: plan.failures,
+            ..Rendered::default()
+        };
+        for (from, path) in plan.copies {
+            match out.copy(&from, &path) {
+                Ok(true) => rendered.changed.push(path),
+                Ok(false) => {}
+                Err(e) => rendered.write_errors.push(write_problem(&path, &e)),
+            }
+        }
+        // Bytes identical to what is on disk are not written again, so a
+        // change that does not show leaves open pages alone. A rebuild of
+        // everything also looks at the disk: the folder may have been
+        // emptied behind the server's back.
+        let written = &self.written;
+        let on_disk = |path: &str| !everything || out.file(path).is_ok_and(|f| f.is_file());
+        let results: Vec<(String, u64, Result<(), String>)> = plan
+            .writes
+            .into_par_iter()
+            .filter_map(|(path, bytes)| {
+                let hash = hash_bytes(&bytes);
+                if written.get(&path) == Some(&hash) && on_disk(&path) {
+                    return None;
+                }
+                let result = out.write(&path, &bytes).map_err(|e| e.to_string());
+                Some((path, hash, result))
+            })
+            .collect();
+        let page_outputs: HashSet<&str> = plan.pages.iter().map(|(_, _, p)| p.as_str()).collect();
+        let mut failed_writes = HashSet::new();
+        for (path, hash, result) in results {
+            match result {
+                Ok(()) => {
+                    rendered.pages += usize::from(page_outputs.contains(path.as_str()));
+                    self.written.insert(path.clone(), hash);
+                    rendered.changed.push(path);
+                }
+                Err(message) => {
+                    self.written.remove(&path);
+                    rendered.write_errors.push(Problem {
+                        file: path.clone(),
+                        line: 0,
+                        message,
+                    });
+                    failed_writes.insert(path);
+                }
+            }
+        }
+        for (source, fingerprint, path) in plan.pages {
+            if failed_writes.contains(&path) {
+                self.fingerprints.remove(&source);
+            } else {
+                self.fingerprints.insert(source, fingerprint);
+            }
+        }
+        for source in &plan.failed_pages {
+            self.fingerprints.remove(source);
+        }
+
+        if let Some((expected, published)) = plan.whole_site {
+            for gone in self.expected.difference(&expected) {
+                match out.remove(gone) {
+                    Ok(()) => {
+                        rendered.removed += 1;
+                        rendered.changed.push(gone.clone());
+                    }
+                    Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
+                }
+                self.written.remove(gone);
+            }
+            if everything {
+                // Leftovers of earlier builds and of interrupted writes.
+                if let Err(e) = out.remove_stale(&expected) {
+                    rendered.write_errors.push(write_problem("", &e));
+                }
+            }
+            self.fingerprints
+                .retain(|source, _| published.contains(source));
+            self.expected = expected;
+        }
+        rendered.changed.sort();
+        rendered
+    }
+
+    /// The rebuild's report before checks: what keeps the preview from
+    /// matching the files on disk.
+    fn finish(
+        &self,
+        started: Instant,
+        rendered: Rendered,
+        touched: BTreeSet<String>,
+        kind: Kind,
+    ) -> Rebuild {
+        let config = &self.site.config;
+        let mut blocking: Vec<Diagnostic> = self
+            .held_back
+            .values()
+            .flatten()
+            .chain(&self.template_problem)
+            .chain(&rendered.failures)
+            .cloned()
+            .collect();
+        for d in &mut blocking {
+            d.severity = config.severity_of(d.code);
+        }
+        blocking.retain(|d| d.severity != Severity::Off);
+        diagnostic::normalize(&mut blocking);
+        let other: Vec<Problem> = self
+            .config_problem
+            .iter()
+            .chain(&rendered.write_errors)
+            .cloned()
+            .collect();
+        let mut report: Vec<String> = other.iter().map(|p| format!("error: {p}")).collect();
+        report.extend(blocking.iter().map(Diagnostic::to_string));
+        let mut problems = other;
+        problems.extend(blocking.iter().map(Problem::of));
+        Rebuild {
+            pages: rendered.pages,
+            removed: rendered.removed,
+            changed: rendered.changed,
+            stale: !problems.is_empty(),
+            problems,
+            report,
+            elapsed: started.elapsed(),
+            kind,
+            touched,
+        }
+    }
+
+    /// Runs every check on the site and adds to the rebuild's report what
+    /// it brought: diagnostics that are new (compared without their line,
+    /// which an edit above them moves) or in a file the rebuild read. The
+    /// first build reports all of them in the terminal, as `folio build`
+    /// does, but none in the overlay, which is for what the author just did.
+    pub fn check(&mut self, rebuild: &mut Rebuild) {
+        let config = &self.site.config;
+        let found = check::run(&self.site);
+        let known: HashSet<(&str, Code, &str)> = self
+            .diagnostics
+            .iter()
+            .map(|d| (d.file.as_str(), d.code, d.message.as_str()))
+            .collect();
+        let sources: Vec<String> = rebuild
+            .touched
+            .iter()
+            .map(|t| config.source_path(t).trim_end_matches('/').to_string())
+            .collect();
+        let first = rebuild.kind == Kind::First;
+        for d in &found {
+            let new = !known.contains(&(d.file.as_str(), d.code, d.message.as_str()));
+            if first || new || sources.iter().any(|s| is_within(&d.file, s)) {
+                rebuild.report.push(d.to_string());
+                if !first && d.severity == Severity::Error {
+                    rebuild.problems.push(Problem::of(d));
+                }
+            }
+        }
+        self.diagnostics = found;
+    }
+}
+
+/// Produces the site-level files, the theme (with `everything`) and the
+/// given assets, and lists every output path of the site.
+fn plan_site_files(
+    renderer: &Renderer,
+    outputs: &[Output],
+    everything: bool,
+    assets: &BTreeSet<String>,
+    plan: &mut Plan,
+) {
+    let site = renderer.site;
+    let mut expected: HashSet<String> = HashSet::with_capacity(outputs.len());
+    let mut published = HashSet::new();
+    let generated: Vec<&Output> = outputs
+        .iter()
+        .filter(|o| !matches!(o, Output::Page(_) | Output::Theme(_) | Output::Asset(_)))
+        .collect();
+    let produced: Vec<_> = generated
+        .par_iter()
+        .map(|o| (single_output_path(site, o), renderer.produce(o)))
+        .collect();
+    for (path, result) in produced {
+        match result {
+            Ok(files) => {
+                for (path, file) in files {
+                    expected.insert(path.clone());
+                    if let File::Bytes(bytes) = file {
+                        plan.writes.push((path, bytes));
+                    }
+                }
+            }
+            Err(d) => {
+                // Its last good file stays.
+                expected.extend(path);
+                plan.failures.push(*d);
+            }
+        }
+    }
+    for output in outputs {
+        let (copy, changed) = match output {
+            Output::Page(id) => {
+                published.insert(site.source(*id).path.clone());
+                (false, false)
+            }
+            Output::Theme(_) => (everything, false),
+            Output::Asset(a) => (everything || assets.contains(a), assets.contains(a)),
+            _ => continue,
+        };
+        expected.extend(single_output_path(site, output));
+        if copy {
+            plan_file(renderer, output, changed, plan);
+        }
+    }
+    plan.whole_site = Some((expected, published));
+}
+
+/// Plans writing or copying a theme file or an asset. A file known to have
+/// `changed` is written from its bytes: a copy skips files of equal size
+/// that look older, which an edit can produce (`cp -p`, `rsync -t`).
+fn plan_file(renderer: &Renderer, output: &Output, changed: bool, plan: &mut Plan) {
+    match renderer.produce(output) {
+        Ok(files) => {
+            for (path, file) in files {
+                match file {
+                    File::Bytes(bytes) => plan.writes.push((path, bytes)),
+                    File::Copy(from) if changed => match std::fs::read(&from) {
+                        Ok(bytes) => plan.writes.push((path, bytes)),
+                        // Copying reports why it cannot be read.
+                        Err(_) => plan.copies.push((from, path)),
+                    },
+                    File::Copy(from) => plan.copies.push((from, path)),
+                }
+            }
+        }
+        Err(d) => plan.failures.push(*d),
+    }
+}
+
+/// The site's configuration, pointed at the preview's address.
+fn preview_config(root: &Path, base_url: &str) -> Result<Config, ConfigError> {
+    let mut config = crate::load_config(root, None)?;
+    config.base_url = base_url.to_string();
+    Ok(config)
+}
+
+/// Files read from disk for a batch of changed paths.
+struct Edit {
+    loaded: Vec<Loaded>,
+    /// Content-relative paths of files or folders that are gone.
+    removed: Vec<String>,
+}
+
+/// Looks at each changed path on disk: a file is read, a folder is read
+/// whole (it was created or renamed in; files the model has under it but
+/// the disk does not are gone), a path that does not exist is removed.
+fn read_changes(config: &Config, known: &Content, paths: &BTreeSet<String>) -> Edit {
+    let mut to_load: Vec<(String, FileKind)> = Vec::new();
+    let mut removed = Vec::new();
+    for rel in paths {
+        let path = if rel.is_empty() {
+            config.content_dir.clone()
+        } else {
+            config.content_dir.join(rel)
+        };
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                let (found, _) = content::scan(config, rel);
+                let on_disk: HashSet<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+                removed.extend(
+                    known
+                        .files_under(rel)
+                        .into_iter()
+                        .filter(|p| !on_disk.contains(p.as_str())),
+                );
+                to_load.extend(found);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => removed.push(rel.clone()),
+            // A file, or something that cannot be looked at: loading says why.
+            _ => to_load.extend(content::classify(config, rel).map(|kind| (rel.clone(), kind))),
+        }
+    }
+    // A file and its folder may both be in the batch.
+    to_load.sort_by(|a, b| a.0.cmp(&b.0));
+    to_load.dedup_by(|a, b| a.0 == b.0);
+    let loaded = to_load
+        .into_par_iter()
+        .map(|(rel, kind)| content::load_file(config, &rel, kind))
+        .collect();
+    Edit { loaded, removed }
+}
+
+/// Why `item` must not replace the version the model has: it failed to
+/// load, and the version in `current` did not.
+fn failed_update(current: &Content, item: &Loaded) -> Option<Vec<Diagnostic>> {
+    let (failed, diagnostics, had_good) = match item {
+        Loaded::Page(p) => (
+            p.failed,
+            &p.diagnostics,
+            current.page(&p.path).is_some_and(|old| !old.failed),
+        ),
+        Loaded::Fragment(f) => (
+            f.text.is_none(),
+            &f.diagnostics,
+            current
+                .fragments
+                .get(&f.path)
+                .is_some_and(|old| old.text.is_some()),
+        ),
+        Loaded::Toc(t) => (
+            t.text.is_none(),
+            &t.diagnostics,
+            current
+                .tocs
+                .get(&t.path)
+                .is_some_and(|old| old.text.is_some()),
+        ),
+        Loaded::Asset(_) => return None,
+    };
+    (failed && had_good).then(|| diagnostics.clone())
+}
+
+/// The output path of an output that is always one file.
+fn single_output_path(site: &Site, output: &Output) -> Option<String> {
+    match output {
+        Output::Page(id) => Some(render::page_output_path(site, *id)),
+        Output::Home(lang) => Some(format!("{}/index.html", site.config.languages[*lang].code)),
+        Output::Chooser => Some("index.html".into()),
+        Output::NotFound => Some("404.html".into()),
+        Output::Nav(n) => Some(site.navs[*n].output_path(site)),
+        Output::Theme(path) => Some(path.clone()),
+        Output::Asset(a) => Some(site.asset_url(a)),
+        Output::Sitemap => None,
+    }
+}
+
+/// Is `path` the file or folder `rel`, or inside it (`""`: everything)?
+fn is_within(path: &str, rel: &str) -> bool {
+    rel.is_empty()
+        || path == rel
+        || path
+            .strip_prefix(rel)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+fn write_problem(path: &str, e: &crate::render::output::OutputError) -> Problem {
+    Problem {
+        file: path.to_string(),
+        line: 0,
+        message: e.to_string(),
+    }
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}

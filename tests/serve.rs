@@ -1,0 +1,726 @@
+//! `folio serve` end to end: a server on an ephemeral loopback port over a
+//! temporary copy of the sample site, driven over HTTP and the live-reload
+//! event stream while the test edits, breaks, deletes and renames files.
+//! Waits are upper bounds, never timing claims.
+
+mod common;
+
+use common::{Events, PATIENCE, TempSite, eventually, get, request, start};
+use folio::serve::{ServeError, ServeOptions, Workspace};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+const KICKOFF: &str = "content/english-playbook/initiate-kickoff.md";
+const KICKOFF_URL: &str = "/en/initiate-kickoff/";
+const KICKOFF_OUT: &str = "en/initiate-kickoff/index.html";
+
+#[test]
+fn serves_pages_assets_redirects_and_404s() {
+    let site = TempSite::sample("static");
+    let (server, _log) = start(&site);
+    let addr = server.addr();
+
+    let page = get(addr, KICKOFF_URL);
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.header("Cache-Control"), Some("no-store"));
+    assert!(
+        page.text().contains("<h1 id=\"run-the-customer-kickoff\""),
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.text().contains("/__folio/live.js"),
+        "live-reload script added"
+    );
+    let on_disk = site.read(&format!("public/{KICKOFF_OUT}"));
+    assert!(
+        !on_disk.contains("__folio"),
+        "the script is added when serving, not written"
+    );
+    assert!(on_disk.contains(&format!(
+        "http://127.0.0.1:{}/en/initiate-kickoff/",
+        addr.port()
+    )));
+
+    let redirect = get(addr, "/en/initiate-kickoff?x=1");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(
+        redirect.header("Location"),
+        Some("/en/initiate-kickoff/?x=1")
+    );
+
+    assert_eq!(get(addr, "/").status, 200, "the language chooser");
+    let unicode = get(addr, "/en/%C3%BCberblick/");
+    assert_eq!(unicode.status, 200);
+    assert!(unicode.text().contains("Unicode paths work."));
+
+    let japanese = get(addr, "/en/%E3%82%AC%E3%82%A4%E3%83%89/");
+    assert_eq!(japanese.status, 200);
+    assert!(japanese.text().contains("Japanese paths work."));
+    let slashless = get(addr, "/en/%E3%82%AC%E3%82%A4%E3%83%89");
+    assert_eq!(slashless.status, 301);
+    assert_eq!(
+        slashless.header("Location"),
+        Some("/en/%E3%82%AC%E3%82%A4%E3%83%89/")
+    );
+
+    let missing = get(addr, "/en/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("noindex"),
+        "the site's 404.html: {}",
+        missing.text()
+    );
+    assert!(missing.text().contains("data-missing=\"1\""));
+
+    for (ext, kind) in [
+        ("css", "text/css; charset=utf-8"),
+        ("js", "text/javascript; charset=utf-8"),
+        ("json", "application/json"),
+        ("png", "image/png"),
+        ("jpg", "image/jpeg"),
+        ("gif", "image/gif"),
+        ("webp", "image/webp"),
+        ("ico", "image/x-icon"),
+        ("pdf", "application/pdf"),
+        ("woff2", "font/woff2"),
+        ("xml", "application/xml"),
+        ("txt", "text/plain; charset=utf-8"),
+    ] {
+        let reply = get(addr, &format!("/en/media/sample.{ext}"));
+        assert_eq!(reply.status, 200, "{ext}");
+        assert_eq!(reply.header("Content-Type"), Some(kind), "{ext}");
+        assert_eq!(reply.header("Cache-Control"), Some("no-store"), "{ext}");
+    }
+    let svg = get(addr, "/en/media/lifecycle.svg");
+    assert_eq!(svg.header("Content-Type"), Some("image/svg+xml"));
+    assert_eq!(
+        get(addr, "/sitemap.xml").header("Content-Type"),
+        Some("application/xml")
+    );
+
+    server.shutdown();
+}
+
+#[test]
+fn head_and_other_methods() {
+    let site = TempSite::sample("head");
+    let (server, _log) = start(&site);
+    let addr = server.addr();
+    let host = format!("127.0.0.1:{}", addr.port());
+    let full = get(addr, KICKOFF_URL);
+    let head = request(addr, "HEAD", KICKOFF_URL, &host);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(
+        head.header("Content-Length")
+            .and_then(|l| l.parse::<usize>().ok()),
+        Some(full.body.len())
+    );
+    assert_eq!(request(addr, "HEAD", "/nope/", &host).status, 404);
+    let post = request(addr, "POST", KICKOFF_URL, &host);
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("Allow"), Some("GET, HEAD"));
+}
+
+/// A page on the preview cannot be read by another site through a DNS name
+/// that points at 127.0.0.1.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let site = TempSite::sample("host");
+    let (server, _log) = start(&site);
+    let addr = server.addr();
+    let port = addr.port();
+    assert_eq!(
+        request(addr, "GET", KICKOFF_URL, &format!("evil.example:{port}")).status,
+        403
+    );
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        "127.0.0.1".into(),
+    ] {
+        assert_eq!(
+            request(addr, "GET", KICKOFF_URL, &host).status,
+            200,
+            "{host}"
+        );
+    }
+}
+
+#[test]
+fn edit_reloads_and_broken_front_matter_keeps_the_last_good_page() {
+    let site = TempSite::sample("edit");
+    let (server, log) = start(&site);
+    let addr = server.addr();
+    let (mut events, hello) = Events::open(addr);
+    assert!(hello.problems().is_empty());
+
+    // Edit: the new text is served and open pages are told to reload.
+    site.edit(KICKOFF, |t| {
+        t.replace("Phase: **Initiate**", "Phase: **Initiate** (live edit one)")
+    });
+    let within = Duration::from_secs(2);
+    let reload = events.reload_of(KICKOFF_OUT, within);
+    assert!(
+        reload.is_some(),
+        "reload event within 2 s; log: {:?}",
+        log.lines()
+    );
+    assert!(get(addr, KICKOFF_URL).text().contains("live edit one"));
+    assert!(
+        eventually(PATIENCE, || log
+            .lines()
+            .iter()
+            .any(|l| l.starts_with("rebuilt 1 page in "))),
+        "{:?}",
+        log.lines()
+    );
+
+    // Broken front matter: an error event, and the last good page stays.
+    site.edit(KICKOFF, |t| {
+        t.replacen("title: Northwind", "title: \"Northwind", 1)
+            .replace("(live edit one)", "(live edit two)")
+    });
+    let errors = events
+        .wait_for(PATIENCE, |e| e.name == "errors" && !e.problems().is_empty())
+        .expect("errors event");
+    let problem = &errors.problems()[0];
+    assert!(
+        problem.starts_with("content/english-playbook/initiate-kickoff.md:")
+            && problem.contains("front-matter-syntax"),
+        "{problem}"
+    );
+    assert_eq!(errors.data["stale"], true);
+    let served = get(addr, KICKOFF_URL);
+    assert_eq!(served.status, 200);
+    assert!(served.text().contains("live edit one") && !served.text().contains("live edit two"));
+    // A page loaded now learns about the problem when it connects.
+    let (_other, hello) = Events::open(addr);
+    assert_eq!(hello.problems(), errors.problems());
+
+    // Fixed: the overlay clears and the page reloads with the new text.
+    site.edit(KICKOFF, |t| {
+        t.replacen("title: \"Northwind", "title: Northwind", 1)
+    });
+    assert!(events.reload_of(KICKOFF_OUT, PATIENCE).is_some());
+    assert!(get(addr, KICKOFF_URL).text().contains("live edit two"));
+    let cleared = events.errors(PATIENCE).expect("errors event after the fix");
+    assert!(cleared.problems().is_empty(), "{cleared:?}");
+}
+
+#[test]
+fn deleted_page_disappears_and_links_to_it_become_errors() {
+    let site = TempSite::sample("delete");
+    let (server, log) = start(&site);
+    let addr = server.addr();
+    let (mut events, _) = Events::open(addr);
+    assert_eq!(get(addr, "/en/initiate-governance/").status, 200);
+
+    std::fs::remove_file(site.path("content/english-playbook/initiate-governance.md")).unwrap();
+    let reload = events
+        .reload_of("en/initiate-governance/index.html", PATIENCE)
+        .expect("reload");
+    // Translations lose the language from their switchers.
+    assert!(
+        reload
+            .paths()
+            .contains(&"es/initiate-governance/index.html".to_string()),
+        "{reload:?}"
+    );
+    let errors = events.errors(PATIENCE).expect("errors event");
+    let problems = errors.problems();
+    assert!(
+        problems.iter().any(
+            |p| p.starts_with("content/english-playbook/initiate-kickoff.md:")
+                && p.contains("initiate-governance.md")
+                && p.contains("[link-broken]")
+        ),
+        "{problems:#?}"
+    );
+    assert_eq!(
+        errors.data["stale"], false,
+        "the site is current; its links are broken"
+    );
+    assert_eq!(get(addr, "/en/initiate-governance/").status, 404);
+    assert!(!site.path("public/en/initiate-governance").exists());
+    assert!(
+        eventually(PATIENCE, || {
+            log.lines()
+                .iter()
+                .any(|l| l.starts_with("rebuilt ") && l.contains(", removed 1 in "))
+        }),
+        "{:?}",
+        log.lines()
+    );
+}
+
+#[test]
+fn renamed_page_moves_to_its_new_url() {
+    let site = TempSite::sample("rename");
+    let (server, _log) = start(&site);
+    let addr = server.addr();
+    let (mut events, _) = Events::open(addr);
+    std::fs::rename(
+        site.path(KICKOFF),
+        site.path("content/english-playbook/initiate-kickoff-meeting.md"),
+    )
+    .unwrap();
+    let reload = events.reload_of(KICKOFF_OUT, PATIENCE).expect("reload");
+    assert!(
+        reload
+            .paths()
+            .contains(&"en/initiate-kickoff-meeting/index.html".to_string())
+    );
+    assert_eq!(get(addr, KICKOFF_URL).status, 404);
+    let moved = get(addr, "/en/initiate-kickoff-meeting/");
+    assert_eq!(moved.status, 200);
+    assert!(moved.text().contains("Run the customer kickoff"));
+
+    // A folder renamed: everything in it moves.
+    std::fs::rename(
+        site.path("content/english-playbook/media"),
+        site.path("content/english-playbook/images"),
+    )
+    .unwrap();
+    assert!(
+        events
+            .reload_of("en/images/lifecycle.svg", PATIENCE)
+            .is_some()
+    );
+    assert_eq!(get(addr, "/en/media/lifecycle.svg").status, 404);
+    assert_eq!(get(addr, "/en/images/lifecycle.svg").status, 200);
+}
+
+#[test]
+fn editor_saves_by_rename_and_leftover_files_are_ignored() {
+    let site = TempSite::sample("editor");
+    let (server, log) = start(&site);
+    let addr = server.addr();
+    let (mut events, _) = Events::open(addr);
+    let dir = site.path("content/english-playbook");
+
+    // Backup, swap and lock files alone start no rebuild.
+    for leftover in [
+        "initiate-kickoff.md~",
+        ".initiate-kickoff.md.swp",
+        ".#initiate-kickoff.md",
+        "4913",
+    ] {
+        std::fs::write(dir.join(leftover), "---\ntitle: [broken\n---\n").unwrap();
+    }
+    assert!(
+        events.errors(Duration::from_millis(700)).is_none(),
+        "{:?}",
+        log.lines()
+    );
+
+    // Vim's save: probe file, original renamed to a backup, new file
+    // written, backup deleted.
+    std::fs::remove_file(dir.join("4913")).unwrap();
+    let text = site
+        .read(KICKOFF)
+        .replace("Phase: **Initiate**", "Phase: saved by rename");
+    std::fs::rename(
+        dir.join("initiate-kickoff.md"),
+        dir.join("initiate-kickoff.md~"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("initiate-kickoff.md"), text).unwrap();
+    std::fs::remove_file(dir.join("initiate-kickoff.md~")).unwrap();
+    assert!(
+        events.reload_of(KICKOFF_OUT, PATIENCE).is_some(),
+        "{:?}",
+        log.lines()
+    );
+    assert!(get(addr, KICKOFF_URL).text().contains("saved by rename"));
+
+    // An atomic save (VS Code, JetBrains): a temporary file renamed over the page.
+    let text = site
+        .read(KICKOFF)
+        .replace("saved by rename", "saved atomically");
+    std::fs::write(dir.join(".initiate-kickoff.md.tmp"), text).unwrap();
+    std::fs::rename(
+        dir.join(".initiate-kickoff.md.tmp"),
+        dir.join("initiate-kickoff.md"),
+    )
+    .unwrap();
+    assert!(events.reload_of(KICKOFF_OUT, PATIENCE).is_some());
+    assert!(get(addr, KICKOFF_URL).text().contains("saved atomically"));
+
+    // A new page appears.
+    site.write(
+        "content/english-playbook/new-page.md",
+        "---\ntitle: New\ndescription: d\nms.date: 2024-01-01\n---\n\n# A new page\n",
+    );
+    assert!(
+        events
+            .reload_of("en/new-page/index.html", PATIENCE)
+            .is_some()
+    );
+    assert_eq!(get(addr, "/en/new-page/").status, 200);
+}
+
+#[test]
+fn invalid_folio_yml_or_template_keeps_serving_the_last_good_site() {
+    let site = TempSite::sample("config");
+    let (server, _log) = start(&site);
+    let addr = server.addr();
+    let (mut events, _) = Events::open(addr);
+    let good_config = site.read("folio.yml");
+
+    site.write("folio.yml", &format!("{good_config}\nlanguagez: []\n"));
+    let errors = events
+        .wait_for(PATIENCE, |e| e.name == "errors" && !e.problems().is_empty())
+        .expect("errors event");
+    assert!(errors.problems()[0].starts_with("folio.yml:"), "{errors:?}");
+    assert!(errors.problems()[0].contains("languagez"), "{errors:?}");
+    assert_eq!(get(addr, KICKOFF_URL).status, 200, "still serving");
+    // Content edits still show while folio.yml is broken.
+    site.edit(KICKOFF, |t| {
+        t.replace("Phase: **Initiate**", "Phase: edited meanwhile")
+    });
+    assert!(events.reload_of(KICKOFF_OUT, PATIENCE).is_some());
+    assert!(get(addr, KICKOFF_URL).text().contains("edited meanwhile"));
+
+    site.write(
+        "folio.yml",
+        &good_config.replace("Northwind Partner Playbook", "Renamed Playbook"),
+    );
+    assert!(
+        events.reload_of(KICKOFF_OUT, PATIENCE).is_some(),
+        "a folio.yml change rebuilds everything"
+    );
+    let cleared = events.errors(PATIENCE).expect("errors after the fix");
+    assert!(cleared.problems().is_empty(), "{cleared:?}");
+    assert!(get(addr, KICKOFF_URL).text().contains("Renamed Playbook"));
+
+    // A site template that does not parse.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}{% if %}{% endblock body %}",
+    );
+    let errors = events
+        .wait_for(PATIENCE, |e| e.name == "errors" && !e.problems().is_empty())
+        .expect("errors event");
+    assert!(
+        errors.problems()[0].starts_with("templates/page.html"),
+        "{errors:?}"
+    );
+    assert!(
+        get(addr, KICKOFF_URL).text().contains("edited meanwhile"),
+        "last good page"
+    );
+    // A template that parses: every page takes it.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}<p>custom template</p>{{ page.content | safe }}{% endblock body %}",
+    );
+    let cleared = events.errors(PATIENCE).expect("errors after the fix");
+    assert!(cleared.problems().is_empty(), "{cleared:?}");
+    assert!(eventually(PATIENCE, || get(addr, KICKOFF_URL)
+        .text()
+        .contains("custom template")));
+    assert!(
+        get(addr, "/es/initiate-kickoff/")
+            .text()
+            .contains("custom template")
+    );
+}
+
+#[test]
+fn traversal_attempts_never_reach_files_outside_the_output() {
+    let site = TempSite::sample("traversal");
+    let (server, _log) = start(&site);
+    let addr = server.addr();
+    let secret = "TOP-SECRET-NOT-FOR-THE-WEB";
+    site.write("secret.txt", secret);
+    let secret_path = site.path("secret.txt");
+    let abs = secret_path.display().to_string();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&secret_path, site.path("public/linked.txt")).unwrap();
+        std::os::unix::fs::symlink(&site.root, site.path("public/up")).unwrap();
+    }
+    let attempts = [
+        "/../secret.txt".to_string(),
+        "/../../secret.txt".into(),
+        "/en/../../secret.txt".into(),
+        "/%2e%2e/secret.txt".into(),
+        "/%2E%2E/secret.txt".into(),
+        "/..%2fsecret.txt".into(),
+        "/%2e%2e%2fsecret.txt".into(),
+        "/en/%2e%2e/%2e%2e/secret.txt".into(),
+        "/..\\secret.txt".into(),
+        "/en\\..\\..\\secret.txt".into(),
+        "/%5c..%5csecret.txt".into(),
+        "/..%5csecret.txt".into(),
+        format!("/{abs}"),
+        format!("//{abs}"),
+        format!("/{}", abs.replace('/', "%2f")),
+        abs.clone(),
+        "http://127.0.0.1/../secret.txt".into(),
+        "/linked.txt".into(),
+        "/up/secret.txt".into(),
+        "/up/folio.yml".into(),
+        "/.folio-output".into(),
+    ];
+    for target in &attempts {
+        let reply = get(addr, target);
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{target}: {}",
+            reply.status
+        );
+        assert!(!reply.text().contains(secret), "{target} leaked the file");
+    }
+    assert_eq!(get(addr, "/en/").status, 200, "still serving");
+}
+
+#[test]
+fn fifty_open_pages_do_not_starve_requests() {
+    let site = TempSite::sample("many");
+    let (server, _log) = start(&site);
+    let addr = server.addr();
+    let mut streams: Vec<Events> = (0..50).map(|_| Events::open(addr).0).collect();
+    assert!(eventually(PATIENCE, || server.live_clients() == 50));
+
+    // Normal requests are answered while all 50 streams are open.
+    let started = std::time::Instant::now();
+    for _ in 0..20 {
+        let reply = get(addr, KICKOFF_URL);
+        assert_eq!(reply.status, 200);
+    }
+    assert!(
+        started.elapsed() < PATIENCE,
+        "20 requests took {:?}",
+        started.elapsed()
+    );
+
+    // Every stream hears about a rebuild.
+    site.edit(KICKOFF, |t| {
+        t.replace("Phase: **Initiate**", "Phase: fifty")
+    });
+    for (n, stream) in streams.iter_mut().enumerate() {
+        assert!(
+            stream.reload_of(KICKOFF_OUT, PATIENCE).is_some(),
+            "stream {n}"
+        );
+    }
+    // Closed tabs are dropped.
+    streams.truncate(10);
+    site.edit(KICKOFF, |t| t.replace("Phase: fifty", "Phase: ten"));
+    assert!(streams[0].reload_of(KICKOFF_OUT, PATIENCE).is_some());
+    assert!(
+        eventually(PATIENCE, || server.live_clients() == 10),
+        "{}",
+        server.live_clients()
+    );
+    assert!(get(addr, KICKOFF_URL).text().contains("Phase: ten"));
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let site = TempSite::sample("port");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut options = ServeOptions::new(&site.root);
+    options.port = port;
+    options.log = std::sync::Arc::new(|_: &str| {});
+    let err = folio::serve::start(options).err().expect("port in use");
+    assert!(matches!(err, ServeError::PortInUse { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&port.to_string()) && message.contains("--port"),
+        "{message}"
+    );
+}
+
+/// The incremental rebuild re-renders exactly the pages whose output
+/// depends on the edit (no watcher: the workspace is driven directly).
+#[test]
+fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
+    let site = TempSite::sample("incremental");
+    let (mut ws, first) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    assert!(first.pages > 20, "{}", first.pages);
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+
+    // Body text: only the page itself.
+    site.edit(KICKOFF, |t| {
+        t.replace("Phase: **Initiate**", "Phase: body only")
+    });
+    let r = ws.rebuild_content(&touched(KICKOFF));
+    assert_eq!(r.changed, vec![KICKOFF_OUT.to_string()]);
+    assert_eq!(r.pages, 1);
+
+    // Saved unchanged: nothing is written.
+    let r = ws.rebuild_content(&touched(KICKOFF));
+    assert!(r.changed.is_empty(), "{:?}", r.changed);
+
+    // The first heading is what neighbours show in their pagers.
+    site.edit(KICKOFF, |t| {
+        t.replace("# Run the customer kickoff", "# Run the kickoff meeting")
+    });
+    let r = ws.rebuild_content(&touched(KICKOFF));
+    assert!(r.changed.contains(&KICKOFF_OUT.to_string()));
+    assert!(
+        r.changed
+            .contains(&"en/phase-initiate/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert!(
+        r.changed
+            .contains(&"en/initiate-governance/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert!(r.pages < 6, "{:?}", r.changed);
+    assert!(
+        !r.changed
+            .iter()
+            .any(|p| p.starts_with("es/") || p.starts_with("de/")),
+        "{:?}",
+        r.changed
+    );
+
+    // The date is in the sitemap; an edited image is copied, nothing else.
+    site.edit(KICKOFF, |t| {
+        t.replace("ms.date: 3/05/2024", "ms.date: 3/06/2024")
+    });
+    let r = ws.rebuild_content(&touched(KICKOFF));
+    assert_eq!(
+        r.changed,
+        vec![KICKOFF_OUT.to_string(), "sitemap.xml".into()]
+    );
+    let image = "content/english-playbook/media/lifecycle.svg";
+    site.edit(image, |t| t.replace("</svg>", "<!-- edited --></svg>"));
+    let r = ws.rebuild_content(&touched(image));
+    assert_eq!(r.changed, vec!["en/media/lifecycle.svg".to_string()]);
+    assert!(
+        site.read("public/en/media/lifecycle.svg")
+            .contains("edited")
+    );
+
+    // A translation disappears: the other languages' switchers change.
+    std::fs::remove_file(site.path("content/spanish-playbook/initiate-kickoff-es.md")).unwrap();
+    let r = ws.rebuild_content(&touched("content/spanish-playbook/initiate-kickoff-es.md"));
+    for page in [
+        KICKOFF_OUT,
+        "de/initiate-kickoff/index.html",
+        "es/initiate-kickoff/index.html",
+    ] {
+        assert!(
+            r.changed.contains(&page.to_string()),
+            "{page}: {:?}",
+            r.changed
+        );
+    }
+    assert!(!site.path("public/es/initiate-kickoff").exists());
+
+    // An include: every page that includes it.
+    let fragment = "content/english-playbook/includes/feedback.md";
+    site.edit(fragment, |t| format!("{t}\nOne more line.\n"));
+    let r = ws.rebuild_content(&touched(fragment));
+    let including: Vec<String> = ws
+        .site()
+        .pages
+        .iter()
+        .filter(|p| {
+            p.doc
+                .files
+                .iter()
+                .any(|f| f == "english-playbook/includes/feedback.md")
+        })
+        .map(|p| format!("{}index.html", p.url))
+        .collect();
+    assert!(!including.is_empty());
+    assert_eq!(
+        r.changed
+            .iter()
+            .filter(|p| p.ends_with("index.html"))
+            .cloned()
+            .collect::<Vec<_>>(),
+        including
+    );
+
+    // A rebuild of everything refills an output folder emptied meanwhile,
+    // and leaves files whose bytes did not change alone.
+    std::fs::remove_dir_all(site.path("public/en")).unwrap();
+    let r = ws.rebuild_everything();
+    assert!(site.path("public").join(KICKOFF_OUT).is_file());
+    assert!(
+        !r.changed.iter().any(|p| p.starts_with("de/")),
+        "{:?}",
+        r.changed
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_command_cleanly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let site = TempSite::sample("sigint");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("folio starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        let line = lines.next().expect("a line").expect("readable");
+        if let Some(rest) = line.strip_prefix("serving ") {
+            break rest.split(' ').next().unwrap_or("").to_string();
+        }
+    };
+    let addr: std::net::SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .expect("address in the URL");
+    let (_events, _) = Events::open(addr);
+    assert_eq!(get(addr, KICKOFF_URL).status, 200);
+
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    assert!(
+        eventually(PATIENCE, || child.try_wait().ok().flatten().is_some()),
+        "exits on Ctrl-C"
+    );
+    // The port is free again and no half-written files are left.
+    std::net::TcpListener::bind(addr).expect("port released");
+    let leftovers: Vec<_> = walk(&site.path("public"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".folio-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
