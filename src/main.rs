@@ -96,14 +96,18 @@ fn build(root: PathBuf, out: Option<PathBuf>) -> ExitCode {
     };
     match folio::build(config) {
         Ok(outcome) => {
+            // One locked, buffered writer: large sites print thousands of lines.
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
             for d in &outcome.diagnostics {
-                eprintln!("{d}");
+                let _ = writeln!(err, "{d}");
             }
-            eprintln!(
+            let _ = writeln!(
+                err,
                 "{}, {} ms",
                 report::summary_line(&outcome.summary),
                 outcome.elapsed.as_millis()
             );
+            drop(err);
             if outcome.failed > 0 {
                 eprintln!(
                     "{} {} could not be built",
@@ -128,21 +132,7 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
     let outcome = folio::check_with(config, external.as_ref());
     if let Some(stats) = &outcome.external {
         // stderr, so `--format json` stays one JSON document on stdout.
-        eprintln!(
-            "external links: {} URLs, {} from the cache, {} requested, {} failed{}",
-            stats.urls,
-            stats.cached,
-            stats.requested,
-            stats.failed,
-            if stats.unchecked > 0 {
-                format!(
-                    ", {} not checked (rate-limited or unsupported)",
-                    stats.unchecked
-                )
-            } else {
-                String::new()
-            }
-        );
+        eprintln!("{stats}");
         if let Some(e) = &stats.cache_error {
             eprintln!("warning: {e}");
         }

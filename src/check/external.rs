@@ -131,6 +131,25 @@ pub struct Stats {
     pub cache_error: Option<String>,
 }
 
+impl std::fmt::Display for Stats {
+    /// `external links: 40 URLs, 12 from the cache, 28 requested, 1 failed`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "external links: {} URLs, {} from the cache, {} requested, {} failed",
+            self.urls, self.cached, self.requested, self.failed
+        )?;
+        if self.unchecked > 0 {
+            write!(
+                f,
+                ", {} not checked (rate-limited or unsupported)",
+                self.unchecked
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// One `link-external` diagnostic per link whose URL failed.
 pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
     let default_scheme = if site
