@@ -342,6 +342,29 @@ impl Config {
         })
     }
 
+    /// A site needs its content folder; say which setting points where.
+    pub fn require_content_dir(&self) -> Result<(), ConfigError> {
+        if self.content_dir.is_dir() {
+            return Ok(());
+        }
+        let file = self.root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let (line, column) = if text.contains("content_dir") {
+            key_position(&text, "content_dir")
+        } else {
+            (1, 1)
+        };
+        Err(ConfigError::invalid(
+            &file,
+            line,
+            column,
+            format!(
+                "the content directory `{}` does not exist; create it, or set `content_dir` in folio.yml (or pass --root)",
+                self.display_path(&self.content_dir)
+            ),
+        ))
+    }
+
     pub fn default_lang(&self) -> &Language {
         &self.languages[self.default_language]
     }

@@ -55,6 +55,7 @@ pub enum Error {
 /// replaces `output_dir`, as `--out` does.
 pub fn load_config(root: &Path, out: Option<&Path>) -> Result<Config, ConfigError> {
     let mut config = Config::load(root)?;
+    config.require_content_dir()?;
     if let Some(out) = out {
         config.output_dir = absolute(out);
     }

@@ -430,6 +430,21 @@ fn invalid_config_names_key_and_line_and_exits_2() {
 }
 
 #[test]
+fn missing_content_dir_is_a_usage_error() {
+    let site = TempSite::new("nocontent");
+    site.write("folio.yml", "title: x\ncontent_dir: docs\n");
+    let run = site.folio("build", &[]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("folio.yml:2:1: the content directory `docs` does not exist"),
+        "{}",
+        run.all()
+    );
+    assert_eq!(site.folio("check", &[]).code, 2);
+}
+
+#[test]
 fn output_dir_safety() {
     let site = playbook();
     for out in [".", "content", "content/english", ".."] {
