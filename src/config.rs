@@ -400,10 +400,25 @@ impl Config {
         }
     }
 
-    /// Where a path of this site's tree should be shown in messages: relative to the root.
+    /// Where a path of this site's tree should be shown in messages:
+    /// relative to the root, with `..` for content kept outside it.
     pub fn display_path(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        crate::paths::to_slash(rel)
+        if let Ok(rel) = path.strip_prefix(&self.root) {
+            return crate::paths::to_slash(rel);
+        }
+        let absolute = |p: &Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                std::env::current_dir()
+                    .map(|d| d.join(p))
+                    .unwrap_or_else(|_| p.to_path_buf())
+            }
+        };
+        crate::paths::to_slash(&crate::paths::relative_path(
+            &absolute(&self.root),
+            &absolute(path),
+        ))
     }
 
     /// The root-relative path of a content-relative path, as diagnostics show it.

@@ -4,16 +4,49 @@
 //! (`spanish-playbook/media/x.png`), and every output location is
 //! *site-relative* without a leading slash (`es/initiate/`, `es/media/x.png`).
 
-use std::path::Path;
+use std::path::{Component, Path};
 
-/// `a\b` or `a/b` as `a/b`.
+/// `a\b` or `a/b` as `a/b` (`/a/b` stays absolute).
 pub fn to_slash(path: &Path) -> String {
     let mut out = String::new();
-    for (i, c) in path.components().enumerate() {
-        if i > 0 {
-            out.push('/');
+    for c in path.components() {
+        match c {
+            Component::RootDir => out.push('/'),
+            Component::Prefix(p) => out.push_str(&p.as_os_str().to_string_lossy()),
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
         }
-        out.push_str(&c.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+/// `path` relative to `base` (both absolute or both relative to one
+/// place), climbing with `..` where needed: `/s/root`, `/s/docs/a.md` →
+/// `../docs/a.md`.
+pub fn relative_path(base: &Path, path: &Path) -> std::path::PathBuf {
+    let base: Vec<Component> = base
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    let path_parts: Vec<Component> = path
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    let common = base
+        .iter()
+        .zip(&path_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = std::path::PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for part in &path_parts[common..] {
+        out.push(part.as_os_str());
     }
     out
 }
@@ -165,6 +198,20 @@ pub fn root_from(dir: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slashes_and_relative_paths() {
+        assert_eq!(to_slash(Path::new("/work/a/b.md")), "/work/a/b.md");
+        assert_eq!(to_slash(Path::new("a/b.md")), "a/b.md");
+        assert_eq!(
+            relative_path(Path::new("/s/root"), Path::new("/s/docs/a.md")),
+            Path::new("../docs/a.md")
+        );
+        assert_eq!(
+            relative_path(Path::new("/s/root"), Path::new("/s/root/content")),
+            Path::new("content")
+        );
+    }
 
     #[test]
     fn join_resolves_like_a_browser() {

@@ -1,8 +1,9 @@
-//! `folio check` on the real partner playbook (`../shared/corpus/partner-site`,
-//! read through `tests/corpus/partner-site/folio.yml`): it must finish
-//! without a panic, and its broken relative links must be the ones an
-//! independent finder (`tests/crosscheck/broken_links.py`, no shared code)
-//! reports, except for differences listed and explained below.
+//! `folio check` on the real playbooks in `../shared/corpus` (the partner
+//! site in six languages, and the internal playbook with its includes), read
+//! through `tests/corpus/*/folio.yml`: it must finish without a panic, and
+//! its broken relative links must be the ones an independent finder
+//! (`tests/crosscheck/broken_links.py`, no shared code) reports, except for
+//! differences listed and explained below.
 //!
 //! Skipped, with a message, when the corpus or python3 is not there.
 
@@ -11,25 +12,34 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-const CONFIG_ROOT: &str = "tests/corpus/partner-site";
-const CORPUS: &str = "../shared/corpus/partner-site";
-/// How `folio check` shows the corpus's content dir (relative to the config root).
-const SHOWN_PREFIX: &str = "../../../../shared/corpus/partner-site/";
-
 /// (file, line, target as written)
 type Key = (String, u64, String);
 
-/// Known, explained differences: (file, line, target, which side reports it).
-const KNOWN_DIFFERENCES: &[(&str, u64, &str, Side)] = &[
-    // `![…](media\migration-benefit-service\frp-migration-flow-diagram.png)`.
-    // Browsers parse `\` as `/` in http(s) URLs (WHATWG URL standard), so
-    // the link works on GitHub and on the built site: Folio resolves it as
-    // a browser does (and writes the href with `/`). The Python finder
-    // reads `\` as a literal character of the file name and reports it.
+/// A known, explained difference: (file, line, target, which side reports it).
+type Difference = (&'static str, u64, &'static str, Side);
+
+// Every known difference is the same one: a link written with backslashes,
+// `![…](media\x\y.png)`. Browsers parse `\` as `/` in http(s) URLs (WHATWG
+// URL standard), so the link works on GitHub and on the built site: Folio
+// resolves it as a browser does (and writes the href with `/`). The Python
+// finder reads `\` as a literal character of the file name and reports it.
+const PARTNER_SITE_DIFFERENCES: &[Difference] = &[(
+    "operations-guide/migration-benefit-service.md",
+    57,
+    "media\\migration-benefit-service\\frp-migration-flow-diagram.png",
+    Side::ScriptOnly,
+)];
+const INTERNAL_PLAYBOOK_DIFFERENCES: &[Difference] = &[
     (
-        "operations-guide/migration-benefit-service.md",
-        57,
-        "media\\migration-benefit-service\\frp-migration-flow-diagram.png",
+        "rfa-eligibility.md",
+        88,
+        "media\\billing-type-odin.png",
+        Side::ScriptOnly,
+    ),
+    (
+        "rfa-eligibility.md",
+        90,
+        "media\\paid-seats-false.png",
         Side::ScriptOnly,
     ),
 ];
@@ -46,8 +56,26 @@ fn manifest_dir() -> &'static Path {
 }
 
 #[test]
-fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
-    let corpus = manifest_dir().join(CORPUS);
+fn partner_site_agrees_with_the_independent_finder() {
+    cross_check("partner-site", &[], PARTNER_SITE_DIFFERENCES);
+}
+
+#[test]
+fn internal_playbook_agrees_with_the_independent_finder() {
+    cross_check(
+        "internal-playbook",
+        &["**/archive/**"],
+        INTERNAL_PLAYBOOK_DIFFERENCES,
+    );
+}
+
+/// Checks `../shared/corpus/<name>` through `tests/corpus/<name>/folio.yml`
+/// and compares with the independent finder (given the same `exclude`).
+fn cross_check(name: &str, exclude: &[&str], known_differences: &[Difference]) {
+    let config_root = format!("tests/corpus/{name}");
+    // How `folio check` shows the corpus's content dir (relative to the config root).
+    let shown_prefix = format!("../../../../shared/corpus/{name}/");
+    let corpus = manifest_dir().join("../shared/corpus").join(name);
     if !corpus.is_dir() {
         eprintln!(
             "skipping corpus check: {} not found (it lives in the shared/ folder beside the repository)",
@@ -58,7 +86,7 @@ fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
 
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .args(["check", "--root", CONFIG_ROOT, "--format", "json"])
+        .args(["check", "--root", &config_root, "--format", "json"])
         .current_dir(manifest_dir())
         .output()
         .expect("run folio");
@@ -77,7 +105,7 @@ fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
         *by_code.entry(d["code"].as_str().unwrap()).or_default() += 1;
     }
     eprintln!(
-        "folio check on the corpus: {} in {elapsed:.2?}; by code: {by_code:?}",
+        "folio check on the {name} corpus: {} in {elapsed:.2?}; by code: {by_code:?}",
         report["summary"]
     );
 
@@ -92,7 +120,7 @@ fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
         .map(|d| {
             let file = d["file"].as_str().unwrap();
             let file = file
-                .strip_prefix(SHOWN_PREFIX)
+                .strip_prefix(shown_prefix.as_str())
                 .unwrap_or_else(|| panic!("`{file}` is not under the corpus"));
             (
                 file.to_string(),
@@ -103,12 +131,12 @@ fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
         .collect();
 
     let script = manifest_dir().join("tests/crosscheck/broken_links.py");
-    let python = match Command::new("python3")
-        .arg(&script)
-        .arg(&corpus)
-        .arg("--json")
-        .output()
-    {
+    let mut finder = Command::new("python3");
+    finder.arg(&script).arg(&corpus).arg("--json");
+    for glob in exclude {
+        finder.args(["--exclude", glob]);
+    }
+    let python = match finder.output() {
         Ok(o) => o,
         Err(e) => {
             eprintln!("skipping the cross-check: cannot run python3: {e}");
@@ -136,7 +164,7 @@ fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
         .collect();
 
     let known = |key: &Key, side: Side| {
-        KNOWN_DIFFERENCES
+        known_differences
             .iter()
             .any(|(f, l, t, s)| *s == side && key.0 == *f && key.1 == *l && key.2 == *t)
     };
@@ -152,14 +180,14 @@ fn corpus_checks_without_panic_and_agrees_with_the_independent_finder() {
         "broken relative links: folio {}, independent finder {}, known differences {}",
         folio.len(),
         independent.len(),
-        KNOWN_DIFFERENCES.len()
+        known_differences.len()
     );
     assert!(
         folio_only.is_empty() && script_only.is_empty(),
         "unexplained differences\nonly folio: {folio_only:#?}\nonly the script: {script_only:#?}"
     );
     // Every listed difference still exists; a stale entry would hide nothing.
-    for (f, l, t, side) in KNOWN_DIFFERENCES {
+    for (f, l, t, side) in known_differences {
         let key = (f.to_string(), *l, t.to_string());
         let (ours, theirs) = (folio.contains(&key), independent.contains(&key));
         assert_eq!(
