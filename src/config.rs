@@ -406,18 +406,9 @@ impl Config {
         if let Ok(rel) = path.strip_prefix(&self.root) {
             return crate::paths::to_slash(rel);
         }
-        let absolute = |p: &Path| {
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                std::env::current_dir()
-                    .map(|d| d.join(p))
-                    .unwrap_or_else(|_| p.to_path_buf())
-            }
-        };
         crate::paths::to_slash(&crate::paths::relative_path(
-            &absolute(&self.root),
-            &absolute(path),
+            &crate::paths::absolute(&self.root),
+            &crate::paths::absolute(path),
         ))
     }
 

@@ -22,7 +22,7 @@ use diagnostic::{Code, Diagnostic};
 use render::output::{OutputDir, OutputError};
 use render::{Renderer, Templates};
 use site::Site;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -57,19 +57,9 @@ pub fn load_config(root: &Path, out: Option<&Path>) -> Result<Config, ConfigErro
     let mut config = Config::load(root)?;
     config.require_content_dir()?;
     if let Some(out) = out {
-        config.output_dir = absolute(out);
+        config.output_dir = paths::absolute(out);
     }
     Ok(config)
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    }
 }
 
 /// What `folio build` did.

@@ -24,6 +24,17 @@ pub fn to_slash(path: &Path) -> String {
     out
 }
 
+/// `path` made absolute against the working directory (not resolved further).
+pub fn absolute(path: &Path) -> std::path::PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
 /// `path` relative to `base` (both absolute or both relative to one
 /// place), climbing with `..` where needed: `/s/root`, `/s/docs/a.md` →
 /// `../docs/a.md`.

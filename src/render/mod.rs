@@ -46,7 +46,6 @@ pub enum Output {
 pub struct RenderReport {
     /// Site-relative paths written or confirmed up to date.
     pub written: HashSet<String>,
-    pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -121,11 +120,6 @@ impl<'a> Renderer<'a> {
             report.written.extend(written);
             report.diagnostics.extend(diagnostic);
         }
-        report.pages = outputs
-            .iter()
-            .filter(|o| matches!(o, Output::Page(_)))
-            .count()
-            .saturating_sub(report.diagnostics.len());
         Ok(report)
     }
 

@@ -218,13 +218,7 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// An absolute, symlink-resolved path, also for paths that do not exist yet.
 fn absolute(path: &Path) -> PathBuf {
-    let path = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
+    let path = crate::paths::absolute(path);
     let mut existing = path.clone();
     let mut rest = Vec::new();
     loop {

@@ -173,18 +173,6 @@ impl Site {
             .collect()
     }
 
-    /// Takes the parsed documents back out (for an incremental rebuild).
-    pub fn into_parts(self) -> (Config, Content, HashMap<String, Document>) {
-        let docs = self
-            .content
-            .pages
-            .iter()
-            .zip(self.pages)
-            .map(|(s, p)| (s.path.clone(), p.doc))
-            .collect();
-        (self.config, self.content, docs)
-    }
-
     fn resolve_all(&mut self) {
         let mut diagnostics: Vec<Diagnostic> = self.content.diagnostics.clone();
         for source in &self.content.pages {
