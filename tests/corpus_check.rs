@@ -5,7 +5,10 @@
 //! (`tests/crosscheck/broken_links.py`, no shared code) reports, except for
 //! differences listed and explained below.
 //!
-//! Skipped, with a message, when the corpus or python3 is not there.
+//! Skipped, with a visible message, when the corpus or python3 is not
+//! there, except with `CI` set, where that fails (`common::require`).
+
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -57,12 +60,18 @@ fn manifest_dir() -> &'static Path {
 
 #[test]
 fn partner_site_agrees_with_the_independent_finder() {
-    cross_check("partner-site", &[], PARTNER_SITE_DIFFERENCES);
+    cross_check(
+        "partner_site_agrees_with_the_independent_finder",
+        "partner-site",
+        &[],
+        PARTNER_SITE_DIFFERENCES,
+    );
 }
 
 #[test]
 fn internal_playbook_agrees_with_the_independent_finder() {
     cross_check(
+        "internal_playbook_agrees_with_the_independent_finder",
         "internal-playbook",
         &["**/archive/**"],
         INTERNAL_PLAYBOOK_DIFFERENCES,
@@ -71,16 +80,14 @@ fn internal_playbook_agrees_with_the_independent_finder() {
 
 /// Checks `../shared/corpus/<name>` through `tests/corpus/<name>/folio.yml`
 /// and compares with the independent finder (given the same `exclude`).
-fn cross_check(name: &str, exclude: &[&str], known_differences: &[Difference]) {
+fn cross_check(test: &str, name: &str, exclude: &[&str], known_differences: &[Difference]) {
     let config_root = format!("tests/corpus/{name}");
     // How `folio check` shows the corpus's content dir (relative to the config root).
     let shown_prefix = format!("../../../../shared/corpus/{name}/");
-    let corpus = manifest_dir().join("../shared/corpus").join(name);
-    if !corpus.is_dir() {
-        eprintln!(
-            "skipping corpus check: {} not found (it lives in the shared/ folder beside the repository)",
-            corpus.display()
-        );
+    let Some(corpus) = common::shared(test, &format!("corpus/{name}")) else {
+        return;
+    };
+    if !common::program(test, "python3") {
         return;
     }
 
@@ -136,13 +143,7 @@ fn cross_check(name: &str, exclude: &[&str], known_differences: &[Difference]) {
     for glob in exclude {
         finder.args(["--exclude", glob]);
     }
-    let python = match finder.output() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("skipping the cross-check: cannot run python3: {e}");
-            return;
-        }
-    };
+    let python = finder.output().expect("run python3");
     assert!(
         matches!(python.status.code(), Some(0 | 1)),
         "broken_links.py failed:\n{}",

@@ -307,21 +307,18 @@ impl Site {
             .and_then(|s| s.get(lang).copied().flatten())
     }
 
-    /// Line `line` (1-based) of a site file named as diagnostics name it.
-    pub fn source_line(&self, shown: &str, line: u32) -> Option<String> {
+    /// The text of a site file named as diagnostics name it (pages,
+    /// fragments, tocs), for report excerpts.
+    pub fn source_text(&self, shown: &str) -> Option<&str> {
         let content_dir = self.config.display_path(&self.config.content_dir);
         let rel = if content_dir.is_empty() || content_dir == "." {
             shown
         } else {
             shown.strip_prefix(&content_dir)?.strip_prefix('/')?
         };
-        let text = self
-            .content
+        self.content
             .markdown_text(rel)
-            .or_else(|| self.content.tocs.get(rel).and_then(|t| t.text.as_deref()))?;
-        text.lines()
-            .nth(line.checked_sub(1)? as usize)
-            .map(str::to_string)
+            .or_else(|| self.content.tocs.get(rel).and_then(|t| t.text.as_deref()))
     }
 
     /// Published pages, in path order.
