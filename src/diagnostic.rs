@@ -79,6 +79,7 @@ codes! {
     LinkAnchor = "link-anchor", Error, "the #fragment matches no heading id or anchor of the target";
     LinkCase = "link-case", Error, "the target exists only with other letter case";
     LinkLanguage = "link-language", Warning, "a link goes to another language although this language has the page";
+    LinkEmail = "link-email", Warning, "a relative link is an e-mail address without mailto: (the build writes mailto:)";
     AssetMissing = "asset-missing", Error, "an image or other referenced file is missing";
     IncludeMissing = "include-missing", Error, "an [!INCLUDE] target is missing or includes itself";
     TocBroken = "toc-broken", Error, "a toc.yml entry points at nothing or does not parse";

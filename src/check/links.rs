@@ -76,8 +76,7 @@ fn check_link(
                 );
             }
             if let Some(fragment) = fragment {
-                let failed = site.source(*to).failed;
-                if !fragment.is_empty() && fragment != "top" && !failed && !target_page.doc.anchors.contains(fragment) {
+                if !fragment.is_empty() && fragment != "top" && !target_page.doc.anchors.contains(fragment) {
                     let mut d = diag(Code::LinkAnchor, format!("`#{fragment}` matches no heading or anchor in `{target_path}`"));
                     if let Some(near) = nearest(fragment, target_page.doc.anchors.iter().map(String::as_str)) {
                         d = d.hint(format!("did you mean `#{near}`?"));
@@ -102,7 +101,21 @@ fn check_link(
             }
             None
         }
-        Target::Missing { resolved, looks_like_email, is_fragment } => {
+        Target::Email => Some(
+            diag(
+                Code::LinkEmail,
+                format!("`{dest}` is an e-mail address written as a relative link: the built site links it as `mailto:`, but GitHub and other Markdown renderers look for a file of that name"),
+            )
+            .hint(format!("write `mailto:{}`", dest.trim())),
+        ),
+        Target::Unbuilt { page: to } => {
+            let target_path = &site.source(*to).path;
+            Some(
+                diag(Code::LinkBroken, format!("`{dest}` points at `{target_path}`, which could not be built, so the link leads nowhere"))
+                    .hint(format!("fix the error reported for `{target_path}`")),
+            )
+        }
+        Target::Missing { resolved, is_fragment } => {
             let (path, _) = split_dest(dest.trim());
             let code = if kind == LinkKind::Image || is_file_reference(path) { Code::AssetMissing } else { Code::LinkBroken };
             let what = if code == Code::AssetMissing { "file" } else { "page" };
@@ -111,9 +124,7 @@ fn check_link(
                 Some(r) => diag(code, format!("`{dest}` points at `{r}`: no such {what}")),
                 None => diag(code, format!("`{dest}` points outside the content directory")),
             };
-            if *looks_like_email {
-                d = d.hint(format!("this looks like an e-mail address; write `mailto:{}`", dest.trim()));
-            } else if dest.contains(['\u{200B}', '\u{FEFF}', '\u{00A0}']) {
+            if dest.contains(['\u{200B}', '\u{FEFF}', '\u{00A0}']) {
                 d = d.hint("the link contains an invisible character (zero-width or non-breaking space); retype it");
             } else if dest.contains('\\') {
                 d = d.hint("use `/` instead of `\\` in links");
