@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+pub mod html;
 pub mod http;
 #[allow(unused_imports)]
 pub use http::*;
