@@ -344,3 +344,57 @@ fn the_validators_catch_known_defects() {
         "{problems}"
     );
 }
+
+/// check = build on the real six-language corpus: every relative link the
+/// build writes leads to a file it wrote, or is a link `check` reports
+/// (written as the author wrote it); the hreflang sets and the sitemap
+/// agree.
+#[test]
+fn corpus_every_written_link_resolves_or_is_reported() {
+    let test = "corpus_every_written_link_resolves_or_is_reported";
+    if common::shared(test, "corpus/partner-site").is_none() {
+        return;
+    }
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/partner-site");
+    let out = TempSite::new("corpus-parity");
+    let target = out.path("public");
+    let folio = |args: &[&str]| {
+        Run::from(
+            std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+                .args(args)
+                .output()
+                .expect("run folio"),
+        )
+    };
+    let build = folio(&["build", "--root", root, "--out", target.to_str().unwrap()]);
+    assert_eq!(
+        build.code, 1,
+        "two pages have front matter that is not YAML"
+    );
+    let check = folio(&["check", "--root", root, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("JSON");
+    let targets: BTreeSet<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["target"].as_str())
+        .map(|t| common::html::percent_decode(t.trim()))
+        .collect();
+    let built = Built::read(&target, "https://partners.example.com/playbook/");
+    let unreported: Vec<String> = built
+        .unresolved_links()
+        .into_iter()
+        .filter(|(_, href)| !targets.contains(&common::html::percent_decode(href)))
+        .map(|(file, href)| format!("{file}: {href}"))
+        .collect();
+    assert!(
+        unreported.is_empty(),
+        "{} links lead nowhere unreported:\n{}",
+        unreported.len(),
+        unreported.join("\n")
+    );
+    let mut problems = built.hreflang_problems();
+    let sitemap = std::fs::read_to_string(target.join("sitemap.xml")).expect("sitemap");
+    problems.extend(built.sitemap_problems(&sitemap));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
