@@ -116,29 +116,58 @@ fn check_link(
             )
         }
         Target::Missing { resolved, is_fragment } => {
-            let (path, _) = split_dest(dest.trim());
-            let code = if kind == LinkKind::Image || is_file_reference(path) { Code::AssetMissing } else { Code::LinkBroken };
-            let what = if code == Code::AssetMissing { "file" } else { "page" };
-            let mut d = match resolved {
-                Some(r) if *is_fragment => diag(code, format!("`{dest}` is an include fragment, which is not published as a page")),
-                Some(r) => diag(code, format!("`{dest}` points at `{r}`: no such {what}")),
-                None => diag(code, format!("`{dest}` points outside the content directory")),
-            };
-            if dest.contains(['\u{200B}', '\u{FEFF}', '\u{00A0}']) {
-                d = d.hint("the link contains an invisible character (zero-width or non-breaking space); retype it");
-            } else if dest.contains('\\') {
-                d = d.hint("use `/` instead of `\\` in links");
-            } else if let Some(near) = resolved.as_deref().and_then(|r| {
-                if code == Code::AssetMissing {
-                    site.nearest_asset(r)
-                } else {
-                    site.nearest_page(r)
-                }
-            }) {
-                d = d.hint(format!("did you mean `{}`?", relative_hint(file, &near)));
-            }
-            Some(d)
+            Some(missing(site, file, kind, dest, resolved.as_deref(), *is_fragment, diag))
         }
+    }
+}
+
+/// `link-broken` or `asset-missing` for a link to nothing, with the
+/// likeliest fix.
+fn missing(
+    site: &Site,
+    file: &str,
+    kind: LinkKind,
+    dest: &str,
+    resolved: Option<&str>,
+    is_fragment: bool,
+    diag: &dyn Fn(Code, String) -> Diagnostic,
+) -> Diagnostic {
+    let (path, _) = split_dest(dest.trim());
+    let code = if kind == LinkKind::Image || is_file_reference(path) {
+        Code::AssetMissing
+    } else {
+        Code::LinkBroken
+    };
+    let what = if code == Code::AssetMissing {
+        "file"
+    } else {
+        "page"
+    };
+    let d = match resolved {
+        Some(_) if is_fragment => diag(
+            code,
+            format!("`{dest}` is an include fragment, which is not published as a page"),
+        ),
+        Some(r) => diag(code, format!("`{dest}` points at `{r}`: no such {what}")),
+        None => diag(
+            code,
+            format!("`{dest}` points outside the content directory"),
+        ),
+    };
+    if dest.contains(['\u{200B}', '\u{FEFF}', '\u{00A0}']) {
+        d.hint("the link contains an invisible character (zero-width or non-breaking space); retype it")
+    } else if dest.contains('\\') {
+        d.hint("use `/` instead of `\\` in links")
+    } else if let Some(near) = resolved.and_then(|r| {
+        if code == Code::AssetMissing {
+            site.nearest_asset(r)
+        } else {
+            site.nearest_page(r)
+        }
+    }) {
+        d.hint(format!("did you mean `{}`?", relative_hint(file, &near)))
+    } else {
+        d
     }
 }
 
