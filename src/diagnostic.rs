@@ -4,6 +4,7 @@
 //! (`checks.severity`) configures them by name. Add codes, never rename them.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// How bad a diagnostic is. `Off` only exists so `checks.severity` can silence a code.
@@ -78,6 +79,7 @@ codes! {
     LinkAnchor = "link-anchor", Error, "the #fragment matches no heading id or anchor of the target";
     LinkCase = "link-case", Error, "the target exists only with other letter case";
     LinkLanguage = "link-language", Warning, "a link goes to another language although this language has the page";
+    LinkEmail = "link-email", Warning, "a relative link is an e-mail address without mailto: (the build writes mailto:)";
     AssetMissing = "asset-missing", Error, "an image or other referenced file is missing";
     IncludeMissing = "include-missing", Error, "an [!INCLUDE] target is missing or includes itself";
     TocBroken = "toc-broken", Error, "a toc.yml entry points at nothing or does not parse";
@@ -160,19 +162,68 @@ impl Diagnostic {
     }
 }
 
+/// One line, whatever the file name or message holds: a newline followed
+/// by `::warning::` in a file name would otherwise be a GitHub Actions
+/// command when CI prints it (see [`escape_controls`]).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
-            self.file,
+            escape_controls(&self.file, Newlines::Escape),
             self.line,
             self.column,
             self.severity.as_str(),
             self.code,
-            self.message
+            escape_controls(&self.message, Newlines::Escape)
         )
     }
+}
+
+/// What [`escape_controls`] does with `\n` and `\r`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Newlines {
+    /// Written as `\n` and `\r`: the text stays on one line.
+    Escape,
+    /// Left for the caller, whose format has its own escaping for them
+    /// (GitHub workflow commands: `%0A`).
+    Keep,
+}
+
+/// Text from content (file names, link targets, source lines) made safe to
+/// print on a terminal or in a CI log: control characters, Unicode line
+/// and paragraph separators and bidirectional overrides are written as
+/// escapes (`\n`, `\u{1b}`), so content can neither start a new log line
+/// (a forged `::error::` workflow command), nor move the cursor or colour
+/// the terminal, nor reorder what is shown. Tabs are kept.
+pub fn escape_controls(s: &str, newlines: Newlines) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c != '\t'
+            && (c.is_control() || is_invisible_layout(c))
+            && !(newlines == Newlines::Keep && matches!(c, '\n' | '\r'))
+    };
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            c if !unsafe_char(c) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Line and paragraph separators and the bidirectional formatting
+/// characters (the "Trojan Source" set).
+fn is_invisible_layout(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2028}' | '\u{2029}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Sorts diagnostics into report order and drops exact repeats (an include
@@ -223,6 +274,25 @@ mod tests {
             d.to_string(),
             "content/a.md:3:7: error[link-broken]: no such page"
         );
+    }
+
+    #[test]
+    fn display_escapes_control_characters() {
+        let d = Diagnostic::new(
+            Code::LinkBroken,
+            "content/a\n::warning::b.md",
+            "`x\r\n::error::y` \u{1b}[2K\u{202E}z\tw",
+        )
+        .at(1, 2);
+        assert_eq!(
+            d.to_string(),
+            "content/a\\n::warning::b.md:1:2: error[link-broken]: `x\\r\\n::error::y` \\u{1b}[2K\\u{202e}z\tw"
+        );
+        assert_eq!(escape_controls("a\nb\u{7}", Newlines::Keep), "a\nb\\u{7}");
+        assert!(matches!(
+            escape_controls("plain ü", Newlines::Escape),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -162,14 +162,17 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
     } else {
         &outcome.diagnostics
     };
-    let text = report::render(format, diagnostics, outcome.summary, &|file, line| {
-        site.source_line(file, line)
-    });
+    // Streamed through one buffered writer: a report can be large.
     // `folio check | head` closes the pipe early: that is not an error.
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Err(e) = report::write(
+        format,
+        diagnostics,
+        outcome.summary,
+        &|file| site.source_text(file),
+        &mut stdout,
+    )
+    .and_then(|()| stdout.flush())
     {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");

@@ -510,8 +510,10 @@ fn site_templates_override_defaults_per_file() {
 /// counterpart written for this test.
 #[test]
 fn seed_page_builds_as_spanish_beside_english() {
-    let Some(seed) = shared("seed/000_775e05f504ad432e.txt") else {
-        eprintln!("SKIP: ../shared/seed is not present");
+    let Some(seed) = shared(
+        "seed_page_builds_as_spanish_beside_english",
+        "seed/000_775e05f504ad432e.txt",
+    ) else {
         return;
     };
     let site = TempSite::new("seed");
@@ -600,8 +602,7 @@ tasks:
 /// The real six-language corpus renders without a panic.
 #[test]
 fn corpus_partner_site_builds() {
-    if shared("corpus/partner-site").is_none() {
-        eprintln!("SKIP: ../shared/corpus is not present");
+    if shared("corpus_partner_site_builds", "corpus/partner-site").is_none() {
         return;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/partner-site");

@@ -90,7 +90,7 @@ fn json_reports_exactly_the_known_defects() {
         .iter()
         .map(|d| {
             for key in [
-                "file", "line", "column", "severity", "code", "message", "target",
+                "file", "line", "column", "severity", "code", "message", "target", "hint",
             ] {
                 assert!(d.get(key).is_some(), "missing `{key}` in {d}");
             }
@@ -132,6 +132,23 @@ fn json_reports_exactly_the_known_defects() {
         .unwrap();
     assert_eq!(broken["target"], "nope.md");
     assert_eq!(broken["column"], 5);
+    // `hint`: the fix when Folio knows one, `null` when it does not.
+    let hint = |code: &str| {
+        diagnostics
+            .iter()
+            .find(|d| d["code"] == code)
+            .map(|d| d["hint"].clone())
+            .unwrap()
+    };
+    assert_eq!(hint("link-anchor"), "did you mean `#plan-the-work`?");
+    assert_eq!(hint("link-case"), "write it as `setup.md`");
+    assert_eq!(hint("link-language"), "link to `guide.md` instead");
+    assert_eq!(
+        hint("translation-missing"),
+        "create `content/spanish/glossary-es.md`"
+    );
+    assert_eq!(broken["hint"], serde_json::Value::Null);
+    assert_eq!(hint("task-duplicate"), serde_json::Value::Null);
 }
 
 #[test]

@@ -76,8 +76,7 @@ fn check_link(
                 );
             }
             if let Some(fragment) = fragment {
-                let failed = site.source(*to).failed;
-                if !fragment.is_empty() && fragment != "top" && !failed && !target_page.doc.anchors.contains(fragment) {
+                if !fragment.is_empty() && fragment != "top" && !target_page.doc.anchors.contains(fragment) {
                     let mut d = diag(Code::LinkAnchor, format!("`#{fragment}` matches no heading or anchor in `{target_path}`"));
                     if let Some(near) = nearest(fragment, target_page.doc.anchors.iter().map(String::as_str)) {
                         d = d.hint(format!("did you mean `#{near}`?"));
@@ -102,32 +101,73 @@ fn check_link(
             }
             None
         }
-        Target::Missing { resolved, looks_like_email, is_fragment } => {
-            let (path, _) = split_dest(dest.trim());
-            let code = if kind == LinkKind::Image || is_file_reference(path) { Code::AssetMissing } else { Code::LinkBroken };
-            let what = if code == Code::AssetMissing { "file" } else { "page" };
-            let mut d = match resolved {
-                Some(r) if *is_fragment => diag(code, format!("`{dest}` is an include fragment, which is not published as a page")),
-                Some(r) => diag(code, format!("`{dest}` points at `{r}`: no such {what}")),
-                None => diag(code, format!("`{dest}` points outside the content directory")),
-            };
-            if *looks_like_email {
-                d = d.hint(format!("this looks like an e-mail address; write `mailto:{}`", dest.trim()));
-            } else if dest.contains(['\u{200B}', '\u{FEFF}', '\u{00A0}']) {
-                d = d.hint("the link contains an invisible character (zero-width or non-breaking space); retype it");
-            } else if dest.contains('\\') {
-                d = d.hint("use `/` instead of `\\` in links");
-            } else if let Some(near) = resolved.as_deref().and_then(|r| {
-                if code == Code::AssetMissing {
-                    site.nearest_asset(r)
-                } else {
-                    site.nearest_page(r)
-                }
-            }) {
-                d = d.hint(format!("did you mean `{}`?", relative_hint(file, &near)));
-            }
-            Some(d)
+        Target::Email => Some(
+            diag(
+                Code::LinkEmail,
+                format!("`{dest}` is an e-mail address written as a relative link: the built site links it as `mailto:`, but GitHub and other Markdown renderers look for a file of that name"),
+            )
+            .hint(format!("write `mailto:{}`", dest.trim())),
+        ),
+        Target::Unbuilt { page: to } => {
+            let target_path = &site.source(*to).path;
+            Some(
+                diag(Code::LinkBroken, format!("`{dest}` points at `{target_path}`, which could not be built, so the link leads nowhere"))
+                    .hint(format!("fix the error reported for `{target_path}`")),
+            )
         }
+        Target::Missing { resolved, is_fragment } => {
+            Some(missing(site, file, kind, dest, resolved.as_deref(), *is_fragment, diag))
+        }
+    }
+}
+
+/// `link-broken` or `asset-missing` for a link to nothing, with the
+/// likeliest fix.
+fn missing(
+    site: &Site,
+    file: &str,
+    kind: LinkKind,
+    dest: &str,
+    resolved: Option<&str>,
+    is_fragment: bool,
+    diag: &dyn Fn(Code, String) -> Diagnostic,
+) -> Diagnostic {
+    let (path, _) = split_dest(dest.trim());
+    let code = if kind == LinkKind::Image || is_file_reference(path) {
+        Code::AssetMissing
+    } else {
+        Code::LinkBroken
+    };
+    let what = if code == Code::AssetMissing {
+        "file"
+    } else {
+        "page"
+    };
+    let d = match resolved {
+        Some(_) if is_fragment => diag(
+            code,
+            format!("`{dest}` is an include fragment, which is not published as a page"),
+        ),
+        Some(r) => diag(code, format!("`{dest}` points at `{r}`: no such {what}")),
+        None => diag(
+            code,
+            format!("`{dest}` points outside the content directory"),
+        ),
+    };
+    if dest.contains(['\u{200B}', '\u{FEFF}', '\u{00A0}']) {
+        d.hint("the link contains an invisible character (zero-width or non-breaking space); retype it")
+    } else if dest.contains('\\') {
+        d.hint("use `/` instead of `\\` in links")
+    } else if let Some(near) = resolved.and_then(|r| {
+        if code == Code::AssetMissing {
+            site.nearest_asset(r)
+        } else {
+            site.nearest_page(r)
+        }
+    }) {
+        d.hint(format!("did you mean `{}`?", relative_hint(file, &near)))
+    } else {
+        d
     }
 }
 

@@ -69,4 +69,4 @@ fn front_matter(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

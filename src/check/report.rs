@@ -2,10 +2,11 @@
 //! `json` (one object, a contract for CI scripts) and `github` (workflow
 //! commands that annotate pull requests).
 
-use crate::diagnostic::{Code, Counts, Diagnostic, Severity};
+use crate::diagnostic::{Code, Counts, Diagnostic, Newlines, Severity, escape_controls};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::io::{self, Write};
 use std::path::Path;
 
 /// The output formats of `folio check --format`.
@@ -48,59 +49,200 @@ impl Summary {
     }
 }
 
-/// Renders a report. `source_line(file, line)` returns a line of a file for
-/// the human format's excerpt.
-pub fn render(
+/// A site file's whole text, given its name as diagnostics show it; what
+/// the human format takes its excerpts from.
+pub type SourceText<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
+
+/// Writes a report as it goes (a report can be far larger than is worth
+/// holding in memory: thousands of diagnostics on one long line).
+pub fn write<'a>(
     format: Format,
     diagnostics: &[Diagnostic],
     summary: Summary,
-    source_line: &dyn Fn(&str, u32) -> Option<String>,
-) -> String {
+    source: &SourceText<'a>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human(diagnostics, summary, source_line),
-        Format::Json => json(diagnostics, summary),
-        Format::Github => github(diagnostics, summary),
+        Format::Human => human(diagnostics, summary, source, out),
+        Format::Json => json(diagnostics, summary, out),
+        Format::Github => github(diagnostics, summary, out),
     }
 }
 
-fn human(
+fn human<'a>(
     diagnostics: &[Diagnostic],
     summary: Summary,
-    source_line: &dyn Fn(&str, u32) -> Option<String>,
-) -> String {
-    let mut out = String::new();
+    source: &SourceText<'a>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut excerpts = Excerpts::new(source);
     for d in diagnostics {
-        let _ = writeln!(out, "{d}");
-        if d.line > 0 {
-            if let Some(line) = source_line(&d.file, d.line) {
-                let number = d.line.to_string();
-                let pad = " ".repeat(number.len());
-                let shown: String = line
-                    .chars()
-                    .map(|c| if c == '\t' { ' ' } else { c })
-                    .collect();
-                let caret_at: String = shown
-                    .chars()
-                    .take(d.column.saturating_sub(1) as usize)
-                    .map(|_| ' ')
-                    .collect();
-                let _ = writeln!(out, "{pad} |\n{number} | {shown}\n{pad} | {caret_at}^");
-            }
+        writeln!(out, "{d}")?;
+        if let Some(excerpt) = excerpts.at(&d.file, d.line, d.column) {
+            let number = d.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret = " ".repeat(excerpt.caret);
+            writeln!(
+                out,
+                "{pad} |\n{number} | {}\n{pad} | {caret}^",
+                excerpt.text
+            )?;
         }
         if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "  = help: {hint}");
+            writeln!(out, "  = help: {}", escape_controls(hint, Newlines::Escape))?;
         }
-        out.push('\n');
+        writeln!(out)?;
     }
     let mut by_code: BTreeMap<(Severity, Code), usize> = BTreeMap::new();
     for d in diagnostics {
         *by_code.entry((d.severity, d.code)).or_default() += 1;
     }
     for ((severity, code), n) in &by_code {
-        let _ = writeln!(out, "{n:>6} {}[{code}]", severity.as_str());
+        writeln!(out, "{n:>6} {}[{code}]", severity.as_str())?;
     }
-    let _ = writeln!(out, "{}", summary_line(&summary));
-    out
+    writeln!(out, "{}", summary_line(&summary))
+}
+
+/// The part of a source line shown under a diagnostic: at most
+/// [`Excerpts::WIDTH`] characters around the column, control characters
+/// escaped, and where the caret goes.
+#[derive(Debug, PartialEq, Eq)]
+struct Excerpt {
+    text: String,
+    /// Characters of `text` before the caret.
+    caret: usize,
+}
+
+/// Excerpts for diagnostics in report order (sorted by file, line,
+/// column). The current file's line starts are computed once, and a cursor
+/// remembers the last column found, so many diagnostics on one long line
+/// cost one walk along it rather than one walk each.
+struct Excerpts<'s, 'a> {
+    source: &'s SourceText<'a>,
+    file: Option<SourceFile<'a>>,
+}
+
+struct SourceFile<'a> {
+    name: String,
+    text: Option<&'a str>,
+    line_starts: Vec<usize>,
+    /// (line, column, byte offset) of the last column found.
+    cursor: (u32, u32, usize),
+}
+
+impl<'s, 'a> Excerpts<'s, 'a> {
+    /// Characters shown of a long line; shorter lines are shown whole.
+    const WIDTH: usize = 100;
+
+    fn new(source: &'s SourceText<'a>) -> Self {
+        Excerpts { source, file: None }
+    }
+
+    fn at(&mut self, file: &str, line: u32, column: u32) -> Option<Excerpt> {
+        if line == 0 {
+            return None;
+        }
+        if self.file.as_ref().is_none_or(|f| f.name != file) {
+            let text = (self.source)(file);
+            let line_starts = text
+                .map(|t| {
+                    std::iter::once(0)
+                        .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.file = Some(SourceFile {
+                name: file.to_string(),
+                text,
+                line_starts,
+                cursor: (0, 0, 0),
+            });
+        }
+        let f = self.file.as_mut()?;
+        let text = f.text?;
+        let start = *f.line_starts.get(line as usize - 1)?;
+        let end = f
+            .line_starts
+            .get(line as usize)
+            .map_or(text.len(), |&next| next - 1);
+        let line_text = text[start..end]
+            .strip_suffix('\r')
+            .unwrap_or(&text[start..end]);
+        // The byte offset of the column, walking on from the cursor when it
+        // is on this line and not past the column.
+        let wanted = column.max(1);
+        let (mut col, mut at) = match f.cursor {
+            (l, c, b) if l == line && c <= wanted && c > 0 => (c, b),
+            _ => (1, 0),
+        };
+        let mut chars = line_text[at..].chars();
+        while col < wanted {
+            match chars.next() {
+                Some(c) => {
+                    at += c.len_utf8();
+                    col += 1;
+                }
+                None => break,
+            }
+        }
+        f.cursor = (line, col, at);
+        Some(window(line_text, at))
+    }
+}
+
+/// At most [`Excerpts::WIDTH`] characters of `line` around byte offset
+/// `at`, with `…` where it is cut.
+fn window(line: &str, at: usize) -> Excerpt {
+    let width = Excerpts::WIDTH;
+    let before: Vec<usize> = line[..at]
+        .char_indices()
+        .rev()
+        .take(width + 1)
+        .map(|(i, _)| i)
+        .collect();
+    let after: Vec<usize> = line[at..]
+        .char_indices()
+        .take(width + 1)
+        .map(|(i, _)| at + i)
+        .collect();
+    // Everything when it fits; else about a third before the column.
+    let (take_before, take_after) = if before.len() + after.len() <= width {
+        (before.len(), after.len())
+    } else {
+        let n_after = after.len().min(width);
+        let b = before.len().min((width / 3).max(width - n_after));
+        (b, n_after.min(width - b))
+    };
+    let from = if take_before == 0 {
+        at
+    } else {
+        before[take_before - 1]
+    };
+    let to = after.get(take_after).copied().unwrap_or(line.len());
+    let cut_start = from > 0;
+    let cut_end = to < line.len();
+    let mut text = String::new();
+    let mut caret = 0;
+    if cut_start {
+        text.push('…');
+        caret += 1;
+    }
+    for (i, c) in line[from..to].char_indices() {
+        let shown: Cow<'_, str> = if c == '\t' {
+            Cow::Borrowed(" ")
+        } else {
+            let mut buf = [0u8; 4];
+            Cow::Owned(escape_controls(c.encode_utf8(&mut buf), Newlines::Escape).into_owned())
+        };
+        if from + i < at {
+            caret += shown.chars().count();
+        }
+        text.push_str(&shown);
+    }
+    if cut_end {
+        text.push('…');
+    }
+    Excerpt { text, caret }
 }
 
 /// `N pages in M languages, E errors, W warnings`.
@@ -140,7 +282,7 @@ struct JsonDiagnostic<'a> {
     hint: Option<&'a str>,
 }
 
-fn json(diagnostics: &[Diagnostic], summary: Summary) -> String {
+fn json(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> io::Result<()> {
     let report = JsonReport {
         diagnostics: diagnostics
             .iter()
@@ -157,13 +299,14 @@ fn json(diagnostics: &[Diagnostic], summary: Summary) -> String {
             .collect(),
         summary,
     };
-    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
+    writeln!(out)
 }
 
-fn github(diagnostics: &[Diagnostic], summary: Summary) -> String {
-    let mut out = String::new();
+/// GitHub workflow commands. GitHub's own escaping keeps each command on
+/// one line (`%0A`); other control characters are escaped as the human
+/// format does, so nothing from content reaches the log raw.
+fn github(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> io::Result<()> {
     for d in diagnostics {
         let kind = if d.severity == Severity::Error {
             "error"
@@ -174,7 +317,7 @@ fn github(diagnostics: &[Diagnostic], summary: Summary) -> String {
         if let Some(hint) = &d.hint {
             message.push_str(&format!(" (help: {hint})"));
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "::{kind} file={},line={},col={},title={}::{}",
             escape_property(&d.file),
@@ -182,10 +325,9 @@ fn github(diagnostics: &[Diagnostic], summary: Summary) -> String {
             d.column.max(1),
             escape_property(d.code.as_str()),
             escape_data(&message)
-        );
+        )?;
     }
-    let _ = writeln!(out, "{}", summary_line(&summary));
-    out
+    writeln!(out, "{}", summary_line(&summary))
 }
 
 /// Rewrites site-relative diagnostic paths to be relative to `base` (the
@@ -227,7 +369,8 @@ fn lexical_normalize(path: &str) -> String {
 
 /// GitHub's escaping for workflow command data.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape_controls(s, Newlines::Keep)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -263,11 +406,23 @@ mod tests {
         ]
     }
 
+    /// The whole report as text.
+    fn render(
+        format: Format,
+        diagnostics: &[Diagnostic],
+        summary: Summary,
+        source: &SourceText<'_>,
+    ) -> String {
+        let mut out = Vec::new();
+        write(format, diagnostics, summary, source, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn human_shows_line_caret_hint_and_summary() {
         let d = sample();
-        let text = render(Format::Human, &d, Summary::new(&d, 3, 2), &|_, line| {
-            (line == 2).then(|| "See [x](x.md) now".to_string())
+        let text = render(Format::Human, &d, Summary::new(&d, 3, 2), &|file| {
+            (file == "content/a.md").then_some("---\nSee [x](x.md) now\n")
         });
         assert!(
             text.contains("content/a.md:2:5: error[link-broken]: `x.md` points at"),
@@ -285,13 +440,9 @@ mod tests {
     #[test]
     fn json_has_the_contract_fields() {
         let d = sample();
-        let v: serde_json::Value = serde_json::from_str(&render(
-            Format::Json,
-            &d,
-            Summary::new(&d, 3, 2),
-            &|_, _| None,
-        ))
-        .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&render(Format::Json, &d, Summary::new(&d, 3, 2), &|_| None))
+                .unwrap();
         let first = &v["diagnostics"][0];
         for key in [
             "file", "line", "column", "severity", "code", "message", "target",
@@ -324,11 +475,114 @@ mod tests {
     #[test]
     fn github_escapes() {
         let d = sample();
-        let text = render(Format::Github, &d, Summary::new(&d, 3, 2), &|_, _| None);
+        let text = render(Format::Github, &d, Summary::new(&d, 3, 2), &|_| None);
         assert!(
             text.starts_with("::error file=content/a.md,line=2,col=5,title=link-broken::"),
             "{text}"
         );
         assert!(text.contains("::warning file=content/b%2C1.md,line=1,col=1,title=translation-missing::100%25 missing:%0Anow"), "{text}");
+    }
+
+    #[test]
+    fn human_excerpts_of_a_long_line_are_a_window_around_the_column() {
+        // 2,000 links on one line: each excerpt stays short and its caret
+        // points at its own link.
+        let line: String = (0..2000).map(|i| format!("[l](m{i:04}.md) ")).collect();
+        let text = format!("# T\n\n{line}\n");
+        let diagnostics: Vec<Diagnostic> = (0..2000u32)
+            .map(|i| {
+                Diagnostic::new(Code::LinkBroken, "p.md", "no such page")
+                    .at(3, i * 14 + 5)
+                    .target(format!("m{i:04}.md"))
+            })
+            .collect();
+        let report = render(
+            Format::Human,
+            &diagnostics,
+            Summary::new(&diagnostics, 1, 1),
+            &|_| Some(text.as_str()),
+        );
+        assert!(report.len() < 2000 * 400, "{} bytes", report.len());
+        let lines: Vec<&str> = report.lines().collect();
+        let mut checked = 0;
+        for (i, pair) in lines.windows(2).enumerate() {
+            if let Some(shown) = pair[0].strip_prefix("3 | ") {
+                let caret = pair[1].strip_prefix("  | ").unwrap();
+                assert!(shown.chars().count() <= Excerpts::WIDTH + 2, "{shown}");
+                let at = caret.chars().count() - 1;
+                let rest: String = shown.chars().skip(at).collect();
+                let n = checked;
+                assert!(
+                    rest.starts_with(&format!("m{n:04}.md)")),
+                    "line {i}: {rest}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 2000);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("3 | …") && l.ends_with('…'))
+        );
+        assert!(report.contains("3 | [l](m0000.md) [l](m0001.md)"));
+    }
+
+    #[test]
+    fn excerpt_windows() {
+        assert_eq!(
+            window("short line", 6),
+            Excerpt {
+                text: "short line".into(),
+                caret: 6
+            }
+        );
+        let long = "é".repeat(300);
+        let w = window(&long, 2 * 150);
+        assert_eq!(w.text.chars().count(), Excerpts::WIDTH + 2);
+        assert!(w.text.starts_with('…') && w.text.ends_with('…'));
+        assert_eq!(w.caret, 1 + Excerpts::WIDTH / 3);
+        // At the end of a long line the window ends there.
+        let w = window(&long, long.len());
+        assert!(w.text.starts_with('…') && !w.text.ends_with('…'));
+        assert_eq!(w.caret, Excerpts::WIDTH + 1);
+        // Tabs take one column; controls are escaped and the caret follows.
+        let w = window("a\tb\u{1b}c", 4);
+        assert_eq!(
+            w,
+            Excerpt {
+                text: "a b\\u{1b}c".into(),
+                caret: 9
+            }
+        );
+    }
+
+    #[test]
+    fn human_and_github_never_print_raw_control_characters() {
+        let d = vec![
+            Diagnostic::new(
+                Code::LinkBroken,
+                "content/a\n::warning::forged.md",
+                "`x\n::error::forged` points at nothing",
+            )
+            .at(1, 1)
+            .target("x\n::error::forged")
+            .hint("retype\r\n::notice::forged"),
+        ];
+        let source = "[l](<x\u{1b}[2K>)\n";
+        for format in [Format::Human, Format::Github] {
+            let text = render(format, &d, Summary::new(&d, 1, 1), &|_| Some(source));
+            for line in text.lines() {
+                assert!(!line.contains('\u{1b}'), "{line:?}");
+                if format == Format::Human {
+                    assert!(!line.starts_with("::"), "{line:?}");
+                } else {
+                    assert!(
+                        line.starts_with("::error file=") || line.starts_with("1 page in "),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -260,6 +260,54 @@ fn translation_duplicate() {
 }
 
 #[test]
+fn translation_duplicate_publishes_the_file_whose_suffix_names_the_folder_language() {
+    // Per key, in the Spanish folder: the `-es` file beats an unsuffixed
+    // one and an `-en` copy; an unsuffixed file beats an `-en` copy; with
+    // only other-language suffixes, the first in path order.
+    let files = [
+        ("en/a.md", "# A\n"),
+        ("en/b.md", "# B\n"),
+        ("en/c.md", "# C\n"),
+        ("en/d.md", "# D\n"),
+        ("es/a-en.md", "# A (English)\n"),
+        ("es/a-es.md", "# A (español)\n"),
+        ("es/b-en.md", "# B (English)\n"),
+        ("es/b.md", "# B (español)\n"),
+        ("es/c-en.md", "# C (English)\n"),
+        ("es/c-es.md", "# C (español)\n"),
+        ("es/c.md", "# C (viejo)\n"),
+        ("es/d-de.md", "# D (Deutsch)\n"),
+        ("es/d-en.md", "# D (English)\n"),
+    ];
+    let yml = "languages:\n  - { code: en, dir: en }\n  - { code: es, dir: es, suffixes: [es] }\n  - { code: de, dir: de, suffixes: [de] }\n";
+    let (_dir, site) = load_site(yml, &files);
+    let published: Vec<&str> = site
+        .published()
+        .map(|(id, _)| site.source(id).path.as_str())
+        .filter(|p| p.starts_with("es/"))
+        .collect();
+    assert_eq!(
+        published,
+        ["es/a-es.md", "es/b.md", "es/c-es.md", "es/d-de.md"]
+    );
+    let duplicates: Vec<String> = super::run(&site)
+        .into_iter()
+        .filter(|d| d.code == crate::diagnostic::Code::TranslationDuplicate)
+        .map(|d| format!("{}: {}", d.file, d.message))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            "content/es/a-en.md: `es/a-en.md` and `es/a-es.md` are both the es version of `a`; only `es/a-es.md` is published (its suffix names es)",
+            "content/es/b-en.md: `es/b-en.md` and `es/b.md` are both the es version of `b`; only `es/b.md` is published (`es/b-en.md`'s suffix names another language)",
+            "content/es/c-en.md: `es/c-en.md` and `es/c-es.md` are both the es version of `c`; only `es/c-es.md` is published (its suffix names es)",
+            "content/es/c.md: `es/c.md` and `es/c-es.md` are both the es version of `c`; only `es/c-es.md` is published (its suffix names es)",
+            "content/es/d-en.md: `es/d-en.md` and `es/d-de.md` are both the es version of `d`; only `es/d-de.md` is published (the first in path order)",
+        ]
+    );
+}
+
+#[test]
 fn translation_missing_once_per_page_and_language() {
     let mut files = all_three("complete", "# Complete\n");
     files.push(("en/alone.md".into(), "# Alone\n".into()));
@@ -372,6 +420,90 @@ fn link_broken() {
     let text = messages(&yml, &files).join("\n");
     assert!(text.contains("en/page.md:3:1:"), "{text}");
     assert!(text.contains("en/page.md:3:24:"), "{text}");
+}
+
+#[test]
+fn link_email() {
+    // An address written as a relative link: a warning, and the build
+    // writes it as `mailto:` (the same resolver decides both). A real file
+    // of that name, `mailto:` itself, an image and a path are not addresses.
+    let page = "# Mail\n\n[write](someone@example.com) [subject](team@example.org?subject=Hi)\n\n\
+[file](saved@example.com) [ok](mailto:a@example.com) ![img](logo@example.com)\n\n\
+[path](sub/someone@example.com)\n";
+    let files = [("en/page.md", page), ("en/saved@example.com", "x")];
+    assert_eq!(
+        found(ONE, &files),
+        triples(&[
+            ("en/page.md", 3, "link-email"),
+            ("en/page.md", 3, "link-email"),
+            ("en/page.md", 5, "asset-missing"),
+            ("en/page.md", 7, "link-broken"),
+        ])
+    );
+    let (_dir, site) = load_site(ONE, &files);
+    let d = super::run(&site);
+    let email = d
+        .iter()
+        .find(|d| d.code == crate::diagnostic::Code::LinkEmail)
+        .unwrap();
+    assert_eq!(email.severity, crate::diagnostic::Severity::Warning);
+    assert_eq!(
+        email.hint.as_deref(),
+        Some("write `mailto:someone@example.com`")
+    );
+    let id = site.index.by_path["en/page.md"];
+    let page = &site.pages[id];
+    let hrefs: Vec<String> = page
+        .doc
+        .links
+        .iter()
+        .zip(&page.targets)
+        .map(|(l, t)| site.href(&page.url, &l.dest, t))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "mailto:someone@example.com",
+            "mailto:team@example.org?subject=Hi",
+            "../saved@example.com",
+            "mailto:a@example.com",
+            "logo@example.com",
+            "sub/someone@example.com",
+        ]
+    );
+}
+
+#[test]
+fn links_to_pages_that_could_not_be_built_are_broken() {
+    // `bad.md` is a page (its URL is known) but its front matter does not
+    // parse, so nothing is written for it: links and toc entries to it are
+    // reported, not written as working links.
+    let files = [
+        (
+            "en/page.md",
+            "# P\n\n[bad](bad.md) [anchor](bad.md#x) [good](good.md)\n",
+        ),
+        ("en/bad.md", "---\ntitle: A: B\n---\n# Bad\n"),
+        ("en/good.md", "# Good\n"),
+        (
+            "en/toc.yml",
+            "- name: Bad\n  href: bad.md\n- name: Good\n  href: good.md\n",
+        ),
+    ];
+    assert_eq!(
+        found(ONE, &files),
+        triples(&[
+            ("en/bad.md", 2, "front-matter-syntax"),
+            ("en/page.md", 3, "link-broken"),
+            ("en/page.md", 3, "link-broken"),
+            ("en/toc.yml", 2, "toc-broken"),
+        ])
+    );
+    let text = messages(ONE, &files).join("\n");
+    assert!(
+        text.contains("`bad.md` points at `en/bad.md`, which could not be built"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -780,6 +912,7 @@ fn every_code_has_a_test() {
         "link-anchor",
         "link-case",
         "link-language",
+        "link-email",
         "asset-missing",
         "include-missing",
         "toc-broken",

@@ -6,7 +6,7 @@
 use crate::content::front_matter;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::paths;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 /// The page text with includes inlined, and where each byte came from.
 pub struct Expansion<'a> {
@@ -15,6 +15,10 @@ pub struct Expansion<'a> {
     pub files: Vec<String>,
     texts: Vec<&'a str>,
     line_starts: Vec<OnceCell<Vec<usize>>>,
+    /// The last column computed: (file, byte offset, column). Positions
+    /// are asked for in text order, so counting on from it keeps many
+    /// links on one long line linear rather than quadratic.
+    last_column: Cell<(usize, usize, usize)>,
     segments: Vec<Segment>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -57,6 +61,7 @@ impl<'a> Expansion<'a> {
             files: vec![path.to_string()],
             texts: vec![text],
             line_starts: vec![OnceCell::new()],
+            last_column: Cell::new((usize::MAX, 0, 0)),
             segments: Vec::new(),
             diagnostics: Vec::new(),
         };
@@ -182,7 +187,13 @@ impl<'a> Expansion<'a> {
         while !text.is_char_boundary(col_end) {
             col_end -= 1;
         }
-        let column = text[line_start..col_end].chars().count() + 1;
+        let column = match self.last_column.get() {
+            (f, at, column) if f == file && (line_start..=col_end).contains(&at) => {
+                column + text[at..col_end].chars().count()
+            }
+            _ => text[line_start..col_end].chars().count() + 1,
+        };
+        self.last_column.set((file, col_end, column));
         Pos {
             file: file as u16,
             line: line as u32,

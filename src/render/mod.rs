@@ -6,6 +6,7 @@
 //! is also the page's fingerprint, so `serve` re-renders exactly the pages
 //! whose inputs changed.
 
+pub mod hreflang;
 pub mod output;
 pub mod sitemap;
 pub mod templates;
@@ -69,19 +70,31 @@ impl<'a> Renderer<'a> {
     pub fn outputs(&self) -> Vec<Output> {
         let site = self.site;
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
-        for &lang in &self.languages {
-            let has_home = site
-                .translation(&Default::default(), lang)
-                .is_some_and(|p| site.pages[p].published);
-            if !has_home {
-                outputs.push(Output::Home(lang));
-            }
-        }
+        outputs.extend(self.generated_homes().into_iter().map(Output::Home));
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
         outputs.extend((0..site.navs.len()).map(Output::Nav));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(site.content.assets.iter().cloned().map(Output::Asset));
         outputs
+    }
+
+    /// Languages in use without a published `index.md`: their homes are generated.
+    pub fn generated_homes(&self) -> Vec<usize> {
+        let site = self.site;
+        self.languages
+            .iter()
+            .copied()
+            .filter(|&lang| {
+                !site
+                    .translation(&Default::default(), lang)
+                    .is_some_and(|p| site.pages[p].published)
+            })
+            .collect()
+    }
+
+    /// The languages in use, in configured order.
+    pub fn languages(&self) -> &[usize] {
+        &self.languages
     }
 
     /// Renders and writes everything, then removes what earlier builds left.
@@ -146,7 +159,7 @@ impl<'a> Renderer<'a> {
                 });
                 self.html("nav.html", nav.output_path(site), &NavContext { entries })
             }
-            Output::Sitemap => Ok(sitemap::files(site)
+            Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
                 .map(|(p, s)| (p, File::Bytes(s.into_bytes())))
                 .collect()),
@@ -240,22 +253,7 @@ impl<'a> Renderer<'a> {
                 .and_then(|t| t[l])
                 .filter(|&p| site.pages[p].published)
         };
-        let mut alternates: Vec<Alternate> = self
-            .languages
-            .iter()
-            .filter_map(|&l| {
-                published(l).map(|p| Alternate {
-                    hreflang: site.config.languages[l].code.clone(),
-                    href: self.absolute(&site.pages[p].url),
-                })
-            })
-            .collect();
-        if let Some(p) = published(site.config.default_language) {
-            alternates.push(Alternate {
-                hreflang: "x-default".into(),
-                href: self.absolute(&site.pages[p].url),
-            });
-        }
+        let alternates = self.alternates(&hreflang::of_page(site, &self.languages, id));
         let switcher = self
             .languages
             .iter()
@@ -390,14 +388,7 @@ impl<'a> Renderer<'a> {
             ui: i18n::strings(&language.code),
             root: paths::root_from(&from),
             home_href: "./".into(),
-            alternates: self
-                .languages
-                .iter()
-                .map(|&l| Alternate {
-                    hreflang: site.config.languages[l].code.clone(),
-                    href: self.absolute(&format!("{}/", site.config.languages[l].code)),
-                })
-                .collect(),
+            alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
             switcher,
             entries,
         }
@@ -407,6 +398,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         ChooserContext {
             site: self.site_info(),
+            alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
             default_language: LangInfo::of(site.config.default_lang()),
             languages: self
                 .languages
@@ -483,6 +475,16 @@ impl<'a> Renderer<'a> {
                 .map(|&l| LangInfo::of(&config.languages[l]))
                 .collect(),
         }
+    }
+
+    /// A set of [`hreflang`] members as `<link rel="alternate">` entries.
+    fn alternates(&self, set: &[hreflang::Member]) -> Vec<Alternate> {
+        set.iter()
+            .map(|m| Alternate {
+                hreflang: m.hreflang.clone(),
+                href: self.absolute(&m.url),
+            })
+            .collect()
     }
 
     /// The absolute URL of a site-relative location.
@@ -654,6 +656,7 @@ struct HomeContext<'a> {
 #[derive(Serialize)]
 struct ChooserContext<'a> {
     site: SiteInfo<'a>,
+    alternates: Vec<Alternate>,
     default_language: LangInfo<'a>,
     languages: Vec<ChooserLanguage>,
 }

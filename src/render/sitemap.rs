@@ -1,40 +1,48 @@
-//! `sitemap.xml` with `xhtml:link` alternates for every translation. Above
-//! the protocol's 50,000 URLs per file it becomes an index of parts.
+//! `sitemap.xml`: the language chooser, the language homes and every
+//! page, each with `xhtml:link` alternates: exactly the hreflang set its
+//! HTML carries ([`super::hreflang`]), `x-default` included. Above the
+//! protocol's 50,000 URLs per file it becomes an index of parts.
 
+use super::Renderer;
+use super::hreflang::{self, Member};
 use crate::markdown::html::escape;
 use crate::paths;
-use crate::site::Site;
 
 const MAX_URLS: usize = 50_000;
 
 /// The sitemap files, site-relative path → XML.
-pub fn files(site: &Site) -> Vec<(String, String)> {
+pub fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
+    let site = renderer.site;
+    let languages = renderer.languages();
     let absolute = |url: &str| format!("{}{}", site.config.base_url, paths::encode_path(url, true));
-    let mut entries = Vec::new();
-    for (id, page) in site.published() {
-        let mut xml = format!("<url><loc>{}</loc>", escape(&absolute(&page.url)));
-        if let Some(date) = site.source(id).date {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", date.iso()));
+    let entry = |url: &str, lastmod: Option<String>, set: &[Member]| {
+        let mut xml = format!("<url><loc>{}</loc>", escape(&absolute(url)));
+        if let Some(date) = lastmod {
+            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
         }
-        if let Some(translations) = site.index.translations.get(&page.key) {
-            let published: Vec<_> = translations
-                .iter()
-                .flatten()
-                .filter(|&&p| site.pages[p].published)
-                .collect();
-            if published.len() > 1 {
-                for &&p in &published {
-                    let code = &site.config.languages[site.pages[p].lang].code;
-                    xml.push_str(&format!(
-                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        escape(code),
-                        escape(&absolute(&site.pages[p].url))
-                    ));
-                }
-            }
+        for m in set {
+            xml.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape(&m.hreflang),
+                escape(&absolute(&m.url))
+            ));
         }
         xml.push_str("</url>\n");
-        entries.push(xml);
+        xml
+    };
+    let homes = hreflang::of_homes(site, languages);
+    let mut entries = vec![entry("", None, &homes)];
+    for lang in renderer.generated_homes() {
+        let url = format!("{}/", site.config.languages[lang].code);
+        entries.push(entry(&url, None, &homes));
+    }
+    for (id, page) in site.published() {
+        let date = site.source(id).date.map(|d| d.iso());
+        entries.push(entry(
+            &page.url,
+            date,
+            &hreflang::of_page(site, languages, id),
+        ));
     }
     let urlset = |chunk: &[String]| {
         format!(

@@ -6,6 +6,7 @@
 //! the same link on the source tree.
 
 use super::{PageId, Site};
+use crate::markdown::{Link, LinkKind};
 use crate::paths;
 
 /// What a link destination refers to.
@@ -25,11 +26,19 @@ pub enum Target {
     External,
     /// `mailto:`, `tel:` and other schemes: nothing to resolve.
     OtherScheme,
+    /// A relative link that names no file but is an e-mail address
+    /// (`someone@example.com`). The build writes it as `mailto:`, since
+    /// that is unmistakably what it means; check warns (`link-email`),
+    /// since GitHub and other Markdown renderers look for a file.
+    Email,
+    /// A page that exists but could not be built (front matter that does
+    /// not parse, an unreadable file): no output is written for it, so the
+    /// link is written as it is and reported, like a missing page.
+    Unbuilt { page: PageId },
     /// A relative link to nothing. `resolved` is the content-relative path
     /// it was looked up as (`None` when it climbs above the content dir).
     Missing {
         resolved: Option<String>,
-        looks_like_email: bool,
         /// The path is an include fragment: it exists but is not published.
         is_fragment: bool,
     },
@@ -56,7 +65,48 @@ pub fn scheme(dest: &str) -> Option<&str> {
     .then_some(scheme)
 }
 
+/// `someone@example.com`: a local part and a dotted domain name whose
+/// last label is letters (a top-level domain), and nothing a path would
+/// have (`/`, `\\`, a second `@`).
+pub fn is_email_address(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-=?^_`{|}~.".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let tld_ok = labels
+        .last()
+        .is_some_and(|t| t.chars().count() >= 2 && t.chars().all(char::is_alphabetic));
+    local_ok
+        && tld_ok
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
 impl Site {
+    /// Resolves a link of a page, written in `from_file`: [`Site::resolve`],
+    /// except that an image is never an e-mail address.
+    pub fn resolve_link(&self, from_file: &str, link: &Link) -> Target {
+        match self.resolve(from_file, &link.dest) {
+            Target::Email if link.kind == LinkKind::Image => {
+                let (path, _) = split_dest(link.dest.trim());
+                Target::Missing {
+                    resolved: paths::join(paths::parent(from_file), path),
+                    is_fragment: false,
+                }
+            }
+            target => target,
+        }
+    }
+
     /// Resolves a link destination written in `from_file` (content-relative).
     pub fn resolve(&self, from_file: &str, dest: &str) -> Target {
         let dest = dest.trim();
@@ -78,12 +128,10 @@ impl Site {
         if path.is_empty() {
             return Target::Anchor(fragment.unwrap_or_default());
         }
-        let looks_like_email = path.contains('@') && !path.contains('/');
         let Some(resolved) = paths::join(paths::parent(from_file), &paths::percent_decode(path))
         else {
             return Target::Missing {
                 resolved: None,
-                looks_like_email,
                 is_fragment: false,
             };
         };
@@ -105,18 +153,26 @@ impl Site {
                 }
             }
         }
+        if is_email_address(path) {
+            return Target::Email;
+        }
         Target::Missing {
             is_fragment: self.content.fragments.contains_key(&resolved),
             resolved: Some(resolved),
-            looks_like_email,
         }
     }
 
     fn lookup(&self, path: &str, fragment: Option<String>, case_mismatch: bool) -> Option<Target> {
-        let page = |page: PageId| Target::Page {
-            page,
-            fragment: fragment.clone(),
-            case_mismatch,
+        let page = |page: PageId| {
+            if self.content.pages[page].failed {
+                Target::Unbuilt { page }
+            } else {
+                Target::Page {
+                    page,
+                    fragment: fragment.clone(),
+                    case_mismatch,
+                }
+            }
         };
         if let Some(&id) = self.index.by_path.get(path) {
             return Some(page(id));
@@ -160,11 +216,11 @@ impl Site {
             Target::Asset { path, .. } => {
                 escape_href(&paths::relative_url(from_url, &self.asset_url(path)))
             }
-            Target::Missing {
-                looks_like_email: true,
-                ..
-            } => escape_href(&format!("mailto:{}", dest.trim())),
-            _ => escape_href(dest.trim()),
+            Target::Email => escape_href(&format!("mailto:{}", dest.trim())),
+            // Written as they are: the link leads nowhere, and check and
+            // build report it.
+            Target::Missing { .. } | Target::Unbuilt { .. } => escape_href(dest.trim()),
+            Target::Anchor(_) | Target::External | Target::OtherScheme => escape_href(dest.trim()),
         }
     }
 
@@ -188,6 +244,32 @@ mod tests {
         assert_eq!(split_dest("a.md?v=1#x"), ("a.md", Some("x")));
         assert_eq!(split_dest("a.md"), ("a.md", None));
         assert_eq!(split_dest("#x"), ("", Some("x")));
+    }
+
+    #[test]
+    fn email_addresses() {
+        for yes in [
+            "someone@example.com",
+            "first.last+tag@sub.example.co",
+            "ñ@bücher.de",
+        ] {
+            assert!(is_email_address(yes), "{yes}");
+        }
+        for no in [
+            "someone@localhost",
+            "@example.com",
+            "a@b@example.com",
+            "docs/a@example.com",
+            "a@example..com",
+            "a@-x.com",
+            "a@example.c0m",
+            "a@192.168.0.1",
+            "media/logo@2x.png",
+            "logo@2x.png.",
+            "page.md",
+        ] {
+            assert!(!is_email_address(no), "{no}");
+        }
     }
 
     #[test]

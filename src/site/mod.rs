@@ -199,7 +199,7 @@ impl Site {
                 page.doc
                     .links
                     .iter()
-                    .map(|l| self.resolve(&page.doc.files[l.pos.file as usize], &l.dest))
+                    .map(|l| self.resolve_link(&page.doc.files[l.pos.file as usize], l))
                     .collect()
             })
             .collect();
@@ -247,40 +247,23 @@ impl Site {
         for names in index.by_dir.values_mut() {
             names.sort();
         }
-        for (id, page) in self.pages.iter_mut().enumerate() {
+        for (id, page) in self.pages.iter().enumerate() {
             let slots = index
                 .translations
                 .entry(page.key.clone())
                 .or_insert_with(|| vec![None; n_langs]);
-            let source = &self.content.pages[id];
+            let placement = &self.content.pages[id].placement;
             match slots[page.lang] {
-                None => slots[page.lang] = Some(id),
-                Some(other) => {
-                    // The file that names its language explicitly is the real
-                    // translation; an unsuffixed copy beside it is the stale one.
-                    let other_source = &self.content.pages[other];
-                    let (winner, loser) = if source.placement.suffix.is_some()
-                        && other_source.placement.suffix.is_none()
-                    {
-                        (id, other)
-                    } else {
-                        (other, id)
-                    };
-                    slots[page.lang] = Some(winner);
-                    let (w, l) = (&self.content.pages[winner], &self.content.pages[loser]);
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::TranslationDuplicate,
-                            self.config.source_path(&l.path),
-                            format!(
-                                "`{}` and `{}` are both the {} version of `{}`; only `{}` is published",
-                                l.path, w.path, self.config.languages[page.lang].code, page.key, w.path
-                            ),
-                        )
-                        .at(1, 1)
-                        .hint("delete the stale copy, or rename it so its key differs"),
-                    );
-                }
+                Some(other)
+                    if duplicate_rank(&self.content.pages[other].placement)
+                        <= duplicate_rank(placement) => {}
+                _ => slots[page.lang] = Some(id),
+            }
+        }
+        for (id, page) in self.pages.iter().enumerate() {
+            let winner = index.translations[&page.key][page.lang];
+            if let Some(winner) = winner.filter(|&w| w != id) {
+                diagnostics.push(self.duplicate_diagnostic(id, winner));
             }
         }
         for page in self.pages.iter_mut() {
@@ -292,6 +275,36 @@ impl Site {
             }
         }
         self.index = index;
+    }
+
+    /// `translation-duplicate` on `loser`, naming the file published
+    /// instead and why.
+    fn duplicate_diagnostic(&self, loser: PageId, winner: PageId) -> Diagnostic {
+        let (w, l) = (&self.content.pages[winner], &self.content.pages[loser]);
+        let languages = &self.config.languages;
+        let lang = &languages[w.placement.lang].code;
+        let why = match (duplicate_rank(&w.placement), duplicate_rank(&l.placement)) {
+            (a, b) if a == b => "the first in path order".to_string(),
+            (0, _) => format!("its suffix names {lang}"),
+            _ => format!("`{}`'s suffix names another language", l.path),
+        };
+        let hint = match l.placement.conflict {
+            Some((_, named)) => format!(
+                "its suffix names {}: move it to that language's folder, or delete it if it is a stale copy",
+                languages[named].code
+            ),
+            None => "delete the stale copy, or rename it so its key differs".to_string(),
+        };
+        Diagnostic::new(
+            Code::TranslationDuplicate,
+            self.config.source_path(&l.path),
+            format!(
+                "`{}` and `{}` are both the {lang} version of `{}`; only `{}` is published ({why})",
+                l.path, w.path, self.pages[loser].key, w.path
+            ),
+        )
+        .at(1, 1)
+        .hint(hint)
     }
 
     /// The source of a page.
@@ -307,21 +320,18 @@ impl Site {
             .and_then(|s| s.get(lang).copied().flatten())
     }
 
-    /// Line `line` (1-based) of a site file named as diagnostics name it.
-    pub fn source_line(&self, shown: &str, line: u32) -> Option<String> {
+    /// The text of a site file named as diagnostics name it (pages,
+    /// fragments, tocs), for report excerpts.
+    pub fn source_text(&self, shown: &str) -> Option<&str> {
         let content_dir = self.config.display_path(&self.config.content_dir);
         let rel = if content_dir.is_empty() || content_dir == "." {
             shown
         } else {
             shown.strip_prefix(&content_dir)?.strip_prefix('/')?
         };
-        let text = self
-            .content
+        self.content
             .markdown_text(rel)
-            .or_else(|| self.content.tocs.get(rel).and_then(|t| t.text.as_deref()))?;
-        text.lines()
-            .nth(line.checked_sub(1)? as usize)
-            .map(str::to_string)
+            .or_else(|| self.content.tocs.get(rel).and_then(|t| t.text.as_deref()))
     }
 
     /// Published pages, in path order.
@@ -352,6 +362,19 @@ impl Site {
         } else {
             format!("{dir}/{best}")
         })
+    }
+}
+
+/// Which of several files with one key and language is published (lowest
+/// first; ties go to the first in path order): a file whose suffix names
+/// the language it is placed in, then an unsuffixed file, and a file whose
+/// suffix names another language only when nothing else is there (it is
+/// most likely an untranslated copy: English text under `lang="es"`).
+fn duplicate_rank(placement: &crate::content::Placement) -> u8 {
+    match (&placement.suffix, placement.conflict) {
+        (Some(_), None) => 0,
+        (None, _) => 1,
+        (Some(_), Some(_)) => 2,
     }
 }
 

@@ -155,7 +155,10 @@ fn toc_entries(site: &Site, items: &[TocItem], lang: usize) -> Vec<NavEntry> {
                     if page.lang == lang {
                         (NavLink::Page(*p), item.name.clone())
                     } else {
-                        match site.translation(&page.key, lang) {
+                        match site
+                            .translation(&page.key, lang)
+                            .filter(|&t| site.pages[t].published)
+                        {
                             Some(t) => (NavLink::Page(t), site.pages[t].heading.clone()),
                             None => (NavLink::Page(*p), item.name.clone()),
                         }

@@ -242,30 +242,63 @@ fn resolve(
         Target::External | Target::OtherScheme => TocTarget::Url(href.to_string()),
         Target::Asset { path, .. } => TocTarget::Asset(path),
         Target::Anchor(_) => TocTarget::None,
-        Target::Missing { resolved, .. } => {
+        Target::Unbuilt { page } => {
             if !cx.site.config.is_ignored_target(href) {
-                let mut d = Diagnostic::new(
-                    Code::TocBroken,
-                    cx.shown,
-                    match &resolved {
-                        Some(r) => {
-                            format!("toc entry `{href}` points at `{r}`, which does not exist")
-                        }
-                        None => format!("toc entry `{href}` points outside the content directory"),
-                    },
-                )
-                .at(line, 1)
-                .target(href.to_string());
-                if let Some(near) = resolved.as_deref().and_then(|r| cx.site.nearest_page(r)) {
-                    d = d.hint(format!(
-                        "did you mean `{near}`? (hrefs are relative to the toc file)"
-                    ));
-                }
-                diagnostics.push(d);
+                let path = &cx.site.source(page).path;
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::TocBroken,
+                        cx.shown,
+                        format!("toc entry `{href}` points at `{path}`, which could not be built"),
+                    )
+                    .at(line, 1)
+                    .target(href.to_string())
+                    .hint(format!("fix the error reported for `{path}`")),
+                );
             }
             TocTarget::Broken
         }
+        // Navigation leads to pages: an e-mail address is not one.
+        Target::Email => missing(
+            cx,
+            href,
+            format!("toc entry `{href}` is an e-mail address, not a page"),
+            None,
+            line,
+            diagnostics,
+        ),
+        Target::Missing { resolved, .. } => {
+            let message = match &resolved {
+                Some(r) => format!("toc entry `{href}` points at `{r}`, which does not exist"),
+                None => format!("toc entry `{href}` points outside the content directory"),
+            };
+            missing(cx, href, message, resolved, line, diagnostics)
+        }
     }
+}
+
+/// A toc entry that leads nowhere: reported (unless ignored), shown as a
+/// heading without a link.
+fn missing(
+    cx: &Context<'_>,
+    href: &str,
+    message: String,
+    resolved: Option<String>,
+    line: u32,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TocTarget {
+    if !cx.site.config.is_ignored_target(href) {
+        let mut d = Diagnostic::new(Code::TocBroken, cx.shown, message)
+            .at(line, 1)
+            .target(href.to_string());
+        if let Some(near) = resolved.as_deref().and_then(|r| cx.site.nearest_page(r)) {
+            d = d.hint(format!(
+                "did you mean `{near}`? (hrefs are relative to the toc file)"
+            ));
+        }
+        diagnostics.push(d);
+    }
+    TocTarget::Broken
 }
 
 /// Finds the line of each `href:` in document order, so diagnostics can point at it.

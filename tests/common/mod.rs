@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+pub mod html;
 pub mod http;
 #[allow(unused_imports)]
 pub use http::*;
@@ -157,12 +158,44 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// The repository's shared folder (`../shared`), when this checkout has one.
-pub fn shared(rel: &str) -> Option<PathBuf> {
+/// A test's prerequisite that a machine may lack (`../shared`, Chromium,
+/// python3). Present: true. Missing: with `CI` set the test fails, since CI
+/// must provide it; otherwise a `SKIP` line is written straight to stderr
+/// (past the test harness's output capture, so it shows in a plain
+/// `cargo test`) and the test returns false to stop.
+pub fn require(test: &str, what: &str, present: bool) -> bool {
+    if present {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test}: needs {what}, which is missing; with CI set this fails rather than skips"
+    );
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "SKIP {test}: needs {what}, which is missing (with CI set this fails)"
+    );
+    false
+}
+
+/// A path under the shared folder beside the repository (`../shared`),
+/// through [`require`]: `None` means skip.
+pub fn shared(test: &str, rel: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
         .join(rel);
-    path.exists().then_some(path)
+    let present = path.exists();
+    require(test, &format!("../shared/{rel}"), present).then_some(path)
+}
+
+/// Whether a program runs (`python3 --version`), through [`require`].
+pub fn program(test: &str, program: &str) -> bool {
+    let runs = Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    require(test, program, runs)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
