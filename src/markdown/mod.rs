@@ -111,7 +111,7 @@ pub struct ParseContext<'a> {
     pub task_labels: Vec<(&'a str, &'a TaskLabels)>,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -589,7 +589,7 @@ impl<'a> Renderer<'a, '_> {
         };
         let callout = match kind {
             Some(k) => Some(known(k)),
-            None => take_callout_marker(i, events).map(|word| {
+            None => take_callout_marker(&self.exp.text, i, events).map(|word| {
                 match word.to_ascii_lowercase().as_str() {
                     "note" => known(BlockQuoteKind::Note),
                     "tip" => known(BlockQuoteKind::Tip),
@@ -854,15 +854,17 @@ fn starts_with_unknown_tag(raw: &str) -> bool {
 
 /// For a plain block quote starting with `[!WORD]` (a DocFX callout GFM does
 /// not recognize: a translated or same-line marker), removes the marker from
-/// the events and returns the word.
+/// the events and returns the word. The marker must be written as such in
+/// `source`: `> \[!NOTE]` and `> &#91;!NOTE]` stay text.
 fn take_callout_marker<'a>(
+    source: &str,
     i: usize,
     events: &mut [(Option<Event<'a>>, Range<usize>)],
 ) -> Option<String> {
-    if !matches!(
-        events.get(i + 1),
-        Some((Some(Event::Start(Tag::Paragraph)), _))
-    ) {
+    let Some((Some(Event::Start(Tag::Paragraph)), paragraph)) = events.get(i + 1) else {
+        return None;
+    };
+    if !source[paragraph.start..].starts_with("[!") {
         return None;
     }
     let Some((Some(Event::Text(text)), _)) = events.get(i + 2) else {

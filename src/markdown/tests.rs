@@ -368,3 +368,52 @@ fn heading_text_content_is_slugged_untrimmed_like_github() {
     assert_eq!(doc.headings[1].text, "image");
     assert_eq!(doc.headings[4].text, "Two lines");
 }
+
+#[test]
+fn escaped_or_coded_callout_markers_stay_text() {
+    for (md, literal) in [
+        ("> \\[!NOTE] text\n", "<p>[!NOTE] text</p>"),
+        ("> \\[!NOTE]\n> text\n", "<p>[!NOTE]\ntext</p>"),
+        ("> &#91;!TIP] text\n", "<p>[!TIP] text</p>"),
+        ("> `[!NOTE]` text\n", "<p><code>[!NOTE]</code> text</p>"),
+        (">     [!NOTE]\n", "<pre><code>[!NOTE]\n</code></pre>"),
+        (
+            "- x\n\n  ```\n  > [!NOTE]\n  ```\n",
+            "<code>&gt; [!NOTE]\n</code>",
+        ),
+    ] {
+        let (_, html) = parse_md(md);
+        assert!(!html.contains("callout"), "{md:?}: {html}");
+        assert!(html.contains(literal), "{md:?}: {html}");
+    }
+}
+
+#[test]
+fn includes_inside_code_keep_the_code_block_intact() {
+    let fragment = [("en/includes/f.md", "FRAGMENT")];
+    for (md, code) in [
+        (
+            "Intro\n\n    [!INCLUDE [f](includes/f.md)]\n",
+            "<pre><code>[!INCLUDE [f](includes/f.md)]\n</code></pre>",
+        ),
+        (
+            "1. Step\n\n    ```text\n    [!INCLUDE [f](includes/nope.md)]\n    ```\n",
+            "<code class=\"language-text\">[!INCLUDE [f](includes/nope.md)]\n</code>",
+        ),
+        (
+            "> ```\n> [!INCLUDE [f](includes/nope.md)]\n> ```\n",
+            "<pre><code>[!INCLUDE [f](includes/nope.md)]\n</code></pre>",
+        ),
+        (
+            "Use `a\n[!INCLUDE [f](includes/f.md)]` here.\n",
+            "<code>a [!INCLUDE [f](includes/f.md)]</code>",
+        ),
+    ] {
+        let (doc, html) = parse_with(md, "en", &fragment);
+        assert!(doc.diagnostics.is_empty(), "{md:?}: {:?}", doc.diagnostics);
+        assert!(html.contains(code), "{md:?}: {html}");
+        assert!(!html.contains("FRAGMENT"), "{md:?}: {html}");
+    }
+    let (_, html) = parse_with("[!INCLUDE [f](includes/f.md)]\n", "en", &fragment);
+    assert!(html.contains("<p>FRAGMENT</p>"), "{html}");
+}
