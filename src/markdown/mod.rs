@@ -696,7 +696,12 @@ impl<'a> Renderer<'a, '_> {
             pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
             out.push_str("</th>");
         }
-        out.push_str("</tr>\n</thead>\n<tbody>\n");
+        out.push_str("</tr>\n</thead>\n");
+        // GFM writes no empty body for a table without rows.
+        let has_rows = !t.rows.is_empty();
+        if has_rows {
+            out.push_str("<tbody>\n");
+        }
 
         let mut task_table = task.map(|(lang, columns)| TaskTable {
             pos: self.exp.locate(t.start),
@@ -770,7 +775,10 @@ impl<'a> Renderer<'a, '_> {
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n</div>\n");
+        if has_rows {
+            out.push_str("</tbody>\n");
+        }
+        out.push_str("</table>\n</div>\n");
         if let Some(tt) = task_table {
             self.doc.tasks.push(tt);
         }
