@@ -114,3 +114,38 @@ fn three_hundred_thousand_links_on_one_line_are_located() {
     assert_eq!(found["column"], line.len() + 1);
     assert_eq!(report["diagnostics"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn no_id_appears_twice_on_a_built_page() {
+    let site = site("ids");
+    site.write(
+        "content/en/ids.md",
+        "# Ids\n\n## Folio main\n\n## Folio nav\n\n## On this page {#folio-otp}\n\n\
+         ## Note\n\nSee[^note].\n\n[^note]: A note.\n\n<div id=\"box\">x</div>\n\n## Box\n\n\
+         ## Twice {#twice}\n\n## Again {#twice}\n\n## Ids\n",
+    );
+    let run = site.folio("build", &[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = site.output("en/ids/index.html");
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "duplicate ids in {html}");
+    for id in [
+        "folio-main",
+        "folio-main-1",
+        "folio-nav-1",
+        "folio-otp-1",
+        "fn:1",
+        "box-1",
+        "twice-1",
+        "ids-1",
+    ] {
+        assert!(ids.contains(&id), "{id} missing: {ids:?}");
+    }
+}
