@@ -924,6 +924,7 @@ fn every_code_has_a_test() {
         "task-mismatch",
         "task-missing",
         "file-unreadable",
+        "limit-exceeded",
         "template-error",
     ];
     for code in crate::diagnostic::Code::ALL {

@@ -2,23 +2,38 @@
 //! Markdown before parsing. Includes of includes are followed; a cycle is
 //! reported, never followed. A source map keeps every byte of the expanded
 //! text traceable to its file, line and column.
+//!
+//! Whether a marker is an include is decided by the Markdown structure of
+//! the file it is written in: one in a code span, a code block (fenced or
+//! indented, at any nesting) or an HTML comment is text. Expansion is a loop
+//! over an explicit stack with limits on depth, expanded size and count, so
+//! no input can overflow the stack or exhaust memory.
 
 use crate::content::front_matter;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::paths;
-use std::cell::{Cell, OnceCell};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Includes nested deeper than this are not expanded.
+pub const MAX_DEPTH: usize = 64;
+/// Once a page's expanded text is this long, further includes are not expanded.
+pub const MAX_EXPANDED_BYTES: usize = 4 << 20;
+/// At most this many includes are expanded in one page.
+pub const MAX_INCLUDES: usize = 10_000;
 
 /// The page text with includes inlined, and where each byte came from.
 pub struct Expansion<'a> {
     pub text: String,
-    /// Content-relative paths; `files[0]` is the page itself.
+    /// Content-relative paths, each once; `files[0]` is the page itself.
     pub files: Vec<String>,
     texts: Vec<&'a str>,
-    line_starts: Vec<OnceCell<Vec<usize>>>,
-    /// The last column computed: (file, byte offset, column). Positions
-    /// are asked for in text order, so counting on from it keeps many
-    /// links on one long line linear rather than quadratic.
-    last_column: Cell<(usize, usize, usize)>,
+    lines: Vec<OnceCell<LineIndex>>,
+    /// The includes written in each file (found once per file).
+    found: Vec<Option<Vec<Found>>>,
+    by_path: HashMap<String, usize>,
     segments: Vec<Segment>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -48,6 +63,26 @@ pub trait Sources {
     fn display(&self, path: &str) -> String;
 }
 
+/// One file being expanded: its includes from `next` on are still to do.
+struct Open {
+    file: usize,
+    next: usize,
+    copied: usize,
+    end: usize,
+    /// For a block include: where the closing padding maps in the includer.
+    pad_after: Option<(usize, usize)>,
+}
+
+/// Why an include was not expanded.
+enum Refusal {
+    Missing(String),
+    Outside,
+    Cycle(String),
+    Depth,
+    Size,
+    Count,
+}
+
 impl<'a> Expansion<'a> {
     /// Expands the body of `path` (its `text` from `body_start`).
     pub fn new(
@@ -56,18 +91,30 @@ impl<'a> Expansion<'a> {
         body_start: usize,
         sources: &'a dyn Sources,
     ) -> Expansion<'a> {
+        let body_start = body_start.min(text.len());
         let mut exp = Expansion {
             text: String::with_capacity(text.len() - body_start),
-            files: vec![path.to_string()],
-            texts: vec![text],
-            line_starts: vec![OnceCell::new()],
-            last_column: Cell::new((usize::MAX, 0, 0)),
+            files: Vec::new(),
+            texts: Vec::new(),
+            lines: Vec::new(),
+            found: Vec::new(),
+            by_path: HashMap::new(),
             segments: Vec::new(),
             diagnostics: Vec::new(),
         };
-        let mut stack = vec![path.to_string()];
-        exp.expand(0, body_start, text.len(), sources, &mut stack);
+        exp.add_file(path.to_string(), text);
+        exp.expand(body_start, sources);
         exp
+    }
+
+    fn add_file(&mut self, path: String, text: &'a str) -> usize {
+        let index = self.files.len();
+        self.by_path.insert(path.clone(), index);
+        self.files.push(path);
+        self.texts.push(text);
+        self.lines.push(OnceCell::new());
+        self.found.push(None);
+        index
     }
 
     fn push(&mut self, file: usize, src_start: usize, src_end: usize) {
@@ -94,72 +141,181 @@ impl<'a> Expansion<'a> {
         // Resume mapping: the next real push adds its own segment.
     }
 
-    fn expand(
-        &mut self,
-        file: usize,
-        start: usize,
-        end: usize,
-        sources: &'a dyn Sources,
-        stack: &mut Vec<String>,
-    ) {
-        let text = self.texts[file];
-        let mut copied = start;
-        for found in find_includes(&text[start..end]) {
-            let (inc_start, inc_end) = (start + found.start, start + found.end);
-            self.push(file, copied, inc_start);
-            copied = inc_end;
-            let pos = self.pos_in(file, inc_start);
-            let own_path = self.files[file].clone();
-            let target = found.target.clone();
-            let resolved = paths::join(paths::parent(&own_path), &paths::percent_decode(&target));
-            let diag = |message: String| {
-                Diagnostic::new(Code::IncludeMissing, sources.display(&own_path), message)
-                    .at(pos.line, pos.column)
-                    .target(target.clone())
-            };
-            let Some(resolved) = resolved else {
-                self.diagnostics.push(diag(format!(
-                    "include `{target}` points outside the content directory"
-                )));
+    /// The includes of `file` between `start` and `end`, found once.
+    fn includes_of(&mut self, file: usize, start: usize, end: usize) -> usize {
+        if self.found[file].is_none() {
+            self.found[file] = Some(find_includes(self.texts[file], start, end));
+        }
+        self.found[file].as_ref().map_or(0, Vec::len)
+    }
+
+    /// Depth-first expansion without recursion: `stack` holds the files
+    /// being expanded, innermost last.
+    fn expand(&mut self, body_start: usize, sources: &'a dyn Sources) {
+        let page_end = self.texts[0].len();
+        self.includes_of(0, body_start, page_end);
+        let mut stack = vec![Open {
+            file: 0,
+            next: 0,
+            copied: body_start,
+            end: page_end,
+            pad_after: None,
+        }];
+        let mut expanded = 0;
+        let mut reported_size = false;
+        while let Some(top) = stack.last_mut() {
+            let file = top.file;
+            let Some(found) = self.found[file].as_ref().and_then(|f| f.get(top.next)) else {
+                let done = stack.pop().expect("the loop holds an open file");
+                self.push(done.file, done.copied, done.end);
+                if let Some((includer, src)) = done.pad_after {
+                    self.push_synthetic(includer, src, "\n");
+                }
                 continue;
             };
-            if let Some(i) = stack.iter().position(|p| p == &resolved) {
-                let mut cycle: Vec<&str> = stack[i..].iter().map(String::as_str).collect();
-                cycle.push(&resolved);
-                self.diagnostics.push(
-                    diag(format!("include cycle: {}", cycle.join(" → ")))
-                        .hint("remove one of the includes so no file includes itself"),
-                );
-                continue;
-            }
-            let Some(included) = sources.markdown(&resolved) else {
-                self.diagnostics.push(
-                    diag(format!("included file `{resolved}` does not exist")).hint(
-                        "check the path; it is relative to the file that contains the include",
-                    ),
-                );
-                continue;
+            let found = found.clone();
+            top.next += 1;
+            let copied = std::mem::replace(&mut top.copied, found.end);
+            self.push(file, copied, found.start);
+            let refusal = if stack.len() > MAX_DEPTH {
+                Some(Refusal::Depth)
+            } else if self.text.len() > MAX_EXPANDED_BYTES {
+                Some(Refusal::Size)
+            } else if expanded >= MAX_INCLUDES {
+                Some(Refusal::Count)
+            } else {
+                None
             };
-            let body_start = match front_matter::split(included) {
-                Ok(Some(block)) => block.body_start,
-                _ => 0,
+            let target = match refusal {
+                Some(r) => Err(r),
+                None => self.resolve(file, &found.target, &stack, sources),
             };
-            let body_end = included.trim_end().len().max(body_start);
-            let child = self.files.len();
-            self.files.push(resolved.clone());
-            self.texts.push(included);
-            self.line_starts.push(OnceCell::new());
-            if found.block {
-                self.push_synthetic(file, inc_start, "\n");
-            }
-            stack.push(resolved);
-            self.expand(child, body_start, body_end, sources, stack);
-            stack.pop();
-            if found.block {
-                self.push_synthetic(file, inc_end.saturating_sub(1), "\n");
+            match target {
+                Ok((child, body)) => {
+                    expanded += 1;
+                    if found.block {
+                        self.push_synthetic(file, found.start, "\n");
+                    }
+                    self.includes_of(child, body.start, body.end);
+                    stack.push(Open {
+                        file: child,
+                        next: 0,
+                        copied: body.start,
+                        end: body.end,
+                        pad_after: found.block.then(|| (file, found.end.saturating_sub(1))),
+                    });
+                }
+                Err(Refusal::Size | Refusal::Count) if reported_size => {}
+                Err(refusal) => {
+                    reported_size |= matches!(refusal, Refusal::Size | Refusal::Count);
+                    let chain: Vec<&str> =
+                        stack.iter().map(|o| self.files[o.file].as_str()).collect();
+                    let d = self.refused(file, &found, refusal, &chain, sources);
+                    self.diagnostics.push(d);
+                }
             }
         }
-        self.push(file, copied, end);
+    }
+
+    /// The file an include names, with its body range, or why it is not expanded.
+    fn resolve(
+        &mut self,
+        file: usize,
+        target: &str,
+        stack: &[Open],
+        sources: &'a dyn Sources,
+    ) -> Result<(usize, Range<usize>), Refusal> {
+        let resolved = paths::join(
+            paths::parent(&self.files[file]),
+            &paths::percent_decode(target),
+        )
+        .ok_or(Refusal::Outside)?;
+        if let Some(&known) = self.by_path.get(&resolved) {
+            if let Some(i) = stack.iter().position(|o| o.file == known) {
+                let mut cycle: Vec<&str> = stack[i..]
+                    .iter()
+                    .map(|o| self.files[o.file].as_str())
+                    .collect();
+                cycle.push(&resolved);
+                return Err(Refusal::Cycle(cycle.join(" → ")));
+            }
+        }
+        let included = sources
+            .markdown(&resolved)
+            .ok_or_else(|| Refusal::Missing(resolved.clone()))?;
+        let body_start = match front_matter::split(included) {
+            Ok(Some(block)) => block.body_start,
+            _ => 0,
+        };
+        let body_end = included.trim_end().len().max(body_start);
+        let child = match self.by_path.get(&resolved) {
+            Some(&known) => known,
+            None => self.add_file(resolved, included),
+        };
+        Ok((child, body_start..body_end))
+    }
+
+    fn refused(
+        &self,
+        file: usize,
+        found: &Found,
+        refusal: Refusal,
+        chain: &[&str],
+        sources: &dyn Sources,
+    ) -> Diagnostic {
+        let pos = self.pos_in(file, found.start);
+        let shown = sources.display(&self.files[file]);
+        let target = found.target.as_str();
+        let (code, message, hint) = match refusal {
+            Refusal::Outside => (
+                Code::IncludeMissing,
+                format!("include `{target}` points outside the content directory"),
+                None,
+            ),
+            Refusal::Missing(resolved) => (
+                Code::IncludeMissing,
+                format!("included file `{resolved}` does not exist"),
+                Some("check the path; it is relative to the file that contains the include"),
+            ),
+            Refusal::Cycle(cycle) => (
+                Code::IncludeMissing,
+                format!("include cycle: {cycle}"),
+                Some("remove one of the includes so no file includes itself"),
+            ),
+            Refusal::Depth => (
+                Code::LimitExceeded,
+                format!(
+                    "include `{target}` is nested deeper than {MAX_DEPTH} includes ({} → …); \
+                     it is not expanded",
+                    chain.first().copied().unwrap_or_default()
+                ),
+                Some("include the deepest fragments directly instead of through a chain"),
+            ),
+            Refusal::Size => (
+                Code::LimitExceeded,
+                format!(
+                    "the page is over {} MiB with its includes; `{target}` and the includes \
+                     after it are not expanded",
+                    MAX_EXPANDED_BYTES >> 20
+                ),
+                Some("check for fragments that include each other many times over"),
+            ),
+            Refusal::Count => (
+                Code::LimitExceeded,
+                format!(
+                    "the page expands more than {MAX_INCLUDES} includes; `{target}` and the \
+                     includes after it are not expanded"
+                ),
+                Some("check for fragments that include each other many times over"),
+            ),
+        };
+        let d = Diagnostic::new(code, shown, message)
+            .at(pos.line, pos.column)
+            .target(target);
+        match hint {
+            Some(h) => d.hint(h),
+            None => d,
+        }
     }
 
     /// Maps an offset of the expanded text to its file and position there.
@@ -175,29 +331,12 @@ impl<'a> Expansion<'a> {
 
     fn pos_in(&self, file: usize, offset: usize) -> Pos {
         let text = self.texts[file];
-        let starts = self.line_starts[file].get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let offset = offset.min(text.len());
-        let line = starts.partition_point(|&s| s <= offset).max(1);
-        let line_start = starts[line - 1];
-        let mut col_end = offset;
-        while !text.is_char_boundary(col_end) {
-            col_end -= 1;
-        }
-        let column = match self.last_column.get() {
-            (f, at, column) if f == file && (line_start..=col_end).contains(&at) => {
-                column + text[at..col_end].chars().count()
-            }
-            _ => text[line_start..col_end].chars().count() + 1,
-        };
-        self.last_column.set((file, col_end, column));
+        let lines = self.lines[file].get_or_init(|| LineIndex::new(text));
+        let (line, column) = lines.position(text, offset);
         Pos {
             file: file as u16,
-            line: line as u32,
-            column: column as u32,
+            line,
+            column,
         }
     }
 
@@ -207,8 +346,74 @@ impl<'a> Expansion<'a> {
     }
 }
 
+/// Line starts, and how many characters precede every `STRIDE`th byte, so
+/// a column costs at most `STRIDE` bytes of counting however long its line
+/// (300,000 links on one line are located in linear time).
+struct LineIndex {
+    starts: Vec<usize>,
+    chars_before: Vec<u32>,
+}
+
+const STRIDE: usize = 64;
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain(line_starts_after_newlines(bytes))
+            .collect();
+        let mut chars_before = Vec::with_capacity(bytes.len() / STRIDE + 1);
+        let mut count = 0u32;
+        for chunk in bytes.chunks(STRIDE) {
+            chars_before.push(count);
+            count += chars_starting_in(chunk);
+        }
+        chars_before.push(count);
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.starts[line - 1];
+        let column = self.chars_to(text, offset) - self.chars_to(text, line_start) + 1;
+        (line as u32, column)
+    }
+
+    /// Characters in `text[..offset]`: a checkpoint plus at most `STRIDE` bytes.
+    fn chars_to(&self, text: &str, offset: usize) -> u32 {
+        let window = self.window(offset);
+        self.chars_before[offset / STRIDE] + chars_starting_in(&text.as_bytes()[window])
+    }
+
+    /// The bytes `chars_to(offset)` counts one by one.
+    fn window(&self, offset: usize) -> Range<usize> {
+        offset / STRIDE * STRIDE..offset
+    }
+}
+
+fn line_starts_after_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// Characters whose first byte is in `bytes` (UTF-8 continuation bytes are not).
+fn chars_starting_in(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
+}
+
 /// One `[!INCLUDE [title](target)]` occurrence.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Found {
     start: usize,
     end: usize,
@@ -217,53 +422,74 @@ struct Found {
     block: bool,
 }
 
-/// Finds includes outside fenced code blocks and code spans.
-fn find_includes(text: &str) -> Vec<Found> {
+/// Finds the includes of `text[start..end]` that are not in code or a comment.
+fn find_includes(text: &str, start: usize, end: usize) -> Vec<Found> {
+    let region = &text[start..end];
     let mut found = Vec::new();
-    // Most pages include nothing: skip the line-by-line scan for them.
-    if !contains_include_marker(text) {
+    // Most files include nothing: no Markdown parse for them.
+    let Some(first) = find_marker(region.as_bytes(), 0) else {
         return found;
-    }
-    let mut fence: Option<(u8, usize)> = None;
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start_matches(' ');
-        let indent = line.len() - trimmed.len();
-        let ticks = trimmed
-            .bytes()
-            .take_while(|&b| b == b'`' || b == b'~')
-            .count();
-        let fence_char = trimmed.as_bytes().first().copied();
-        if indent < 4
-            && ticks >= 3
-            && trimmed.as_bytes()[..ticks]
-                .iter()
-                .all(|&b| Some(b) == fence_char)
-        {
-            match fence {
-                None => fence = Some((fence_char.unwrap_or(b'`'), ticks)),
-                Some((c, n))
-                    if Some(c) == fence_char
-                        && ticks >= n
-                        && trimmed[ticks..].trim().is_empty() =>
-                {
-                    fence = None
-                }
-                _ => {}
-            }
-        } else if fence.is_none() {
-            scan_line(line, line_start, &mut found);
+    };
+    let literal = literal_ranges(region);
+    let mut next_literal = 0;
+    let mut at = Some(first);
+    while let Some(marker) = at {
+        while literal.get(next_literal).is_some_and(|r| r.end <= marker) {
+            next_literal += 1;
         }
-        line_start += line.len();
+        let in_literal = literal.get(next_literal).is_some_and(|r| r.start <= marker);
+        let line_start = region[..marker].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = region[marker..]
+            .find('\n')
+            .map_or(region.len(), |i| marker + i);
+        let parsed = (!in_literal)
+            .then(|| parse_include(&region[marker..line_end]))
+            .flatten();
+        match parsed {
+            Some((len, target)) => {
+                found.push(Found {
+                    start: start + marker,
+                    end: start + marker + len,
+                    target,
+                    block: region[line_start..marker].trim().is_empty()
+                        && region[marker + len..line_end].trim().is_empty(),
+                });
+                at = find_marker(region.as_bytes(), marker + len);
+            }
+            None => at = find_marker(region.as_bytes(), marker + 1),
+        }
     }
     found
 }
 
-const MARKER: &[u8] = b"[!include";
-
-fn contains_include_marker(text: &str) -> bool {
-    find_marker(text.as_bytes(), 0).is_some()
+/// Where Markdown text is taken literally, sorted: code spans, code blocks
+/// (fenced or indented, inside lists and quotes too) and HTML comments.
+fn literal_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut block: Option<usize> = None;
+    for (event, range) in Parser::new_ext(text, super::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock)
+                if text[range.clone()].trim_start().starts_with("<!--") =>
+            {
+                ranges.push(range)
+            }
+            Event::Start(Tag::CodeBlock(_)) => block = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(start) = block.take() {
+                    ranges.push(start..range.end.max(start));
+                }
+            }
+            Event::Code(_) => ranges.push(range),
+            Event::InlineHtml(html) if html.starts_with("<!--") => ranges.push(range),
+            _ => {}
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    ranges
 }
+
+const MARKER: &[u8] = b"[!include";
 
 /// The next `[!INCLUDE` (any case) at or after `from`.
 fn find_marker(bytes: &[u8], from: usize) -> Option<usize> {
@@ -278,29 +504,6 @@ fn find_marker(bytes: &[u8], from: usize) -> Option<usize> {
         i = at + 1;
     }
     None
-}
-
-fn scan_line(line: &str, line_start: usize, found: &mut Vec<Found>) {
-    let mut from = 0;
-    while let Some(at) = find_marker(line.as_bytes(), from) {
-        from = at + 1;
-        // Inside a code span when an odd number of backticks precede it.
-        if line[..at].bytes().filter(|&b| b == b'`').count() % 2 == 1 {
-            continue;
-        }
-        let Some((end, target)) = parse_include(&line[at..]) else {
-            continue;
-        };
-        let before = line[..at].trim();
-        let after = line[at + end..].trim();
-        found.push(Found {
-            start: line_start + at,
-            end: line_start + at + end,
-            target,
-            block: before.is_empty() && after.is_empty(),
-        });
-        from = at + end;
-    }
 }
 
 /// Parses `[!INCLUDE [title](target)]` at the start of `s`: (length, target).
@@ -447,5 +650,143 @@ mod tests {
         let text = "```\n[!INCLUDE [a](a.md)]\n```\n`[!INCLUDE [a](a.md)]`\n";
         let exp = Expansion::new("p.md", text, 0, &src);
         assert_eq!(exp.text, text);
+    }
+
+    #[test]
+    fn includes_in_code_or_comments_are_left_alone() {
+        let src = files(&[("a.md", "A")]);
+        for text in [
+            "    [!INCLUDE [a](a.md)]\n",
+            "1. Step\n\n    ```\n    [!INCLUDE [a](missing.md)]\n    ```\n",
+            "- item\n\n      [!INCLUDE [a](missing.md)]\n",
+            "> ```\n> [!INCLUDE [a](missing.md)]\n> ```\n",
+            "> ~~~\n> [!INCLUDE [a](a.md)]\n> ~~~\n",
+            "Text `code\n[!INCLUDE [a](missing.md)]` more\n",
+            "``a ` [!INCLUDE [a](a.md)] ``\n",
+            "<!--\n[!INCLUDE [a](gone.md)]\n-->\n",
+            "Before <!-- [!INCLUDE [a](gone.md)] --> after\n",
+        ] {
+            let exp = Expansion::new("p.md", text, 0, &src);
+            assert_eq!(exp.text, text);
+            assert!(
+                exp.diagnostics.is_empty(),
+                "{text:?}: {:?}",
+                exp.diagnostics
+            );
+        }
+    }
+
+    #[test]
+    fn includes_beside_code_are_expanded() {
+        let src = files(&[
+            ("a.md", "A"),
+            ("f.md", "    [!INCLUDE [a](a.md)]\n\n[!INCLUDE [a](a.md)]"),
+        ]);
+        let text = "```\n[!INCLUDE [a](a.md)]\n```\n\n[!INCLUDE [f](f.md)]\n\n`x` [!INCLUDE [a](a.md)] `y`\n";
+        let exp = Expansion::new("p.md", text, 0, &src);
+        assert_eq!(
+            exp.text,
+            "```\n[!INCLUDE [a](a.md)]\n```\n\n\n    [!INCLUDE [a](a.md)]\n\n\nA\n\n\n\n`x` A `y`\n"
+        );
+        assert!(exp.diagnostics.is_empty());
+        assert_eq!(exp.files, ["p.md", "f.md", "a.md"]);
+    }
+
+    /// Files `c0.md` … `c{n-1}.md`, each including the next.
+    fn chain(n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                (
+                    format!("c{i}.md"),
+                    format!("{i} [!INCLUDE [n](c{}.md)]\n", i + 1),
+                )
+            })
+            .collect()
+    }
+
+    struct Owned(HashMap<String, String>);
+
+    impl Sources for Owned {
+        fn markdown(&self, path: &str) -> Option<&str> {
+            self.0.get(path).map(String::as_str)
+        }
+        fn display(&self, path: &str) -> String {
+            format!("content/{path}")
+        }
+    }
+
+    #[test]
+    fn a_chain_of_3000_includes_stops_at_the_depth_limit() {
+        let src = Owned(chain(3000).into_iter().collect());
+        let exp = Expansion::new("p.md", "[!INCLUDE [c](c0.md)]\n", 0, &src);
+        assert_eq!(exp.files.len(), MAX_DEPTH + 1);
+        assert_eq!(exp.diagnostics.len(), 1, "{:?}", exp.diagnostics);
+        let d = &exp.diagnostics[0];
+        assert_eq!(d.code, Code::LimitExceeded);
+        let last = format!("content/c{}.md", MAX_DEPTH - 1);
+        assert_eq!((d.file.as_str(), d.line, d.column), (last.as_str(), 1, 4));
+        assert!(d.message.contains("deeper than 64"), "{}", d.message);
+        assert!(exp.text.starts_with("\n0 1 2 "), "{:?}", &exp.text[..20]);
+        // Positions still map into the files of the chain.
+        let at = exp.text.find("63 ").unwrap();
+        assert_eq!(exp.files[exp.locate(at).file as usize], "c63.md");
+    }
+
+    #[test]
+    fn fragments_including_each_other_many_times_are_capped() {
+        // Ten 10-line fragments, each including the next ten times: 10^10
+        // lines if expanded in full, from about 2 KB of input.
+        let mut list = HashMap::new();
+        for i in 0..10 {
+            let line = if i < 9 {
+                format!("[!INCLUDE [n](f{}.md)]\n", i + 1)
+            } else {
+                "leaf line\n".to_string()
+            };
+            list.insert(format!("f{i}.md"), line.repeat(10));
+        }
+        let input: usize = list.values().map(String::len).sum();
+        assert!(input < 2200, "{input}");
+        let src = Owned(list);
+        let exp = Expansion::new("p.md", "# P\n\n[!INCLUDE [f](f0.md)]\n", 0, &src);
+        let limits: Vec<_> = exp
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::LimitExceeded)
+            .collect();
+        assert_eq!(limits.len(), 1, "{:?}", exp.diagnostics);
+        assert_eq!(exp.diagnostics.len(), 1);
+        assert!(exp.text.len() <= MAX_EXPANDED_BYTES + 4096);
+        assert_eq!(exp.files.len(), 11);
+    }
+
+    #[test]
+    fn size_limit_is_reported_once_where_it_is_reached() {
+        let big = "x".repeat(MAX_EXPANDED_BYTES / 2 + 1);
+        let mut list = HashMap::new();
+        list.insert("big.md".to_string(), big);
+        let src = Owned(list);
+        let page = "[!INCLUDE [b](big.md)]\n[!INCLUDE [b](big.md)]\n[!INCLUDE [b](big.md)]\n[!INCLUDE [b](big.md)]\n";
+        let exp = Expansion::new("p.md", page, 0, &src);
+        assert_eq!(exp.diagnostics.len(), 1, "{:?}", exp.diagnostics);
+        let d = &exp.diagnostics[0];
+        assert_eq!((d.code, d.line, d.column), (Code::LimitExceeded, 3, 1));
+        assert!(exp.text.len() < MAX_EXPANDED_BYTES + 16);
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_lines_in_bounded_windows() {
+        let line: String = (0..2000)
+            .map(|i| if i % 3 == 0 { "é[a](b) " } else { "[a](b) " })
+            .collect();
+        let text = format!("first\n{line}\nlast");
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(7) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() as u32 + 1;
+            assert_eq!(index.position(&text, offset).1, expected, "at {offset}");
+            assert!(index.window(offset).len() < STRIDE);
+        }
+        assert_eq!(index.position(&text, text.len()), (3, 5));
     }
 }

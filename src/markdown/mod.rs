@@ -21,7 +21,7 @@ use pulldown_cmark::{
     TextMergeWithOffset,
 };
 use slug::Slugger;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 pub use table::{TaskRow, TaskTable};
 
@@ -111,12 +111,11 @@ pub struct ParseContext<'a> {
     pub task_labels: Vec<(&'a str, &'a TaskLabels)>,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }
 
@@ -135,6 +134,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
         frames: Vec::new(),
         quotes: Vec::new(),
         slugger: Slugger::default(),
+        footnotes: HashMap::new(),
         html_block_as_text: false,
         in_code_block: false,
         doc: Document::default(),
@@ -157,11 +157,15 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
 enum Frame<'a> {
     Heading {
         level: HeadingLevel,
-        id: Option<String>,
-        classes: Vec<String>,
         start: usize,
         events: Vec<Event<'a>>,
+        /// Plain text for tables of contents (breaks as spaces).
         text: String,
+        /// The text content a browser sees, which GitHub slugs.
+        content: String,
+        /// The last event when it is text: its index and source range
+        /// (a trailing `{#id .class}` block is written there).
+        last_text: Option<(usize, Range<usize>)>,
     },
     Image {
         title: String,
@@ -201,6 +205,8 @@ struct Renderer<'a, 'cx> {
     /// For each open block quote: is it a callout?
     quotes: Vec<bool>,
     slugger: Slugger,
+    /// Footnote label (case-folded) → its number.
+    footnotes: HashMap<String, usize>,
     html_block_as_text: bool,
     in_code_block: bool,
     doc: Document,
@@ -212,18 +218,19 @@ impl<'a> Renderer<'a, '_> {
             let Some(event) = events[i].0.take() else {
                 continue;
             };
-            let start = events[i].1.start;
-            self.event(event, start, i, &mut events);
+            let range = events[i].1.clone();
+            self.event(event, range, i, &mut events);
         }
     }
 
     fn event(
         &mut self,
         event: Event<'a>,
-        start: usize,
+        range: Range<usize>,
         i: usize,
         events: &mut [(Option<Event<'a>>, Range<usize>)],
     ) {
+        let start = range.start;
         if let Some(Frame::Image { alt, nested, .. }) = self.frames.last_mut() {
             // Inside alt text only the words count; nested links and images
             // are not rendered, so they must not take a link slot either.
@@ -237,15 +244,13 @@ impl<'a> Renderer<'a, '_> {
             return;
         }
         match event {
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => self.frames.push(Frame::Heading {
+            Event::Start(Tag::Heading { level, .. }) => self.frames.push(Frame::Heading {
                 level,
-                id: id.map(|s| s.to_string()),
-                classes: classes.iter().map(|c| c.to_string()).collect(),
                 start,
                 events: Vec::new(),
                 text: String::new(),
+                content: String::new(),
+                last_text: None,
             }),
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
             Event::Start(Tag::Link {
@@ -276,7 +281,7 @@ impl<'a> Renderer<'a, '_> {
                     nested: 0,
                 });
             }
-            Event::Text(text) => self.text(text, start),
+            Event::Text(text) => self.text(text, range),
             Event::Code(code) => {
                 self.add_text(&code);
                 self.emit(Event::Code(code));
@@ -353,9 +358,27 @@ impl<'a> Renderer<'a, '_> {
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                self.add_text(" ");
+                self.add_break();
                 self.emit(event);
             }
+            Event::FootnoteReference(label) => {
+                let n = self.footnote_number(&label);
+                self.emit(Event::InlineHtml(
+                    format!("<sup class=\"footnote-reference\"><a href=\"#fn:{n}\">{n}</a></sup>")
+                        .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = self.footnote_number(&label);
+                self.doc.anchors.insert(format!("fn:{n}"));
+                self.emit(Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"fn:{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => self.emit(Event::Html("</div>\n".into())),
             other => self.emit(other),
         }
     }
@@ -387,7 +410,10 @@ impl<'a> Renderer<'a, '_> {
     /// Records plain text for the innermost construct that needs it.
     fn add_text(&mut self, s: &str) {
         match self.frames.last_mut() {
-            Some(Frame::Heading { text, .. }) => text.push_str(s),
+            Some(Frame::Heading { text, content, .. }) => {
+                text.push_str(s);
+                content.push_str(s);
+            }
             Some(Frame::Image { alt, .. }) => alt.push_str(s),
             Some(Frame::Table(t)) => {
                 if let Some(cell) = &mut t.cell {
@@ -396,6 +422,24 @@ impl<'a> Renderer<'a, '_> {
             }
             None => {}
         }
+    }
+
+    /// A line break: a space in plain text; in a heading's text content the
+    /// line ending a browser keeps (which slugging drops, as GitHub does).
+    fn add_break(&mut self) {
+        if let Some(Frame::Heading { text, content, .. }) = self.frames.last_mut() {
+            text.push(' ');
+            content.push('\n');
+        } else {
+            self.add_text(" ");
+        }
+    }
+
+    /// Footnotes are numbered in order of first mention; their ids (`fn:1`)
+    /// have a colon, which heading slugs never contain, so they cannot clash.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnotes.len() + 1;
+        *self.footnotes.entry(label.to_lowercase()).or_insert(next)
     }
 
     fn with_table(&mut self, f: impl FnOnce(&mut TableBuilder<'a>)) {
@@ -410,7 +454,8 @@ impl<'a> Renderer<'a, '_> {
         self.doc.links.len() - 1
     }
 
-    fn text(&mut self, text: CowStr<'a>, start: usize) {
+    fn text(&mut self, text: CowStr<'a>, range: Range<usize>) {
+        let start = range.start;
         if self.in_code_block {
             self.emit(Event::Text(text));
             return;
@@ -429,6 +474,12 @@ impl<'a> Renderer<'a, '_> {
         }
         self.add_text(&text);
         self.emit(Event::Text(text));
+        if let Some(Frame::Heading {
+            events, last_text, ..
+        }) = self.frames.last_mut()
+        {
+            *last_text = Some((events.len() - 1, range));
+        }
     }
 
     /// `:::image type="content" source="media/x.png" alt-text="…":::`
@@ -458,23 +509,38 @@ impl<'a> Renderer<'a, '_> {
     fn end_heading(&mut self) {
         let Some(Frame::Heading {
             level,
-            id,
-            classes,
             start,
-            events,
-            text,
+            mut events,
+            mut text,
+            mut content,
+            last_text,
         }) = self.frames.pop()
         else {
             return;
         };
-        let text = text.trim().to_string();
-        let id = match id {
-            Some(explicit) => {
-                self.slugger.reserve(&explicit);
-                explicit
+        let mut attrs = HeadingAttrs::default();
+        if let Some((index, range)) = last_text.filter(|(i, _)| *i + 1 == events.len()) {
+            if let Some(Event::Text(last)) = events.get(index) {
+                let last = last.to_string();
+                if let Some((kept, found)) = split_heading_attrs(&last, &self.exp.text[range]) {
+                    let removed = last.len() - kept.len();
+                    text.truncate(text.len() - removed);
+                    content.truncate(content.len() - removed);
+                    if kept.is_empty() {
+                        events.pop();
+                    } else {
+                        events[index] = Event::Text(kept.to_string().into());
+                    }
+                    attrs = found;
+                }
             }
-            None => self.slugger.slug(&text),
+        }
+        let anchors = &self.doc.anchors;
+        let id = match attrs.id {
+            Some(explicit) => self.slugger.unique(explicit, |c| anchors.contains(c)),
+            None => self.slugger.heading_id(&content, |c| anchors.contains(c)),
         };
+        let text = text.trim().to_string();
         let level_num = level as u8;
         if level_num == 1 && self.doc.title.is_none() && !text.is_empty() {
             self.doc.title = Some(text.clone());
@@ -486,10 +552,10 @@ impl<'a> Renderer<'a, '_> {
             id: id.clone(),
             pos: self.exp.locate(start),
         });
-        let class = if classes.is_empty() {
+        let class = if attrs.classes.is_empty() {
             String::new()
         } else {
-            format!(" class=\"{}\"", html::escape(&classes.join(" ")))
+            format!(" class=\"{}\"", html::escape(&attrs.classes.join(" ")))
         };
         let id = html::escape(&id);
         self.emit(Event::Html(
@@ -523,7 +589,7 @@ impl<'a> Renderer<'a, '_> {
         };
         let callout = match kind {
             Some(k) => Some(known(k)),
-            None => take_callout_marker(i, events).map(|word| {
+            None => take_callout_marker(&self.exp.text, i, events).map(|word| {
                 match word.to_ascii_lowercase().as_str() {
                     "note" => known(BlockQuoteKind::Note),
                     "tip" => known(BlockQuoteKind::Tip),
@@ -630,7 +696,12 @@ impl<'a> Renderer<'a, '_> {
             pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
             out.push_str("</th>");
         }
-        out.push_str("</tr>\n</thead>\n<tbody>\n");
+        out.push_str("</tr>\n</thead>\n");
+        // GFM writes no empty body for a table without rows.
+        let has_rows = !t.rows.is_empty();
+        if has_rows {
+            out.push_str("<tbody>\n");
+        }
 
         let mut task_table = task.map(|(lang, columns)| TaskTable {
             pos: self.exp.locate(t.start),
@@ -661,9 +732,11 @@ impl<'a> Renderer<'a, '_> {
                 let anchor = format!("task-{id}");
                 let fresh = !id.is_empty()
                     && id.chars().all(|c| c.is_ascii_digit())
-                    && self.doc.anchors.insert(anchor.clone());
+                    && !self.doc.anchors.contains(&anchor)
+                    && self.slugger.claim(&anchor);
                 if fresh {
                     out.push_str(&format!("<tr id=\"{anchor}\">"));
+                    self.doc.anchors.insert(anchor);
                 } else {
                     out.push_str("<tr>");
                 }
@@ -702,7 +775,10 @@ impl<'a> Renderer<'a, '_> {
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n</div>\n");
+        if has_rows {
+            out.push_str("</tbody>\n");
+        }
+        out.push_str("</table>\n</div>\n");
         if let Some(tt) = task_table {
             self.doc.tasks.push(tt);
         }
@@ -737,6 +813,41 @@ fn line_at(text: &str, offset: usize) -> &str {
     &text[start..end]
 }
 
+/// A heading's `{#id .class}` block.
+#[derive(Default)]
+struct HeadingAttrs {
+    id: Option<String>,
+    classes: Vec<String>,
+}
+
+/// Splits a heading's last text (`source`: how it is written) into the text
+/// and a trailing attribute block. Only a block of `#id` and `.class` words,
+/// written literally (not escaped, not from entities), is one: `## Config {x}`
+/// keeps its braces.
+fn split_heading_attrs<'t>(text: &'t str, source: &str) -> Option<(&'t str, HeadingAttrs)> {
+    let body = text.trim_end();
+    let open = body.strip_suffix('}')?.rfind('{')?;
+    let block = &body[open..];
+    let mut attrs = HeadingAttrs::default();
+    let mut words = 0;
+    for word in block[1..block.len() - 1].split_whitespace() {
+        words += 1;
+        if let Some(id) = word.strip_prefix('#').filter(|w| !w.is_empty()) {
+            attrs.id = Some(id.to_string());
+        } else if let Some(class) = word.strip_prefix('.').filter(|w| !w.is_empty()) {
+            attrs.classes.push(class.to_string());
+        } else {
+            return None;
+        }
+    }
+    let written = source.trim_end().strip_suffix(block)?;
+    let backslashes = written.len() - written.trim_end_matches('\\').len();
+    if words == 0 || backslashes % 2 == 1 {
+        return None;
+    }
+    Some((text[..open].trim_end(), attrs))
+}
+
 /// `<Depends on customer>`: looks like a tag, is not an HTML element.
 fn starts_with_unknown_tag(raw: &str) -> bool {
     let trimmed = raw.trim_start();
@@ -751,15 +862,17 @@ fn starts_with_unknown_tag(raw: &str) -> bool {
 
 /// For a plain block quote starting with `[!WORD]` (a DocFX callout GFM does
 /// not recognize: a translated or same-line marker), removes the marker from
-/// the events and returns the word.
+/// the events and returns the word. The marker must be written as such in
+/// `source`: `> \[!NOTE]` and `> &#91;!NOTE]` stay text.
 fn take_callout_marker<'a>(
+    source: &str,
     i: usize,
     events: &mut [(Option<Event<'a>>, Range<usize>)],
 ) -> Option<String> {
-    if !matches!(
-        events.get(i + 1),
-        Some((Some(Event::Start(Tag::Paragraph)), _))
-    ) {
+    let Some((Some(Event::Start(Tag::Paragraph)), paragraph)) = events.get(i + 1) else {
+        return None;
+    };
+    if !source[paragraph.start..].starts_with("[!") {
         return None;
     }
     let Some((Some(Event::Text(text)), _)) = events.get(i + 2) else {

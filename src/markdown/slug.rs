@@ -1,82 +1,123 @@
-//! The one slug function: GitHub-compatible, Unicode-aware heading ids.
+//! The one slug function: GitHub's heading ids.
 //!
-//! GitHub lowercases the heading text, drops everything that is not a
-//! letter, mark, number, connector (`_`), space or hyphen, and turns each
-//! space into `-`. Repeats on a page get `-1`, `-2`, … So `Guía de red`
-//! becomes `guía-de-red` and CJK text is kept as is. Links written against
-//! GitHub's rendering of a playbook therefore keep working on Folio's.
+//! GitHub (and its reference implementation, the `github-slugger` package)
+//! lowercases the heading's text content, removes every character of the
+//! General Categories Other_Number, punctuation except `_`-like connectors
+//! and `-`, Symbol, Control, Format, Private_Use, Unassigned and Separator
+//! except the plain space — unless the character is Alphabetic — and turns
+//! each space into `-`. Nothing is trimmed: `## &#x20;a` is `-a`. Repeats on
+//! a page get `-1`, `-2`, … So `Guía de red` becomes `guía-de-red`, CJK text
+//! is kept as is, and links written against GitHub's rendering of a playbook
+//! keep working on Folio's.
+//!
+//! The categories come from `unicode-properties` and Alphabetic from the
+//! standard library, both kept current with Unicode; no ranges are typed here.
 
 use std::collections::HashMap;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-/// The id GitHub gives a heading with this text (before de-duplication).
+/// Ids the page templates use (`templates/`): a heading never takes them.
+pub const TEMPLATE_IDS: &[&str] = &["folio-main", "folio-nav", "folio-otp"];
+
+/// The id GitHub gives a heading with this text content (before de-duplication).
 pub fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars().flat_map(char::to_lowercase) {
-        if c == ' ' {
-            out.push('-');
-        } else if c == '-' || c.is_alphanumeric() || is_mark(c) || is_connector(c) {
-            out.push(c);
-        }
-    }
-    out
+    text.to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if kept(c) => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
-fn is_connector(c: char) -> bool {
-    matches!(
-        c,
-        '_' | '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'
-            ..='\u{FE4F}' | '\u{FF3F}'
+/// github-slugger's rule: a character survives unless its category is in the
+/// removed set, and Alphabetic characters (circled letters are Symbols) always do.
+fn kept(c: char) -> bool {
+    use GeneralCategory::*;
+    if c == '-' || c.is_alphabetic() {
+        return true;
+    }
+    !matches!(
+        c.general_category(),
+        OtherNumber
+            | ClosePunctuation
+            | FinalPunctuation
+            | InitialPunctuation
+            | OpenPunctuation
+            | OtherPunctuation
+            | DashPunctuation
+            | MathSymbol
+            | CurrencySymbol
+            | ModifierSymbol
+            | OtherSymbol
+            | Control
+            | PrivateUse
+            | Format
+            | Surrogate
+            | Unassigned
+            | SpaceSeparator
+            | LineSeparator
+            | ParagraphSeparator
     )
 }
 
-/// Combining marks (general category M) that `is_alphanumeric` does not cover.
-fn is_mark(c: char) -> bool {
-    matches!(c,
-        '\u{0300}'..='\u{036F}'
-        | '\u{0483}'..='\u{0489}'
-        | '\u{0591}'..='\u{05BD}'
-        | '\u{0610}'..='\u{061A}'
-        | '\u{064B}'..='\u{065F}'
-        | '\u{0900}'..='\u{0903}'
-        | '\u{093A}'..='\u{094F}'
-        | '\u{1AB0}'..='\u{1AFF}'
-        | '\u{1DC0}'..='\u{1DFF}'
-        | '\u{20D0}'..='\u{20FF}'
-        | '\u{3099}'..='\u{309A}'
-        | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FE20}'..='\u{FE2F}')
-}
-
-/// Hands out unique ids within one page, the way GitHub does.
-#[derive(Debug, Default)]
+/// Hands out unique ids within one page, the way GitHub does, never one of
+/// the templates' ids.
+#[derive(Debug)]
 pub struct Slugger {
     occurrences: HashMap<String, usize>,
 }
 
+impl Default for Slugger {
+    fn default() -> Slugger {
+        let mut slugger = Slugger {
+            occurrences: HashMap::new(),
+        };
+        for id in TEMPLATE_IDS {
+            slugger.occurrences.insert(id.to_string(), 0);
+        }
+        slugger
+    }
+}
+
 impl Slugger {
-    /// A unique id for a heading with this text.
+    /// A unique id for a heading with this text content.
     pub fn slug(&mut self, text: &str) -> String {
+        self.heading_id(text, |_| false)
+    }
+
+    /// A unique id for a heading with this text content, avoiding the ids
+    /// the page has from elsewhere (`taken`: raw HTML `id=`).
+    pub fn heading_id(&mut self, text: &str, taken: impl Fn(&str) -> bool) -> String {
+        // GitHub would write an empty id; HTML does not allow one.
         let base = match slug(text) {
             s if s.is_empty() => "section".to_string(),
             s => s,
         };
-        self.unique(base)
+        self.unique(base, taken)
     }
 
-    /// Reserves an id given explicitly (`{#id}`), so later headings avoid it.
-    pub fn reserve(&mut self, id: &str) {
-        self.occurrences.entry(id.to_string()).or_insert(0);
-    }
-
-    fn unique(&mut self, base: String) -> String {
+    /// `base`, or `base-1`, `base-2`… for the first that is neither handed
+    /// out already nor `taken` (ids the page has from elsewhere).
+    pub fn unique(&mut self, base: String, taken: impl Fn(&str) -> bool) -> String {
         let mut candidate = base.clone();
-        while self.occurrences.contains_key(&candidate) {
+        while self.occurrences.contains_key(&candidate) || taken(&candidate) {
             let n = self.occurrences.entry(base.clone()).or_insert(0);
             *n += 1;
             candidate = format!("{base}-{n}");
         }
         self.occurrences.insert(candidate.clone(), 0);
         candidate
+    }
+
+    /// Takes `id` as is if it is still free (task rows: `task-12`).
+    pub fn claim(&mut self, id: &str) -> bool {
+        if self.occurrences.contains_key(id) {
+            return false;
+        }
+        self.occurrences.insert(id.to_string(), 0);
+        true
     }
 }
 
@@ -95,13 +136,36 @@ mod tests {
         assert_eq!(slug("概要"), "概要");
         assert_eq!(slug("snake_case (v2.0)"), "snake_case-v20");
         assert_eq!(slug("Ça va — bien"), "ça-va--bien");
-        assert_eq!(slug("  trimmed  "), "trimmed");
     }
 
     #[test]
-    fn decomposed_accents_are_kept() {
-        // "é" written as e + U+0301.
+    fn nothing_is_trimmed() {
+        assert_eq!(slug(" a "), "-a-");
+        assert_eq!(slug(" image"), "-image");
+    }
+
+    #[test]
+    fn marks_are_kept_other_numbers_dropped() {
+        // "é" written as e + U+0301; Thai and Tamil vowel signs and viramas.
         assert_eq!(slug("Gui\u{0301}a"), "gui\u{0301}a");
+        assert_eq!(slug("การติดตั้ง"), "การติดตั้ง");
+        assert_eq!(slug("தமிழ் தலைப்பு"), "தமிழ்-தலைப்பு");
+        assert_eq!(slug("½ half"), "-half");
+        assert_eq!(slug("x² ①"), "x-");
+        // Circled letters are Symbols but Alphabetic: kept, lowercased.
+        assert_eq!(slug("Ⓐ"), "ⓐ");
+    }
+
+    #[test]
+    fn separators_and_controls() {
+        assert_eq!(slug("a\u{00A0}b\tc\nd"), "abcd");
+        assert_eq!(slug("a\u{200B}b"), "ab");
+        assert_eq!(slug("a\u{2028}b"), "ab");
+    }
+
+    #[test]
+    fn final_sigma_lowercases_like_javascript() {
+        assert_eq!(slug("ΟΔΟΣ"), "οδος");
     }
 
     #[test]
@@ -114,10 +178,40 @@ mod tests {
     }
 
     #[test]
-    fn reserved_ids_are_avoided() {
+    fn template_ids_are_never_handed_out() {
         let mut s = Slugger::default();
-        s.reserve("overview");
-        assert_eq!(s.slug("Overview"), "overview-1");
+        assert_eq!(s.slug("Folio main"), "folio-main-1");
+        assert_eq!(s.slug("Folio OTP"), "folio-otp-1");
+        assert_eq!(s.unique("folio-nav".into(), |_| false), "folio-nav-1");
+    }
+
+    #[test]
+    fn template_ids_are_every_literal_id_of_the_default_templates() {
+        let mut found: Vec<String> = Vec::new();
+        for (_, text) in crate::render::templates::DEFAULTS {
+            for part in text.split(" id=\"").skip(1) {
+                let id = part.split('"').next().unwrap_or("");
+                if !id.contains("{{") && !found.iter().any(|f| f == id) {
+                    found.push(id.to_string());
+                }
+            }
+        }
+        found.sort();
+        let mut reserved: Vec<&str> = TEMPLATE_IDS.to_vec();
+        reserved.sort();
+        assert_eq!(found, reserved);
+    }
+
+    #[test]
+    fn taken_ids_are_avoided() {
+        let mut s = Slugger::default();
+        assert!(s.claim("task-1"));
+        assert!(!s.claim("task-1"));
+        assert_eq!(s.slug("Task 1"), "task-1-1");
+        assert_eq!(
+            s.unique("overview".into(), |id| id == "overview"),
+            "overview-1"
+        );
     }
 
     #[test]

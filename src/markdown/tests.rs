@@ -273,3 +273,147 @@ fn links_inside_alt_text_take_no_slot() {
     assert!(html.contains("alt=\"see x and i\""), "{html}");
     assert!(html.contains("<a href=\"[z.md]\">z</a>"), "{html}");
 }
+
+#[test]
+fn only_id_and_class_blocks_are_heading_attributes() {
+    let (doc, html) = parse_md(
+        "## Config {x}\n\n## (parens) [brackets] {braces}\n\n## Kept {#kept .wide .tall}\n\n\
+         ## Escaped \\{#no}\n\n## Entity &#123;#no2}\n\n## {.only-class}\n\nSetext {#setext}\n---\n",
+    );
+    let texts: Vec<&str> = doc.headings.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Config {x}",
+            "(parens) [brackets] {braces}",
+            "Kept",
+            "Escaped {#no}",
+            "Entity {#no2}",
+            "",
+            "Setext"
+        ]
+    );
+    let ids: Vec<&str> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "config-x",
+            "parens-brackets-braces",
+            "kept",
+            "escaped-no",
+            "entity-no2",
+            "section",
+            "setext"
+        ]
+    );
+    assert!(html.contains("<h2 id=\"config-x\">Config {x}<a"), "{html}");
+    assert!(
+        html.contains("<h2 id=\"kept\" class=\"wide tall\">Kept<a"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2 id=\"section\" class=\"only-class\"><a"),
+        "{html}"
+    );
+}
+
+#[test]
+fn heading_ids_never_repeat_an_id_of_the_page() {
+    let (doc, html) = parse_md(
+        "## Folio main\n\n## Folio nav {#folio-nav}\n\n## On this page {#folio-otp}\n\n\
+         ## Twice {#same}\n\n## Again {#same}\n\n<div id=\"box\"></div>\n\n## Box\n\n\
+         | Task ID | Task Name | (M)andatory / (O)ptional |\n|---|---|---|\n| 7 | Seven | M |\n\n## Task 7\n",
+    );
+    let ids: Vec<&str> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "folio-main-1",
+            "folio-nav-1",
+            "folio-otp-1",
+            "same",
+            "same-1",
+            "box-1",
+            "task-7-1"
+        ]
+    );
+    assert!(html.contains("<tr id=\"task-7\">"), "{html}");
+}
+
+#[test]
+fn footnote_ids_cannot_equal_heading_ids() {
+    let (doc, html) = parse_md(
+        "## Note\n\nText[^note] and[^Other] again[^note].\n\n[^note]: The note.\n\n[^other]: Other.\n\n## fn 1\n",
+    );
+    let ids: Vec<&str> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["note", "fn-1"]);
+    assert_eq!(html.matches("href=\"#fn:1\"").count(), 2, "{html}");
+    assert!(html.contains("<a href=\"#fn:2\">2</a>"), "{html}");
+    assert!(
+        html.contains("<div class=\"footnote-definition\" id=\"fn:1\">"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"fn:2\""), "{html}");
+    assert_eq!(html.matches("id=\"note\"").count(), 1, "{html}");
+    assert!(doc.anchors.contains("fn:1") && doc.anchors.contains("fn:2"));
+}
+
+#[test]
+fn heading_text_content_is_slugged_untrimmed_like_github() {
+    let (doc, _) = parse_md(
+        "# &#x20;a\n\n# ![logo](logo.png) image\n\n# ½ half\n\n# การติดตั้ง\n\nTwo\nlines\n===\n",
+    );
+    let ids: Vec<&str> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["-a", "-image", "-half", "การติดตั้ง", "twolines"]);
+    assert_eq!(doc.headings[1].text, "image");
+    assert_eq!(doc.headings[4].text, "Two lines");
+}
+
+#[test]
+fn escaped_or_coded_callout_markers_stay_text() {
+    for (md, literal) in [
+        ("> \\[!NOTE] text\n", "<p>[!NOTE] text</p>"),
+        ("> \\[!NOTE]\n> text\n", "<p>[!NOTE]\ntext</p>"),
+        ("> &#91;!TIP] text\n", "<p>[!TIP] text</p>"),
+        ("> `[!NOTE]` text\n", "<p><code>[!NOTE]</code> text</p>"),
+        (">     [!NOTE]\n", "<pre><code>[!NOTE]\n</code></pre>"),
+        (
+            "- x\n\n  ```\n  > [!NOTE]\n  ```\n",
+            "<code>&gt; [!NOTE]\n</code>",
+        ),
+    ] {
+        let (_, html) = parse_md(md);
+        assert!(!html.contains("callout"), "{md:?}: {html}");
+        assert!(html.contains(literal), "{md:?}: {html}");
+    }
+}
+
+#[test]
+fn includes_inside_code_keep_the_code_block_intact() {
+    let fragment = [("en/includes/f.md", "FRAGMENT")];
+    for (md, code) in [
+        (
+            "Intro\n\n    [!INCLUDE [f](includes/f.md)]\n",
+            "<pre><code>[!INCLUDE [f](includes/f.md)]\n</code></pre>",
+        ),
+        (
+            "1. Step\n\n    ```text\n    [!INCLUDE [f](includes/nope.md)]\n    ```\n",
+            "<code class=\"language-text\">[!INCLUDE [f](includes/nope.md)]\n</code>",
+        ),
+        (
+            "> ```\n> [!INCLUDE [f](includes/nope.md)]\n> ```\n",
+            "<pre><code>[!INCLUDE [f](includes/nope.md)]\n</code></pre>",
+        ),
+        (
+            "Use `a\n[!INCLUDE [f](includes/f.md)]` here.\n",
+            "<code>a [!INCLUDE [f](includes/f.md)]</code>",
+        ),
+    ] {
+        let (doc, html) = parse_with(md, "en", &fragment);
+        assert!(doc.diagnostics.is_empty(), "{md:?}: {:?}", doc.diagnostics);
+        assert!(html.contains(code), "{md:?}: {html}");
+        assert!(!html.contains("FRAGMENT"), "{md:?}: {html}");
+    }
+    let (_, html) = parse_with("[!INCLUDE [f](includes/f.md)]\n", "en", &fragment);
+    assert!(html.contains("<p>FRAGMENT</p>"), "{html}");
+}

@@ -54,6 +54,15 @@ pub fn split_dest(dest: &str) -> (&str, Option<&str>) {
     (path, fragment)
 }
 
+/// The query of `path?query#fragment`, without `?` (`None` when empty).
+pub fn query(dest: &str) -> Option<&str> {
+    let before_fragment = dest.split('#').next().unwrap_or("");
+    before_fragment
+        .split_once('?')
+        .map(|(_, q)| q)
+        .filter(|q| !q.is_empty())
+}
+
 /// `http:`, `mailto:`, `C:`… (a scheme per RFC 3986).
 pub fn scheme(dest: &str) -> Option<&str> {
     let colon = dest.find(':')?;
@@ -202,20 +211,29 @@ impl Site {
     }
 
     /// The `href` a page at `from_url` writes for a resolved link (HTML-escaped).
+    /// A query is kept as written (DocFX sites select tabs with `?tabs=`).
     pub fn href(&self, from_url: &str, dest: &str, target: &Target) -> String {
         use crate::markdown::html::escape_href;
+        let with_query = |mut href: String| {
+            if let Some(q) = query(dest.trim()) {
+                href.push('?');
+                href.push_str(q);
+            }
+            href
+        };
         match target {
             Target::Page { page, fragment, .. } => {
-                let mut href = paths::relative_url(from_url, &self.pages[*page].url);
+                let mut href = with_query(paths::relative_url(from_url, &self.pages[*page].url));
                 if let Some(f) = fragment {
                     href.push('#');
                     href.push_str(&paths::encode_path(f, false));
                 }
                 escape_href(&href)
             }
-            Target::Asset { path, .. } => {
-                escape_href(&paths::relative_url(from_url, &self.asset_url(path)))
-            }
+            Target::Asset { path, .. } => escape_href(&with_query(paths::relative_url(
+                from_url,
+                &self.asset_url(path),
+            ))),
             Target::Email => escape_href(&format!("mailto:{}", dest.trim())),
             // Written as they are: the link leads nowhere, and check and
             // build report it.
@@ -270,6 +288,15 @@ mod tests {
         ] {
             assert!(!is_email_address(no), "{no}");
         }
+    }
+
+    #[test]
+    fn queries() {
+        assert_eq!(query("a.md?tabs=azure#x"), Some("tabs=azure"));
+        assert_eq!(query("a.md?v=1"), Some("v=1"));
+        assert_eq!(query("a.md#x?y"), None);
+        assert_eq!(query("a.md?#x"), None);
+        assert_eq!(query("a.md"), None);
     }
 
     #[test]
