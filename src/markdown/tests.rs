@@ -40,6 +40,7 @@ fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, Stri
         sources: &files,
         lang,
         task_labels: labels,
+        raw_html: crate::config::RawHtml::default(),
     };
     let doc = parse(&cx);
     let html = doc.body.render(|i| format!("[{}]", doc.links[i].dest));

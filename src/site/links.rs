@@ -25,6 +25,9 @@ pub enum Target {
     External,
     /// `mailto:`, `tel:` and other schemes: nothing to resolve.
     OtherScheme,
+    /// A URL that would run script (`javascript:`…): written as
+    /// [`paths::url::BLOCKED`] and reported as `link-unsafe`.
+    Unsafe(paths::url::UnsafeUrl),
     /// A relative link to nothing. `resolved` is the content-relative path
     /// it was looked up as (`None` when it climbs above the content dir).
     Missing {
@@ -59,6 +62,9 @@ pub fn scheme(dest: &str) -> Option<&str> {
 impl Site {
     /// Resolves a link destination written in `from_file` (content-relative).
     pub fn resolve(&self, from_file: &str, dest: &str) -> Target {
+        if let Some(unsafe_url) = paths::url::unsafe_url(dest) {
+            return Target::Unsafe(unsafe_url);
+        }
         let dest = dest.trim();
         if let Some(fragment) = dest.strip_prefix('#') {
             return Target::Anchor(paths::percent_decode(fragment));
@@ -164,6 +170,7 @@ impl Site {
                 looks_like_email: true,
                 ..
             } => escape_href(&format!("mailto:{}", dest.trim())),
+            Target::Unsafe(_) => paths::url::BLOCKED.to_string(),
             _ => escape_href(dest.trim()),
         }
     }
