@@ -82,21 +82,26 @@ pub fn next_token(html: &str, at: usize) -> Option<Token> {
     let mut search = at;
     while let Some(rel) = html[search..].find('<') {
         let lt = search + rel;
-        if let Some((end, kind)) = markup_at(html, lt) {
-            if lt > at {
+        match markup_at(html, lt) {
+            Scan::Markup(end, kind) if lt == at => {
+                return Some(Token {
+                    start: lt,
+                    end,
+                    kind,
+                });
+            }
+            Scan::Markup(..) => {
                 return Some(Token {
                     start: at,
                     end: lt,
                     kind: TokenKind::Text,
                 });
             }
-            return Some(Token {
-                start: lt,
-                end,
-                kind,
-            });
+            Scan::Text => search = lt + 1,
+            // The string ends inside this tag: a browser reads no markup in
+            // the rest, and scanning on from each later `<` would be quadratic.
+            Scan::Unterminated => break,
         }
-        search = lt + 1;
     }
     Some(Token {
         start: at,
@@ -141,29 +146,42 @@ pub fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-fn markup_at(html: &str, lt: usize) -> Option<(usize, TokenKind)> {
+/// What a `<` starts.
+enum Scan {
+    Markup(usize, TokenKind),
+    /// `a < b`: no markup.
+    Text,
+    /// A tag the string ends inside.
+    Unterminated,
+}
+
+fn markup_at(html: &str, lt: usize) -> Scan {
     let rest = &html[lt..];
-    let after = rest.as_bytes().get(1)?;
+    let bytes = rest.as_bytes();
     let until_gt = |from: usize| {
         rest[from..]
             .find('>')
             .map_or(html.len(), |i| lt + from + i + 1)
     };
-    match after {
-        b'!' if rest.starts_with("<!--") => Some((comment_end(html, lt), TokenKind::Comment)),
-        b'!' if rest.starts_with("<![CDATA[") => Some((
+    let tag = || match tag_at(html, lt) {
+        Some(t) => Scan::Markup(t.end, TokenKind::Tag(t)),
+        None => Scan::Unterminated,
+    };
+    match (bytes.get(1), bytes.get(2)) {
+        (Some(b'!'), _) if rest.starts_with("<!--") => {
+            Scan::Markup(comment_end(html, lt), TokenKind::Comment)
+        }
+        (Some(b'!'), _) if rest.starts_with("<![CDATA[") => Scan::Markup(
             rest.find("]]>").map_or(html.len(), |i| lt + i + 3),
             TokenKind::Cdata,
-        )),
-        b'!' => Some((until_gt(2), TokenKind::Declaration)),
-        b'?' => Some((until_gt(2), TokenKind::Comment)),
-        b'/' => match rest.as_bytes().get(2)? {
-            b'>' => Some((lt + 3, TokenKind::Comment)),
-            c if c.is_ascii_alphabetic() => tag_at(html, lt).map(|t| (t.end, TokenKind::Tag(t))),
-            _ => Some((until_gt(2), TokenKind::Comment)),
-        },
-        c if c.is_ascii_alphabetic() => tag_at(html, lt).map(|t| (t.end, TokenKind::Tag(t))),
-        _ => None,
+        ),
+        (Some(b'!'), _) => Scan::Markup(until_gt(2), TokenKind::Declaration),
+        (Some(b'?'), _) => Scan::Markup(until_gt(2), TokenKind::Comment),
+        (Some(b'/'), Some(b'>')) => Scan::Markup(lt + 3, TokenKind::Comment),
+        (Some(b'/'), Some(c)) if c.is_ascii_alphabetic() => tag(),
+        (Some(b'/'), Some(_)) => Scan::Markup(until_gt(2), TokenKind::Comment),
+        (Some(c), _) if c.is_ascii_alphabetic() => tag(),
+        _ => Scan::Text,
     }
 }
 
@@ -283,6 +301,35 @@ fn attribute(html: &str, mut i: usize, attrs: &mut Vec<Attr>) -> Option<usize> {
     Some(next)
 }
 
+/// How deep elements nest in an HTML text, counting start tags of elements
+/// that contain others (not void ones such as `<br>`, nor those a browser
+/// closes by itself when the next starts, such as `<p>` and `<li>`) against
+/// end tags. An upper bound of what the parser builds, found in one pass.
+pub fn nesting_depth(html: &str) -> usize {
+    const NO_NESTING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt",
+        "rp", "rtc", "thead", "tbody", "tfoot", "colgroup", "caption",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut at = 0;
+    while let Some(token) = next_token(html, at) {
+        at = token.end;
+        if let TokenKind::Tag(tag) = token.kind {
+            if NO_NESTING.contains(&tag.name.as_str()) || tag.self_closing {
+                continue;
+            }
+            if tag.closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
+}
+
 /// Names of the HTML, SVG and MathML elements (lowercased), from the
 /// generated lists in `elements/`.
 fn known_elements() -> &'static HashSet<String> {
@@ -399,6 +446,7 @@ mod tests {
         );
         assert_eq!(kinds("<?php x ?>"), ["<?php x ?>"]);
         assert_eq!(kinds("<a href='unclosed"), ["<a href='unclosed"]);
+        assert_eq!(kinds("x <a title='<b> <i>"), ["x <a title='<b> <i>"]);
         let tags = scan_tags("<Depends on customer>");
         assert_eq!(tags[0].name, "depends");
     }
@@ -408,6 +456,14 @@ mod tests {
         let html = "var a = '</scripty>'; </SCRIPT >";
         assert_eq!(raw_text_end(html, 0, "script"), 22);
         assert_eq!(raw_text_end("no end", 0, "style"), 6);
+    }
+
+    #[test]
+    fn nesting_depth_counts_open_containers() {
+        assert_eq!(nesting_depth("<div><p>a<p>b<br><span>c</span></div>"), 2);
+        assert_eq!(nesting_depth(&"<blockquote>".repeat(600)), 600);
+        assert_eq!(nesting_depth(&"<li>x".repeat(600)), 0);
+        assert_eq!(nesting_depth("</div></div><b>"), 1);
     }
 
     #[test]

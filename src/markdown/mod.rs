@@ -145,34 +145,71 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
         slugger: Slugger::default(),
         raw: RawHtmlPass::new(cx.raw_html),
         html_block_as_prose: false,
-        kept_markup: false,
+        first_markup: None,
         in_code_block: false,
         doc: Document::default(),
     };
     r.run(events);
-    let mut doc = r.doc;
-    let out = r.out;
     let mut html = String::with_capacity(exp.text.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    doc.body = if r.kept_markup && cx.raw_html == RawHtml::Sanitize {
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    let mut doc = r.doc;
+    if let (Some(at), RawHtml::Sanitize) = (r.first_markup, cx.raw_html) {
+        let depth = html::nesting_depth(&html);
+        if depth > sanitize::MAX_DEPTH {
+            return too_deep_to_sanitize(cx, &exp, at, depth);
+        }
         let cleaned = sanitize::clean(&html, SLOT);
-        Body {
+        doc.body = Body {
             parts: cleaned.parts,
             slots: cleaned.slots,
-        }
+        };
     } else {
         let mut parts: Vec<String> = html.split(SLOT).map(str::to_string).collect();
         // Every slot was written for a registered link; keep the invariant even if not.
         parts.resize(doc.links.len() + 1, String::new());
-        Body {
+        doc.body = Body {
             parts,
             slots: (0..doc.links.len()).collect(),
-        }
-    };
+        };
+    }
     doc.files = exp.files.clone();
     let mut diagnostics = exp.diagnostics;
     diagnostics.append(&mut doc.diagnostics);
     doc.diagnostics = diagnostics;
+    doc
+}
+
+/// A page nesting elements deeper than browsers build: the HTML parser
+/// under the sanitizer would take quadratic time, so its raw HTML is shown
+/// as text instead (`escape`), which is always safe.
+fn too_deep_to_sanitize(
+    cx: &ParseContext<'_>,
+    exp: &Expansion<'_>,
+    at: usize,
+    depth: usize,
+) -> Document {
+    let mut doc = parse(&ParseContext {
+        raw_html: RawHtml::Escape,
+        task_labels: cx.task_labels.clone(),
+        ..*cx
+    });
+    let pos = exp.locate(at);
+    let file = exp
+        .files
+        .get(pos.file as usize)
+        .map_or(cx.path, String::as_str);
+    doc.diagnostics.push(
+        Diagnostic::new(
+            Code::HtmlUnsafe,
+            cx.sources.display(file),
+            format!(
+                "the page nests elements {depth} deep, more than the {} browsers build; its raw HTML cannot be sanitized in reasonable time and is shown as text",
+                sanitize::MAX_DEPTH
+            ),
+        )
+        .at(pos.line, pos.column)
+        .hint("close the tags this page opens, or split the page"),
+    );
     doc
 }
 
@@ -227,8 +264,9 @@ struct Renderer<'a, 'cx> {
     raw: RawHtmlPass,
     /// The open HTML block is shown as a paragraph of text.
     html_block_as_prose: bool,
-    /// Raw markup was kept, so the page must be sanitized.
-    kept_markup: bool,
+    /// Where the first raw markup kept as markup is (then the page must be
+    /// sanitized).
+    first_markup: Option<usize>,
     in_code_block: bool,
     doc: Document,
 }
@@ -616,14 +654,18 @@ impl<'a> Renderer<'a, '_> {
             src + (offset - o)
         };
         self.record(processed.found, &locate);
-        self.kept_markup |= processed.markup;
+        if processed.markup {
+            self.first_markup.get_or_insert(locate(0));
+        }
         self.emit(Event::Html(processed.html.into()));
     }
 
     fn inline_html(&mut self, raw: &str, start: usize) {
         let processed = self.raw.process(raw, false);
         self.record(processed.found, &|offset| start + offset);
-        self.kept_markup |= processed.markup;
+        if processed.markup {
+            self.first_markup.get_or_insert(start);
+        }
         let text = processed.html;
         if !processed.markup {
             // Placeholders count as words of the heading or table cell.
