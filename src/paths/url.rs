@@ -103,19 +103,27 @@ fn is_ignorable(c: char) -> bool {
 }
 
 /// A URL as written, made valid for an `href`: characters URLs may not
-/// contain (space, `"`, `<`, `>`, `` ` ``, `{`, `}`, `|`, `\`, `^`, `[`/`]`
+/// contain (space, `"`, `<`, `>`, `` ` ``, `{`, `}`, `|`, `^`, `[`/`]`
 /// outside an IPv6 host, a second `#`, controls, Unicode whitespace,
 /// invisible formatting characters and noncharacters) are percent-encoded as UTF-8, as CommonMark renderers do
 /// (`a|b` → `a%7Cb`). Existing `%xx` escapes are kept (no double encoding);
 /// a `%` that starts none becomes `%25`. Other Unicode stays readable, as
-/// browsers accept it. Not HTML-escaped: `&` and `'` are left to the caller.
+/// browsers accept it. A `\` becomes `/` where browsers read it so (see
+/// [`backslash_is_slash`]), `%5C` elsewhere. Not HTML-escaped: `&` and `'`
+/// are left to the caller.
 pub fn encode(url: &str) -> String {
     let host_end = authority_end(url);
+    let path_end = url.find(['?', '#']).unwrap_or(url.len());
+    let slashes_path = backslash_is_slash(url);
     let bytes = url.as_bytes();
     let is_hex = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_hexdigit);
     let mut out = String::with_capacity(url.len());
     let mut in_fragment = false;
     for (i, c) in url.char_indices() {
+        if c == '\\' && slashes_path && i < path_end {
+            out.push('/');
+            continue;
+        }
         let keep = match c {
             '%' => is_hex(i + 1) && is_hex(i + 2),
             '#' => !std::mem::replace(&mut in_fragment, true),
@@ -131,6 +139,26 @@ pub fn encode(url: &str) -> String {
         }
     }
     out
+}
+
+/// In the path of an http(s), ftp, ws(s) or file URL, and of a relative
+/// URL (pages are served over those), browsers read `\` as `/`: writing
+/// `/` keeps the link going where it went, where `%5C` would not.
+fn backslash_is_slash(url: &str) -> bool {
+    let Some(colon) = url.find(':') else {
+        return true;
+    };
+    let scheme = &url[..colon];
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme || url[..colon].contains(['/', '?', '#']) {
+        return true;
+    }
+    ["http", "https", "ftp", "ws", "wss", "file"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s))
 }
 
 /// The end of `scheme://host` or `//host`, where `[` and `]` may enclose an
@@ -217,7 +245,11 @@ mod tests {
     #[test]
     fn encodes_what_urls_may_not_contain() {
         assert_eq!(encode("a|b"), "a%7Cb");
-        assert_eq!(encode("a b\"<>`{}^\\"), "a%20b%22%3C%3E%60%7B%7D%5E%5C");
+        assert_eq!(encode("a b\"<>`{}^"), "a%20b%22%3C%3E%60%7B%7D%5E");
+        // Browsers read `\` as `/` in a web URL's path: keep the destination.
+        assert_eq!(encode("https://e.com/a\\b?c\\d"), "https://e.com/a/b?c%5Cd");
+        assert_eq!(encode("docs\\page.md"), "docs/page.md");
+        assert_eq!(encode("mailto:a\\b@e.com"), "mailto:a%5Cb@e.com");
         assert_eq!(
             encode("https://e.com/q?x=a|b#f#g"),
             "https://e.com/q?x=a%7Cb#f%23g"
