@@ -691,7 +691,7 @@ impl<'a> Renderer<'a, '_> {
                             "`{written}` looks like an HTML tag but names no element; it is shown as text"
                         ))
                         .hint(format!(
-                            "if it is a placeholder, write `\\{written}` to say so; if it is markup, check the element name"
+                            "if it is a placeholder, write `\\{written}` (`&lt;` instead of `<` inside an HTML block) to say so; if it is markup, check the element name"
                         ));
                     self.doc.diagnostics.push(d);
                 }
@@ -709,7 +709,7 @@ impl<'a> Renderer<'a, '_> {
                         .diagnostic(Code::HtmlUnsafe, locate(at), format!(
                             "{what} runs code in the reader's browser; {fate}"
                         ))
-                        .hint("remove it; to embed trusted HTML on purpose, set `markdown.raw_html: allow` and lower `html-unsafe` in `checks.severity`");
+                        .hint("remove it (to mention a tag in prose, write it as code: `<script>` in backticks); to embed trusted HTML on purpose, set `markdown.raw_html: allow` and lower `html-unsafe` in `checks.severity`");
                     self.doc.diagnostics.push(d);
                 }
                 Found::UnsafeUrl {
