@@ -380,7 +380,6 @@ impl<'a> Renderer<'a, '_> {
                     self.emit(Event::End(TagEnd::HtmlBlock));
                 }
             }
-
             Event::Start(Tag::BlockQuote(kind)) => self.start_quote(kind, i, events),
             Event::End(TagEnd::BlockQuote(kind)) => {
                 if self.quotes.pop().unwrap_or(false) {
@@ -685,47 +684,16 @@ impl<'a> Renderer<'a, '_> {
                 Found::Anchor(id) => {
                     self.doc.anchors.insert(id);
                 }
-                Found::Placeholder { written, at } => {
-                    let d = self
-                        .diagnostic(Code::HtmlPlaceholder, locate(at), format!(
-                            "`{written}` looks like an HTML tag but names no element; it is shown as text"
-                        ))
-                        .hint(format!(
-                            "if it is a placeholder, write `\\{written}` (`&lt;` instead of `<` inside an HTML block) to say so; if it is markup, check the element name"
-                        ));
-                    self.doc.diagnostics.push(d);
-                }
-                Found::UnsafeMarkup { what, at } => {
-                    let fate = match self.cx.raw_html {
-                        RawHtml::Allow => {
-                            "it is published as written because `markdown.raw_html` is `allow`"
+                finding => {
+                    if let Some(report) = raw::report(finding, self.cx.raw_html) {
+                        let mut d = self
+                            .diagnostic(report.code, locate(report.at), report.message)
+                            .hint(report.hint);
+                        if let Some(target) = report.target {
+                            d = d.target(target);
                         }
-                        RawHtml::Sanitize => {
-                            "it is removed or shown as text (`markdown.raw_html: sanitize`)"
-                        }
-                        RawHtml::Escape => "it is shown as text (`markdown.raw_html: escape`)",
-                    };
-                    let d = self
-                        .diagnostic(Code::HtmlUnsafe, locate(at), format!(
-                            "{what} runs code in the reader's browser; {fate}"
-                        ))
-                        .hint("remove it (to mention a tag in prose, write it as code: `<script>` in backticks); to embed trusted HTML on purpose, set `markdown.raw_html: allow` and lower `html-unsafe` in `checks.severity`");
-                    self.doc.diagnostics.push(d);
-                }
-                Found::UnsafeUrl {
-                    attr,
-                    value,
-                    url,
-                    at,
-                } => {
-                    let d = self
-                        .diagnostic(Code::LinkUnsafe, locate(at), format!(
-                            "`{attr}=\"{value}\"` is a `{}` URL, which runs script in the reader's browser; it is not published",
-                            url.kind
-                        ))
-                        .target(value)
-                        .hint("link to a page, a file or an http(s) URL instead");
-                    self.doc.diagnostics.push(d);
+                        self.doc.diagnostics.push(d);
+                    }
                 }
             }
         }

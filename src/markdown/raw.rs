@@ -20,6 +20,7 @@
 use super::LinkKind;
 use super::html::{self, Tag, TokenKind};
 use crate::config::RawHtml;
+use crate::diagnostic::Code;
 use crate::paths::url::{self, UnsafeUrl};
 
 /// GFM's tagfilter, plus `noscript` and `template`, whose content a browser
@@ -88,6 +89,67 @@ pub(crate) enum Found {
         url: UnsafeUrl,
         at: usize,
     },
+}
+
+/// A finding as a diagnostic's parts, for the caller to place.
+pub(crate) struct Report {
+    pub code: Code,
+    pub at: usize,
+    pub message: String,
+    pub hint: String,
+    pub target: Option<String>,
+}
+
+/// What a finding tells the author (None for links and anchors).
+pub(crate) fn report(found: Found, policy: RawHtml) -> Option<Report> {
+    let report = match found {
+        Found::Link { .. } | Found::Anchor(_) => return None,
+        Found::Placeholder { written, at } => Report {
+            code: Code::HtmlPlaceholder,
+            at,
+            message: format!(
+                "`{written}` looks like an HTML tag but names no element; it is shown as text"
+            ),
+            hint: format!(
+                "if it is a placeholder, write `\\{written}` (`&lt;` instead of `<` inside an HTML block) to say so; if it is markup, check the element name"
+            ),
+            target: None,
+        },
+        Found::UnsafeMarkup { what, at } => {
+            let fate = match policy {
+                RawHtml::Allow => {
+                    "it is published as written because `markdown.raw_html` is `allow`"
+                }
+                RawHtml::Sanitize => {
+                    "it is removed or shown as text (`markdown.raw_html: sanitize`)"
+                }
+                RawHtml::Escape => "it is shown as text (`markdown.raw_html: escape`)",
+            };
+            Report {
+                code: Code::HtmlUnsafe,
+                at,
+                message: format!("{what} runs code in the reader's browser; {fate}"),
+                hint: "remove it (to mention a tag in prose, write it as code: `<script>` in backticks); to embed trusted HTML on purpose, set `markdown.raw_html: allow` and lower `html-unsafe` in `checks.severity`".to_string(),
+                target: None,
+            }
+        }
+        Found::UnsafeUrl {
+            attr,
+            value,
+            url,
+            at,
+        } => Report {
+            code: Code::LinkUnsafe,
+            at,
+            message: format!(
+                "`{attr}=\"{value}\"` is a `{}` URL, which runs script in the reader's browser; it is not published",
+                url.kind
+            ),
+            hint: "link to a page, a file or an http(s) URL instead".to_string(),
+            target: Some(value),
+        },
+    };
+    Some(report)
 }
 
 /// One fragment's output.
