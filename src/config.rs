@@ -61,6 +61,7 @@ pub struct Config {
     /// Task-table labels per language code.
     pub tasks: BTreeMap<String, TaskLabels>,
     pub checks: CheckRules,
+    pub markdown: MarkdownRules,
     exclude_set: GlobSet,
     ignore_set: GlobSet,
 }
@@ -106,6 +107,28 @@ impl Default for FrontMatterRules {
 
 fn default_date_key() -> String {
     "ms.date".to_string()
+}
+
+/// `markdown:` in `folio.yml`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownRules {
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// `markdown.raw_html`: what raw HTML written in content may do in a
+/// reader's browser. The README says why `sanitize` is the default.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Written as is, `<script>` included: every author is trusted.
+    Allow,
+    /// Kept through an allowlist sanitizer; GFM's tagfilter applies.
+    #[default]
+    Sanitize,
+    /// Shown as text.
+    Escape,
 }
 
 /// The header labels that mark a task table in one language, and the values
@@ -200,6 +223,8 @@ struct RawConfig {
     tasks: BTreeMap<String, TaskLabels>,
     #[serde(default)]
     checks: RawChecks,
+    #[serde(default)]
+    markdown: MarkdownRules,
 }
 
 #[derive(Deserialize)]
@@ -336,6 +361,7 @@ impl Config {
                 severity,
                 external,
             },
+            markdown: raw.markdown,
             exclude_set,
             ignore_set,
             root,

@@ -93,6 +93,9 @@ codes! {
     FileUnreadable = "file-unreadable", Error, "a file could not be read or is not valid UTF-8";
     LimitExceeded = "limit-exceeded", Error, "the input exceeds a safety limit (include depth, expanded size, toc nesting, folder depth, file size); the rest is skipped";
     TemplateError = "template-error", Error, "a template failed to render a page";
+    LinkUnsafe = "link-unsafe", Error, "a link or URL would run script (javascript:, vbscript:, data: other than an image); it is neutralized";
+    HtmlUnsafe = "html-unsafe", Error, "raw HTML holds <script>, <iframe>, an on… handler or other markup that runs code";
+    HtmlPlaceholder = "html-placeholder", Warning, "text that looks like an HTML tag but names no element (<Customer name>) is shown as text";
 }
 
 impl fmt::Display for Code {

@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod html;
 pub mod i18n;
 pub mod markdown;
 pub mod paths;

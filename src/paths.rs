@@ -4,6 +4,8 @@
 //! (`spanish-playbook/media/x.png`), and every output location is
 //! *site-relative* without a leading slash (`es/initiate/`, `es/media/x.png`).
 
+pub mod url;
+
 use std::path::{Component, Path};
 
 /// `a\b` or `a/b` as `a/b` (`/a/b` stays absolute).
@@ -158,13 +160,21 @@ pub fn encode_path(path: &str, ascii: bool) -> String {
         if keep {
             out.push(c);
         } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
+            push_percent_encoded(&mut out, c);
         }
     }
     out
+}
+
+/// Appends `c` as `%XX` escapes of its UTF-8 bytes: the one percent-encoder.
+pub(crate) fn push_percent_encoded(out: &mut String, c: char) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut buf = [0u8; 4];
+    for b in c.encode_utf8(&mut buf).bytes() {
+        out.push('%');
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xF)] as char);
+    }
 }
 
 /// The relative URL from a page directory (`es/a/b/`) to a site-relative

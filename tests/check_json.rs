@@ -15,6 +15,9 @@ const EXPECTED: &[(&str, u32, &str)] = &[
     ("content/english/guide.md", 12, "link-anchor"),
     ("content/english/guide.md", 14, "asset-missing"),
     ("content/english/guide.md", 16, "link-case"),
+    ("content/english/guide.md", 34, "html-placeholder"),
+    ("content/english/guide.md", 34, "link-unsafe"),
+    ("content/english/guide.md", 36, "html-unsafe"),
     ("content/english/includes/loop-b.md", 1, "include-missing"),
     ("content/english/includes/note.md", 4, "include-missing"),
     ("content/english/index.md", 11, "link-language"),
@@ -174,7 +177,7 @@ fn github_format_annotates_every_diagnostic() {
     ));
     assert_eq!(
         lines.last().unwrap(),
-        &"11 pages in 3 languages, 15 errors, 11 warnings"
+        &"11 pages in 3 languages, 17 errors, 12 warnings"
     );
 }
 
@@ -188,7 +191,7 @@ fn human_format_shows_source_caret_hint_and_summary() {
     ), "{text}");
     assert!(text.contains("     2 error[include-missing]\n"), "{text}");
     assert!(
-        text.ends_with("11 pages in 3 languages, 15 errors, 11 warnings\n"),
+        text.ends_with("11 pages in 3 languages, 17 errors, 12 warnings\n"),
         "{text}"
     );
 }
@@ -258,7 +261,7 @@ fn build_runs_the_same_checks_and_prints_their_summary() {
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("11 pages in 3 languages, 15 errors, 11 warnings"),
+        err.contains("11 pages in 3 languages, 17 errors, 12 warnings"),
         "{err}"
     );
     for (file, line, code) in EXPECTED {

@@ -50,6 +50,10 @@ fn check_link(
 ) -> Option<Diagnostic> {
     match target {
         Target::External | Target::OtherScheme => None,
+        Target::Unsafe(url) => Some(
+            diag(Code::LinkUnsafe, format!("`{dest}` is a `{}` URL, which runs script in the reader's browser; it is written as a link to nowhere", url.kind))
+                .hint("link to a page, a file or an http(s) URL instead"),
+        ),
         Target::Anchor(fragment) => {
             if fragment.is_empty() || fragment == "top" || page.doc.anchors.contains(fragment) {
                 return None;

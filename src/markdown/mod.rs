@@ -8,11 +8,13 @@
 
 pub mod html;
 pub mod include;
+pub(crate) mod raw;
+mod sanitize;
 pub mod slug;
 pub mod table;
 
-use crate::config::TaskLabels;
-use crate::diagnostic::Diagnostic;
+use crate::config::{RawHtml, TaskLabels};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::i18n;
 use include::Expansion;
 pub use include::{Pos, Sources};
@@ -20,6 +22,7 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
     TextMergeWithOffset,
 };
+use raw::{Found, RawHtmlPass};
 use slug::Slugger;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
@@ -58,10 +61,13 @@ pub struct Heading {
     pub pos: Pos,
 }
 
-/// Rendered HTML with a hole for each link's `href`/`src`.
+/// Rendered HTML with holes for links' `href`/`src`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Body {
     parts: Vec<String>,
+    /// The link (index into `Document::links`) of each hole: usually one
+    /// hole per link in order, but sanitizing may drop or repeat one.
+    slots: Vec<usize>,
 }
 
 impl Body {
@@ -71,8 +77,8 @@ impl Body {
             self.parts.iter().map(String::len).sum::<usize>() + 64 * self.parts.len(),
         );
         for (i, part) in self.parts.iter().enumerate() {
-            if i > 0 {
-                out.push_str(&href(i - 1));
+            if let Some(&link) = i.checked_sub(1).and_then(|hole| self.slots.get(hole)) {
+                out.push_str(&href(link));
             }
             out.push_str(part);
         }
@@ -109,6 +115,8 @@ pub struct ParseContext<'a> {
     pub lang: &'a str,
     /// Task-table labels to try, the page's language first.
     pub task_labels: Vec<(&'a str, &'a TaskLabels)>,
+    /// `markdown.raw_html`.
+    pub raw_html: RawHtml,
 }
 
 pub(crate) fn options() -> Options {
@@ -135,21 +143,73 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
         quotes: Vec::new(),
         slugger: Slugger::default(),
         footnotes: HashMap::new(),
-        html_block_as_text: false,
+        raw: RawHtmlPass::new(cx.raw_html),
+        html_block_as_prose: false,
+        first_markup: None,
         in_code_block: false,
         doc: Document::default(),
     };
     r.run(events);
-    let mut doc = r.doc;
-    let out = r.out;
     let mut html = String::with_capacity(exp.text.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    let mut parts: Vec<String> = html.split(SLOT).map(str::to_string).collect();
-    // Every slot was written for a registered link; keep the invariant even if not.
-    parts.resize(doc.links.len() + 1, String::new());
-    doc.body = Body { parts };
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    let mut doc = r.doc;
+    if let (Some(at), RawHtml::Sanitize) = (r.first_markup, cx.raw_html) {
+        let depth = html::nesting_depth(&html);
+        if depth > sanitize::MAX_DEPTH {
+            return too_deep_to_sanitize(cx, &exp, at, depth);
+        }
+        let cleaned = sanitize::clean(&html, SLOT);
+        doc.body = Body {
+            parts: cleaned.parts,
+            slots: cleaned.slots,
+        };
+    } else {
+        let mut parts: Vec<String> = html.split(SLOT).map(str::to_string).collect();
+        // Every slot was written for a registered link; keep the invariant even if not.
+        parts.resize(doc.links.len() + 1, String::new());
+        doc.body = Body {
+            parts,
+            slots: (0..doc.links.len()).collect(),
+        };
+    }
     doc.files = exp.files.clone();
-    doc.diagnostics = exp.diagnostics;
+    let mut diagnostics = exp.diagnostics;
+    diagnostics.append(&mut doc.diagnostics);
+    doc.diagnostics = diagnostics;
+    doc
+}
+
+/// A page nesting elements deeper than browsers build: the HTML parser
+/// under the sanitizer would take quadratic time, so its raw HTML is shown
+/// as text instead (`escape`), which is always safe.
+fn too_deep_to_sanitize(
+    cx: &ParseContext<'_>,
+    exp: &Expansion<'_>,
+    at: usize,
+    depth: usize,
+) -> Document {
+    let mut doc = parse(&ParseContext {
+        raw_html: RawHtml::Escape,
+        task_labels: cx.task_labels.clone(),
+        ..*cx
+    });
+    let pos = exp.locate(at);
+    let file = exp
+        .files
+        .get(pos.file as usize)
+        .map_or(cx.path, String::as_str);
+    doc.diagnostics.push(
+        Diagnostic::new(
+            Code::HtmlUnsafe,
+            cx.sources.display(file),
+            format!(
+                "the page nests elements {depth} deep, more than the {} browsers build; its raw HTML cannot be sanitized in reasonable time and is shown as text",
+                sanitize::MAX_DEPTH
+            ),
+        )
+        .at(pos.line, pos.column)
+        .hint("close the tags this page opens, or split the page"),
+    );
     doc
 }
 
@@ -207,7 +267,12 @@ struct Renderer<'a, 'cx> {
     slugger: Slugger,
     /// Footnote label (case-folded) → its number.
     footnotes: HashMap<String, usize>,
-    html_block_as_text: bool,
+    raw: RawHtmlPass,
+    /// The open HTML block is shown as a paragraph of text.
+    html_block_as_prose: bool,
+    /// Where the first raw markup kept as markup is (then the page must be
+    /// sanitized).
+    first_markup: Option<usize>,
     in_code_block: bool,
     doc: Document,
 }
@@ -242,6 +307,19 @@ impl<'a> Renderer<'a, '_> {
                 _ => {}
             }
             return;
+        }
+        if let Event::End(
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::BlockQuote(_)
+            | TagEnd::HtmlBlock
+            | TagEnd::FootnoteDefinition,
+        ) = event
+        {
+            // An unclosed `<style>` or `<script>` ends with its paragraph or block.
+            self.raw.end_scope();
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => self.frames.push(Frame::Heading {
@@ -286,22 +364,22 @@ impl<'a> Renderer<'a, '_> {
                 self.add_text(&code);
                 self.emit(Event::Code(code));
             }
-            Event::Html(raw) => self.raw_html(raw, start, false),
-            Event::InlineHtml(raw) => self.raw_html(raw, start, true),
+            Event::Html(raw) => self.html_fragment(vec![(raw, start)], false),
+            Event::InlineHtml(raw) => self.inline_html(&raw, start),
             Event::Start(Tag::HtmlBlock) => {
-                let first = events.get(i + 1).and_then(|(e, _)| match e {
-                    Some(Event::Html(h)) => Some(h.to_string()),
-                    _ => None,
-                });
-                self.html_block_as_text = first.is_some_and(|h| starts_with_unknown_tag(&h));
-                if self.html_block_as_text {
-                    self.emit(Event::Start(Tag::Paragraph));
+                let pieces = take_html_block(i, events);
+                let joined: String = pieces.iter().map(|(p, _)| p.as_ref()).collect();
+                let prose = self.raw.block_is_prose(&joined);
+                self.html_block_as_prose = prose;
+                self.emit(Event::Start(if prose {
+                    Tag::Paragraph
                 } else {
-                    self.emit(Event::Start(Tag::HtmlBlock));
-                }
+                    Tag::HtmlBlock
+                }));
+                self.html_fragment(pieces, prose);
             }
             Event::End(TagEnd::HtmlBlock) => {
-                if std::mem::take(&mut self.html_block_as_text) {
+                if std::mem::take(&mut self.html_block_as_prose) {
                     self.emit(Event::End(TagEnd::Paragraph));
                 } else {
                     self.emit(Event::End(TagEnd::HtmlBlock));
@@ -458,6 +536,11 @@ impl<'a> Renderer<'a, '_> {
         let start = range.start;
         if self.in_code_block {
             self.emit(Event::Text(text));
+            return;
+        }
+        if self.raw.in_verbatim_text() {
+            // The source of an allowed inline `<script>`: as written.
+            self.emit(Event::InlineHtml(text));
             return;
         }
         let trimmed = text.trim();
@@ -619,59 +702,79 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    fn raw_html(&mut self, raw: CowStr<'a>, start: usize, inline: bool) {
-        if self.html_block_as_text || (inline && starts_with_unknown_tag(&raw)) {
-            self.add_text(&raw);
-            self.emit(Event::Text(raw));
-            return;
+    /// The lines of an HTML block (with their offsets), processed as one
+    /// fragment so a `<script>` or comment spanning lines is one token.
+    fn html_fragment(&mut self, pieces: Vec<(CowStr<'a>, usize)>, prose: bool) {
+        let joined: String = pieces.iter().map(|(p, _)| p.as_ref()).collect();
+        let processed = self.raw.process(&joined, prose);
+        let mut piece_starts = Vec::with_capacity(pieces.len());
+        let mut out = 0;
+        for (piece, src) in &pieces {
+            piece_starts.push((out, *src));
+            out += piece.len();
         }
-        let tags = html::scan_tags(&raw);
-        let mut rewritten = String::with_capacity(raw.len());
-        let mut copied = 0;
-        for tag in &tags {
-            if tag.closing {
-                continue;
-            }
-            if let Some(id) = tag.attr("id") {
-                self.doc.anchors.insert(id.value.clone());
-            }
-            if tag.name == "a" {
-                if let Some(name) = tag.attr("name") {
-                    self.doc.anchors.insert(name.value.clone());
-                }
-            }
-            let url_attr = match tag.name.as_str() {
-                "a" | "area" => tag.attr("href"),
-                "img" | "source" | "video" | "audio" | "iframe" | "embed" | "track" => {
-                    tag.attr("src")
-                }
-                _ => None,
-            };
-            if let Some(attr) = url_attr {
-                if attr.value_end > attr.value_start {
-                    let kind = if tag.name == "a" || tag.name == "area" {
-                        LinkKind::Html
-                    } else {
-                        LinkKind::Image
-                    };
-                    self.add_link(attr.value.clone(), kind, start + attr.value_start);
-                    rewritten.push_str(&raw[copied..attr.value_start]);
-                    rewritten.push(SLOT);
-                    copied = attr.value_end;
-                }
-            }
-        }
-        let raw = if copied == 0 {
-            raw
-        } else {
-            rewritten.push_str(&raw[copied..]);
-            CowStr::from(rewritten)
+        let locate = |offset: usize| {
+            let i = piece_starts.partition_point(|(o, _)| *o <= offset).max(1) - 1;
+            let (o, src) = piece_starts.get(i).copied().unwrap_or((0, 0));
+            src + (offset - o)
         };
-        if inline {
-            self.emit(Event::InlineHtml(raw));
-        } else {
-            self.emit(Event::Html(raw));
+        self.record(processed.found, &locate);
+        if processed.markup {
+            self.first_markup.get_or_insert(locate(0));
         }
+        self.emit(Event::Html(processed.html.into()));
+    }
+
+    fn inline_html(&mut self, raw: &str, start: usize) {
+        let processed = self.raw.process(raw, false);
+        self.record(processed.found, &|offset| start + offset);
+        if processed.markup {
+            self.first_markup.get_or_insert(start);
+        }
+        let text = processed.html;
+        if !processed.markup {
+            // Placeholders count as words of the heading or table cell.
+            self.add_text(raw);
+        }
+        self.emit(Event::InlineHtml(text.into()));
+    }
+
+    /// Turns what a raw fragment held into links, anchors and diagnostics;
+    /// `locate` maps a fragment offset to an offset of the expanded text.
+    fn record(&mut self, found: Vec<Found>, locate: &dyn Fn(usize) -> usize) {
+        for f in found {
+            match f {
+                Found::Link { dest, kind, at } => {
+                    self.add_link(dest, kind, locate(at));
+                }
+                Found::Anchor(id) => {
+                    self.doc.anchors.insert(id);
+                }
+                finding => {
+                    if let Some(report) = raw::report(finding, self.cx.raw_html) {
+                        let mut d = self
+                            .diagnostic(report.code, locate(report.at), report.message)
+                            .hint(report.hint);
+                        if let Some(target) = report.target {
+                            d = d.target(target);
+                        }
+                        self.doc.diagnostics.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A diagnostic at an offset of the expanded text, in the file written there.
+    fn diagnostic(&self, code: Code, offset: usize, message: String) -> Diagnostic {
+        let pos = self.exp.locate(offset);
+        let file = self
+            .exp
+            .files
+            .get(pos.file as usize)
+            .map(String::as_str)
+            .unwrap_or(self.cx.path);
+        Diagnostic::new(code, self.cx.sources.display(file), message).at(pos.line, pos.column)
     }
 
     fn table(&mut self, t: TableBuilder<'a>) -> String {
@@ -848,16 +951,24 @@ fn split_heading_attrs<'t>(text: &'t str, source: &str) -> Option<(&'t str, Head
     Some((text[..open].trim_end(), attrs))
 }
 
-/// `<Depends on customer>`: looks like a tag, is not an HTML element.
-fn starts_with_unknown_tag(raw: &str) -> bool {
-    let trimmed = raw.trim_start();
-    if !trimmed.starts_with('<') || trimmed.starts_with("<!") || trimmed.starts_with("<?") {
-        return false;
+/// Takes the events of the HTML block starting at `i` (its lines, and the
+/// indentation pulldown-cmark reports as text) out of the stream.
+fn take_html_block<'a>(
+    i: usize,
+    events: &mut [(Option<Event<'a>>, Range<usize>)],
+) -> Vec<(CowStr<'a>, usize)> {
+    let mut pieces = Vec::new();
+    for (event, range) in events.iter_mut().skip(i + 1) {
+        match event {
+            Some(Event::Html(_) | Event::Text(_)) => {
+                if let Some(Event::Html(t) | Event::Text(t)) = event.take() {
+                    pieces.push((t, range.start));
+                }
+            }
+            _ => break,
+        }
     }
-    match html::scan_tags(trimmed).first() {
-        Some(tag) if tag.start == 0 => !html::is_known_element(&tag.name),
-        _ => false,
-    }
+    pieces
 }
 
 /// For a plain block quote starting with `[!WORD]` (a DocFX callout GFM does

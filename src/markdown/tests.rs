@@ -1,5 +1,6 @@
 use super::*;
 use crate::config::TaskLabels;
+use crate::diagnostic::Code;
 use std::collections::HashMap;
 
 struct Files(HashMap<String, String>);
@@ -40,6 +41,7 @@ fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, Stri
         sources: &files,
         lang,
         task_labels: labels,
+        raw_html: crate::config::RawHtml::default(),
     };
     let doc = parse(&cx);
     let html = doc.body.render(|i| format!("[{}]", doc.links[i].dest));
@@ -416,4 +418,121 @@ fn includes_inside_code_keep_the_code_block_intact() {
     }
     let (_, html) = parse_with("[!INCLUDE [f](includes/f.md)]\n", "en", &fragment);
     assert!(html.contains("<p>FRAGMENT</p>"), "{html}");
+}
+
+fn parse_policy(text: &str, policy: RawHtml) -> (Document, String) {
+    let files = Files(HashMap::new());
+    let cx = ParseContext {
+        path: "en/page.md",
+        text,
+        body_start: 0,
+        sources: &files,
+        lang: "en",
+        task_labels: Vec::new(),
+        raw_html: policy,
+    };
+    let doc = parse(&cx);
+    let html = doc.body.render(|i| format!("[{}]", doc.links[i].dest));
+    (doc, html)
+}
+
+fn codes(doc: &Document) -> Vec<(u32, u32, Code)> {
+    doc.diagnostics
+        .iter()
+        .map(|d| (d.line, d.column, d.code))
+        .collect()
+}
+
+#[test]
+fn placeholders_inside_html_blocks_and_indented_stay_visible() {
+    let text = "<div>\n<Customer name>\n</div>\n\n   <Customer name>\n\n<table><tr><td><Depends on customer></td></tr></table>\n\n## Owner <Customer name>\n";
+    for policy in [RawHtml::Sanitize, RawHtml::Allow] {
+        let (doc, html) = parse_policy(text, policy);
+        assert_eq!(html.matches("&lt;Customer name&gt;").count(), 3, "{html}");
+        assert!(html.contains("&lt;Depends on customer&gt;"), "{html}");
+        assert!(html.contains("<div>"), "{html}");
+        assert_eq!(
+            codes(&doc),
+            [
+                (2, 1, Code::HtmlPlaceholder),
+                (5, 4, Code::HtmlPlaceholder),
+                (7, 16, Code::HtmlPlaceholder),
+                (9, 10, Code::HtmlPlaceholder),
+            ]
+        );
+        // Visible text is part of the heading, and of its id.
+        assert_eq!(doc.headings[0].id, "owner-customer-name");
+    }
+}
+
+#[test]
+fn sanitized_pages_keep_their_link_slots_in_order() {
+    let text = "[a](a.md) <span onclick=\"x()\">s</span> <img src=\"b.png\">\n\n<table><img src=\"c.png\"><tr><td><a href=\"d.md\">d</a></td></tr></table>\n";
+    let (doc, html) = parse_policy(text, RawHtml::Sanitize);
+    let dests: Vec<&str> = doc.links.iter().map(|l| l.dest.as_str()).collect();
+    assert_eq!(dests, ["a.md", "b.png", "c.png", "d.md"]);
+    assert!(html.contains("<a href=\"[a.md]\">a</a>"), "{html}");
+    assert!(
+        html.contains("<span>s</span> <img src=\"[b.png]\">"),
+        "{html}"
+    );
+    // The parser moves the stray image before its table; it keeps its link.
+    assert!(html.contains("<img src=\"[c.png]\"><table>"), "{html}");
+    assert!(html.contains("<a href=\"[d.md]\">d</a>"), "{html}");
+    assert_eq!(codes(&doc), [(1, 17, Code::HtmlUnsafe)]);
+    assert_eq!((doc.links[3].pos.line, doc.links[3].pos.column), (3, 42));
+}
+
+#[test]
+fn allowed_inline_script_is_written_as_is() {
+    let text = "Count <script>if (a < b && c) { go(\"<a href='x.md'>\") }</script> done.\n";
+    let (doc, html) = parse_policy(text, RawHtml::Allow);
+    assert!(doc.links.is_empty());
+    assert!(
+        html.contains("<script>if (a < b && c) { go(\"<a href='x.md'>\") }</script>"),
+        "{html}"
+    );
+    let (_, html) = parse_policy(text, RawHtml::Sanitize);
+    assert!(
+        html.contains(
+            "&lt;script>if (a &lt; b &amp;&amp; c) { go(\"&lt;a href='x.md'&gt;\") }&lt;/script>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn escape_policy_shows_html_blocks_as_paragraphs() {
+    let (doc, html) = parse_policy(
+        "<div class=\"x\">\n<a href=\"y.md\">y</a>\n</div>\n",
+        RawHtml::Escape,
+    );
+    assert!(doc.links.is_empty());
+    assert!(
+        html.starts_with("<p>&lt;div class=\"x\"&gt;\n&lt;a href=\"y.md\"&gt;y&lt;/a&gt;"),
+        "{html}"
+    );
+}
+
+#[test]
+fn pages_nested_too_deep_to_sanitize_are_escaped() {
+    let text = format!("# A\n\n{}x <b>bold</b>\n", ">".repeat(600));
+    let (doc, html) = parse_policy(&text, RawHtml::Sanitize);
+    assert!(
+        html.contains("&lt;b&gt;bold&lt;/b&gt;"),
+        "{}",
+        &html[html.len() - 200..]
+    );
+    let deep: Vec<_> = doc
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::HtmlUnsafe)
+        .collect();
+    assert_eq!(deep.len(), 1, "{:?}", doc.diagnostics);
+    assert_eq!((deep[0].line, deep[0].column), (3, 603));
+    // Below the limit the page is sanitized as usual.
+    let text = format!("# A\n\n{}x <b>bold</b>\n", ">".repeat(100));
+    let (doc, html) = parse_policy(&text, RawHtml::Sanitize);
+    assert!(html.contains("<b>bold</b>"));
+    assert!(doc.diagnostics.is_empty());
 }

@@ -35,6 +35,9 @@ pub enum Target {
     /// not parse, an unreadable file): no output is written for it, so the
     /// link is written as it is and reported, like a missing page.
     Unbuilt { page: PageId },
+    /// A URL that would run script (`javascript:`…): written as
+    /// [`paths::url::BLOCKED`] and reported as `link-unsafe`.
+    Unsafe(paths::url::UnsafeUrl),
     /// A relative link to nothing. `resolved` is the content-relative path
     /// it was looked up as (`None` when it climbs above the content dir).
     Missing {
@@ -118,6 +121,9 @@ impl Site {
 
     /// Resolves a link destination written in `from_file` (content-relative).
     pub fn resolve(&self, from_file: &str, dest: &str) -> Target {
+        if let Some(unsafe_url) = paths::url::unsafe_url(dest) {
+            return Target::Unsafe(unsafe_url);
+        }
         let dest = dest.trim();
         if let Some(fragment) = dest.strip_prefix('#') {
             return Target::Anchor(paths::percent_decode(fragment));
@@ -235,6 +241,7 @@ impl Site {
                 &self.asset_url(path),
             ))),
             Target::Email => escape_href(&format!("mailto:{}", dest.trim())),
+            Target::Unsafe(_) => paths::url::BLOCKED.to_string(),
             // Written as they are: the link leads nowhere, and check and
             // build report it.
             Target::Missing { .. } | Target::Unbuilt { .. } => escape_href(dest.trim()),

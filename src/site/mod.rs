@@ -493,6 +493,7 @@ fn parse_page(
         sources,
         lang: &config.languages[lang].code,
         task_labels: labels[lang].clone(),
+        raw_html: config.markdown.raw_html,
     })
 }
 

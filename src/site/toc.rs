@@ -28,7 +28,7 @@ pub enum TocTarget {
     /// A heading without a link.
     None,
     Page(PageId),
-    /// An external URL, as written.
+    /// An external URL, as written but percent-encoded where URLs require.
     Url(String),
     /// A file copied with the site (content-relative path).
     Asset(String),
@@ -239,7 +239,24 @@ fn resolve(
             TocTarget::Page(page)
         }
         Target::Page { page, .. } => TocTarget::Page(page),
-        Target::External | Target::OtherScheme => TocTarget::Url(href.to_string()),
+        Target::External | Target::OtherScheme => TocTarget::Url(paths::url::encode(href)),
+        Target::Unsafe(url) => {
+            // Navigation is on every page: the entry stays, as a heading.
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::LinkUnsafe,
+                    cx.shown,
+                    format!(
+                        "toc entry `{href}` is a `{}` URL, which runs script in the reader's browser; it is shown without a link",
+                        url.kind
+                    ),
+                )
+                .at(line, 1)
+                .target(href.to_string())
+                .hint("link to a page, a file or an http(s) URL instead"),
+            );
+            TocTarget::Broken
+        }
         Target::Asset { path, .. } => TocTarget::Asset(path),
         Target::Anchor(_) => TocTarget::None,
         Target::Unbuilt { page } => {
