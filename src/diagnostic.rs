@@ -89,7 +89,9 @@ codes! {
     TaskMismatch = "task-mismatch", Warning, "a translation gives a task another requirement than the default-language page";
     TaskMissing = "task-missing", Warning, "the translation lacks a task of the default-language page, or has an extra one";
     FileUnreadable = "file-unreadable", Error, "a file could not be read or is not valid UTF-8";
+    LimitExceeded = "limit-exceeded", Error, "the input exceeds a safety limit (include depth, expanded size, toc nesting, folder depth, file size); the rest is skipped";
     TemplateError = "template-error", Error, "a template failed to render a page";
+    SymlinkOutside = "symlink-outside", Warning, "a symlink points outside the site, into the output folder or at a folder that contains it; it is not followed";
 }
 
 impl fmt::Display for Code {

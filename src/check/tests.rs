@@ -764,8 +764,9 @@ fn severities_from_folio_yml_apply_and_off_silences() {
 
 #[test]
 fn every_code_has_a_test() {
-    // Codes a unit test above exercises; template-error belongs to rendering
-    // and link-external to `external::tests`.
+    // Codes a unit test above exercises; template-error belongs to rendering,
+    // link-external to `external::tests`, symlink-outside and limit-exceeded
+    // to `content::walk::tests` (and the `row_*` tests of the modules they guard).
     let tested = [
         "front-matter-syntax",
         "front-matter-missing",
@@ -791,7 +792,9 @@ fn every_code_has_a_test() {
         "task-mismatch",
         "task-missing",
         "file-unreadable",
+        "limit-exceeded",
         "template-error",
+        "symlink-outside",
     ];
     for code in crate::diagnostic::Code::ALL {
         assert!(tested.contains(&code.as_str()), "no test for {code}");

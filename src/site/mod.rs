@@ -207,14 +207,7 @@ impl Site {
             page.targets = t;
         }
 
-        let toc_paths: Vec<String> = self.content.tocs.keys().cloned().collect();
-        let mut tocs = Vec::new();
-        for path in toc_paths {
-            if let Some(t) = toc::load(self, &path, &mut diagnostics) {
-                tocs.push(t);
-            }
-        }
-        self.tocs = tocs;
+        self.tocs = toc::load_all(self, &mut diagnostics);
         nav::build(self);
 
         for d in &mut diagnostics {
