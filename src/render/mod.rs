@@ -152,7 +152,9 @@ impl<'a> Renderer<'a> {
                 .collect()),
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
-                if own.is_file() {
+                // A symlinked theme file is not the site's (it could be any
+                // file of the machine); `override_files` skips it too.
+                if std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_file()) {
                     Ok(vec![(path.clone(), File::Copy(own))])
                 } else {
                     let bytes = templates::THEME
