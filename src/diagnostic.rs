@@ -92,6 +92,7 @@ codes! {
     LimitExceeded = "limit-exceeded", Error, "the input exceeds a safety limit (include depth, expanded size, toc nesting, folder depth, file size); the rest is skipped";
     TemplateError = "template-error", Error, "a template failed to render a page";
     SymlinkOutside = "symlink-outside", Warning, "a symlink points outside the site, into the output folder or at a folder that contains it; it is not followed";
+    PathCollision = "path-collision", Error, "two files would be written to one output path (also when they differ only in letter case or Unicode normalization); one is not published";
 }
 
 impl fmt::Display for Code {

@@ -80,7 +80,14 @@ impl<'a> Renderer<'a> {
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
         outputs.extend((0..site.navs.len()).map(Output::Nav));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
-        outputs.extend(site.content.assets.iter().cloned().map(Output::Asset));
+        outputs.extend(
+            site.content
+                .assets
+                .iter()
+                .filter(|a| !site.withheld.contains(*a))
+                .cloned()
+                .map(Output::Asset),
+        );
         outputs
     }
 
