@@ -962,6 +962,47 @@ mod tests {
         assert!(doc("").root.is_null());
     }
 
+    /// Mutated real-looking YAML never panics, and every error has a position.
+    #[test]
+    fn mutated_input_is_an_error_never_a_panic() {
+        let samples = [
+            "title: Kick-off\nms.date: 5/02/2019\ntags: [a, b]\nx: {k: v, l: [1, 2.5, ~]}\n",
+            "- name: Home\n  href: index.md\n- name: Phase\n  items:\n    - {name: A, href: a.md}\n    - name: B\n      href: &b b.md\n    - name: C\n      href: *b\n",
+            "languages:\n  - { code: en, dir: english }\n  - code: es\n    suffixes: [es]\nchecks:\n  severity: { link-broken: warning }\n  external: { timeout: 2.5 }\n",
+            "a: |\n  literal\n  text\nb: >\n  folded\nc: 'it''s'\nd: \"\\u00e9\\n\"\n? [complex]\n: key\n",
+        ];
+        let alphabet: &[u8] = b"-:[]{},&*!|>'\"#?%@` \t\n\\ab0.~";
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..4000 {
+            let mut bytes = samples[round % samples.len()].as_bytes().to_vec();
+            for _ in 0..(1 + next() % 6) {
+                let at = (next() as usize) % (bytes.len() + 1);
+                let c = alphabet[(next() as usize) % alphabet.len()];
+                match next() % 3 {
+                    0 if at < bytes.len() => bytes[at] = c,
+                    1 if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, c),
+                }
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            match parse(&text, &LIMITS) {
+                Ok(doc) => {
+                    let _ = doc.root.to_json();
+                    let _ = from_node::<Shape>(&doc.root);
+                }
+                Err(e) => assert!(e.pos().line >= 1 && e.pos().column >= 1, "{text:?}: {e:?}"),
+            }
+        }
+    }
+
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(deny_unknown_fields)]
     struct Shape {

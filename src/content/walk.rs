@@ -154,6 +154,14 @@ fn resolve(config: &Config, boundary: &Boundary, rel: &str) -> Result<PathBuf, O
     Ok(real)
 }
 
+/// What an entry of a folder is to the walk.
+enum Found {
+    /// A folder; its real path when a symlink led there.
+    Dir(Option<PathBuf>),
+    File,
+    Nothing,
+}
+
 /// A folder waiting to be read.
 struct Dir {
     /// Content-relative.
@@ -176,18 +184,21 @@ impl Walk<'_> {
     /// Reads one folder, queueing its subfolders; false once the entry
     /// budget is spent (the walk stops).
     fn read_dir(&mut self, dir: Dir, stack: &mut Vec<Dir>) -> bool {
-        let mut names: Vec<std::ffi::OsString> = match std::fs::read_dir(&dir.path) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name())
-                .collect(),
-            Err(e) => {
-                self.unreadable(&dir.rel, &format!("cannot read the folder: {e}"));
-                return true;
-            }
-        };
-        names.sort();
-        for name in names {
+        // The entry's type comes with the folder listing on most systems:
+        // no extra look at each file.
+        let mut names: Vec<(std::ffi::OsString, Option<std::fs::FileType>)> =
+            match std::fs::read_dir(&dir.path) {
+                Ok(entries) => entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| (e.file_name(), e.file_type().ok()))
+                    .collect(),
+                Err(e) => {
+                    self.unreadable(&dir.rel, &format!("cannot read the folder: {e}"));
+                    return true;
+                }
+            };
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, file_type) in names {
             let Some(name) = name.to_str() else {
                 let shown = paths::child(&dir.rel, &name.to_string_lossy());
                 self.unreadable(&shown, "the file name is not valid UTF-8; rename it");
@@ -214,42 +225,55 @@ impl Walk<'_> {
             }
             let rel = paths::child(&dir.rel, name);
             let path = dir.path.join(name);
-            let Some((is_dir, real)) = self.look_at(&rel, &path, &dir.real.join(name), &dir.real)
-            else {
-                continue;
-            };
-            if is_dir {
-                if depth(&rel) > limits::FOLDER_DEPTH {
-                    self.too_deep(&rel);
-                } else if !real.starts_with(&self.boundary.output) {
-                    stack.push(Dir { rel, path, real });
+            match self.look_at(&rel, &path, file_type, &dir.real) {
+                Found::Dir(real) => {
+                    let real = real.unwrap_or_else(|| dir.real.join(name));
+                    if depth(&rel) > limits::FOLDER_DEPTH {
+                        self.too_deep(&rel);
+                    } else if !real.starts_with(&self.boundary.output) {
+                        stack.push(Dir { rel, path, real });
+                    }
                 }
-            } else if let Some(kind) = super::classify_name(self.config, &rel) {
-                self.files.push((rel, kind));
+                Found::File => {
+                    if let Some(kind) = super::classify_name(self.config, &rel) {
+                        self.files.push((rel, kind));
+                    }
+                }
+                Found::Nothing => {}
             }
         }
         true
     }
 
-    /// Whether an entry is a folder or a regular file, and its real path;
-    /// `None` for what the walk does not read (other file types, symlinks
-    /// it does not follow, entries it cannot look at).
+    /// Whether an entry is a folder (with its real path when a symlink led
+    /// there) or a regular file; `Nothing` for what the walk does not read
+    /// (other file types, symlinks it does not follow, entries it cannot
+    /// look at).
     fn look_at(
         &mut self,
         rel: &str,
         path: &Path,
-        real: &Path,
+        file_type: Option<std::fs::FileType>,
         parent: &Path,
-    ) -> Option<(bool, PathBuf)> {
-        let meta = match std::fs::symlink_metadata(path) {
-            Ok(m) => m,
-            Err(e) => {
-                self.unreadable(rel, &format!("cannot read: {e}"));
-                return None;
-            }
+    ) -> Found {
+        let file_type = match file_type {
+            Some(t) => t,
+            None => match std::fs::symlink_metadata(path) {
+                Ok(m) => m.file_type(),
+                Err(e) => {
+                    self.unreadable(rel, &format!("cannot read: {e}"));
+                    return Found::Nothing;
+                }
+            },
         };
-        if !meta.file_type().is_symlink() {
-            return (meta.is_dir() || meta.is_file()).then(|| (meta.is_dir(), real.to_path_buf()));
+        if file_type.is_dir() {
+            return Found::Dir(None);
+        }
+        if file_type.is_file() {
+            return Found::File;
+        }
+        if !file_type.is_symlink() {
+            return Found::Nothing;
         }
         let target = match std::fs::canonicalize(path) {
             Ok(t) => t,
@@ -258,21 +282,25 @@ impl Walk<'_> {
                     rel,
                     &format!("cannot read: {e} (a symlink may point nowhere)"),
                 );
-                return None;
+                return Found::Nothing;
             }
         };
         let is_dir = target.is_dir();
         if !is_dir && !target.is_file() {
-            return None;
+            return Found::Nothing;
         }
         if let Some(refusal) = self.boundary.refuse(&target, parent, is_dir) {
             if is_dir || super::classify_name(self.config, rel).is_some() {
                 self.diagnostics
                     .push(refused(self.config, rel, path, refusal));
             }
-            return None;
+            return Found::Nothing;
         }
-        Some((is_dir, target))
+        if is_dir {
+            Found::Dir(Some(target))
+        } else {
+            Found::File
+        }
     }
 
     fn too_deep(&mut self, rel: &str) {

@@ -44,8 +44,15 @@ fn io(path: &Path, source: std::io::Error) -> OutputError {
 
 pub struct OutputDir {
     root: PathBuf,
-    /// Site-relative paths of the files Folio wrote here (the manifest).
-    owned: Mutex<BTreeSet<String>>,
+    manifest: Mutex<Manifest>,
+}
+
+/// The files Folio wrote here, in memory and on disk.
+struct Manifest {
+    /// Site-relative paths.
+    owned: BTreeSet<String>,
+    /// The manifest file, open for appending (reopened after a rewrite).
+    append: Option<std::fs::File>,
 }
 
 impl OutputDir {
@@ -108,7 +115,10 @@ impl OutputDir {
         };
         let dir = OutputDir {
             root: out,
-            owned: Mutex::new(owned),
+            manifest: Mutex::new(Manifest {
+                owned,
+                append: None,
+            }),
         };
         dir.save_manifest()?;
         Ok(dir)
@@ -244,38 +254,47 @@ impl OutputDir {
         })
     }
 
+    fn manifest(&self) -> std::sync::MutexGuard<'_, Manifest> {
+        self.manifest.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn owns(&self, rel: &str) -> bool {
-        self.owned
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(rel)
+        self.manifest().owned.contains(rel)
     }
 
     /// Lists `rel` in the manifest before the file is written, so an
     /// interrupted build never leaves a file of Folio's it does not know.
     fn record(&self, rel: &str) -> Result<(), OutputError> {
-        let mut owned = self.owned.lock().unwrap_or_else(PoisonError::into_inner);
-        if owned.contains(rel) {
+        let mut manifest = self.manifest();
+        if manifest.owned.contains(rel) {
             return Ok(());
         }
         let marker = self.root.join(MARKER);
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(&marker)
-            .and_then(|mut f| f.write_all(format!("{}\n", escape(rel)).as_bytes()))
-            .map_err(|e| io(&marker, e))?;
-        owned.insert(rel.to_string());
+        if manifest.append.is_none() {
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&marker)
+                .map_err(|e| io(&marker, e))?;
+            manifest.append = Some(file);
+        }
+        if let Some(file) = manifest.append.as_mut() {
+            file.write_all(format!("{}\n", escape(rel)).as_bytes())
+                .map_err(|e| io(&marker, e))?;
+        }
+        manifest.owned.insert(rel.to_string());
         Ok(())
     }
 
     /// Rewrites the manifest from the set in memory (sorted, so identical
     /// builds leave identical folders).
     fn save_manifest(&self) -> Result<(), OutputError> {
-        let owned = self.owned.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut text = String::with_capacity(owned.len() * 32 + MANIFEST_HEADER.len() + 1);
+        let mut manifest = self.manifest();
+        // The rename below replaces the file the handle appends to.
+        manifest.append = None;
+        let mut text = String::with_capacity(manifest.owned.len() * 32 + MANIFEST_HEADER.len() + 1);
         text.push_str(MANIFEST_HEADER);
         text.push('\n');
-        for rel in owned.iter() {
+        for rel in manifest.owned.iter() {
             text.push_str(&escape(rel));
             text.push('\n');
         }
@@ -300,10 +319,7 @@ impl OutputDir {
             return Ok(());
         }
         self.delete(rel, &path)?;
-        self.owned
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(rel);
+        self.manifest().owned.remove(rel);
         self.save_manifest()
     }
 
@@ -339,9 +355,8 @@ impl OutputDir {
     /// writes left; rewrites the manifest. Files Folio did not write stay.
     pub fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize, OutputError> {
         let stale: Vec<String> = self
+            .manifest()
             .owned
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .iter()
             .filter(|rel| !keep.contains(*rel))
             .cloned()
@@ -354,9 +369,9 @@ impl OutputDir {
         }
         self.remove_temp_files();
         {
-            let mut owned = self.owned.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut manifest = self.manifest();
             for rel in &stale {
-                owned.remove(rel);
+                manifest.owned.remove(rel);
             }
         }
         self.save_manifest()?;
@@ -384,6 +399,8 @@ impl OutputDir {
 /// symlink: creation fails if anything is at the name, and another is tried).
 fn create_temp(path: &Path) -> Result<(PathBuf, std::fs::File), OutputError> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -391,7 +408,7 @@ fn create_temp(path: &Path) -> Result<(PathBuf, std::fs::File), OutputError> {
     let mut last = None;
     for _ in 0..16 {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let tmp = path.with_file_name(format!(".{name}.{}-{n}.folio-tmp", std::process::id()));
+        let tmp = path.with_file_name(format!(".{name}.{pid}-{n}.folio-tmp"));
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

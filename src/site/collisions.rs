@@ -142,6 +142,9 @@ fn claims(site: &Site) -> Vec<Claim> {
 
 /// One key for paths a case-insensitive or normalizing host treats as one.
 fn fold(path: &str) -> String {
+    if path.is_ascii() {
+        return path.trim_end_matches('/').to_ascii_lowercase();
+    }
     let lower = path.nfc().collect::<String>().to_lowercase();
     let folded: String = lower.nfc().collect();
     // Claims of folders (`theme/`) are keyed by the folder.
