@@ -239,6 +239,15 @@ fn row_04_symlink_into_the_output_does_not_grow_the_site() {
     let warned = with_code(&found, "symlink-outside");
     assert_eq!(warned.len(), 1, "{found:?}");
     assert_eq!(warned[0]["file"], "content/pub");
+    // In `serve`, a write to the output seen through the link changes
+    // nothing, so it cannot start another rebuild.
+    let (mut workspace, _) =
+        folio::serve::Workspace::open(&site.root, "http://127.0.0.1:1/").unwrap();
+    for _ in 0..3 {
+        let seen: BTreeSet<String> = ["pub/en/index.html".to_string(), "pub".to_string()].into();
+        let rebuild = workspace.rebuild_content(&seen);
+        assert!(rebuild.changed.is_empty(), "{:?}", rebuild.changed);
+    }
 }
 
 #[test]

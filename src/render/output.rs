@@ -18,7 +18,8 @@ use std::sync::{Mutex, PoisonError};
 use thiserror::Error;
 
 /// Written into every output directory Folio owns: the manifest of the
-/// files it wrote there, one site-relative path a line.
+/// files it wrote there, one site-relative path a line (`/path`: a file it
+/// deleted since; a full build rewrites the list without those).
 pub const MARKER: &str = ".folio-output";
 
 /// The manifest's first line; an older marker without it lists nothing.
@@ -269,6 +270,13 @@ impl OutputDir {
         if manifest.owned.contains(rel) {
             return Ok(());
         }
+        self.append(&mut manifest, &escape(rel))?;
+        manifest.owned.insert(rel.to_string());
+        Ok(())
+    }
+
+    /// Adds a line to the manifest file.
+    fn append(&self, manifest: &mut Manifest, line: &str) -> Result<(), OutputError> {
         let marker = self.root.join(MARKER);
         if manifest.append.is_none() {
             let file = std::fs::OpenOptions::new()
@@ -277,12 +285,12 @@ impl OutputDir {
                 .map_err(|e| io(&marker, e))?;
             manifest.append = Some(file);
         }
-        if let Some(file) = manifest.append.as_mut() {
-            file.write_all(format!("{}\n", escape(rel)).as_bytes())
-                .map_err(|e| io(&marker, e))?;
+        match manifest.append.as_mut() {
+            Some(file) => file
+                .write_all(format!("{line}\n").as_bytes())
+                .map_err(|e| io(&marker, e)),
+            None => Ok(()),
         }
-        manifest.owned.insert(rel.to_string());
-        Ok(())
     }
 
     /// Rewrites the manifest from the set in memory (sorted, so identical
@@ -319,8 +327,11 @@ impl OutputDir {
             return Ok(());
         }
         self.delete(rel, &path)?;
-        self.manifest().owned.remove(rel);
-        self.save_manifest()
+        let mut manifest = self.manifest();
+        manifest.owned.remove(rel);
+        // A line `/path` takes a path back (paths never start with `/`);
+        // a full build rewrites the manifest without either.
+        self.append(&mut manifest, &format!("/{}", escape(rel)))
     }
 
     /// Deletes one file of Folio's, unless a folder of its path has become
@@ -452,10 +463,14 @@ fn read_manifest(marker: &Path) -> BTreeSet<String> {
     if lines.next() != Some(MANIFEST_HEADER) {
         return BTreeSet::new();
     }
-    lines
-        .filter(|l| !l.is_empty())
-        .map(crate::paths::percent_decode)
-        .collect()
+    let mut owned = BTreeSet::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        match line.strip_prefix('/') {
+            Some(removed) => owned.remove(&crate::paths::percent_decode(removed)),
+            None => owned.insert(crate::paths::percent_decode(line)),
+        };
+    }
+    owned
 }
 
 #[cfg(test)]
@@ -556,9 +571,17 @@ mod tests {
         );
         assert!(!d.join("public/en/old/index.html").exists());
         assert!(!d.join("public/en/.index.html.1-2.folio-tmp").exists());
-        // `remove` leaves files Folio did not write.
+        // `remove` leaves files Folio did not write, and a removal is
+        // remembered by the next run.
         out.remove("CNAME").unwrap();
         assert!(d.join("public/CNAME").exists());
+        out.write("en/new/index.html", b"new").unwrap();
+        out.remove("en/new/index.html").unwrap();
+        drop(out);
+        let out = OutputDir::prepare(&c, false).unwrap();
+        assert!(!out.owns("en/new/index.html"));
+        assert!(out.owns("index.html"));
+        out.remove_stale(&keep).unwrap();
         let manifest = std::fs::read_to_string(d.join("public").join(MARKER)).unwrap();
         assert_eq!(manifest, format!("{MANIFEST_HEADER}\nindex.html\n"));
         std::fs::remove_dir_all(&d).unwrap();
