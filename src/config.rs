@@ -4,6 +4,7 @@
 //! or a value of the wrong type is a [`ConfigError`] naming the key and line.
 
 use crate::diagnostic::{Code, Severity};
+use crate::yaml::{self, Pos, Step};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -31,11 +32,11 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    fn invalid(file: &Path, line: u32, column: u32, message: impl Into<String>) -> ConfigError {
+    fn invalid(file: &Path, pos: Pos, message: impl Into<String>) -> ConfigError {
         ConfigError::Invalid {
             file: file.display().to_string(),
-            line,
-            column,
+            line: pos.line,
+            column: pos.column,
             message: message.into(),
         }
     }
@@ -62,6 +63,9 @@ pub struct Config {
     pub tasks: BTreeMap<String, TaskLabels>,
     pub checks: CheckRules,
     pub markdown: MarkdownRules,
+    /// Follow symlinks whose target is outside the site root
+    /// (`follow_symlinks`; off by default, see README).
+    pub follow_symlinks: bool,
     exclude_set: GlobSet,
     ignore_set: GlobSet,
 }
@@ -225,6 +229,8 @@ struct RawConfig {
     checks: RawChecks,
     #[serde(default)]
     markdown: MarkdownRules,
+    #[serde(default)]
+    follow_symlinks: bool,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +266,24 @@ impl Config {
     /// Loads `root/folio.yml`, or the defaults when the file does not exist.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let file = root.join(CONFIG_FILE);
+        let limit = crate::limits::CONFIG.bytes;
+        match std::fs::metadata(&file) {
+            Ok(meta) if meta.len() > limit as u64 => {
+                return Err(ConfigError::invalid(
+                    &file,
+                    Pos::START,
+                    format!(
+                        "folio.yml is {} bytes, more than the limit of {}; it is not read",
+                        meta.len(),
+                        yaml::bytes(limit)
+                    ),
+                ));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Config::parse(root, &file, "");
+            }
+            _ => {}
+        }
         match std::fs::read(&file) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| {
@@ -267,7 +291,11 @@ impl Config {
                         &String::from_utf8_lossy(e.as_bytes()),
                         e.utf8_error().valid_up_to(),
                     );
-                    ConfigError::invalid(&file, line, column, "folio.yml is not valid UTF-8")
+                    ConfigError::invalid(
+                        &file,
+                        Pos { line, column },
+                        "folio.yml is not valid UTF-8",
+                    )
                 })?;
                 Config::parse(root, &file, &text)
             }
@@ -282,24 +310,47 @@ impl Config {
     /// Parses configuration text; `file` is only used in error messages.
     pub fn parse(root: &Path, file: &Path, text: &str) -> Result<Config, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = if text.trim().is_empty() {
-            serde_norway::from_str("{}").map_err(|e| yaml_error(file, &e))?
-        } else {
-            serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?
+        let doc = yaml::parse(text, &crate::limits::CONFIG).map_err(|e| {
+            let message = match &e {
+                yaml::Error::Limit { message, .. } => {
+                    format!("folio.yml exceeds a safety limit: {message}")
+                }
+                yaml::Error::Syntax { message, .. } => message.clone(),
+            };
+            ConfigError::invalid(file, e.pos(), message)
+        })?;
+        if let Some(d) = doc.duplicates.first() {
+            return Err(ConfigError::invalid(
+                file,
+                d.later,
+                format!(
+                    "`{}` is set twice (first on line {}); keep one of them",
+                    d.key, d.earlier.line
+                ),
+            ));
+        }
+        let top = match doc.root.value {
+            yaml::Value::Null => yaml::Node {
+                value: yaml::Value::Map(Vec::new()),
+                ..doc.root
+            },
+            _ => doc.root,
+        };
+        let raw: RawConfig = yaml::from_node(&top).map_err(|e| {
+            // serde's message already names the key ("unknown field `x`, expected one of ...").
+            ConfigError::invalid(file, e.pos.unwrap_or(Pos::START), e.to_string())
+        })?;
+        let invalid = |path: &[Step<'_>], message: String| {
+            ConfigError::invalid(file, top.locate(path), message)
         };
         let root = root.to_path_buf();
-        let at = |needle: &str| key_position(text, needle);
-        let invalid = |needle: &str, message: String| {
-            let (line, column) = at(needle);
-            ConfigError::invalid(file, line, column, message)
-        };
 
         let languages = resolve_languages(&raw.languages, &invalid)?;
         let default_language = match &raw.default_language {
             None => 0,
             Some(code) => languages.iter().position(|l| &l.code == code).ok_or_else(|| {
                 invalid(
-                    "default_language",
+                    &[Step::Key("default_language")],
                     format!(
                         "default_language `{code}` is not one of the languages ({}); add it under `languages` or pick one of those",
                         languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
@@ -313,27 +364,21 @@ impl Config {
             .entry("en".to_string())
             .or_insert_with(TaskLabels::english);
 
-        let mut severity = BTreeMap::new();
-        for (name, value) in &raw.checks.severity {
-            let code = Code::parse(name).ok_or_else(|| {
-                invalid(
-                    name,
-                    format!("checks.severity: unknown diagnostic code `{name}`; see the README for the list of codes"),
-                )
-            })?;
-            let level = Severity::parse(value).ok_or_else(|| {
-                invalid(
-                    name,
-                    format!("checks.severity.{name}: `{value}` is not a severity; use error, warning or off"),
-                )
-            })?;
-            severity.insert(code, level);
-        }
-
-        let exclude_set = build_globs(&raw.exclude)
-            .map_err(|(g, e)| invalid(g, format!("exclude: `{g}` is not a valid glob: {e}")))?;
-        let ignore_set = build_globs(&raw.checks.ignore).map_err(|(g, e)| {
-            invalid(g, format!("checks.ignore: `{g}` is not a valid glob: {e}"))
+        let severity = resolve_severities(&raw.checks.severity, &invalid)?;
+        let exclude_set = build_globs(&raw.exclude).map_err(|(i, e)| {
+            invalid(
+                &[Step::Key("exclude"), Step::Index(i)],
+                format!("exclude: `{}` is not a valid glob: {e}", raw.exclude[i]),
+            )
+        })?;
+        let ignore_set = build_globs(&raw.checks.ignore).map_err(|(i, e)| {
+            invalid(
+                &[Step::Key("checks"), Step::Key("ignore"), Step::Index(i)],
+                format!(
+                    "checks.ignore: `{}` is not a valid glob: {e}",
+                    raw.checks.ignore[i]
+                ),
+            )
         })?;
 
         let external = resolve_external(&raw.checks.external, &invalid)?;
@@ -362,6 +407,7 @@ impl Config {
                 external,
             },
             markdown: raw.markdown,
+            follow_symlinks: raw.follow_symlinks,
             exclude_set,
             ignore_set,
             root,
@@ -375,15 +421,12 @@ impl Config {
         }
         let file = self.root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&file).unwrap_or_default();
-        let (line, column) = if text.contains("content_dir") {
-            key_position(&text, "content_dir")
-        } else {
-            (1, 1)
-        };
+        let pos = yaml::parse(&text, &crate::limits::CONFIG)
+            .map(|doc| doc.root.locate(&[Step::KeyName("content_dir")]))
+            .unwrap_or(Pos::START);
         Err(ConfigError::invalid(
             &file,
-            line,
-            column,
+            pos,
             format!(
                 "the content directory `{}` does not exist; create it, or set `content_dir` in folio.yml (or pass --root)",
                 self.display_path(&self.content_dir)
@@ -449,9 +492,12 @@ impl Config {
     }
 }
 
+/// Builds a `ConfigError` at the node a path into `folio.yml` leads to.
+type Invalid<'a> = dyn Fn(&[Step<'_>], String) -> ConfigError + 'a;
+
 fn resolve_languages(
     raw: &[RawLanguage],
-    invalid: &dyn Fn(&str, String) -> ConfigError,
+    invalid: &Invalid<'_>,
 ) -> Result<Vec<Language>, ConfigError> {
     if raw.is_empty() {
         return Ok(vec![Language {
@@ -462,30 +508,64 @@ fn resolve_languages(
         }]);
     }
     let mut languages: Vec<Language> = Vec::new();
-    for l in raw {
+    for (i, l) in raw.iter().enumerate() {
+        let at = |key: &'static str| [Step::Key("languages"), Step::Index(i), Step::Key(key)];
         let code = l.code.trim().to_string();
-        if code.is_empty() || code.contains(['/', '\\', ' ']) {
+        if let Err(why) = check_code(&code) {
             return Err(invalid(
-                "code:",
+                &at("code"),
                 format!(
-                    "languages: `{}` is not a usable language code (use e.g. en, es, zh-Hans)",
+                    "languages: `code: {}` is not a usable language code: {why}; use a language tag such as en, es or zh-Hans",
                     l.code
                 ),
             ));
         }
-        let dir = l.dir.clone().unwrap_or_else(|| code.clone());
-        let dir = dir.trim_matches('/').trim_start_matches("./").to_string();
+        let dir = match &l.dir {
+            Some(dir) => check_dir(dir).map_err(|why| {
+                invalid(
+                    &at("dir"),
+                    format!("languages: `dir: {dir}` of `{code}` {why}; give a folder inside the content folder, such as `{code}` or `docs/{code}`"),
+                )
+            })?,
+            None => code.clone(),
+        };
         let suffixes = l.suffixes.clone().unwrap_or_else(|| vec![code.clone()]);
-        for other in &languages {
-            if other.code == code {
+        for (s, suffix) in suffixes.iter().enumerate() {
+            if suffix.is_empty()
+                || suffix.contains(['/', '\\', '.', ' '])
+                || suffix.chars().any(char::is_control)
+            {
                 return Err(invalid(
-                    &code,
-                    format!("languages: `{code}` is listed twice"),
+                    &[
+                        Step::Key("languages"),
+                        Step::Index(i),
+                        Step::Key("suffixes"),
+                        Step::Index(s),
+                    ],
+                    format!(
+                        "languages: `suffixes` of `{code}`: `{suffix}` is not a usable filename suffix; use letters, digits and `-` (as in `page-es.md`)"
+                    ),
+                ));
+            }
+        }
+        for other in &languages {
+            if other.code.eq_ignore_ascii_case(&code) {
+                return Err(invalid(
+                    &at("code"),
+                    format!(
+                        "languages: `{code}` is listed twice (as `{}` before); letter case does not make two languages",
+                        other.code
+                    ),
                 ));
             }
             if !dir.is_empty() && other.dir == dir {
+                let path = if l.dir.is_some() {
+                    at("dir")
+                } else {
+                    at("code")
+                };
                 return Err(invalid(
-                    &dir,
+                    &path,
                     format!(
                         "languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`",
                         other.code
@@ -494,13 +574,23 @@ fn resolve_languages(
             }
             if let Some(s) = suffixes
                 .iter()
-                .find(|s| other.suffixes.iter().any(|o| o.eq_ignore_ascii_case(s)))
+                .position(|s| other.suffixes.iter().any(|o| o.eq_ignore_ascii_case(s)))
             {
+                let path: Vec<Step<'_>> = if l.suffixes.is_some() {
+                    vec![
+                        Step::Key("languages"),
+                        Step::Index(i),
+                        Step::Key("suffixes"),
+                        Step::Index(s),
+                    ]
+                } else {
+                    at("code").to_vec()
+                };
                 return Err(invalid(
-                    &code,
+                    &path,
                     format!(
-                        "languages: `{}` and `{code}` both claim the suffix `{s}`",
-                        other.code
+                        "languages: `{}` and `{code}` both claim the suffix `{}`; give `{code}` its own `suffixes`",
+                        other.code, suffixes[s]
                     ),
                 ));
             }
@@ -515,15 +605,98 @@ fn resolve_languages(
     Ok(languages)
 }
 
+/// A language code becomes the first folder of its pages' URLs, so it
+/// must be one safe path segment: a language tag such as `en` or `zh-Hans`.
+fn check_code(code: &str) -> Result<(), &'static str> {
+    if code.is_empty() {
+        return Err("it is empty");
+    }
+    if code.len() > 35 {
+        return Err("it is longer than 35 characters");
+    }
+    if !code.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err("it must start with a letter");
+    }
+    if !code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err("only letters, digits, `-` and `_` are allowed (no `/`, `.` or spaces)");
+    }
+    if code.eq_ignore_ascii_case("theme") {
+        return Err("`theme/` is where Folio writes its theme");
+    }
+    Ok(())
+}
+
+/// A language folder: relative to the content folder, `/`-separated, never
+/// leaving it. Returns it without `./` and trailing `/`.
+fn check_dir(dir: &str) -> Result<String, &'static str> {
+    let trimmed = dir.trim();
+    if trimmed.starts_with(['/', '\\']) || trimmed.get(1..2) == Some(":") {
+        return Err("is an absolute path");
+    }
+    if trimmed.contains('\\') {
+        return Err("contains `\\`; separate folders with `/`");
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err("contains a control character");
+    }
+    let trimmed = trimmed.trim_end_matches('/');
+    let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+    if trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    for segment in trimmed.split('/') {
+        match segment {
+            "" => return Err("has an empty folder name (`//`)"),
+            "." | ".." => {
+                return Err("contains `.` or `..`, which would leave or repeat the content folder");
+            }
+            s if s.starts_with('.') => {
+                return Err("names a hidden folder, which Folio never reads");
+            }
+            _ => {}
+        }
+    }
+    Ok(trimmed.to_string())
+}
+
+fn resolve_severities(
+    raw: &BTreeMap<String, String>,
+    invalid: &Invalid<'_>,
+) -> Result<BTreeMap<Code, Severity>, ConfigError> {
+    let mut severity = BTreeMap::new();
+    for (name, value) in raw {
+        let code = Code::parse(name).ok_or_else(|| {
+            invalid(
+                &[Step::Key("checks"), Step::Key("severity"), Step::KeyName(name)],
+                format!("checks.severity: unknown diagnostic code `{name}`; see the README for the list of codes"),
+            )
+        })?;
+        let level = Severity::parse(value).ok_or_else(|| {
+            invalid(
+                &[Step::Key("checks"), Step::Key("severity"), Step::Key(name)],
+                format!(
+                    "checks.severity.{name}: `{value}` is not a severity; use error, warning or off"
+                ),
+            )
+        })?;
+        severity.insert(code, level);
+    }
+    Ok(severity)
+}
+
 fn resolve_external(
     raw: &RawExternal,
-    invalid: &dyn Fn(&str, String) -> ConfigError,
+    invalid: &Invalid<'_>,
 ) -> Result<ExternalRules, ConfigError> {
+    let at = |key: &'static str| [Step::Key("checks"), Step::Key("external"), Step::Key(key)];
     let mut rules = ExternalRules::default();
     if let Some(t) = raw.timeout {
         if !(t > 0.0 && t <= MAX_TIMEOUT_SECS) {
             return Err(invalid(
-                "timeout:",
+                &at("timeout"),
                 format!(
                     "checks.external.timeout: `{t}` must be a number of seconds above 0 and at most {MAX_TIMEOUT_SECS}"
                 ),
@@ -538,7 +711,7 @@ fn resolve_external(
         if let Some(n) = value {
             if n == 0 || n > MAX_CONCURRENCY {
                 return Err(invalid(
-                    &format!("{key}:"),
+                    &at(key),
                     format!("checks.external.{key}: `{n}` must be between 1 and {MAX_CONCURRENCY}"),
                 ));
             }
@@ -549,7 +722,7 @@ fn resolve_external(
         rules.per_host = rules.per_host.min(rules.concurrency);
     } else if rules.per_host > rules.concurrency {
         return Err(invalid(
-            "per_host:",
+            &at("per_host"),
             format!(
                 "checks.external.per_host ({}) is larger than concurrency ({}); lower per_host or raise concurrency",
                 rules.per_host, rules.concurrency
@@ -559,7 +732,7 @@ fn resolve_external(
     if let Some(h) = raw.max_age_hours {
         if !(h >= 0.0 && h.is_finite() && h <= 24.0 * 366.0) {
             return Err(invalid(
-                "max_age_hours:",
+                &at("max_age_hours"),
                 format!(
                     "checks.external.max_age_hours: `{h}` must be between 0 (always re-check) and 8784 (a year)"
                 ),
@@ -570,44 +743,13 @@ fn resolve_external(
     Ok(rules)
 }
 
-fn build_globs(patterns: &[String]) -> Result<GlobSet, (&str, globset::Error)> {
+/// The glob set, or the index of the first pattern that is not a glob.
+fn build_globs(patterns: &[String]) -> Result<GlobSet, (usize, globset::Error)> {
     let mut builder = GlobSetBuilder::new();
-    for p in patterns {
-        builder.add(Glob::new(p).map_err(|e| (p.as_str(), e))?);
+    for (i, p) in patterns.iter().enumerate() {
+        builder.add(Glob::new(p).map_err(|e| (i, e))?);
     }
-    builder.build().map_err(|e| ("", e))
-}
-
-fn yaml_error(file: &Path, e: &serde_norway::Error) -> ConfigError {
-    // serde's message already names the key ("unknown field `x`, expected one of ...").
-    let (line, column, message) = yaml_error_parts(e);
-    ConfigError::invalid(file, line, column, message)
-}
-
-/// A YAML error's 1-based line and column (1:1 when unknown) and its message
-/// without the position serde appends (diagnostics carry it separately).
-pub(crate) fn yaml_error_parts(e: &serde_norway::Error) -> (u32, u32, String) {
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line() as u32, l.column() as u32))
-        .unwrap_or((1, 1));
-    let message = e.to_string();
-    let message = match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    (line, column, message)
-}
-
-/// Best-effort position of a key for errors found after deserializing.
-fn key_position(text: &str, needle: &str) -> (u32, u32) {
-    if needle.is_empty() {
-        return (1, 1);
-    }
-    match text.find(needle) {
-        Some(offset) => line_col(text, offset),
-        None => (1, 1),
-    }
+    builder.build().map_err(|e| (0, e))
 }
 
 /// 1-based line and character column of a byte offset.
@@ -774,6 +916,97 @@ checks:
                 "{text:?}: {err}"
             );
         }
+    }
+
+    /// The `file:line:column` prefix of an error.
+    fn place(err: &ConfigError) -> (u32, u32) {
+        match err {
+            ConfigError::Invalid { line, column, .. } => (*line, *column),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn row_17_language_codes_and_dirs_cannot_leave_their_folder() {
+        for (language, key) in [
+            ("{ code: .. }", "code"),
+            ("{ code: \"a/b\" }", "code"),
+            ("{ code: \"../x\" }", "code"),
+            ("{ code: \"\" }", "code"),
+            ("{ code: \"en us\" }", "code"),
+            ("{ code: theme }", "code"),
+            ("{ code: fr, dir: ../outside }", "dir"),
+            ("{ code: fr, dir: /etc }", "dir"),
+            ("{ code: fr, dir: \"C:\\\\x\" }", "dir"),
+            ("{ code: fr, dir: a/../../b }", "dir"),
+            ("{ code: fr, dir: a//b }", "dir"),
+            ("{ code: fr, dir: .hidden }", "dir"),
+            ("{ code: fr, suffixes: [\"a/b\"] }", "suffixes"),
+        ] {
+            let text = format!("title: x\nlanguages:\n  - {{ code: en }}\n  - {language}\n");
+            let err = parse(&text).unwrap_err();
+            assert_eq!(place(&err).0, 4, "{text}: {err}");
+            assert!(err.to_string().contains(key), "{text}: {err}");
+        }
+        let c = parse(
+            "languages:\n  - { code: en, dir: ./docs/en/ }\n  - { code: pt-BR, dir: \"\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.languages[0].dir, "docs/en");
+        assert_eq!(c.languages[1].dir, "");
+    }
+
+    #[test]
+    fn row_18_errors_name_the_real_line_and_column() {
+        // An invalid code on the third language, in block style.
+        let err =
+            parse("languages:\n  - code: en\n  - code: es\n  - name: Bad\n    code: \"a/b\"\n")
+                .unwrap_err();
+        assert_eq!(place(&err), (5, 11), "{err}");
+        // A suffix clash points at the clashing suffix, not the first `en` in the file.
+        let err = parse("languages:\n  - { code: en }\n  - { code: es, suffixes: [es, en] }\n")
+            .unwrap_err();
+        assert_eq!(place(&err), (3, 32), "{err}");
+        // A defaulted suffix clashes at the code that implies it.
+        let err = parse("languages:\n  - { code: en, suffixes: [en, es] }\n  - { code: es }\n")
+            .unwrap_err();
+        assert_eq!(place(&err), (3, 13), "{err}");
+        // `timeout: 0` after a commented line that mentions it.
+        let err = parse("checks:\n  external:\n    # timeout: 10 is the default\n    timeout: 0\n")
+            .unwrap_err();
+        assert_eq!(place(&err), (4, 14), "{err}");
+        // Unknown severity names point at the key, bad levels at the value.
+        let err = parse("checks:\n  severity:\n    # link-brokn: off\n    link-brokn: off\n")
+            .unwrap_err();
+        assert_eq!(place(&err), (4, 5), "{err}");
+        let err = parse("checks:\n  severity: { link-broken: loud }\n").unwrap_err();
+        assert_eq!(place(&err), (2, 28), "{err}");
+        let err = parse("exclude: [\"ok/**\", \"[bad\"]\n").unwrap_err();
+        assert_eq!(place(&err), (1, 20), "{err}");
+        let err = parse("default_language: fr # not en\nlanguages: [{ code: en }]\n").unwrap_err();
+        assert_eq!(place(&err), (1, 19), "{err}");
+        let err = parse("title: a\ntitle: b\n").unwrap_err();
+        assert_eq!(place(&err), (2, 1), "{err}");
+        assert!(err.to_string().contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn row_09_config_size_and_nesting_are_limited() {
+        let deep = format!("title: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let err = parse(&deep).unwrap_err();
+        assert_eq!(place(&err).0, 1, "{err}");
+        let big = format!(
+            "title: x\nexclude: [{}]\n",
+            vec!["\"a\""; 400_000].join(", ")
+        );
+        let err = parse(&big).unwrap_err();
+        assert!(err.to_string().contains("limit"), "{err}");
+    }
+
+    #[test]
+    fn follow_symlinks_is_off_unless_set() {
+        assert!(!parse("").unwrap().follow_symlinks);
+        assert!(parse("follow_symlinks: true").unwrap().follow_symlinks);
     }
 
     #[test]

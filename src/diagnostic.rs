@@ -96,6 +96,8 @@ codes! {
     LinkUnsafe = "link-unsafe", Error, "a link or URL would run script (javascript:, vbscript:, data: other than an image); it is neutralized";
     HtmlUnsafe = "html-unsafe", Error, "raw HTML holds <script>, <iframe>, an on… handler or other markup that runs code";
     HtmlPlaceholder = "html-placeholder", Warning, "text that looks like an HTML tag but names no element (<Customer name>) is shown as text";
+    SymlinkOutside = "symlink-outside", Warning, "a symlink points outside the site, into the output folder or at a folder that contains it; it is not followed";
+    PathCollision = "path-collision", Error, "two files would be written to one output path (also when they differ only in letter case or Unicode normalization); one is not published";
 }
 
 impl fmt::Display for Code {

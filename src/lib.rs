@@ -11,11 +11,13 @@ pub mod content;
 pub mod diagnostic;
 pub mod html;
 pub mod i18n;
+pub mod limits;
 pub mod markdown;
 pub mod paths;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod yaml;
 
 use check::report::Summary;
 use config::{Config, ConfigError};

@@ -37,6 +37,46 @@ pub fn absolute(path: &Path) -> std::path::PathBuf {
     }
 }
 
+/// `path` made absolute with every symlink resolved, also for a path that
+/// does not exist yet: its longest existing ancestor is resolved and the
+/// rest appended (`..` in the rest is applied lexically).
+pub fn real_path(path: &Path) -> std::path::PathBuf {
+    let path = absolute(path);
+    let mut existing = path.clone();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canon) = existing.canonicalize() {
+            let mut out = canon;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return normalize(&out);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return normalize(&path),
+        }
+    }
+}
+
+/// `.` dropped and `..` applied, without looking at the file system.
+fn normalize(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// `path` relative to `base` (both absolute or both relative to one
 /// place), climbing with `..` where needed: `/s/root`, `/s/docs/a.md` →
 /// `../docs/a.md`.
@@ -69,6 +109,15 @@ pub fn parent(path: &str) -> &str {
     match path.rfind('/') {
         Some(i) => &path[..i],
         None => "",
+    }
+}
+
+/// `dir/name`, or `name` when `dir` is empty.
+pub fn child(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
     }
 }
 

@@ -987,6 +987,137 @@ fn file_unreadable() {
 }
 
 #[test]
+fn path_collision() {
+    let files = [
+        // Content files at paths Folio writes itself.
+        ("404.html", "<p>mine</p>"),
+        ("sitemap.xml", "<urlset/>"),
+        ("theme/folio.js", "alert(1)"),
+        ("_folio/nav/x.html", "x"),
+        // Case and Unicode-normalization twins: the first by bytes wins.
+        ("en/Page.md", "# Upper\n"),
+        ("en/page.md", "# Lower\n"),
+        ("en/caf\u{e9}.md", "# NFC\n"),
+        ("en/cafe\u{301}.md", "# NFD\n"),
+        // A page and an asset on one path: the page wins.
+        ("en/guide.md", "# Guide\n"),
+        ("en/guide/index.html", "<p>old export</p>"),
+        // Valid twins.
+        ("en/other.md", "# Other\n"),
+        ("en/media/logo.png", "x"),
+        ("themes/a.css", "x"),
+    ];
+    assert_eq!(
+        found(ONE, &files),
+        triples(&[
+            ("404.html", 1, "path-collision"),
+            ("_folio/nav/x.html", 1, "path-collision"),
+            ("en/caf\u{e9}.md", 1, "path-collision"),
+            ("en/guide/index.html", 1, "path-collision"),
+            ("en/page.md", 1, "path-collision"),
+            ("sitemap.xml", 1, "path-collision"),
+            ("theme/folio.js", 1, "path-collision"),
+        ])
+    );
+    let (_dir, site) = load_site(ONE, &files);
+    let published: Vec<&str> = site
+        .published()
+        .map(|(id, _)| site.source(id).path.as_str())
+        .collect();
+    assert_eq!(
+        published,
+        [
+            "en/Page.md",
+            "en/cafe\u{301}.md",
+            "en/guide.md",
+            "en/other.md"
+        ]
+    );
+    let mut withheld: Vec<&str> = site.withheld.iter().map(String::as_str).collect();
+    withheld.sort();
+    assert_eq!(
+        withheld,
+        [
+            "404.html",
+            "_folio/nav/x.html",
+            "en/guide/index.html",
+            "sitemap.xml",
+            "theme/folio.js"
+        ]
+    );
+}
+
+#[test]
+fn limit_exceeded() {
+    let keys: String = (0..20_000).map(|i| format!("k{i}: v\n")).collect();
+    let deep: String = (0..crate::limits::FOLDER_DEPTH + 1)
+        .map(|i| format!("d{i}/"))
+        .collect();
+    let deep_page = format!("{deep}a.md");
+    let files = [
+        ("en/keys.md", format!("---\n{keys}---\n# Keys\n")),
+        (
+            "en/nested.md",
+            format!(
+                "---\nx: {}{}\n---\n# N\n",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+        ),
+        (deep_page.as_str(), "# Too deep\n".to_string()),
+        // Valid twin: large but within the limits.
+        (
+            "en/ok.md",
+            format!(
+                "---\n{}---\n# Ok\n",
+                keys.lines()
+                    .take(400)
+                    .map(|l| format!("{l}\n"))
+                    .collect::<String>()
+            ),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    // The first folder past the limit is named; nothing below it is read.
+    let first_deep = deep.trim_end_matches('/');
+    assert_eq!(
+        found(ONE, &files),
+        triples(&[
+            (first_deep, 1, "limit-exceeded"),
+            ("en/keys.md", 2, "limit-exceeded"),
+            ("en/nested.md", 2, "limit-exceeded"),
+        ])
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_outside() {
+    let outside = TempDir::new("outside");
+    outside.write("secret.txt", "secret");
+    let (dir, _) = load_site(ONE, &[("en/index.md", "# Home\n"), ("en/real.png", "x")]);
+    let content = dir.path().join("content");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        content.join("en/secret.txt"),
+    )
+    .unwrap();
+    // Valid twin: a symlink to a file inside the site.
+    std::os::unix::fs::symlink(content.join("en/real.png"), content.join("en/alias.png")).unwrap();
+    let site = Site::load(Config::load(dir.path()).unwrap());
+    let got: Vec<_> = super::run(&site)
+        .into_iter()
+        .map(|d| (d.file, d.line, d.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("content/en/secret.txt".to_string(), 1, "symlink-outside")]
+    );
+    assert!(!site.content.assets.contains("en/secret.txt"));
+    assert!(site.content.assets.contains("en/alias.png"));
+}
+
+#[test]
 fn severities_from_folio_yml_apply_and_off_silences() {
     let yml = format!("{ONE}checks:\n  severity: {{ link-broken: warning, asset-missing: off }}\n");
     let (_dir, site) = load_site(&yml, &[("en/p.md", "# P\n\n[x](nope.md) ![y](nope.png)\n")]);
@@ -1031,6 +1162,8 @@ fn every_code_has_a_test() {
         "link-unsafe",
         "html-unsafe",
         "html-placeholder",
+        "symlink-outside",
+        "path-collision",
     ];
     for code in crate::diagnostic::Code::ALL {
         assert!(tested.contains(&code.as_str()), "no test for {code}");

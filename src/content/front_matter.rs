@@ -1,6 +1,7 @@
 //! YAML front matter as playbook authors write it: `---  ` delimiters with
 //! trailing spaces, `# comments`, dotted keys (`ms.date`), US dates.
 
+use crate::yaml::{self, Pos};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -9,11 +10,19 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrontMatter {
     pub fields: BTreeMap<String, Value>,
-    /// 1-based line of each top-level key (its last occurrence), for diagnostics.
-    pub key_lines: BTreeMap<String, u32>,
-    /// Top-level keys written more than once: (key, earlier line, later line).
+    /// Where each top-level key (its last occurrence) and its value are in
+    /// the file, for diagnostics.
+    pub positions: BTreeMap<String, FieldPos>,
+    /// Keys written more than once in one mapping, positions in the file.
     /// The later value is used.
-    pub duplicates: Vec<(String, u32, u32)>,
+    pub duplicates: Vec<yaml::Duplicate>,
+}
+
+/// Where a front matter field is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FieldPos {
+    pub key: Pos,
+    pub value: Pos,
 }
 
 impl FrontMatter {
@@ -39,8 +48,17 @@ impl FrontMatter {
         }
     }
 
+    /// The 1-based line of a key (1 when absent).
     pub fn line_of(&self, key: &str) -> u32 {
-        self.key_lines.get(key).copied().unwrap_or(1)
+        self.positions.get(key).map(|p| p.key.line).unwrap_or(1)
+    }
+
+    /// Where a key's value is written (1:1 when absent).
+    pub fn value_pos(&self, key: &str) -> Pos {
+        self.positions
+            .get(key)
+            .map(|p| p.value)
+            .unwrap_or(Pos::START)
     }
 }
 
@@ -55,12 +73,14 @@ pub struct Block<'a> {
     pub body_start: usize,
 }
 
-/// A front matter block that does not parse.
+/// A front matter block that does not parse, or that is too large or deep
+/// to be parsed (`limit`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
     pub line: u32,
     pub column: u32,
     pub message: String,
+    pub limit: bool,
 }
 
 /// Finds the front matter block. `Ok(None)`: the page has none.
@@ -89,6 +109,7 @@ pub fn split(text: &str) -> Result<Option<Block<'_>>, SyntaxError> {
         line: 1,
         column: 1,
         message: "front matter opened by `---` on line 1 is never closed; add a `---` line after the last key".into(),
+        limit: false,
     })
 }
 
@@ -97,127 +118,69 @@ fn is_delimiter(line: &str, closing: bool) -> bool {
     line == "---" || (closing && line == "...")
 }
 
-/// Parses the YAML of a block into fields. A top-level key written twice
-/// (a common copy-paste slip) is not fatal: the later value wins and the
-/// repeat is listed in `duplicates`.
+/// Parses the YAML of a block into fields. A key written twice (a common
+/// copy-paste slip) is not fatal: the later value wins and the repeat is
+/// listed in `duplicates`.
 pub fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
     if block.yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let duplicates = duplicate_keys(block);
-    let yaml = if duplicates.is_empty() {
-        block.yaml.to_string()
-    } else {
-        without_earlier(block, &duplicates)
-    };
-    let value: serde_norway::Value =
-        serde_norway::from_str(&yaml).map_err(|e| syntax_error(block, &e))?;
-    let mapping = match value {
-        serde_norway::Value::Mapping(m) => m,
-        serde_norway::Value::Null => return Ok(FrontMatter::default()),
+    let doc = yaml::parse(block.yaml, &crate::limits::FRONT_MATTER).map_err(|e| {
+        let pos = e.pos().in_file(block.first_line);
+        SyntaxError {
+            line: pos.line,
+            column: pos.column,
+            message: match &e {
+                yaml::Error::Limit { message, .. } => {
+                    format!("the front matter exceeds a safety limit: {message}; it is not read")
+                }
+                yaml::Error::Syntax { message, .. } => {
+                    format!("front matter is not valid YAML: {message}")
+                }
+            },
+            limit: e.is_limit(),
+        }
+    })?;
+    let entries = match &doc.root.value {
+        yaml::Value::Map(entries) => entries,
+        yaml::Value::Null => return Ok(FrontMatter::default()),
         _ => {
+            let pos = doc.root.pos.in_file(block.first_line);
             return Err(SyntaxError {
-                line: block.first_line,
-                column: 1,
+                line: pos.line,
+                column: pos.column,
                 message: "front matter must be `key: value` lines".into(),
+                limit: false,
             });
         }
     };
     let mut fields = BTreeMap::new();
-    for (k, v) in mapping {
-        let key = match k {
-            serde_norway::Value::String(s) => s,
-            serde_norway::Value::Number(n) => n.to_string(),
-            serde_norway::Value::Bool(b) => b.to_string(),
-            other => format!("{other:?}"),
-        };
-        let value = serde_json::to_value(&v).unwrap_or(Value::Null);
-        fields.insert(key, value);
+    let mut positions = BTreeMap::new();
+    for entry in entries {
+        let key = entry.key.key_string();
+        positions.insert(
+            key.clone(),
+            FieldPos {
+                key: entry.key.pos.in_file(block.first_line),
+                value: entry.value.pos.in_file(block.first_line),
+            },
+        );
+        fields.insert(key, entry.value.to_json());
     }
-    let key_lines = key_lines(block, &fields);
+    let duplicates = doc
+        .duplicates
+        .into_iter()
+        .map(|d| yaml::Duplicate {
+            earlier: d.earlier.in_file(block.first_line),
+            later: d.later.in_file(block.first_line),
+            ..d
+        })
+        .collect();
     Ok(FrontMatter {
         fields,
-        key_lines,
+        positions,
         duplicates,
     })
-}
-
-fn syntax_error(block: &Block<'_>, e: &serde_norway::Error) -> SyntaxError {
-    let (line, column, message) = crate::config::yaml_error_parts(e);
-    SyntaxError {
-        line: block.first_line + line - 1,
-        column,
-        message: format!("front matter is not valid YAML: {message}"),
-    }
-}
-
-/// Top-level `key:` lines, with their 0-based line index inside the block.
-fn top_level_keys(yaml: &str) -> Vec<(usize, &str)> {
-    yaml.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.starts_with([' ', '\t', '#', '-']) && !line.trim().is_empty())
-        .filter_map(|(i, line)| {
-            let colon = line
-                .find(": ")
-                .or_else(|| line.trim_end().strip_suffix(':').map(|k| k.len()))?;
-            Some((i, line[..colon].trim().trim_matches(['"', '\''])))
-        })
-        .collect()
-}
-
-fn duplicate_keys(block: &Block<'_>) -> Vec<(String, u32, u32)> {
-    let keys = top_level_keys(block.yaml);
-    let mut duplicates = Vec::new();
-    for (n, (line, key)) in keys.iter().enumerate() {
-        if let Some((earlier, _)) = keys[..n].iter().rev().find(|(_, k)| k == key) {
-            duplicates.push((
-                key.to_string(),
-                block.first_line + *earlier as u32,
-                block.first_line + *line as u32,
-            ));
-        }
-    }
-    duplicates
-}
-
-/// The YAML with the earlier occurrences of repeated keys blanked out (line
-/// count kept, so error positions stay right).
-fn without_earlier(block: &Block<'_>, duplicates: &[(String, u32, u32)]) -> String {
-    let drop: Vec<usize> = duplicates
-        .iter()
-        .map(|(_, earlier, _)| (earlier - block.first_line) as usize)
-        .collect();
-    let mut out = String::with_capacity(block.yaml.len());
-    let mut dropping = false;
-    for (i, line) in block.yaml.lines().enumerate() {
-        let continuation = line.starts_with([' ', '\t', '-']);
-        if drop.contains(&i) {
-            dropping = true;
-        } else if !continuation {
-            dropping = false;
-        }
-        if !dropping {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn key_lines(block: &Block<'_>, fields: &BTreeMap<String, Value>) -> BTreeMap<String, u32> {
-    let mut lines = BTreeMap::new();
-    for (i, line) in block.yaml.lines().enumerate() {
-        if line.starts_with([' ', '\t', '#', '-']) {
-            continue;
-        }
-        if let Some(colon) = line.find(':') {
-            let key = line[..colon].trim().trim_matches(['"', '\'']);
-            if fields.contains_key(key) {
-                lines.insert(key.to_string(), block.first_line + i as u32);
-            }
-        }
-    }
-    lines
 }
 
 /// A calendar date, as playbooks write it in `ms.date`.
@@ -350,11 +313,47 @@ mod tests {
             .unwrap();
         assert_eq!(f.text("ft.owner").as_deref(), Some("y"));
         assert_eq!(f.fields["tags"], serde_json::json!(["two"]));
-        assert_eq!(
-            f.duplicates,
-            vec![("tags".to_string(), 4, 6), ("ft.owner".to_string(), 3, 7)]
-        );
+        let found: Vec<(&str, u32, u32)> = f
+            .duplicates
+            .iter()
+            .map(|d| (d.key.as_str(), d.earlier.line, d.later.line))
+            .collect();
+        assert_eq!(found, [("tags", 4, 6), ("ft.owner", 3, 7)]);
         assert_eq!(f.line_of("ft.owner"), 7);
+        assert_eq!(
+            f.value_pos("ft.owner"),
+            Pos {
+                line: 7,
+                column: 11
+            }
+        );
+    }
+
+    #[test]
+    fn row_09_huge_or_deep_front_matter_is_a_limit_not_a_hang() {
+        let keys: String = (0..100_000).map(|i| format!("key{i}: v\n")).collect();
+        let e = fm(&format!("---\n{keys}---\n# Body\n")).unwrap_err();
+        assert!(e.limit, "{e:?}");
+        assert_eq!((e.line, e.column), (2, 1));
+        let deep = format!(
+            "---\nx: {}{}\n---\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let e = fm(&deep).unwrap_err();
+        assert!(e.limit, "{e:?}");
+        assert_eq!(e.line, 2, "{e:?}");
+        let nested = format!(
+            "---\nx:\n{}---\n",
+            (0..100)
+                .map(|i| format!("{}- \n", "  ".repeat(i)))
+                .collect::<String>()
+        );
+        assert!(fm(&nested).unwrap_err().limit);
+        // Under the limits, thousands of keys (and repeats) stay fast.
+        let many: String = (0..2000).map(|i| format!("k{}: v\n", i % 1000)).collect();
+        let f = fm(&format!("---\n{many}---\n")).unwrap().unwrap();
+        assert_eq!((f.fields.len(), f.duplicates.len()), (1000, 1000));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod front_matter;
 pub mod language;
+mod walk;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
@@ -14,7 +15,8 @@ use front_matter::{Date, FrontMatter};
 pub use language::{Placement, TranslationKey};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use walkdir::WalkDir;
+use std::io::Read;
+pub use walk::{admitted, scan};
 
 /// What a content file is to the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,8 +32,17 @@ pub enum FileKind {
 }
 
 /// Classifies a content-relative path; `None` for files Folio ignores
-/// (hidden files, editor leftovers, `exclude` globs).
+/// (hidden files, editor leftovers, `exclude` globs) and for files the
+/// content walk does not read (behind a symlink it does not follow, or in
+/// a folder too deep): the one rule for a build and for `serve`'s reloads.
 pub fn classify(config: &Config, rel: &str) -> Option<FileKind> {
+    let kind = classify_name(config, rel)?;
+    walk::admitted(config, rel).then_some(kind)
+}
+
+/// [`classify`] by the path alone, for the walk that has already looked
+/// at the file system.
+fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
     if rel.split('/').any(|seg| seg.starts_with('.')) || is_editor_leftover(rel) {
         return None;
     }
@@ -224,51 +235,6 @@ impl Content {
     }
 }
 
-/// Every file Folio reads under the content-relative `folder` (`""`: the
-/// whole content directory), in path order, with its kind; entries that
-/// cannot be read become diagnostics.
-pub fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
-    let walker = WalkDir::new(config.content_dir.join(folder))
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| config.display_path(p))
-                    .unwrap_or_else(|| config.display_path(&config.content_dir));
-                let reason = e
-                    .io_error()
-                    .map(|io| io.to_string())
-                    .unwrap_or_else(|| e.to_string());
-                diagnostics.push(
-                    Diagnostic::new(Code::FileUnreadable, path, format!("cannot read: {reason}"))
-                        .at(1, 1)
-                        .hint("check that the file exists (a symlink may point nowhere) and is readable"),
-                );
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(&config.content_dir) else {
-            continue;
-        };
-        let rel = crate::paths::to_slash(rel);
-        if let Some(kind) = classify(config, &rel) {
-            files.push((rel, kind));
-        }
-    }
-    (files, diagnostics)
-}
-
 /// One file read from disk.
 #[derive(Clone, Debug)]
 pub enum Loaded {
@@ -367,18 +333,33 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
             page.body_start = block.body_start;
             match front_matter::parse(&block) {
                 Ok(fm) => {
-                    for (key, earlier, later) in &fm.duplicates {
+                    for d in &fm.duplicates {
                         page.diagnostics.push(
                             Diagnostic::new(
                                 Code::FrontMatterDuplicate,
                                 &source,
-                                format!("`{key}` is already set on line {earlier}; this later value is used"),
+                                format!(
+                                    "`{}` is already set on line {}; this later value is used",
+                                    d.key, d.earlier.line
+                                ),
                             )
-                            .at(*later, 1)
-                            .hint(format!("delete one of the two `{key}:` lines")),
+                            .at(d.later.line, d.later.column)
+                            .hint(format!("delete one of the two `{}:` lines", d.key)),
                         );
                     }
                     page.front_matter = fm;
+                }
+                Err(e) if e.limit => {
+                    page.diagnostics.push(
+                        Diagnostic::new(Code::LimitExceeded, &source, e.message)
+                            .at(e.line, e.column)
+                            .hint(format!(
+                                "keep the front matter under {} and {} levels of nesting; move long data into the page body",
+                                crate::yaml::bytes(crate::limits::FRONT_MATTER.bytes),
+                                crate::limits::FRONT_MATTER.depth
+                            )),
+                    );
+                    page.failed = true;
                 }
                 Err(e) => {
                     let hint = quoting_hint(&page.text, e.line).unwrap_or_else(|| {
@@ -410,13 +391,14 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
             page.date = Date::parse(&text);
             if page.date.is_none() {
+                let at = page.front_matter.value_pos(date_key);
                 page.diagnostics.push(
                     Diagnostic::new(
                         Code::FrontMatterDate,
                         &source,
                         format!("`{date_key}: {text}` is not a date"),
                     )
-                    .at(page.front_matter.line_of(date_key), 1)
+                    .at(at.line, at.column)
                     .hint("write the date as YYYY-MM-DD or M/D/YYYY"),
                 );
             }
@@ -443,21 +425,49 @@ fn quoting_hint(text: &str, line: u32) -> Option<String> {
 }
 
 /// Reads a content file as normalized text: BOM removed, `\r\n` and `\r`
-/// turned into `\n`, NUL replaced (CommonMark asks for it).
+/// turned into `\n`, NUL replaced (CommonMark asks for it). Only regular
+/// files up to [`crate::limits::TEXT_FILE_BYTES`] are read.
 pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> {
     let path = config.content_dir.join(rel);
     let source = config.source_path(rel);
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let unreadable = |message: String| {
+        Box::new(
+            Diagnostic::new(Code::FileUnreadable, &source, message)
+                .at(1, 1)
+                .hint("check the file's permissions"),
+        )
+    };
+    let limit = crate::limits::TEXT_FILE_BYTES;
+    let too_large = |size: u64| {
         Box::new(
             Diagnostic::new(
-                Code::FileUnreadable,
+                Code::LimitExceeded,
                 &source,
-                format!("cannot read the file: {e}"),
+                format!(
+                    "the file is {size} bytes, more than the limit of {}; it is not read",
+                    crate::yaml::bytes(limit as usize)
+                ),
             )
             .at(1, 1)
-            .hint("check the file's permissions"),
+            .hint("split it into several files"),
         )
-    })?;
+    };
+    // A FIFO or device would block or never end.
+    let meta =
+        std::fs::metadata(&path).map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        return Err(unreadable("not a regular file".into()));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
     decode_owned(bytes).map_err(|(line, column, offset)| {
         Box::new(
             Diagnostic::new(

@@ -17,12 +17,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Includes nested deeper than this are not expanded.
-pub const MAX_DEPTH: usize = 64;
-/// Once a page's expanded text is this long, further includes are not expanded.
-pub const MAX_EXPANDED_BYTES: usize = 4 << 20;
-/// At most this many includes are expanded in one page.
-pub const MAX_INCLUDES: usize = 10_000;
+use crate::limits::{EXPANDED_PAGE_BYTES, INCLUDE_DEPTH, INCLUDES_PER_PAGE};
 
 /// The page text with includes inlined, and where each byte came from.
 pub struct Expansion<'a> {
@@ -177,11 +172,11 @@ impl<'a> Expansion<'a> {
             top.next += 1;
             let copied = std::mem::replace(&mut top.copied, found.end);
             self.push(file, copied, found.start);
-            let refusal = if stack.len() > MAX_DEPTH {
+            let refusal = if stack.len() > INCLUDE_DEPTH {
                 Some(Refusal::Depth)
-            } else if self.text.len() > MAX_EXPANDED_BYTES {
+            } else if self.text.len() > EXPANDED_PAGE_BYTES {
                 Some(Refusal::Size)
-            } else if expanded >= MAX_INCLUDES {
+            } else if expanded >= INCLUDES_PER_PAGE {
                 Some(Refusal::Count)
             } else {
                 None
@@ -285,7 +280,7 @@ impl<'a> Expansion<'a> {
             Refusal::Depth => (
                 Code::LimitExceeded,
                 format!(
-                    "include `{target}` is nested deeper than {MAX_DEPTH} includes ({} → …); \
+                    "include `{target}` is nested deeper than {INCLUDE_DEPTH} includes ({} → …); \
                      it is not expanded",
                     chain.first().copied().unwrap_or_default()
                 ),
@@ -296,14 +291,14 @@ impl<'a> Expansion<'a> {
                 format!(
                     "the page is over {} MiB with its includes; `{target}` and the includes \
                      after it are not expanded",
-                    MAX_EXPANDED_BYTES >> 20
+                    EXPANDED_PAGE_BYTES >> 20
                 ),
                 Some("check for fragments that include each other many times over"),
             ),
             Refusal::Count => (
                 Code::LimitExceeded,
                 format!(
-                    "the page expands more than {MAX_INCLUDES} includes; `{target}` and the \
+                    "the page expands more than {INCLUDES_PER_PAGE} includes; `{target}` and the \
                      includes after it are not expanded"
                 ),
                 Some("check for fragments that include each other many times over"),
@@ -719,11 +714,11 @@ mod tests {
     fn a_chain_of_3000_includes_stops_at_the_depth_limit() {
         let src = Owned(chain(3000).into_iter().collect());
         let exp = Expansion::new("p.md", "[!INCLUDE [c](c0.md)]\n", 0, &src);
-        assert_eq!(exp.files.len(), MAX_DEPTH + 1);
+        assert_eq!(exp.files.len(), INCLUDE_DEPTH + 1);
         assert_eq!(exp.diagnostics.len(), 1, "{:?}", exp.diagnostics);
         let d = &exp.diagnostics[0];
         assert_eq!(d.code, Code::LimitExceeded);
-        let last = format!("content/c{}.md", MAX_DEPTH - 1);
+        let last = format!("content/c{}.md", INCLUDE_DEPTH - 1);
         assert_eq!((d.file.as_str(), d.line, d.column), (last.as_str(), 1, 4));
         assert!(d.message.contains("deeper than 64"), "{}", d.message);
         assert!(exp.text.starts_with("\n0 1 2 "), "{:?}", &exp.text[..20]);
@@ -756,13 +751,13 @@ mod tests {
             .collect();
         assert_eq!(limits.len(), 1, "{:?}", exp.diagnostics);
         assert_eq!(exp.diagnostics.len(), 1);
-        assert!(exp.text.len() <= MAX_EXPANDED_BYTES + 4096);
+        assert!(exp.text.len() <= EXPANDED_PAGE_BYTES + 4096);
         assert_eq!(exp.files.len(), 11);
     }
 
     #[test]
     fn size_limit_is_reported_once_where_it_is_reached() {
-        let big = "x".repeat(MAX_EXPANDED_BYTES / 2 + 1);
+        let big = "x".repeat(EXPANDED_PAGE_BYTES / 2 + 1);
         let mut list = HashMap::new();
         list.insert("big.md".to_string(), big);
         let src = Owned(list);
@@ -771,7 +766,7 @@ mod tests {
         assert_eq!(exp.diagnostics.len(), 1, "{:?}", exp.diagnostics);
         let d = &exp.diagnostics[0];
         assert_eq!((d.code, d.line, d.column), (Code::LimitExceeded, 3, 1));
-        assert!(exp.text.len() < MAX_EXPANDED_BYTES + 16);
+        assert!(exp.text.len() < EXPANDED_PAGE_BYTES + 16);
     }
 
     #[test]

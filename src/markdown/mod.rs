@@ -155,7 +155,7 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
     let mut doc = r.doc;
     if let (Some(at), RawHtml::Sanitize) = (r.first_markup, cx.raw_html) {
         let depth = html::nesting_depth(&html);
-        if depth > sanitize::MAX_DEPTH {
+        if depth > crate::limits::HTML_DEPTH {
             return too_deep_to_sanitize(cx, &exp, at, depth);
         }
         let cleaned = sanitize::clean(&html, SLOT);
@@ -204,7 +204,7 @@ fn too_deep_to_sanitize(
             cx.sources.display(file),
             format!(
                 "the page nests elements {depth} deep, more than the {} browsers build; its raw HTML cannot be sanitized in reasonable time and is shown as text",
-                sanitize::MAX_DEPTH
+                crate::limits::HTML_DEPTH
             ),
         )
         .at(pos.line, pos.column)

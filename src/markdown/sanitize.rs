@@ -19,12 +19,6 @@ use ammonia::Builder;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// The deepest element nesting a page may have to be sanitized: the HTML
-/// parser's scope checks walk the stack of open elements, so cleaning takes
-/// time quadratic in the depth. Browsers stop nesting at this depth too
-/// (Blink's parser limit).
-pub(crate) const MAX_DEPTH: usize = 512;
-
 /// CSS properties a `style` attribute keeps: colours and text formatting
 /// (what the corpus and Folio's own table alignment use), nothing that can
 /// position, overlay or load.

@@ -74,7 +74,14 @@ impl<'a> Renderer<'a> {
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
         outputs.extend((0..site.navs.len()).map(Output::Nav));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
-        outputs.extend(site.content.assets.iter().cloned().map(Output::Asset));
+        outputs.extend(
+            site.content
+                .assets
+                .iter()
+                .filter(|a| !site.withheld.contains(*a))
+                .cloned()
+                .map(Output::Asset),
+        );
         outputs
     }
 
@@ -165,7 +172,9 @@ impl<'a> Renderer<'a> {
                 .collect()),
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
-                if own.is_file() {
+                // A symlinked theme file is not the site's (it could be any
+                // file of the machine); `override_files` skips it too.
+                if std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_file()) {
                     Ok(vec![(path.clone(), File::Copy(own))])
                 } else {
                     let bytes = templates::THEME

@@ -1,16 +1,29 @@
 //! The output directory: the only place Folio writes or deletes files.
 //!
 //! It refuses a directory that is (or contains) the site root, the content,
-//! templates or theme, or that holds files Folio did not write: nothing the
-//! user wrote is ever deleted or overwritten.
+//! templates or theme, or that holds files Folio did not write. Inside it:
+//! - every file is written under a temporary name and renamed into place,
+//!   so a reader never sees half a file;
+//! - a symlink is never written through: one in the way of a file or a
+//!   folder Folio writes is replaced by the real thing;
+//! - Folio deletes only files it wrote, which it lists in the manifest
+//!   ([`MARKER`]); files the user put there (`CNAME`) stay.
 
 use crate::config::Config;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use thiserror::Error;
 
-/// Written into every output directory Folio owns.
+/// Written into every output directory Folio owns: the manifest of the
+/// files it wrote there, one site-relative path a line (`/path`: a file it
+/// deleted since; a full build rewrites the list without those).
 pub const MARKER: &str = ".folio-output";
+
+/// The manifest's first line; an older marker without it lists nothing.
+const MANIFEST_HEADER: &str = "# Folio wrote the files listed below and replaces or deletes only these; other files in this folder are left alone.";
 
 #[derive(Debug, Error)]
 pub enum OutputError {
@@ -32,28 +45,37 @@ fn io(path: &Path, source: std::io::Error) -> OutputError {
 
 pub struct OutputDir {
     root: PathBuf,
-    /// Write through a temporary file and rename, so a server reading the
-    /// directory never sees half a file.
-    atomic: bool,
+    manifest: Mutex<Manifest>,
+}
+
+/// The files Folio wrote here, in memory and on disk.
+struct Manifest {
+    /// Site-relative paths.
+    owned: BTreeSet<String>,
+    /// The manifest file, open for appending (reopened after a rewrite).
+    append: Option<std::fs::File>,
 }
 
 impl OutputDir {
     /// Checks the configured output directory and takes ownership of it.
-    pub fn prepare(config: &Config, atomic: bool) -> Result<OutputDir, OutputError> {
-        let out = absolute(&config.output_dir);
+    /// (`_atomic` is kept for callers: every write goes through a
+    /// temporary file now.)
+    pub fn prepare(config: &Config, _atomic: bool) -> Result<OutputDir, OutputError> {
+        let out = crate::paths::real_path(&config.output_dir);
         let shown = config.output_dir.display().to_string();
         let unsafe_dir = |reason: String| OutputError::Unsafe {
             dir: shown.clone(),
             reason,
         };
+        let real = crate::paths::real_path;
         let protected = [
-            (absolute(&config.root), "the site root"),
-            (absolute(&config.content_dir), "the content directory"),
+            (real(&config.root), "the site root"),
+            (real(&config.content_dir), "the content directory"),
             (
-                absolute(&config.root.join("templates")),
+                real(&config.root.join("templates")),
                 "the templates directory",
             ),
-            (absolute(&config.root.join("theme")), "the theme directory"),
+            (real(&config.root.join("theme")), "the theme directory"),
         ];
         for (dir, what) in &protected {
             if &out == dir {
@@ -67,29 +89,40 @@ impl OutputDir {
                 )));
             }
         }
-        if out.starts_with(absolute(&config.content_dir)) {
+        if out.starts_with(real(&config.content_dir)) {
             return Err(unsafe_dir("it is inside the content directory, whose files are read as pages; choose a folder outside it".into()));
         }
-        if out.exists() {
+        let marker = out.join(MARKER);
+        let owned = if out.exists() {
             if !out.is_dir() {
                 return Err(unsafe_dir("it exists and is not a directory".into()));
             }
             let mut entries = std::fs::read_dir(&out).map_err(|e| io(&out, e))?;
-            let owned = out.join(MARKER).is_file();
-            if !owned && entries.next().is_some() {
+            // A symlinked marker is not Folio's.
+            let marked = std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
+            if !marked && entries.next().is_some() {
                 return Err(unsafe_dir(format!(
                     "it is not empty and was not created by Folio (no {MARKER} file); empty it or choose another folder"
                 )));
             }
+            if marked {
+                read_manifest(&marker)
+            } else {
+                BTreeSet::new()
+            }
         } else {
             std::fs::create_dir_all(&out).map_err(|e| io(&out, e))?;
-        }
-        std::fs::write(
-            out.join(MARKER),
-            "This folder is written by Folio; files in it are replaced on every build.\n",
-        )
-        .map_err(|e| io(&out, e))?;
-        Ok(OutputDir { root: out, atomic })
+            BTreeSet::new()
+        };
+        let dir = OutputDir {
+            root: out,
+            manifest: Mutex::new(Manifest {
+                owned,
+                append: None,
+            }),
+        };
+        dir.save_manifest()?;
+        Ok(dir)
     }
 
     pub fn path(&self) -> &Path {
@@ -101,6 +134,7 @@ impl OutputDir {
     pub fn file(&self, rel: &str) -> Result<PathBuf, OutputError> {
         let rel_path = Path::new(rel);
         if rel.is_empty()
+            || rel == MARKER
             || rel_path
                 .components()
                 .any(|c| !matches!(c, Component::Normal(_)))
@@ -115,27 +149,206 @@ impl OutputDir {
 
     /// Writes one output file (site-relative path).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.file(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        self.put(rel, |file| file.write_all(bytes))
+    }
+
+    /// Copies a file in unless the copy there has the same size and the
+    /// same modification time (Folio gives each copy its source's); says
+    /// whether it copied. A replacement with other bytes and an older time
+    /// (`cp -p`, `tar`, `rsync -t`) is copied again.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
+        let to = self.file(rel)?;
+        let src = std::fs::metadata(from).map_err(|e| io(from, e))?;
+        if let Ok(dst) = std::fs::symlink_metadata(&to) {
+            let same_time = matches!((src.modified(), dst.modified()), (Ok(s), Ok(d)) if s == d);
+            if dst.is_file() && dst.len() == src.len() && same_time && self.real_parents(rel) {
+                self.record(rel)?;
+                return Ok(false);
+            }
         }
-        if self.atomic {
-            let tmp = temp_path(&path);
-            std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
-        } else {
-            std::fs::write(&path, bytes).map_err(|e| io(&path, e))
+        let mut source = std::fs::File::open(from).map_err(|e| io(from, e))?;
+        self.put(rel, |file| {
+            std::io::copy(&mut source, file)?;
+            if let Ok(time) = src.modified() {
+                file.set_modified(time)?;
+            }
+            Ok(())
+        })?;
+        Ok(true)
+    }
+
+    /// Writes a file through a fresh temporary name beside it and renames
+    /// it into place: the rename replaces a symlink there instead of
+    /// following it, and the temporary file is created new, never opened
+    /// through a link.
+    fn put(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let path = self.file(rel)?;
+        self.make_parents(rel)?;
+        self.record(rel)?;
+        let (tmp, mut file) = create_temp(&path)?;
+        let written = fill(&mut file).and_then(|()| file.flush());
+        drop(file);
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io(&path, e));
+        }
+        std::fs::rename(&tmp, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io(&path, e)
+        })
+    }
+
+    /// Creates the folders of `rel` as real folders: a symlink in the way
+    /// is removed (not followed), and so is a file Folio wrote there before.
+    fn make_parents(&self, rel: &str) -> Result<(), OutputError> {
+        let mut dir = self.root.clone();
+        let mut dir_rel = String::new();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            dir.push(part);
+            dir_rel = crate::paths::child(&dir_rel, part);
+            // Several writers may create one folder at once: look again
+            // after any failure before giving up.
+            let mut tries = 0;
+            loop {
+                let outcome = match std::fs::symlink_metadata(&dir) {
+                    Ok(m) if m.is_dir() => break,
+                    Ok(m) if m.file_type().is_symlink() => {
+                        std::fs::remove_file(&dir).and_then(|()| std::fs::create_dir(&dir))
+                    }
+                    Ok(_) if self.owns(&dir_rel) => {
+                        std::fs::remove_file(&dir).and_then(|()| std::fs::create_dir(&dir))
+                    }
+                    Ok(_) => {
+                        return Err(io(
+                            &dir,
+                            std::io::Error::other(
+                                "a file Folio did not write is where a folder is needed; move it away",
+                            ),
+                        ));
+                    }
+                    Err(_) => std::fs::create_dir(&dir),
+                };
+                tries += 1;
+                match outcome {
+                    Ok(()) => break,
+                    Err(e) if tries >= 3 => return Err(io(&dir, e)),
+                    Err(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// True when every folder of `rel` inside the output is a real folder
+    /// (no symlink to follow out of it).
+    fn real_parents(&self, rel: &str) -> bool {
+        let mut dir = self.root.clone();
+        let parts: Vec<&str> = rel.split('/').collect();
+        parts[..parts.len() - 1].iter().all(|part| {
+            dir.push(part);
+            std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir())
+        })
+    }
+
+    fn manifest(&self) -> std::sync::MutexGuard<'_, Manifest> {
+        self.manifest.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn owns(&self, rel: &str) -> bool {
+        self.manifest().owned.contains(rel)
+    }
+
+    /// Lists `rel` in the manifest before the file is written, so an
+    /// interrupted build never leaves a file of Folio's it does not know.
+    fn record(&self, rel: &str) -> Result<(), OutputError> {
+        let mut manifest = self.manifest();
+        if manifest.owned.contains(rel) {
+            return Ok(());
+        }
+        self.append(&mut manifest, &escape(rel))?;
+        manifest.owned.insert(rel.to_string());
+        Ok(())
+    }
+
+    /// Adds a line to the manifest file.
+    fn append(&self, manifest: &mut Manifest, line: &str) -> Result<(), OutputError> {
+        let marker = self.root.join(MARKER);
+        if manifest.append.is_none() {
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&marker)
+                .map_err(|e| io(&marker, e))?;
+            manifest.append = Some(file);
+        }
+        match manifest.append.as_mut() {
+            Some(file) => file
+                .write_all(format!("{line}\n").as_bytes())
+                .map_err(|e| io(&marker, e)),
+            None => Ok(()),
         }
     }
 
-    /// Deletes one output file (site-relative path) and the folders it
-    /// leaves empty; a file that is already gone is fine.
+    /// Rewrites the manifest from the set in memory (sorted, so identical
+    /// builds leave identical folders).
+    fn save_manifest(&self) -> Result<(), OutputError> {
+        let mut manifest = self.manifest();
+        // The rename below replaces the file the handle appends to.
+        manifest.append = None;
+        let mut text = String::with_capacity(manifest.owned.len() * 32 + MANIFEST_HEADER.len() + 1);
+        text.push_str(MANIFEST_HEADER);
+        text.push('\n');
+        for rel in manifest.owned.iter() {
+            text.push_str(&escape(rel));
+            text.push('\n');
+        }
+        let marker = self.root.join(MARKER);
+        let (tmp, mut file) = create_temp(&marker)?;
+        let written = file.write_all(text.as_bytes());
+        drop(file);
+        written
+            .and_then(|()| std::fs::rename(&tmp, &marker))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                io(&marker, e)
+            })
+    }
+
+    /// Deletes one output file Folio wrote (site-relative path) and the
+    /// folders it leaves empty; a file that is already gone, or that Folio
+    /// did not write, is left as it is.
     pub fn remove(&self, rel: &str) -> Result<(), OutputError> {
         let path = self.file(rel)?;
-        match std::fs::remove_file(&path) {
+        if !self.owns(rel) {
+            return Ok(());
+        }
+        self.delete(rel, &path)?;
+        let mut manifest = self.manifest();
+        manifest.owned.remove(rel);
+        // A line `/path` takes a path back (paths never start with `/`);
+        // a full build rewrites the manifest without either.
+        self.append(&mut manifest, &format!("/{}", escape(rel)))
+    }
+
+    /// Deletes one file of Folio's, unless a folder of its path has become
+    /// a symlink (deleting through it would reach outside), then the
+    /// folders it leaves empty.
+    fn delete(&self, rel: &str, path: &Path) -> Result<bool, OutputError> {
+        if !self.real_parents(rel) {
+            return Ok(false);
+        }
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if !m.is_dir() => {}
+            _ => return Ok(false),
+        }
+        match std::fs::remove_file(path) {
             Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(io(&path, e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(io(path, e)),
         }
         let mut dir = path.parent();
         while let Some(d) = dir.filter(|d| *d != self.root) {
@@ -145,112 +358,119 @@ impl OutputDir {
             }
             dir = d.parent();
         }
-        Ok(())
-    }
-
-    /// Copies a file in unless an identical-looking copy (same size, not
-    /// older) is already there; says whether it copied.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
-        let to = self.file(rel)?;
-        if let (Ok(src), Ok(dst)) = (std::fs::metadata(from), std::fs::metadata(&to)) {
-            if src.len() == dst.len()
-                && matches!((src.modified(), dst.modified()), (Ok(s), Ok(d)) if d >= s)
-            {
-                return Ok(false);
-            }
-        }
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-        }
-        if self.atomic {
-            let tmp = temp_path(&to);
-            std::fs::copy(from, &tmp).map_err(|e| io(from, e))?;
-            std::fs::rename(&tmp, &to).map_err(|e| io(&to, e))?;
-        } else {
-            std::fs::copy(from, &to).map_err(|e| io(from, e))?;
-        }
         Ok(true)
     }
 
-    /// Deletes files of earlier builds that this build did not write
-    /// (site-relative paths in `keep`), then empty folders. Symlinks are
-    /// removed, never followed.
+    /// Deletes the files earlier builds wrote that this build did not
+    /// (site-relative paths in `keep`), and temporary files interrupted
+    /// writes left; rewrites the manifest. Files Folio did not write stay.
     pub fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize, OutputError> {
+        let stale: Vec<String> = self
+            .manifest()
+            .owned
+            .iter()
+            .filter(|rel| !keep.contains(*rel))
+            .cloned()
+            .collect();
         let mut removed = 0;
-        let mut dirs = Vec::new();
+        for rel in &stale {
+            if let Ok(path) = self.file(rel) {
+                removed += usize::from(self.delete(rel, &path)?);
+            }
+        }
+        self.remove_temp_files();
+        {
+            let mut manifest = self.manifest();
+            for rel in &stale {
+                manifest.owned.remove(rel);
+            }
+        }
+        self.save_manifest()?;
+        Ok(removed)
+    }
+
+    /// Temporary files of writes that were interrupted (their names are
+    /// Folio's own), found without following symlinks.
+    fn remove_temp_files(&self) {
         for entry in walkdir::WalkDir::new(&self.root)
             .follow_links(false)
             .min_depth(1)
+            .into_iter()
+            .flatten()
         {
-            let entry = entry.map_err(|e| io(&self.root, std::io::Error::other(e.to_string())))?;
-            let Ok(rel) = entry.path().strip_prefix(&self.root) else {
-                continue;
-            };
-            let rel = crate::paths::to_slash(rel);
-            if entry.file_type().is_dir() {
-                dirs.push(entry.path().to_path_buf());
-                continue;
+            let is_temp = entry.file_name().to_str().is_some_and(is_temp_name);
+            if is_temp && !entry.file_type().is_dir() {
+                let _ = std::fs::remove_file(entry.path());
             }
-            if rel == MARKER || keep.contains(&rel) {
-                continue;
-            }
-            std::fs::remove_file(entry.path()).map_err(|e| io(entry.path(), e))?;
-            removed += 1;
         }
-        for dir in dirs.iter().rev() {
-            // Only empty folders go; an error means it still has files.
-            let _ = std::fs::remove_dir(dir);
-        }
-        Ok(removed)
     }
 }
 
-/// Where an atomic write puts the bytes before renaming them into place:
-/// a hidden name beside the target, so the rename stays on one file system.
-fn temp_path(path: &Path) -> PathBuf {
-    path.with_file_name(format!(
-        ".{}.folio-tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+/// Creates a new, empty temporary file beside `path` (never through a
+/// symlink: creation fails if anything is at the name, and another is tried).
+fn create_temp(path: &Path) -> Result<(PathBuf, std::fs::File), OutputError> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut last = None;
+    for _ in 0..16 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let tmp = path.with_file_name(format!(".{name}.{pid}-{n}.folio-tmp"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(io(
+        path,
+        last.unwrap_or_else(|| std::io::Error::other("cannot create a temporary file")),
     ))
 }
 
-/// An absolute, symlink-resolved path, also for paths that do not exist yet.
-fn absolute(path: &Path) -> PathBuf {
-    let path = crate::paths::absolute(path);
-    let mut existing = path.clone();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(canon) = existing.canonicalize() {
-            let mut out = canon;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return normalize(&out);
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
-            }
-            _ => return normalize(&path),
-        }
-    }
+/// `.name.<pid>-<n>.folio-tmp` (and the older `.name.folio-tmp`).
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".folio-tmp")
 }
 
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
+/// A manifest line: `%`, line breaks and other control characters escaped.
+fn escape(rel: &str) -> String {
+    let mut out = String::with_capacity(rel.len());
+    for c in rel.chars() {
+        if c == '%' || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
             }
-            Component::CurDir => {}
-            other => out.push(other),
+        } else {
+            out.push(c);
         }
     }
     out
+}
+
+/// The paths a manifest lists; an unreadable or older marker lists none.
+fn read_manifest(marker: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(marker).unwrap_or_default();
+    let mut lines = text.lines();
+    if lines.next() != Some(MANIFEST_HEADER) {
+        return BTreeSet::new();
+    }
+    let mut owned = BTreeSet::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        match line.strip_prefix('/') {
+            Some(removed) => owned.remove(&crate::paths::percent_decode(removed)),
+            None => owned.insert(crate::paths::percent_decode(line)),
+        };
+    }
+    owned
 }
 
 #[cfg(test)]
@@ -319,7 +539,157 @@ mod tests {
         assert!(out.remove("../folio.yml").is_err());
         assert!(out.write("../escape.html", b"x").is_err());
         assert!(out.write("/etc/x", b"x").is_err());
+        assert!(out.write(MARKER, b"x").is_err());
         assert!(!d.join("escape.html").exists());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn row_14_only_files_folio_wrote_are_deleted() {
+        let d = temp("manifest");
+        let c = site(&d, "");
+        let out = OutputDir::prepare(&c, false).unwrap();
+        out.write("en/old/index.html", b"old").unwrap();
+        out.write("index.html", b"home").unwrap();
+        drop(out);
+        // The user adds files after a build (GitHub Pages' CNAME).
+        std::fs::write(d.join("public/CNAME"), "docs.example.com").unwrap();
+        std::fs::create_dir_all(d.join("public/en/old")).unwrap();
+        std::fs::write(d.join("public/en/old/notes.txt"), "mine").unwrap();
+        std::fs::write(d.join("public/en/.index.html.1-2.folio-tmp"), "half").unwrap();
+        let out = OutputDir::prepare(&c, false).unwrap();
+        out.write("index.html", b"home").unwrap();
+        let keep: HashSet<String> = ["index.html".to_string()].into();
+        assert_eq!(out.remove_stale(&keep).unwrap(), 1);
+        assert_eq!(
+            std::fs::read_to_string(d.join("public/CNAME")).unwrap(),
+            "docs.example.com"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("public/en/old/notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!d.join("public/en/old/index.html").exists());
+        assert!(!d.join("public/en/.index.html.1-2.folio-tmp").exists());
+        // `remove` leaves files Folio did not write, and a removal is
+        // remembered by the next run.
+        out.remove("CNAME").unwrap();
+        assert!(d.join("public/CNAME").exists());
+        out.write("en/new/index.html", b"new").unwrap();
+        out.remove("en/new/index.html").unwrap();
+        drop(out);
+        let out = OutputDir::prepare(&c, false).unwrap();
+        assert!(!out.owns("en/new/index.html"));
+        assert!(out.owns("index.html"));
+        out.remove_stale(&keep).unwrap();
+        let manifest = std::fs::read_to_string(d.join("public").join(MARKER)).unwrap();
+        assert_eq!(manifest, format!("{MANIFEST_HEADER}\nindex.html\n"));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn manifest_names_survive_odd_characters() {
+        for name in ["a%20b.png", "line\nbreak.png", "ü/ß.png", "x::warning::y"] {
+            let line = escape(name);
+            assert!(!line.contains('\n'), "{line}");
+            assert_eq!(crate::paths::percent_decode(&line), name);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn row_03_writes_never_follow_symlinks_in_the_output() {
+        use std::os::unix::fs::symlink;
+        let d = temp("symlinked");
+        let c = site(&d, "");
+        let elsewhere = d.join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(d.join("user-file.txt"), "precious").unwrap();
+        let out = OutputDir::prepare(&c, false).unwrap();
+        out.write("en/a/index.html", b"first").unwrap();
+        out.write("sitemap.xml", b"first").unwrap();
+        // Between builds, folders and files of the output become symlinks.
+        std::fs::remove_dir_all(d.join("public/en")).unwrap();
+        symlink(&elsewhere, d.join("public/en")).unwrap();
+        std::fs::remove_file(d.join("public/sitemap.xml")).unwrap();
+        symlink(d.join("user-file.txt"), d.join("public/sitemap.xml")).unwrap();
+        symlink(d.join("user-file.txt"), d.join("public/en-copy.png")).unwrap();
+        out.write("en/a/index.html", b"second").unwrap();
+        out.write("sitemap.xml", b"second").unwrap();
+        out.copy(&d.join("folio.yml.src"), "x.png").unwrap_err();
+        std::fs::write(d.join("asset.png"), "png").unwrap();
+        out.copy(&d.join("asset.png"), "en-copy.png").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(d.join("user-file.txt")).unwrap(),
+            "precious"
+        );
+        assert_eq!(
+            std::fs::read_dir(&elsewhere).unwrap().count(),
+            0,
+            "nothing written through the link"
+        );
+        assert!(
+            std::fs::symlink_metadata(d.join("public/en"))
+                .unwrap()
+                .is_dir()
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("public/en/a/index.html")).unwrap(),
+            "second"
+        );
+        assert!(
+            std::fs::symlink_metadata(d.join("public/sitemap.xml"))
+                .unwrap()
+                .is_file()
+        );
+        assert!(
+            std::fs::symlink_metadata(d.join("public/en-copy.png"))
+                .unwrap()
+                .is_file()
+        );
+        // Deleting never reaches through a symlinked folder either.
+        std::fs::remove_dir_all(d.join("public/en")).unwrap();
+        std::fs::create_dir_all(elsewhere.join("a")).unwrap();
+        std::fs::write(elsewhere.join("a/index.html"), "not Folio's").unwrap();
+        symlink(&elsewhere, d.join("public/en")).unwrap();
+        out.remove_stale(&HashSet::new()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("a/index.html")).unwrap(),
+            "not Folio's"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("user-file.txt")).unwrap(),
+            "precious"
+        );
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn row_12_copies_follow_content_not_age() {
+        let d = temp("copy");
+        let c = site(&d, "");
+        let out = OutputDir::prepare(&c, false).unwrap();
+        let src = d.join("logo.png");
+        std::fs::write(&src, "AAAA").unwrap();
+        assert!(out.copy(&src, "logo.png").unwrap());
+        assert!(
+            !out.copy(&src, "logo.png").unwrap(),
+            "unchanged: not copied again"
+        );
+        // Same size, other bytes, an older time (`cp -p`, `tar`, `rsync -t`).
+        std::fs::write(&src, "BBBB").unwrap();
+        let older = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+        std::fs::File::options()
+            .write(true)
+            .open(&src)
+            .unwrap()
+            .set_modified(older)
+            .unwrap();
+        assert!(out.copy(&src, "logo.png").unwrap());
+        assert_eq!(
+            std::fs::read_to_string(d.join("public/logo.png")).unwrap(),
+            "BBBB"
+        );
         std::fs::remove_dir_all(&d).unwrap();
     }
 }

@@ -188,6 +188,8 @@ struct Shape {
     pages: Vec<PageShape>,
     navs: Vec<Nav>,
     assets: BTreeSet<String>,
+    /// Assets not published (`path-collision`).
+    withheld: BTreeSet<String>,
 }
 
 #[derive(PartialEq)]
@@ -224,6 +226,7 @@ impl Shape {
                 .collect(),
             navs: site.navs.clone(),
             assets: site.content.assets.clone(),
+            withheld: site.withheld.iter().cloned().collect(),
         }
     }
 }
@@ -489,7 +492,7 @@ impl Workspace {
                     .filter(|&id| site.pages[id].published)
                     .collect();
                 self.plan_pages(&renderer, &pages, false, &mut plan);
-                for asset in assets.iter().filter(|a| site.content.assets.contains(*a)) {
+                for asset in assets.iter().filter(|a| site.publishes_asset(a)) {
                     plan_file(&renderer, &Output::Asset(asset.clone()), true, &mut plan);
                 }
             }

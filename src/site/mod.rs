@@ -5,6 +5,7 @@
 //! every later stage (check, render, serve) reads one consistent model and
 //! looks things up through indexes rather than scans.
 
+mod collisions;
 pub mod links;
 pub mod nav;
 pub mod toc;
@@ -16,7 +17,7 @@ use crate::markdown::{self, Document, Sources};
 use links::Target;
 use nav::{Nav, NavId};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use toc::Toc;
 
 /// Index into `Site::pages` (and `Site::content.pages`, which it mirrors).
@@ -62,6 +63,9 @@ pub struct Site {
     pub index: Index,
     pub tocs: Vec<Toc>,
     pub navs: Vec<Nav>,
+    /// Assets (content-relative) not published because another file
+    /// claims their output path (`path-collision`).
+    pub withheld: HashSet<String>,
     /// What loading and resolving found (front matter, includes, duplicates, tocs).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -157,6 +161,7 @@ impl Site {
             index: Index::default(),
             tocs: Vec::new(),
             navs: Vec::new(),
+            withheld: HashSet::new(),
             diagnostics: Vec::new(),
         };
         site.pages = site.new_pages(docs);
@@ -191,6 +196,7 @@ impl Site {
         }
 
         self.build_index(&mut diagnostics);
+        collisions::resolve(self, &mut diagnostics);
 
         let targets: Vec<Vec<Target>> = self
             .pages
@@ -207,14 +213,7 @@ impl Site {
             page.targets = t;
         }
 
-        let toc_paths: Vec<String> = self.content.tocs.keys().cloned().collect();
-        let mut tocs = Vec::new();
-        for path in toc_paths {
-            if let Some(t) = toc::load(self, &path, &mut diagnostics) {
-                tocs.push(t);
-            }
-        }
-        self.tocs = tocs;
+        self.tocs = toc::load_all(self, &mut diagnostics);
         nav::build(self);
 
         for d in &mut diagnostics {
@@ -332,6 +331,11 @@ impl Site {
         self.content
             .markdown_text(rel)
             .or_else(|| self.content.tocs.get(rel).and_then(|t| t.text.as_deref()))
+    }
+
+    /// Is this content file (an asset) copied into the output?
+    pub fn publishes_asset(&self, path: &str) -> bool {
+        self.content.assets.contains(path) && !self.withheld.contains(path)
     }
 
     /// Published pages, in path order.

@@ -5,8 +5,9 @@
 use super::links::Target;
 use super::{PageId, Site};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::paths;
-use serde_norway::Value;
+use crate::yaml::{self, Node, Pos};
+use crate::{limits, paths};
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Toc {
@@ -43,143 +44,259 @@ impl Toc {
     }
 }
 
-/// Parses and resolves one toc file; problems go to `diagnostics`.
-pub fn load(site: &Site, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Toc> {
-    let mut stack = vec![path.to_string()];
-    let items = load_items(site, path, &mut stack, diagnostics)?;
-    Some(Toc {
-        path: path.to_string(),
-        items,
-    })
+/// Parses and resolves every toc file of the site. Each file is parsed
+/// once; a nested toc is expanded where it is nested, up to
+/// [`limits::TOC_DEPTH`] levels and [`limits::TOC_ENTRIES`] entries for all
+/// tocs together (`limit-exceeded` says where the rest was skipped).
+pub fn load_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<Toc> {
+    let mut loader = Loader {
+        site,
+        parsed: HashMap::new(),
+        budget: limits::TOC_ENTRIES,
+        diagnostics,
+    };
+    let paths: Vec<&String> = site.content.tocs.keys().collect();
+    for path in &paths {
+        loader.parse(path);
+    }
+    let mut tocs = Vec::new();
+    for path in paths {
+        let Some(Some(list)) = loader.parsed.get(path.as_str()) else {
+            continue;
+        };
+        let list = list.clone();
+        let mut stack = vec![path.clone()];
+        let items = loader.items(path, &list, 1, &mut stack);
+        tocs.push(Toc {
+            path: path.clone(),
+            items,
+        });
+    }
+    tocs
 }
 
-fn load_items(
-    site: &Site,
-    path: &str,
-    stack: &mut Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Vec<TocItem>> {
-    let file = site.content.tocs.get(path)?;
-    let text = file.text.as_deref()?;
-    let shown = site.config.source_path(path);
-    let value: Value = match serde_norway::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let (line, column, message) = crate::config::yaml_error_parts(&e);
-            diagnostics.push(
+struct Loader<'a, 'd> {
+    site: &'a Site,
+    /// Toc path → its list of items; `None` when it does not parse.
+    parsed: HashMap<String, Option<Vec<Node>>>,
+    /// Entries all tocs may still have.
+    budget: usize,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Loader<'_, '_> {
+    fn shown(&self, path: &str) -> String {
+        self.site.config.source_path(path)
+    }
+
+    /// Parses a toc file into its list of items, once.
+    fn parse(&mut self, path: &str) {
+        if self.parsed.contains_key(path) {
+            return;
+        }
+        let list = self.read(path);
+        self.parsed.insert(path.to_string(), list);
+    }
+
+    fn read(&mut self, path: &str) -> Option<Vec<Node>> {
+        let text = self.site.content.tocs.get(path)?.text.as_deref()?;
+        let shown = self.shown(path);
+        let doc = match yaml::parse(text, &limits::TOC_FILE) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let (code, message) = match &e {
+                    yaml::Error::Limit { message, .. } => (
+                        Code::LimitExceeded,
+                        format!("toc.yml exceeds a safety limit: {message}; it is not read"),
+                    ),
+                    yaml::Error::Syntax { message, .. } => (
+                        Code::TocBroken,
+                        format!("toc.yml is not valid YAML: {message}"),
+                    ),
+                };
+                let pos = e.pos();
+                self.diagnostics
+                    .push(Diagnostic::new(code, shown, message).at(pos.line, pos.column));
+                return None;
+            }
+        };
+        for d in &doc.duplicates {
+            self.diagnostics.push(
                 Diagnostic::new(
                     Code::TocBroken,
-                    shown,
-                    format!("toc.yml is not valid YAML: {message}"),
+                    &shown,
+                    format!(
+                        "`{}` is set twice in one entry (first on line {}); the later value is used",
+                        d.key, d.earlier.line
+                    ),
                 )
-                .at(line, column),
+                .at(d.later.line, d.later.column)
+                .hint(format!("delete one of the two `{}:` lines", d.key)),
             );
+        }
+        match doc.root.value {
+            yaml::Value::Seq(items) => Some(items),
+            yaml::Value::Map(_) => Some(
+                doc.root
+                    .get("items")
+                    .and_then(Node::as_seq)
+                    .map(<[Node]>::to_vec)
+                    .unwrap_or_default(),
+            ),
+            yaml::Value::Null => Some(Vec::new()),
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::TocBroken,
+                        shown,
+                        "toc.yml must be a list of `- name: … href: …` items",
+                    )
+                    .at(doc.root.pos.line, doc.root.pos.column),
+                );
+                None
+            }
+        }
+    }
+
+    /// The items of one list of the toc file `path`, `depth` levels down;
+    /// `stack` holds the toc files being expanded (a cycle is reported).
+    fn items(
+        &mut self,
+        path: &str,
+        list: &[Node],
+        depth: usize,
+        stack: &mut Vec<String>,
+    ) -> Vec<TocItem> {
+        let mut out = Vec::new();
+        for node in list {
+            if node.as_map().is_none() {
+                continue;
+            }
+            if self.budget == 0 {
+                self.limit(
+                    path,
+                    node.pos,
+                    format!(
+                        "the tocs of this site have more than {} entries in all (a nested toc counts each time it is nested); the rest is skipped",
+                        limits::TOC_ENTRIES
+                    ),
+                );
+                break;
+            }
+            self.budget -= 1;
+            out.push(self.item(path, node, depth, stack));
+        }
+        out
+    }
+
+    fn item(&mut self, path: &str, node: &Node, depth: usize, stack: &mut Vec<String>) -> TocItem {
+        // A string or a number, trimmed, with where it is written.
+        let text = |key: &str| {
+            let v = node.get(key)?;
+            match v.value {
+                yaml::Value::String(_) | yaml::Value::Int(_) | yaml::Value::Float(_) => {
+                    Some((v.text()?.trim().to_string(), v.pos))
+                }
+                _ => None,
+            }
+        };
+        let href = text("href").filter(|(h, _)| !h.is_empty());
+        let mut item = TocItem {
+            name: text("name")
+                .or_else(|| text("displayName"))
+                .map(|(n, _)| n)
+                .unwrap_or_default(),
+            href: href.as_ref().map(|(h, _)| h.clone()),
+            target: TocTarget::None,
+            items: Vec::new(),
+        };
+        if let Some((href, at)) = href {
+            match nested_toc(self.site, path, &href) {
+                Some(nested) if stack.contains(&nested) => {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::TocBroken,
+                            self.shown(path),
+                            format!("`{href}` includes a toc that includes this one"),
+                        )
+                        .at(at.line, at.column)
+                        .target(href.clone()),
+                    );
+                }
+                Some(nested) => {
+                    if let Some(list) = self.deeper(path, at, depth, &nested) {
+                        stack.push(nested.clone());
+                        item.items = self.items(&nested, &list, depth + 1, stack);
+                        stack.pop();
+                    }
+                }
+                None => item.target = self.resolve(path, &href, at),
+            }
+        }
+        if let Some((topic, at)) = text("topicHref").filter(|(t, _)| !t.is_empty()) {
+            item.target = self.resolve(path, &topic, at);
+        }
+        if let Some(children) = node.get("items") {
+            if let Some(list) = children.as_seq().filter(|l| !l.is_empty()) {
+                if depth >= limits::TOC_DEPTH {
+                    self.too_deep(path, children.pos);
+                } else {
+                    let nested = self.items(path, list, depth + 1, stack);
+                    item.items.extend(nested);
+                }
+            }
+        }
+        if item.name.is_empty() {
+            if let TocTarget::Page(p) = item.target {
+                item.name = self.site.pages[p].heading.clone();
+            }
+        }
+        item
+    }
+
+    /// The items of a nested toc, unless nesting it goes too deep.
+    fn deeper(&mut self, path: &str, at: Pos, depth: usize, nested: &str) -> Option<Vec<Node>> {
+        if depth >= limits::TOC_DEPTH {
+            self.too_deep(path, at);
             return None;
         }
-    };
-    let list = match value {
-        Value::Sequence(items) => items,
-        Value::Mapping(ref m) => match m.get("items") {
-            Some(Value::Sequence(items)) => items.clone(),
-            _ => Vec::new(),
-        },
-        Value::Null => Vec::new(),
-        _ => {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::TocBroken,
-                    shown,
-                    "toc.yml must be a list of `- name: … href: …` items",
-                )
-                .at(1, 1),
-            );
-            return None;
-        }
-    };
-    let mut lines = HrefLines::new(text);
-    let cx = Context {
-        site,
-        path,
-        shown: &shown,
-    };
-    Some(items(&cx, &list, &mut lines, stack, diagnostics))
+        self.parse(nested);
+        self.parsed.get(nested).cloned().flatten()
+    }
+
+    fn too_deep(&mut self, path: &str, at: Pos) {
+        self.limit(
+            path,
+            at,
+            format!(
+                "the navigation is nested more than {} levels deep here (nested tocs count); the deeper entries are skipped",
+                limits::TOC_DEPTH
+            ),
+        );
+    }
+
+    fn limit(&mut self, path: &str, at: Pos, message: String) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::LimitExceeded, self.shown(path), message)
+                .at(at.line, at.column)
+                .hint("flatten the toc: fewer levels and nested tocs"),
+        );
+    }
+
+    fn resolve(&mut self, path: &str, href: &str, at: Pos) -> TocTarget {
+        let cx = Context {
+            site: self.site,
+            path,
+            shown: &self.shown(path),
+        };
+        resolve(&cx, href, at, self.diagnostics)
+    }
 }
 
 struct Context<'a> {
     site: &'a Site,
     path: &'a str,
     shown: &'a str,
-}
-
-fn items(
-    cx: &Context<'_>,
-    list: &[Value],
-    lines: &mut HrefLines,
-    stack: &mut Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<TocItem> {
-    let mut out = Vec::new();
-    for value in list {
-        let Value::Mapping(map) = value else {
-            continue;
-        };
-        let text = |key: &str| match map.get(key) {
-            Some(Value::String(s)) => Some(s.trim().to_string()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let name = text("name")
-            .or_else(|| text("displayName"))
-            .unwrap_or_default();
-        let href = text("href").filter(|h| !h.is_empty());
-        let topic = text("topicHref").filter(|h| !h.is_empty());
-        let children_value = match map.get("items") {
-            Some(Value::Sequence(s)) => s.clone(),
-            _ => Vec::new(),
-        };
-        let mut item = TocItem {
-            name,
-            href: href.clone(),
-            target: TocTarget::None,
-            items: Vec::new(),
-        };
-        if let Some(href) = &href {
-            let line = lines.take(href);
-            if let Some(nested) = nested_toc(cx.site, cx.path, href) {
-                if stack.contains(&nested) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::TocBroken,
-                            cx.shown,
-                            format!("`{href}` includes a toc that includes this one"),
-                        )
-                        .at(line, 1)
-                        .target(href.clone()),
-                    );
-                } else {
-                    stack.push(nested.clone());
-                    item.items =
-                        load_items(cx.site, &nested, stack, diagnostics).unwrap_or_default();
-                    stack.pop();
-                }
-            } else {
-                item.target = resolve(cx, href, line, diagnostics);
-            }
-        }
-        if let Some(topic) = &topic {
-            let line = lines.take(topic);
-            item.target = resolve(cx, topic, line, diagnostics);
-        }
-        item.items
-            .extend(items(cx, &children_value, lines, stack, diagnostics));
-        if item.name.is_empty() {
-            if let TocTarget::Page(p) = item.target {
-                item.name = cx.site.pages[p].heading.clone();
-            }
-        }
-        out.push(item);
-    }
-    out
 }
 
 /// The toc file an href nests, if it names one (directly or as a folder).
@@ -203,12 +320,7 @@ fn nested_toc(site: &Site, from: &str, href: &str) -> Option<String> {
     (is_folder_link && site.content.tocs.contains_key(&in_folder)).then_some(in_folder)
 }
 
-fn resolve(
-    cx: &Context<'_>,
-    href: &str,
-    line: u32,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> TocTarget {
+fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnostic>) -> TocTarget {
     match cx.site.resolve(cx.path, href) {
         Target::Page {
             page,
@@ -230,7 +342,7 @@ fn resolve(
                     cx.site.source(page).path
                 ),
             )
-            .at(line, 1)
+            .at(at.line, at.column)
             .target(href.to_string());
             if let Some(near) = super::nearest(&fragment, anchors.iter().map(String::as_str)) {
                 d = d.hint(format!("did you mean `#{near}`?"));
@@ -251,7 +363,7 @@ fn resolve(
                         url.kind
                     ),
                 )
-                .at(line, 1)
+                .at(at.line, at.column)
                 .target(href.to_string())
                 .hint("link to a page, a file or an http(s) URL instead"),
             );
@@ -268,7 +380,7 @@ fn resolve(
                         cx.shown,
                         format!("toc entry `{href}` points at `{path}`, which could not be built"),
                     )
-                    .at(line, 1)
+                    .at(at.line, at.column)
                     .target(href.to_string())
                     .hint(format!("fix the error reported for `{path}`")),
                 );
@@ -281,7 +393,7 @@ fn resolve(
             href,
             format!("toc entry `{href}` is an e-mail address, not a page"),
             None,
-            line,
+            at,
             diagnostics,
         ),
         Target::Missing { resolved, .. } => {
@@ -289,7 +401,7 @@ fn resolve(
                 Some(r) => format!("toc entry `{href}` points at `{r}`, which does not exist"),
                 None => format!("toc entry `{href}` points outside the content directory"),
             };
-            missing(cx, href, message, resolved, line, diagnostics)
+            missing(cx, href, message, resolved, at, diagnostics)
         }
     }
 }
@@ -301,12 +413,12 @@ fn missing(
     href: &str,
     message: String,
     resolved: Option<String>,
-    line: u32,
+    at: Pos,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> TocTarget {
     if !cx.site.config.is_ignored_target(href) {
         let mut d = Diagnostic::new(Code::TocBroken, cx.shown, message)
-            .at(line, 1)
+            .at(at.line, at.column)
             .target(href.to_string());
         if let Some(near) = resolved.as_deref().and_then(|r| cx.site.nearest_page(r)) {
             d = d.hint(format!(
@@ -316,51 +428,4 @@ fn missing(
         diagnostics.push(d);
     }
     TocTarget::Broken
-}
-
-/// Finds the line of each `href:` in document order, so diagnostics can point at it.
-struct HrefLines {
-    hrefs: Vec<(u32, String, bool)>,
-}
-
-impl HrefLines {
-    fn new(text: &str) -> HrefLines {
-        let hrefs = text
-            .lines()
-            .enumerate()
-            .filter_map(|(i, line)| {
-                let t = line
-                    .trim_start()
-                    .trim_start_matches('-')
-                    .trim_start()
-                    .trim_start_matches('{')
-                    .trim_start();
-                let rest = t
-                    .strip_prefix("href:")
-                    .or_else(|| t.strip_prefix("topicHref:"))?;
-                let value = rest
-                    .trim()
-                    .trim_end_matches('}')
-                    .trim()
-                    .trim_matches(['"', '\''])
-                    .to_string();
-                Some((i as u32 + 1, value, false))
-            })
-            .collect();
-        HrefLines { hrefs }
-    }
-
-    fn take(&mut self, href: &str) -> u32 {
-        match self
-            .hrefs
-            .iter_mut()
-            .find(|(_, v, used)| !used && v == href)
-        {
-            Some((line, _, used)) => {
-                *used = true;
-                *line
-            }
-            None => 1,
-        }
-    }
 }
