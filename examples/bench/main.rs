@@ -12,7 +12,8 @@
 //! repetition the tools run one after the other, so slow phases of a
 //! shared machine hit all of them alike; the table shows the median of each
 //! figure over the repetitions. Each run starts from an empty output folder
-//! (the removal is not timed). Not a test: nothing in `cargo test` runs it.
+//! (the removal is not timed, and dirty data is flushed to disk before
+//! each timed run). Not a test: nothing in `cargo test` runs it.
 
 mod corpus;
 mod measure;
@@ -89,6 +90,26 @@ impl Tool {
     }
 }
 
+/// One tool's figures on one corpus: the median of each over the runs.
+struct Measured {
+    tool: Tool,
+    usage: Usage,
+}
+
+/// One run of a tool: the command, the folder it writes (emptied before
+/// each run) and the exit codes that mean it worked.
+struct Invocation {
+    command: Command,
+    output: Option<PathBuf>,
+    expected: &'static [i32],
+}
+
+/// `folio build` at one size, for the growth line.
+struct BuildAt {
+    pages: usize,
+    usage: Usage,
+}
+
 /// The programs measured.
 struct Programs {
     folio: PathBuf,
@@ -135,15 +156,18 @@ fn run(args: &Args) -> Result<(), String> {
             load_average()
         );
         let medians = run_tools(args, &programs, &corpus, zola_corpus.as_ref(), &cache)?;
-        print_table(&medians, args.runs, &programs);
-        if let Some(build) = find(&medians, Tool::Build) {
-            builds.push((size, build));
+        print_table(&medians, args, &programs);
+        if let Some(usage) = find(&medians, Tool::Build) {
+            builds.push(BuildAt { pages: size, usage });
         }
         if args.only.contains(&Tool::Serve) {
             let latency = serve_latency(&programs.folio, &corpus, args.edits)?;
             print_latency(&latency);
         }
         println!("\nload average after: {}", load_average());
+        // The corpora stay for the next run; the outputs (about 2 GB at
+        // 50,000 pages for all tools) do not.
+        remove_outputs(&programs, &corpus, zola_corpus.as_ref())?;
     }
     print_growth(&builds);
     Ok(())
@@ -156,79 +180,100 @@ fn run_tools(
     corpus: &Corpus,
     zola_corpus: Option<&Corpus>,
     cache: &Path,
-) -> Result<Vec<(Tool, Usage)>, String> {
+) -> Result<Vec<Measured>, String> {
     let logs = cache.join("logs");
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
-    let mut samples: Vec<(Tool, Vec<Usage>)> = Vec::new();
+    // Runs of each tool, in the order of `--only`.
+    let mut samples: Vec<Vec<Usage>> = vec![Vec::new(); args.only.len()];
     for rep in 1..=args.runs {
         eprintln!("{} pages: repetition {rep} of {}", corpus.pages, args.runs);
-        for &tool in &args.only {
-            let Some((command, out, expected)) = command(tool, programs, corpus, zola_corpus)
-            else {
+        for (&tool, runs) in args.only.iter().zip(&mut samples) {
+            let Some(run) = invocation(tool, programs, corpus, zola_corpus) else {
                 continue;
             };
-            if out.exists() {
-                std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            if let Some(out) = run.output.as_ref().filter(|o| o.exists()) {
+                std::fs::remove_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
             }
+            measure::flush_disks();
             let log = logs.join(format!("{tool:?}-{}.stderr", corpus.pages).to_lowercase());
-            let usage = measure::run(command, expected, &log)?;
-            match samples.iter_mut().find(|(t, _)| *t == tool) {
-                Some((_, runs)) => runs.push(usage),
-                None => samples.push((tool, vec![usage])),
-            }
+            runs.push(measure::run(run.command, run.expected, &log)?);
         }
     }
-    Ok(samples
-        .into_iter()
-        .map(|(tool, runs)| (tool, measure::median(&runs)))
+    Ok(args
+        .only
+        .iter()
+        .zip(samples)
+        .filter(|(_, runs)| !runs.is_empty())
+        .map(|(&tool, runs)| Measured {
+            tool,
+            usage: measure::median(&runs),
+        })
         .collect())
 }
 
-/// How to run `tool` on the corpus: the command, the output folder it
-/// writes (emptied before each run) and the exit codes that mean it worked.
-fn command(
+/// How to run `tool` on the corpus; `None` for a tool that is not
+/// installed, and for serve, which is measured on its own.
+fn invocation(
     tool: Tool,
     programs: &Programs,
     corpus: &Corpus,
     zola_corpus: Option<&Corpus>,
-) -> Option<(Command, PathBuf, &'static [i32])> {
+) -> Option<Invocation> {
     let site = corpus.folio();
-    match tool {
+    let (command, output, expected): (Command, Option<PathBuf>, &'static [i32]) = match tool {
         Tool::Build => {
             let mut c = Command::new(&programs.folio);
             c.arg("build").arg("--root").arg(&site);
-            Some((c, site.join("public"), &[0]))
+            (c, Some(site.join("public")), &[0])
         }
         Tool::Check => {
             let mut c = Command::new(&programs.folio);
             c.args(["check", "--format", "json", "--root"]).arg(&site);
             // The corpus has broken links on purpose: exit 1.
-            Some((c, corpus.dir.join("check-writes-nothing"), &[0, 1]))
+            (c, None, &[0, 1])
         }
         Tool::Floor => {
             let out = corpus.dir.join("floor-out");
             let mut c = Command::new(&programs.floor);
             c.arg(site.join("content")).arg(&out);
-            Some((c, out, &[0]))
+            (c, Some(out), &[0])
         }
         Tool::Hugo => {
-            let hugo = programs.hugo.as_ref()?;
-            let (source, out) = (corpus.hugo(), corpus.hugo().join("public"));
-            let mut c = Command::new(hugo);
-            c.arg("--quiet").arg("--source").arg(&source);
+            let out = corpus.hugo().join("public");
+            let mut c = Command::new(programs.hugo.as_ref()?);
+            c.arg("--quiet").arg("--source").arg(corpus.hugo());
             c.arg("--destination").arg(&out);
-            Some((c, out, &[0]))
+            (c, Some(out), &[0])
         }
         Tool::Zola => {
-            let (zola, corpus) = (programs.zola.as_ref()?, zola_corpus?);
+            let corpus = zola_corpus?;
             let out = corpus.zola().join("public");
-            let mut c = Command::new(zola);
+            let mut c = Command::new(programs.zola.as_ref()?);
             c.arg("--root").arg(corpus.zola()).arg("build");
             c.arg("--force").arg("--output-dir").arg(&out);
-            Some((c, out, &[0]))
+            (c, Some(out), &[0])
         }
-        Tool::Serve => None,
+        Tool::Serve => return None,
+    };
+    Some(Invocation {
+        command,
+        output,
+        expected,
+    })
+}
+
+fn remove_outputs(
+    programs: &Programs,
+    corpus: &Corpus,
+    zola_corpus: Option<&Corpus>,
+) -> Result<(), String> {
+    for tool in Tool::all() {
+        let output = invocation(tool, programs, corpus, zola_corpus).and_then(|i| i.output);
+        if let Some(out) = output.filter(|o| o.exists()) {
+            std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        }
     }
+    Ok(())
 }
 
 fn serve_latency(folio: &Path, corpus: &Corpus, edits: usize) -> Result<serve::Latency, String> {
@@ -341,16 +386,16 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-fn find(medians: &[(Tool, Usage)], tool: Tool) -> Option<Usage> {
-    medians.iter().find(|(t, _)| *t == tool).map(|(_, u)| *u)
+fn find(medians: &[Measured], tool: Tool) -> Option<Usage> {
+    medians.iter().find(|m| m.tool == tool).map(|m| m.usage)
 }
 
-fn print_table(medians: &[(Tool, Usage)], runs: usize, programs: &Programs) {
-    println!("\nmedians of {runs} runs\n");
+fn print_table(medians: &[Measured], args: &Args, programs: &Programs) {
+    println!("\nmedians of {} runs\n", args.runs);
     println!("| command | wall | CPU | peak RSS | wall ÷ folio build |");
     println!("|---|---:|---:|---:|---:|");
     let build = find(medians, Tool::Build);
-    for (tool, usage) in medians {
+    for Measured { tool, usage } in medians {
         let ratio = build.map_or("".into(), |b| {
             format!("{:.2}×", secs(usage.wall) / secs(b.wall))
         });
@@ -366,7 +411,7 @@ fn print_table(medians: &[(Tool, Usage)], runs: usize, programs: &Programs) {
         (Tool::Hugo, programs.hugo.is_none()),
         (Tool::Zola, programs.zola.is_none()),
     ] {
-        if missing {
+        if missing && args.only.contains(&tool) {
             println!("| {} | not on PATH | | | |", tool.label());
         }
     }
@@ -420,14 +465,17 @@ fn print_latency(latency: &serve::Latency) {
     }
 }
 
-fn print_growth(builds: &[(usize, Usage)]) {
+fn print_growth(builds: &[BuildAt]) {
     for pair in builds.windows(2) {
-        let [(small, a), (large, b)] = pair else {
+        let [small, large] = pair else {
             continue;
         };
+        let (a, b) = (&small.usage, &large.usage);
         println!(
-            "\n- folio build, {large} ÷ {small} pages ({:.1}× the pages): {:.2}× wall, {:.2}× CPU, {:.2}× peak RSS",
-            *large as f64 / *small as f64,
+            "\n- folio build, {} ÷ {} pages ({:.1}× the pages): {:.2}× wall, {:.2}× CPU, {:.2}× peak RSS (issue 10 target: at most 5.5× wall for 5×)",
+            large.pages,
+            small.pages,
+            large.pages as f64 / small.pages as f64,
             secs(b.wall) / secs(a.wall),
             secs(b.cpu) / secs(a.cpu),
             b.peak_rss as f64 / a.peak_rss as f64,

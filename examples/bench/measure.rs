@@ -85,6 +85,13 @@ fn duration(t: libc::timeval) -> Duration {
     Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
 }
 
+/// Writes dirty file data to disk, so that the previous run's output and
+/// the removal of this run's folder are not billed to the next command.
+pub fn flush_disks() {
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() }
+}
+
 /// The median of each figure over several runs (each figure on its own).
 pub fn median(runs: &[Usage]) -> Usage {
     let pick = |f: &dyn Fn(&Usage) -> u128| {
