@@ -2,8 +2,8 @@
 //!
 //! Starts `folio serve --port 0` on the site, opens the live-reload event
 //! stream the way a browser does (raw HTTP over a socket), then appends one
-//! line to one page, `edits` times, 300 ms apart so each save is its own
-//! burst. A sample is the time from just before the file write until the
+//! line to one page, `edits` times, `gap` apart (300 ms by default) so
+//! each save is its own burst. A sample is the time from just before the file write until the
 //! `reload` event naming that page arrives: watcher delivery, debounce,
 //! rebuild and the event write included. The server's own `rebuilt … in N
 //! ms` lines (watcher and debounce excluded) and its resident memory from
@@ -31,7 +31,7 @@ pub struct Latency {
 /// How long the first build of a large site may take before we give up.
 const STARTUP_LIMIT: Duration = Duration::from_secs(600);
 
-pub fn measure(folio: &Path, root: &Path, edits: usize) -> Result<Latency, String> {
+pub fn measure(folio: &Path, root: &Path, edits: usize, gap: Duration) -> Result<Latency, String> {
     let page = first_page(&root.join("content/en"))?;
     let page_output = format!(
         "en/{}/index.html",
@@ -40,7 +40,7 @@ pub fn measure(folio: &Path, root: &Path, edits: usize) -> Result<Latency, Strin
     let started = Instant::now();
     let mut server = Server::start(folio, root)?;
     let startup = started.elapsed();
-    let result = edit_and_wait(&mut server, &page, &page_output, edits);
+    let result = edit_and_wait(&mut server, &page, &page_output, edits, gap);
     let rss = measure::resident(server.child.id());
     let mut rebuilds = server.rebuild_times(edits);
     rebuilds.sort();
@@ -60,13 +60,14 @@ fn edit_and_wait(
     page: &Path,
     page_output: &str,
     edits: usize,
+    gap: Duration,
 ) -> Result<Vec<Duration>, String> {
     let original = std::fs::read_to_string(page).map_err(|e| e.to_string())?;
     let mut events = EventStream::open(server.addr)?;
     let mut samples = Vec::with_capacity(edits);
     let mut outcome = Ok(());
     for n in 1..=edits {
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(gap);
         events.drain();
         let text = format!("{original}\nLatency edit number {n}.\n");
         let before = Instant::now();
