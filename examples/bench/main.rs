@@ -137,6 +137,17 @@ fn run(args: &Args) -> Result<(), String> {
     if args.runs == 0 {
         return Err("--runs must be at least 1".into());
     }
+    // Also names the cache folder, so only a plain number is accepted.
+    if !args
+        .broken
+        .parse::<f64>()
+        .is_ok_and(|b| (0.0..=1.0).contains(&b))
+    {
+        return Err(format!(
+            "--broken {}: give a share between 0 and 1",
+            args.broken
+        ));
+    }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cache = args
         .cache
