@@ -287,15 +287,11 @@ impl Config {
         match std::fs::read(&file) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| {
-                    let (line, column) = line_col(
+                    let pos = crate::text::position(
                         &String::from_utf8_lossy(e.as_bytes()),
                         e.utf8_error().valid_up_to(),
                     );
-                    ConfigError::invalid(
-                        &file,
-                        Pos { line, column },
-                        "folio.yml is not valid UTF-8",
-                    )
+                    ConfigError::invalid(&file, pos, "folio.yml is not valid UTF-8")
                 })?;
                 Config::parse(root, &file, &text)
             }
@@ -752,23 +748,6 @@ fn build_globs(patterns: &[String]) -> Result<GlobSet, (usize, globset::Error)> 
     builder.build().map_err(|e| (0, e))
 }
 
-/// 1-based line and character column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() as u32 + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = before[line_start..].chars().count() as u32 + 1;
-    (line, column)
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1007,11 +986,5 @@ checks:
     fn follow_symlinks_is_off_unless_set() {
         assert!(!parse("").unwrap().follow_symlinks);
         assert!(parse("follow_symlinks: true").unwrap().follow_symlinks);
-    }
-
-    #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\ncdé f", 9), (2, 6));
-        assert_eq!(line_col("x", 0), (1, 1));
     }
 }

@@ -17,6 +17,8 @@ pub mod paths;
 pub mod render;
 pub mod serve;
 pub mod site;
+mod text;
+mod timing;
 pub mod yaml;
 
 use check::report::Summary;
@@ -28,22 +30,7 @@ use site::Site;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use thiserror::Error;
-
-/// Runs one pipeline phase; with `FOLIO_TIMINGS=1` in the environment its
-/// wall time goes to stderr (how the benchmark numbers are broken down).
-pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if !*ENABLED.get_or_init(|| std::env::var_os("FOLIO_TIMINGS").is_some_and(|v| v != "0")) {
-        return f();
-    }
-    let started = Instant::now();
-    let result = f();
-    eprintln!(
-        "timing: {name:<10} {:>8.1} ms",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    result
-}
+use timing::phase;
 
 /// Problems that stop a command before it can look at pages (exit code 2).
 #[derive(Debug, Error)]

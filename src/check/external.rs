@@ -11,6 +11,7 @@
 
 use crate::config::{Config, ExternalRules};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::paths;
 use crate::site::Site;
 use crate::site::links::Target;
 use serde::{Deserialize, Serialize};
@@ -70,8 +71,7 @@ pub enum Outcome {
     Refused,
     /// Any other failure: unknown host, TLS, malformed answer or URL.
     Error(String),
-    /// Not judged, so not reported: the server asked to slow down (429),
-    /// or the URL cannot be sent as written (an internationalized host).
+    /// Not judged, so not reported: the server asked to slow down (429).
     Unchecked(String),
 }
 
@@ -125,7 +125,7 @@ pub struct Stats {
     pub requested: usize,
     /// Failed URLs (each may be linked many times).
     pub failed: usize,
-    /// Neither passed nor failed (429, internationalized host names).
+    /// Neither passed nor failed (429 Too Many Requests).
     pub unchecked: usize,
     /// The cache could not be written (the run's results are still right).
     pub cache_error: Option<String>,
@@ -170,7 +170,7 @@ pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
             if *target != Target::External || site.config.is_ignored_target(dest) {
                 continue;
             }
-            let Some(url) = normalize(dest, default_scheme) else {
+            let Some(url) = paths::url::web_request(dest, default_scheme) else {
                 continue;
             };
             let file = site
@@ -213,29 +213,6 @@ pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
         }
     }
     (diagnostics, stats)
-}
-
-/// The URL a link asks for: `//host` gets the site's scheme, the fragment
-/// goes (servers never see it), scheme and host are lowercased.
-pub fn normalize(dest: &str, default_scheme: &str) -> Option<String> {
-    let dest = dest.trim();
-    let full = if dest.starts_with("//") {
-        format!("{default_scheme}:{dest}")
-    } else {
-        dest.to_string()
-    };
-    let without_fragment = full.split('#').next().unwrap_or("");
-    let (scheme, rest) = without_fragment.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(host_end);
-    if authority.is_empty() {
-        return None;
-    }
-    Some(format!("{scheme}://{}{tail}", authority.to_lowercase()))
 }
 
 /// Checks distinct URLs (already normalized): the cache first, then the
@@ -363,8 +340,15 @@ struct Scheduler {
 }
 
 struct Queue {
-    pending: VecDeque<String>,
+    pending: VecDeque<Pending>,
+    /// `host:port` → requests in flight.
     busy: HashMap<String, usize>,
+}
+
+/// A URL still to ask, with the host it counts against.
+struct Pending {
+    url: String,
+    host: String,
 }
 
 /// Permission for one request at a time to `host`; given back on drop.
@@ -399,10 +383,9 @@ impl Scheduler {
             let free = q
                 .pending
                 .iter()
-                .position(|url| q.busy.get(&host_of(url)).copied().unwrap_or(0) < self.per_host);
+                .position(|p| q.busy.get(&p.host).copied().unwrap_or(0) < self.per_host);
             if let Some(i) = free {
-                let url = q.pending.remove(i)?;
-                let host = host_of(&url);
+                let Pending { url, host } = q.pending.remove(i)?;
                 *q.busy.entry(host.clone()).or_default() += 1;
                 return Some((
                     url,
@@ -430,14 +413,6 @@ impl Scheduler {
     }
 }
 
-/// `host:port` as written (lowercased), the unit of the per-host limit.
-fn host_of(url: &str) -> String {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    authority.to_lowercase()
-}
-
 fn request_all(urls: Vec<String>, options: &Options) -> HashMap<String, Outcome> {
     if urls.is_empty() {
         return HashMap::new();
@@ -447,7 +422,13 @@ fn request_all(urls: Vec<String>, options: &Options) -> HashMap<String, Outcome>
     let agent = agent(options);
     let scheduler = Scheduler {
         state: Mutex::new(Queue {
-            pending: urls.into(),
+            pending: urls
+                .into_iter()
+                .map(|url| Pending {
+                    host: paths::url::host_and_port(&url),
+                    url,
+                })
+                .collect(),
             busy: HashMap::new(),
         }),
         freed: Condvar::new(),
@@ -517,7 +498,7 @@ fn follow<'s>(agent: &ureq::Agent, scheduler: &'s Scheduler, url: &str, slot: Sl
                 if redirects == MAX_REDIRECTS {
                     return Outcome::TooManyRedirects;
                 }
-                let Some(next) = resolve_location(&current, &location) else {
+                let Some(next) = paths::url::resolve_redirect(&current, &location) else {
                     return Outcome::Error(format!(
                         "redirected to an unusable Location `{location}`"
                     ));
@@ -526,7 +507,7 @@ fn follow<'s>(agent: &ureq::Agent, scheduler: &'s Scheduler, url: &str, slot: Sl
                     return Outcome::RedirectLoop(next);
                 }
                 visited.push(next.clone());
-                let host = host_of(&next);
+                let host = paths::url::host_and_port(&next);
                 if host != slot.host {
                     drop(slot);
                     slot = scheduler.acquire(host);
@@ -542,7 +523,8 @@ fn follow<'s>(agent: &ureq::Agent, scheduler: &'s Scheduler, url: &str, slot: Sl
 
 /// HEAD, then GET when HEAD did not succeed: (status, Location).
 fn ask(agent: &ureq::Agent, url: &str) -> Result<(u16, Option<String>), Outcome> {
-    let uri = request_uri(url)?;
+    let uri = paths::url::parse_web(url).ok_or_else(|| Outcome::Error("not a valid URL".into()))?;
+    let uri = uri.as_str();
     let answer = |r: ureq::http::Response<ureq::Body>| {
         let location = r
             .headers()
@@ -551,7 +533,7 @@ fn ask(agent: &ureq::Agent, url: &str) -> Result<(u16, Option<String>), Outcome>
             .map(str::to_string);
         (r.status().as_u16(), location)
     };
-    match agent.head(&uri).call() {
+    match agent.head(uri).call() {
         Ok(r) if r.status().is_success() || r.status().is_redirection() => return Ok(answer(r)),
         Ok(_) => {}
         Err(e) => {
@@ -562,7 +544,7 @@ fn ask(agent: &ureq::Agent, url: &str) -> Result<(u16, Option<String>), Outcome>
             }
         }
     }
-    agent.get(&uri).call().map(answer).map_err(classify)
+    agent.get(uri).call().map(answer).map_err(classify)
 }
 
 fn is_unknown_host(outcome: &Outcome) -> bool {
@@ -585,112 +567,6 @@ fn classify(e: ureq::Error) -> Outcome {
         ureq::Error::Http(_) | ureq::Error::BadUri(_) => Outcome::Error("not a valid URL".into()),
         other => Outcome::Error(other.to_string()),
     }
-}
-
-/// The URL as a request line needs it: what a browser would percent-encode
-/// (non-ASCII, spaces, quotes…) encoded, `\` read as `/`.
-fn request_uri(url: &str) -> Result<String, Outcome> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Outcome::Error("not a valid URL".into()))?;
-    let host_end = rest.find(['/', '?', '\\']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(host_end);
-    if !authority.is_ascii() {
-        return Err(Outcome::Unchecked(
-            "internationalized host names are not checked".into(),
-        ));
-    }
-    let mut out = format!("{scheme}://{authority}");
-    let mut in_query = false;
-    for c in tail.chars() {
-        match c {
-            '\\' if !in_query => out.push('/'),
-            '?' => {
-                in_query = true;
-                out.push(c);
-            }
-            c if c.is_ascii_graphic()
-                && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') =>
-            {
-                out.push(c)
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Resolves a `Location` header against the URL that answered, as a browser
-/// does (RFC 3986 §5.2), dropping any fragment.
-pub fn resolve_location(base: &str, location: &str) -> Option<String> {
-    let location = location.trim();
-    let location = location.split('#').next().unwrap_or("");
-    let (scheme, rest) = base.split_once("://")?;
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let path_and_query = &rest[authority_end..];
-    let (base_path, _) = path_and_query
-        .split_once('?')
-        .unwrap_or((path_and_query, ""));
-    if crate::site::links::scheme(location).is_some() {
-        return normalize(location, scheme);
-    }
-    if location.starts_with("//") {
-        return normalize(&format!("{scheme}:{location}"), scheme);
-    }
-    if location.is_empty() {
-        return Some(base.to_string());
-    }
-    if location.starts_with('?') {
-        let path = if base_path.is_empty() { "/" } else { base_path };
-        return Some(format!("{scheme}://{authority}{path}{location}"));
-    }
-    let (loc_path, loc_query) = match location.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (location, None),
-    };
-    let merged = if loc_path.starts_with('/') {
-        loc_path.to_string()
-    } else {
-        let dir = &base_path[..base_path.rfind('/').map(|i| i + 1).unwrap_or(0)];
-        let dir = if dir.is_empty() { "/" } else { dir };
-        format!("{dir}{loc_path}")
-    };
-    let mut path = remove_dot_segments(&merged);
-    if let Some(q) = loc_query {
-        path.push('?');
-        path.push_str(q);
-    }
-    Some(format!("{scheme}://{authority}{path}"))
-}
-
-/// RFC 3986 §5.2.4 for an absolute path: `.` and `..` go, never above `/`.
-fn remove_dot_segments(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let segments: Vec<&str> = path.split('/').skip(1).collect();
-    let last = segments.len().saturating_sub(1);
-    for (i, seg) in segments.iter().enumerate() {
-        match *seg {
-            "." => {
-                if i == last {
-                    out.push("");
-                }
-            }
-            ".." => {
-                out.pop();
-                if i == last {
-                    out.push("");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    format!("/{}", out.join("/"))
 }
 
 #[cfg(test)]

@@ -344,40 +344,36 @@ pub fn rebase(diagnostics: &[Diagnostic], base: &Path, root: &Path) -> Vec<Diagn
         .cloned()
         .map(|mut d| {
             if !prefix.is_empty() {
-                d.file = lexical_normalize(&format!("{prefix}/{}", d.file));
+                d.file = crate::paths::normalize_relative(&format!("{prefix}/{}", d.file));
             }
             d
         })
         .collect()
 }
 
-/// Resolves `.` and `..` in a `/`-separated relative path without touching
-/// the disk; a `..` that climbs above the start is kept.
-fn lexical_normalize(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." if out.last().is_some_and(|s| *s != "..") => {
-                out.pop();
-            }
-            s => out.push(s),
+/// GitHub's escaping for workflow command data: `%`, CR and LF.
+fn escape_data(s: &str) -> String {
+    escape_github(s, &['%', '\r', '\n'])
+}
+
+/// GitHub's escaping for workflow command properties: data's, and `:`, `,`.
+fn escape_property(s: &str) -> String {
+    escape_github(s, &['%', '\r', '\n', ':', ','])
+}
+
+/// Control characters made visible (line breaks kept), then `special`
+/// percent-encoded, as GitHub's workflow commands read them.
+fn escape_github(s: &str, special: &[char]) -> String {
+    let shown = escape_controls(s, Newlines::Keep);
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
+        if special.contains(&c) {
+            crate::paths::push_percent_encoded(&mut out, c);
+        } else {
+            out.push(c);
         }
     }
-    out.join("/")
-}
-
-/// GitHub's escaping for workflow command data.
-fn escape_data(s: &str) -> String {
-    escape_controls(s, Newlines::Keep)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// GitHub's escaping for workflow command properties.
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    out
 }
 
 #[cfg(test)]

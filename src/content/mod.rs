@@ -43,10 +43,7 @@ pub fn classify(config: &Config, rel: &str) -> Option<FileKind> {
 /// [`classify`] by the path alone, for the walk that has already looked
 /// at the file system.
 fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
-    if rel.split('/').any(|seg| seg.starts_with('.')) || is_editor_leftover(rel) {
-        return None;
-    }
-    if config.is_excluded(rel) {
+    if crate::paths::is_ignored_file(rel) || config.is_excluded(rel) {
         return None;
     }
     let name = crate::paths::file_name(rel);
@@ -62,28 +59,6 @@ fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
     } else {
         Some(FileKind::Asset)
     }
-}
-
-/// Backup, swap and lock files editors leave next to the files they edit.
-pub fn is_editor_leftover(rel: &str) -> bool {
-    let name = crate::paths::file_name(rel);
-    name.ends_with('~')
-        || name.starts_with(".#")
-        || name.starts_with('#') && name.ends_with('#')
-        || name == "4913"
-        || [
-            ".swp",
-            ".swx",
-            ".swo",
-            ".tmp",
-            ".bak",
-            ".orig",
-            ".crdownload",
-        ]
-        .iter()
-        .any(|ext| name.ends_with(ext))
-        || name == ".DS_Store"
-        || name == "Thumbs.db"
 }
 
 /// A Markdown page as loaded from disk.
@@ -189,19 +164,13 @@ impl Content {
 
     /// Every known file at `rel` or under the folder `rel` (`""`: all files).
     pub fn files_under(&self, rel: &str) -> Vec<String> {
-        let inside = |p: &str| {
-            rel.is_empty()
-                || p == rel
-                || p.strip_prefix(rel)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        };
         self.pages
             .iter()
             .map(|p| p.path.as_str())
             .chain(self.fragments.keys().map(String::as_str))
             .chain(self.tocs.keys().map(String::as_str))
             .chain(self.assets.iter().map(String::as_str))
-            .filter(|p| inside(p))
+            .filter(|p| crate::paths::is_within(p, rel))
             .map(str::to_string)
             .collect()
     }
@@ -468,69 +437,22 @@ pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> 
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
-    decode_owned(bytes).map_err(|(line, column, offset)| {
+    crate::text::decode(bytes).map_err(|bad| {
         Box::new(
             Diagnostic::new(
                 Code::FileUnreadable,
                 &source,
-                format!("the file is not valid UTF-8 (byte {offset})"),
+                format!("the file is not valid UTF-8 (byte {})", bad.offset),
             )
-            .at(line, column)
+            .at(bad.pos.line, bad.pos.column)
             .hint("re-save the file with UTF-8 encoding"),
         )
     })
 }
 
-/// Decodes file bytes; on invalid UTF-8 returns the line, column and byte
-/// offset of the first bad byte.
-pub fn decode(bytes: &[u8]) -> Result<String, (u32, u32, usize)> {
-    decode_owned(bytes.to_vec())
-}
-
-/// [`decode`] without copying a file that is already clean UTF-8 with `\n` ends.
-pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, (u32, u32, usize)> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(normalize_text(text)),
-        Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
-            let (line, column) = crate::config::line_col(prefix, good);
-            Err((line, column, good))
-        }
-    }
-}
-
-/// Line ends to `\n`, NUL to U+FFFD.
-pub fn normalize_text(text: String) -> String {
-    if !text.as_bytes().iter().any(|&b| b == b'\r' || b == 0) {
-        return text;
-    }
-    text.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\0', "\u{FFFD}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decode_strips_bom_and_crlf() {
-        assert_eq!(
-            decode(b"\xEF\xBB\xBF---\r\na: b\r\n---\r\n").unwrap(),
-            "---\na: b\n---\n"
-        );
-        assert_eq!(decode(b"a\rb\0").unwrap(), "a\nb\u{FFFD}");
-    }
-
-    #[test]
-    fn decode_reports_first_bad_byte() {
-        assert_eq!(decode(b"ok\nab\xFFc"), Err((2, 3, 5)));
-    }
 
     #[test]
     fn quoting_hint_shows_the_fixed_line() {
@@ -540,21 +462,6 @@ mod tests {
             Some("the value contains `: `; quote it: description: \"Appendix A: Terms\"")
         );
         assert_eq!(quoting_hint(text, 2), None);
-    }
-
-    #[test]
-    fn editor_leftovers() {
-        for name in [
-            "a.md~",
-            ".#a.md",
-            "#a.md#",
-            "4913",
-            "a.md.swp",
-            "dir/.a.md.swx",
-        ] {
-            assert!(is_editor_leftover(name), "{name}");
-        }
-        assert!(!is_editor_leftover("a.md"));
     }
 
     #[test]

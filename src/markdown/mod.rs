@@ -15,6 +15,7 @@ pub mod table;
 
 use crate::config::{RawHtml, TaskLabels};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::html::escape;
 use crate::i18n;
 use include::Expansion;
 pub use include::{Pos, Sources};
@@ -464,7 +465,7 @@ impl<'a> Renderer<'a, '_> {
     fn end_image(&mut self) {
         if let Some(Frame::Image { title, alt, .. }) = self.frames.pop() {
             let title = attr_if_any("title", &title);
-            let alt = html::escape(&alt);
+            let alt = escape(&alt);
             self.emit(Event::InlineHtml(
                 format!("<img src=\"{SLOT}\" alt=\"{alt}\"{title} loading=\"lazy\">").into(),
             ));
@@ -582,7 +583,7 @@ impl<'a> Renderer<'a, '_> {
             self.emit(Event::InlineHtml(
                 format!(
                     "<img src=\"{SLOT}\" alt=\"{}\" loading=\"lazy\">",
-                    html::escape(&alt)
+                    escape(&alt)
                 )
                 .into(),
             ));
@@ -638,9 +639,9 @@ impl<'a> Renderer<'a, '_> {
         let class = if attrs.classes.is_empty() {
             String::new()
         } else {
-            format!(" class=\"{}\"", html::escape(&attrs.classes.join(" ")))
+            format!(" class=\"{}\"", escape(&attrs.classes.join(" ")))
         };
-        let id = html::escape(&id);
+        let id = escape(&id);
         self.emit(Event::Html(
             format!("<h{level_num} id=\"{id}\"{class}>").into(),
         ));
@@ -650,7 +651,7 @@ impl<'a> Renderer<'a, '_> {
         self.emit(Event::Html(
             format!(
                 "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{}\">#</a></h{level_num}>\n",
-                html::escape(self.strings.permalink)
+                escape(self.strings.permalink)
             )
             .into(),
         ));
@@ -690,7 +691,7 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::Html(
                     format!(
                         "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
-                        html::escape(&title)
+                        escape(&title)
                     )
                     .into(),
                 ));
@@ -868,7 +869,7 @@ impl<'a> Renderer<'a, '_> {
                         };
                         out.push_str(&format!(
                             " class=\"task-requirement task-{class}\" title=\"{}\"",
-                            html::escape(title)
+                            escape(title)
                         ));
                     }
                 }
@@ -902,7 +903,7 @@ fn attr_if_any(name: &str, value: &str) -> String {
     if value.is_empty() {
         String::new()
     } else {
-        format!(" {name}=\"{}\"", html::escape(value))
+        format!(" {name}=\"{}\"", escape(value))
     }
 }
 

@@ -293,7 +293,7 @@ impl<'a> Renderer<'a> {
                 description: page.description.clone(),
                 has_h1: page.doc.headings.iter().any(|h| h.level == 1),
                 content,
-                canonical: self.absolute(&page.url),
+                canonical: self.absolute_url(&page.url),
                 key: page.key.to_string(),
                 source: site.config.source_path(&source.path),
                 updated: source.date.map(|d| d.iso()),
@@ -418,7 +418,7 @@ impl<'a> Renderer<'a> {
                         code: language.code.clone(),
                         name: language.name.clone(),
                         href: paths::encode_path(&format!("{}/", language.code), false),
-                        absolute: self.absolute(&format!("{}/", language.code)),
+                        absolute: self.absolute_url(&format!("{}/", language.code)),
                         choose: i18n::strings(&language.code).choose_language,
                         not_found_title: i18n::strings(&language.code).not_found_title,
                         path: paths::encode_path(&format!("{}/", language.code), false),
@@ -491,18 +491,14 @@ impl<'a> Renderer<'a> {
         set.iter()
             .map(|m| Alternate {
                 hreflang: m.hreflang.clone(),
-                href: self.absolute(&m.url),
+                href: self.absolute_url(&m.url),
             })
             .collect()
     }
 
     /// The absolute URL of a site-relative location.
-    pub fn absolute(&self, url: &str) -> String {
-        format!(
-            "{}{}",
-            self.site.config.base_url,
-            paths::encode_path(url, true)
-        )
+    fn absolute_url(&self, location: &str) -> String {
+        paths::absolute_url(&self.site.config.base_url, location)
     }
 }
 

@@ -445,10 +445,7 @@ fn escape(rel: &str) -> String {
     let mut out = String::with_capacity(rel.len());
     for c in rel.chars() {
         if c == '%' || c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
+            crate::paths::push_percent_encoded(&mut out, c);
         } else {
             out.push(c);
         }

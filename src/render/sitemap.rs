@@ -5,7 +5,7 @@
 
 use super::Renderer;
 use super::hreflang::{self, Member};
-use crate::markdown::html::escape;
+use crate::html::escape;
 use crate::paths;
 
 const MAX_URLS: usize = 50_000;
@@ -14,7 +14,7 @@ const MAX_URLS: usize = 50_000;
 pub fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
     let site = renderer.site;
     let languages = renderer.languages();
-    let absolute = |url: &str| format!("{}{}", site.config.base_url, paths::encode_path(url, true));
+    let absolute = |url: &str| paths::absolute_url(&site.config.base_url, url);
     let entry = |url: &str, lastmod: Option<String>, set: &[Member]| {
         let mut xml = format!("<url><loc>{}</loc>", escape(&absolute(url)));
         if let Some(date) = lastmod {

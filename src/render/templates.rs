@@ -34,10 +34,7 @@ pub fn override_files(dir: &Path) -> Vec<String> {
         .flatten()
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| e.path().strip_prefix(dir).ok().map(crate::paths::to_slash))
-        .filter(|rel| {
-            !rel.split('/').any(|seg| seg.starts_with('.'))
-                && !crate::content::is_editor_leftover(rel)
-        })
+        .filter(|rel| !crate::paths::is_ignored_file(rel))
         .collect()
 }
 
@@ -66,14 +63,14 @@ impl Templates {
                     .at(1, 1),
                 )
             })?;
-            let text = crate::content::decode_owned(bytes).map_err(|(line, column, _)| {
+            let text = crate::text::decode(bytes).map_err(|bad| {
                 Box::new(
                     Diagnostic::new(
                         Code::TemplateError,
                         &shown,
                         "the template is not valid UTF-8",
                     )
-                    .at(line, column),
+                    .at(bad.pos.line, bad.pos.column),
                 )
             })?;
             match sources.iter_mut().find(|(n, _)| *n == name) {
@@ -84,7 +81,7 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable.
-        tera.set_escape_fn(crate::markdown::html::escape);
+        tera.set_escape_fn(crate::html::escape);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| Box::new(template_error(&e, &sources)))?;
         Ok(Templates { tera })

@@ -306,8 +306,8 @@ pub fn inject_script(html: &str, generation: &str, file: &str, missing: bool) ->
     let tag = format!(
         "<script src=\"{}\" data-generation=\"{}\" data-file=\"{}\" data-missing=\"{}\"></script>\n",
         live::SCRIPT_PATH,
-        crate::markdown::html::escape(generation),
-        crate::markdown::html::escape(file),
+        crate::html::escape(generation),
+        crate::html::escape(file),
         if missing { "1" } else { "0" },
     );
     let at = html

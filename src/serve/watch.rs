@@ -8,7 +8,6 @@
 //! orders); the workspace looks at the disk when it applies a batch.
 
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::is_editor_leftover;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -129,7 +128,7 @@ impl SourceDirs {
 
 /// A relative path Folio may read: no hidden segment, not an editor leftover.
 fn is_source_path(rel: &str) -> bool {
-    !rel.split('/').any(|s| s.starts_with('.')) && !is_editor_leftover(rel)
+    !crate::paths::is_ignored_file(rel)
 }
 
 fn is_not_found(e: &notify::Error) -> bool {

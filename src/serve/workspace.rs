@@ -30,6 +30,7 @@ use crate::config::{CONFIG_FILE, Config, ConfigError};
 use crate::content::front_matter::Date;
 use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::paths;
 use crate::render::output::OutputDir;
 use crate::render::{self, File, Output, RenderedPage, Renderer, Templates};
 use crate::site::nav::{Nav, NavId};
@@ -371,7 +372,7 @@ impl Workspace {
         let mut markdown: HashSet<String> = HashSet::new();
         let mut markdown_set_changed = false;
         for rel in &edit.removed {
-            self.held_back.retain(|p, _| !is_within(p, rel));
+            self.held_back.retain(|p, _| !paths::is_within(p, rel));
             for path in self.site.content.files_under(rel) {
                 if self.site.content.has_markdown(&path) {
                     markdown.insert(path);
@@ -696,7 +697,7 @@ impl Workspace {
         let first = rebuild.kind == Kind::First;
         for d in &found {
             let new = !known.contains(&(d.file.as_str(), d.code, d.message.as_str()));
-            if first || new || sources.iter().any(|s| is_within(&d.file, s)) {
+            if first || new || sources.iter().any(|s| paths::is_within(&d.file, s)) {
                 rebuild.report.push(d.to_string());
                 if !first && d.severity == Severity::Error {
                     rebuild.problems.push(Problem::of(d));
@@ -879,15 +880,6 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
         Output::Asset(a) => Some(site.asset_url(a)),
         Output::Sitemap => None,
     }
-}
-
-/// Is `path` the file or folder `rel`, or inside it (`""`: everything)?
-fn is_within(path: &str, rel: &str) -> bool {
-    rel.is_empty()
-        || path == rel
-        || path
-            .strip_prefix(rel)
-            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn write_problem(path: &str, e: &crate::render::output::OutputError) -> Problem {

@@ -219,7 +219,7 @@ impl Site {
     /// The `href` a page at `from_url` writes for a resolved link (HTML-escaped).
     /// A query is kept as written (DocFX sites select tabs with `?tabs=`).
     pub fn href(&self, from_url: &str, dest: &str, target: &Target) -> String {
-        use crate::markdown::html::escape_href;
+        use crate::paths::url::escape_href;
         let with_query = |mut href: String| {
             if let Some(q) = query(dest.trim()) {
                 href.push('?');

@@ -88,13 +88,13 @@ impl Sources for ContentSources<'_> {
 impl Site {
     /// Loads, parses and resolves the site described by `config`.
     pub fn load(config: Config) -> Site {
-        let content = crate::phase("load", || Content::load(&config));
+        let content = crate::timing::phase("load", || Content::load(&config));
         Site::from_content(config, content)
     }
 
     /// Parses every page of already loaded content, then resolves.
     pub fn from_content(config: Config, content: Content) -> Site {
-        let docs: Vec<Document> = crate::phase("parse", || {
+        let docs: Vec<Document> = crate::timing::phase("parse", || {
             let sources = ContentSources {
                 config: &config,
                 content: &content,
@@ -106,7 +106,7 @@ impl Site {
                 .map(|p| parse_page(&config, &sources, &labels, p))
                 .collect()
         });
-        crate::phase("resolve", || Site::assemble(config, content, docs))
+        crate::timing::phase("resolve", || Site::assemble(config, content, docs))
     }
 
     /// Applies `edit` to the content, then re-parses the pages `reparse`
