@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
 
-pub const CONFIG_FILE: &str = "folio.yml";
+pub(crate) const CONFIG_FILE: &str = "folio.yml";
 
 /// A problem with `folio.yml` (or the command line paths it implies). Exit code 2.
 #[derive(Debug, Error)]
@@ -46,43 +46,45 @@ impl ConfigError {
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The site root: where `folio.yml` lives.
-    pub root: PathBuf,
-    pub title: String,
+    pub(crate) root: PathBuf,
+    pub(crate) title: String,
     /// Absolute URL of the published site, always ending in `/`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// Absolute path of the content directory.
     pub content_dir: PathBuf,
     /// Absolute path of the output directory.
-    pub output_dir: PathBuf,
-    pub exclude: Vec<String>,
+    pub(crate) output_dir: PathBuf,
     /// Index into `languages`.
-    pub default_language: usize,
-    pub languages: Vec<Language>,
-    pub front_matter: FrontMatterRules,
+    pub(crate) default_language: usize,
+    pub(crate) languages: Vec<Language>,
+    pub(crate) front_matter: FrontMatterRules,
     /// Task-table labels per language code.
-    pub tasks: BTreeMap<String, TaskLabels>,
-    pub checks: CheckRules,
-    pub markdown: MarkdownRules,
+    pub(crate) tasks: BTreeMap<String, TaskLabels>,
+    pub(crate) checks: CheckRules,
+    pub(crate) markdown: MarkdownRules,
     /// Follow symlinks whose target is outside the site root
     /// (`follow_symlinks`; off by default, see README).
-    pub follow_symlinks: bool,
+    pub(crate) follow_symlinks: bool,
+    /// `exclude`: globs over content paths that are not read.
     exclude_set: GlobSet,
+    /// `checks.ignore`: globs over link targets that are never reported
+    /// (`http://example.com*`).
     ignore_set: GlobSet,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Language {
-    pub code: String,
-    pub name: String,
+pub(crate) struct Language {
+    pub(crate) code: String,
+    pub(crate) name: String,
     /// The language's folder, relative to the content dir, `/`-separated, no trailing `/`.
-    pub dir: String,
+    pub(crate) dir: String,
     /// Filename suffixes (`initiate-es.md` has suffix `es`), matched without case.
-    pub suffixes: Vec<String>,
+    pub(crate) suffixes: Vec<String>,
 }
 
 impl Language {
     /// Right-to-left scripts get `dir="rtl"`.
-    pub fn is_rtl(&self) -> bool {
+    pub(crate) fn is_rtl(&self) -> bool {
         let primary = self.code.split(['-', '_']).next().unwrap_or("");
         matches!(
             primary.to_ascii_lowercase().as_str(),
@@ -93,11 +95,11 @@ impl Language {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatterRules {
+pub(crate) struct FrontMatterRules {
     #[serde(default)]
-    pub required: Vec<String>,
+    pub(crate) required: Vec<String>,
     #[serde(default = "default_date_key")]
-    pub date_key: String,
+    pub(crate) date_key: String,
 }
 
 impl Default for FrontMatterRules {
@@ -116,9 +118,9 @@ fn default_date_key() -> String {
 /// `markdown:` in `folio.yml`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct MarkdownRules {
+pub(crate) struct MarkdownRules {
     #[serde(default)]
-    pub raw_html: RawHtml,
+    pub(crate) raw_html: RawHtml,
 }
 
 /// `markdown.raw_html`: what raw HTML written in content may do in a
@@ -141,24 +143,24 @@ pub enum RawHtml {
 #[serde(deny_unknown_fields)]
 pub struct TaskLabels {
     #[serde(default)]
-    pub id: Vec<String>,
+    pub(crate) id: Vec<String>,
     #[serde(default)]
-    pub name: Vec<String>,
+    pub(crate) name: Vec<String>,
     #[serde(default)]
-    pub requirement: Vec<String>,
+    pub(crate) requirement: Vec<String>,
     #[serde(default)]
-    pub role: Vec<String>,
+    pub(crate) role: Vec<String>,
     #[serde(default)]
-    pub services: Vec<String>,
+    pub(crate) services: Vec<String>,
     #[serde(default)]
-    pub mandatory: Vec<String>,
+    pub(crate) mandatory: Vec<String>,
     #[serde(default)]
-    pub optional: Vec<String>,
+    pub(crate) optional: Vec<String>,
 }
 
 impl TaskLabels {
     /// The labels of the English FastTrack playbook, used when `folio.yml` gives none for `en`.
-    pub fn english() -> TaskLabels {
+    pub(crate) fn english() -> TaskLabels {
         let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
         TaskLabels {
             id: v(&["Task ID"]),
@@ -173,25 +175,23 @@ impl TaskLabels {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct CheckRules {
-    /// Globs over link targets that are never reported (`http://example.com*`).
-    pub ignore: Vec<String>,
-    pub severity: BTreeMap<Code, Severity>,
+pub(crate) struct CheckRules {
+    pub(crate) severity: BTreeMap<Code, Severity>,
     /// How `folio check --external` treats servers (`checks.external`).
-    pub external: ExternalRules,
+    pub(crate) external: ExternalRules,
 }
 
 /// `checks.external`: limits for checking http(s) links.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ExternalRules {
+pub(crate) struct ExternalRules {
     /// Per request, connecting included (`timeout`, seconds).
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Requests in flight at once over all hosts.
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Requests in flight at once to one host (`host:port`).
-    pub per_host: usize,
+    pub(crate) per_host: usize,
     /// How long a success in `.folio-cache/links.json` is trusted (`max_age_hours`).
-    pub max_age: Duration,
+    pub(crate) max_age: Duration,
 }
 
 impl Default for ExternalRules {
@@ -264,7 +264,7 @@ struct RawExternal {
 
 impl Config {
     /// Loads `root/folio.yml`, or the defaults when the file does not exist.
-    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn load(root: &Path) -> Result<Config, ConfigError> {
         let file = root.join(CONFIG_FILE);
         let limit = crate::limits::CONFIG.bytes;
         match std::fs::metadata(&file) {
@@ -304,7 +304,7 @@ impl Config {
     }
 
     /// Parses configuration text; `file` is only used in error messages.
-    pub fn parse(root: &Path, file: &Path, text: &str) -> Result<Config, ConfigError> {
+    pub(crate) fn parse(root: &Path, file: &Path, text: &str) -> Result<Config, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let doc = yaml::parse(text, &crate::limits::CONFIG).map_err(|e| {
             let message = match &e {
@@ -392,16 +392,11 @@ impl Config {
             base_url,
             content_dir: root.join(raw.content_dir.unwrap_or_else(|| "content".into())),
             output_dir: root.join(raw.output_dir.unwrap_or_else(|| "public".into())),
-            exclude: raw.exclude,
             default_language,
             languages,
             front_matter: raw.front_matter,
             tasks,
-            checks: CheckRules {
-                ignore: raw.checks.ignore,
-                severity,
-                external,
-            },
+            checks: CheckRules { severity, external },
             markdown: raw.markdown,
             follow_symlinks: raw.follow_symlinks,
             exclude_set,
@@ -411,7 +406,7 @@ impl Config {
     }
 
     /// A site needs its content folder; say which setting points where.
-    pub fn require_content_dir(&self) -> Result<(), ConfigError> {
+    pub(crate) fn require_content_dir(&self) -> Result<(), ConfigError> {
         if self.content_dir.is_dir() {
             return Ok(());
         }
@@ -430,22 +425,22 @@ impl Config {
         ))
     }
 
-    pub fn default_lang(&self) -> &Language {
+    pub(crate) fn default_lang(&self) -> &Language {
         &self.languages[self.default_language]
     }
 
     /// Is this content-relative path (`/`-separated) excluded by `exclude`?
-    pub fn is_excluded(&self, rel: &str) -> bool {
+    pub(crate) fn is_excluded(&self, rel: &str) -> bool {
         self.exclude_set.is_match(rel)
     }
 
     /// Is this link target silenced by `checks.ignore`?
-    pub fn is_ignored_target(&self, target: &str) -> bool {
+    pub(crate) fn is_ignored_target(&self, target: &str) -> bool {
         self.ignore_set.is_match(target)
     }
 
     /// The severity a code has on this site.
-    pub fn severity_of(&self, code: Code) -> Severity {
+    pub(crate) fn severity_of(&self, code: Code) -> Severity {
         self.checks
             .severity
             .get(&code)
@@ -454,7 +449,7 @@ impl Config {
     }
 
     /// The path part of `base_url` (`/playbook/`), used where links must be absolute.
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         let after_scheme = match self.base_url.find("://") {
             Some(i) => &self.base_url[i + 3..],
             None => return self.base_url.clone(),
@@ -467,7 +462,7 @@ impl Config {
 
     /// Where a path of this site's tree should be shown in messages:
     /// relative to the root, with `..` for content kept outside it.
-    pub fn display_path(&self, path: &Path) -> String {
+    pub(crate) fn display_path(&self, path: &Path) -> String {
         if let Ok(rel) = path.strip_prefix(&self.root) {
             return crate::paths::to_slash(rel);
         }
@@ -478,7 +473,7 @@ impl Config {
     }
 
     /// The root-relative path of a content-relative path, as diagnostics show it.
-    pub fn source_path(&self, content_rel: &str) -> String {
+    pub(crate) fn source_path(&self, content_rel: &str) -> String {
         let dir = self.display_path(&self.content_dir);
         if dir.is_empty() || dir == "." {
             content_rel.to_string()

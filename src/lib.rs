@@ -1,30 +1,38 @@
 //! Folio: a static site generator for localized playbooks.
 //!
-//! The pipeline, one module per stage: [`config`] → [`content`] →
-//! [`markdown`] → [`site`] → [`check`] and [`render`] → [`serve`].
-//! `main.rs` only parses arguments and calls the functions below, so tests
-//! and benchmarks run exactly what users run. See `ARCHITECTURE.md`.
+//! The pipeline, one module per stage: `config` → `content` → [`markdown`]
+//! → [`site`] → [`check`] and `render` → [`serve`]. `main.rs` only parses
+//! arguments and calls the functions below, so tests and benchmarks run
+//! exactly what users run. See `ARCHITECTURE.md`.
+//!
+//! The public API is what `main.rs`, the integration tests and the
+//! benchmarks need; everything else is `pub(crate)`, and the compiler
+//! holds it there (`unreachable_pub`).
+
+#![warn(unreachable_pub)]
 
 pub mod check;
 pub mod config;
-pub mod content;
+mod content;
 pub mod diagnostic;
-pub mod html;
-pub mod i18n;
+mod html;
+mod i18n;
 pub mod limits;
 pub mod markdown;
-pub mod paths;
-pub mod render;
+mod paths;
+mod render;
 pub mod serve;
 pub mod site;
 mod text;
 mod timing;
 pub mod yaml;
 
+pub use render::output::OutputError;
+
 use check::report::Summary;
 use config::{Config, ConfigError};
 use diagnostic::{Code, Diagnostic};
-use render::output::{OutputDir, OutputError};
+use render::output::OutputDir;
 use render::{Renderer, Templates};
 use site::Site;
 use std::path::Path;
@@ -35,8 +43,10 @@ use timing::phase;
 /// Problems that stop a command before it can look at pages (exit code 2).
 #[derive(Debug, Error)]
 pub enum Error {
+    /// `folio.yml` is invalid or unreadable, or the content folder is missing.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The output folder is unsafe to write into, or cannot be written.
     #[error(transparent)]
     Output(#[from] OutputError),
 }
@@ -55,11 +65,13 @@ pub fn load_config(root: &Path, out: Option<&Path>) -> Result<Config, ConfigErro
 /// What `folio build` did.
 #[derive(Debug)]
 pub struct BuildOutcome {
+    /// Pages, languages, errors and warnings, as the last line prints them.
     pub summary: Summary,
     /// Diagnostics of the site (the same checks as `folio check`) and of rendering.
     pub diagnostics: Vec<Diagnostic>,
     /// Pages that could not be built (unreadable, bad front matter, template errors).
     pub failed: usize,
+    /// Wall time of the whole build.
     pub elapsed: Duration,
 }
 
@@ -83,7 +95,10 @@ pub fn build(config: Config) -> Result<BuildOutcome, Error> {
 
 /// Checks and renders a loaded site; returns its diagnostics and how many
 /// pages could not be built.
-pub fn build_site(site: &Site, output: &OutputDir) -> Result<(Vec<Diagnostic>, usize), Error> {
+pub(crate) fn build_site(
+    site: &Site,
+    output: &OutputDir,
+) -> Result<(Vec<Diagnostic>, usize), Error> {
     let mut found = phase("check", || check::run(site));
     let mut failed = site.content.pages.iter().filter(|p| p.failed).count();
     match Templates::load(&site.config.root) {
@@ -109,16 +124,21 @@ pub fn build_site(site: &Site, output: &OutputDir) -> Result<(Vec<Diagnostic>, u
 /// What `folio check` found.
 #[derive(Debug)]
 pub struct CheckOutcome {
+    /// Pages, languages, errors and warnings, as the last line prints them.
     pub summary: Summary,
+    /// Every diagnostic, sorted, with the site's severities.
     pub diagnostics: Vec<Diagnostic>,
-    pub site: Site,
+    site: Site,
     /// What `--external` did, when it ran.
     pub external: Option<check::external::Stats>,
 }
 
-/// Runs every local check (no output is written).
-pub fn check(config: Config) -> CheckOutcome {
-    check_with(config, None)
+impl CheckOutcome {
+    /// The text of a site file named as diagnostics name it (pages,
+    /// fragments, tocs), for report excerpts.
+    pub fn source_text(&self, shown: &str) -> Option<&str> {
+        self.site.source_text(shown)
+    }
 }
 
 /// Runs every local check and, given options, checks http(s) links too

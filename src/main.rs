@@ -142,7 +142,6 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
         FormatArg::Json => Format::Json,
         FormatArg::Github => Format::Github,
     };
-    let site = &outcome.site;
     let rebased;
     let diagnostics = if format == Format::Github {
         // Annotations need paths relative to the checkout, not to the site.
@@ -169,7 +168,7 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
         format,
         diagnostics,
         outcome.summary,
-        &|file| site.source_text(file),
+        &|file| outcome.source_text(file),
         &mut stdout,
     )
     .and_then(|()| stdout.flush())

@@ -4,13 +4,13 @@
 //! (`spanish-playbook/media/x.png`), and every output location is
 //! *site-relative* without a leading slash (`es/initiate/`, `es/media/x.png`).
 
-pub mod url;
+pub(crate) mod url;
 
 use percent_encoding::AsciiSet;
 use std::path::{Component, Path};
 
 /// `a\b` or `a/b` as `a/b` (`/a/b` stays absolute).
-pub fn to_slash(path: &Path) -> String {
+pub(crate) fn to_slash(path: &Path) -> String {
     let mut out = String::new();
     for c in path.components() {
         match c {
@@ -28,7 +28,7 @@ pub fn to_slash(path: &Path) -> String {
 }
 
 /// `path` made absolute against the working directory (not resolved further).
-pub fn absolute(path: &Path) -> std::path::PathBuf {
+pub(crate) fn absolute(path: &Path) -> std::path::PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -41,7 +41,7 @@ pub fn absolute(path: &Path) -> std::path::PathBuf {
 /// `path` made absolute with every symlink resolved, also for a path that
 /// does not exist yet: its longest existing ancestor is resolved and the
 /// rest appended (`..` in the rest is applied lexically).
-pub fn real_path(path: &Path) -> std::path::PathBuf {
+pub(crate) fn real_path(path: &Path) -> std::path::PathBuf {
     let path = absolute(path);
     let mut existing = path.clone();
     let mut rest = Vec::new();
@@ -151,7 +151,7 @@ fn remove_dot_segments<S: Segment>(
 /// Resolves `.` and `..` in a `/`-separated relative path without looking
 /// at the disk; a `..` that climbs above the start is kept (`a/../../b` →
 /// `../b`).
-pub fn normalize_relative(path: &str) -> String {
+pub(crate) fn normalize_relative(path: &str) -> String {
     remove_dot_segments(path.split('/'), Climb::Keep)
         .unwrap_or_default()
         .join("/")
@@ -160,7 +160,7 @@ pub fn normalize_relative(path: &str) -> String {
 /// A file Folio never reads: a hidden file or one in a hidden folder
 /// (`.git/…`, `.a.md.swp`), or a backup, swap or lock file an editor left
 /// beside the file it edits (`a.md~`, `.#a.md`, `#a.md#`, `4913`).
-pub fn is_ignored_file(rel: &str) -> bool {
+pub(crate) fn is_ignored_file(rel: &str) -> bool {
     rel.split('/').any(|seg| seg.starts_with('.')) || is_editor_leftover(file_name(rel))
 }
 
@@ -186,7 +186,7 @@ fn is_editor_leftover(name: &str) -> bool {
 }
 
 /// Is `path` the file or folder `rel`, or inside it (`""`: everything)?
-pub fn is_within(path: &str, rel: &str) -> bool {
+pub(crate) fn is_within(path: &str, rel: &str) -> bool {
     rel.is_empty()
         || path == rel
         || path
@@ -197,7 +197,7 @@ pub fn is_within(path: &str, rel: &str) -> bool {
 /// `path` relative to `base` (both absolute or both relative to one
 /// place), climbing with `..` where needed: `/s/root`, `/s/docs/a.md` →
 /// `../docs/a.md`.
-pub fn relative_path(base: &Path, path: &Path) -> std::path::PathBuf {
+pub(crate) fn relative_path(base: &Path, path: &Path) -> std::path::PathBuf {
     let base: Vec<Component> = base
         .components()
         .filter(|c| *c != Component::CurDir)
@@ -222,7 +222,7 @@ pub fn relative_path(base: &Path, path: &Path) -> std::path::PathBuf {
 }
 
 /// The directory part of a `/`-separated path (`a/b/c.md` → `a/b`, `c.md` → ``).
-pub fn parent(path: &str) -> &str {
+pub(crate) fn parent(path: &str) -> &str {
     match path.rfind('/') {
         Some(i) => &path[..i],
         None => "",
@@ -230,7 +230,7 @@ pub fn parent(path: &str) -> &str {
 }
 
 /// `dir/name`, or `name` when `dir` is empty.
-pub fn child(dir: &str, name: &str) -> String {
+pub(crate) fn child(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
     } else {
@@ -239,7 +239,7 @@ pub fn child(dir: &str, name: &str) -> String {
 }
 
 /// The last segment of a `/`-separated path.
-pub fn file_name(path: &str) -> &str {
+pub(crate) fn file_name(path: &str) -> &str {
     match path.rfind('/') {
         Some(i) => &path[i + 1..],
         None => path,
@@ -249,7 +249,7 @@ pub fn file_name(path: &str) -> &str {
 /// Joins a relative reference onto a directory and resolves `.` and `..`,
 /// exactly as a browser resolves a relative URL. `None` when the result
 /// would climb above the root. A leading `/` starts again from the root.
-pub fn join(dir: &str, reference: &str) -> Option<String> {
+pub(crate) fn join(dir: &str, reference: &str) -> Option<String> {
     let reference = reference.replace('\\', "/");
     let (start, reference) = match reference.strip_prefix('/') {
         Some(rest) => ("", rest),
@@ -265,7 +265,7 @@ pub fn join(dir: &str, reference: &str) -> Option<String> {
 
 /// Decodes `%xx` escapes; invalid escapes stay as written, and bytes that
 /// are not UTF-8 become U+FFFD.
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
@@ -277,7 +277,7 @@ pub fn percent_decode(s: &str) -> String {
 /// Encodes a site-relative path for use in an `href`. With `ascii` every
 /// non-ASCII byte is escaped too (sitemaps need that); otherwise Unicode is
 /// kept readable and only characters that would break a URL are escaped.
-pub fn encode_path(path: &str, ascii: bool) -> String {
+pub(crate) fn encode_path(path: &str, ascii: bool) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         let keep = c.is_ascii_alphanumeric()
@@ -326,14 +326,14 @@ pub(crate) fn push_percent_encoded(out: &mut String, c: char) {
 /// The absolute URL of a site-relative location under the site's
 /// `base_url` (which ends in `/`), ASCII-only as sitemaps and `<link>`
 /// alternates need it.
-pub fn absolute_url(base_url: &str, location: &str) -> String {
+pub(crate) fn absolute_url(base_url: &str, location: &str) -> String {
     format!("{base_url}{}", encode_path(location, true))
 }
 
 /// The relative URL from a page directory (`es/a/b/`) to a site-relative
 /// location (`es/c/` or `es/media/x.png`): what a page writes in its `href`s
 /// so the site works under any base path and from `file://`.
-pub fn relative_url(from_dir: &str, to: &str) -> String {
+pub(crate) fn relative_url(from_dir: &str, to: &str) -> String {
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_is_dir = to.is_empty() || to.ends_with('/');
     let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
@@ -360,7 +360,7 @@ pub fn relative_url(from_dir: &str, to: &str) -> String {
 }
 
 /// `../` repeated to reach the site root from a page directory.
-pub fn root_from(dir: &str) -> String {
+pub(crate) fn root_from(dir: &str) -> String {
     let depth = dir.split('/').filter(|s| !s.is_empty()).count();
     if depth == 0 {
         "./".to_string()

@@ -23,23 +23,23 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Redirects followed before a URL counts as failed.
-pub const MAX_REDIRECTS: usize = 10;
+pub(crate) const MAX_REDIRECTS: usize = 10;
 
 /// Where results are remembered, relative to the site root.
-pub const CACHE_FILE: &str = ".folio-cache/links.json";
+pub(crate) const CACHE_FILE: &str = ".folio-cache/links.json";
 
 const CACHE_VERSION: u32 = 1;
 
 /// How one run checks URLs.
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub rules: ExternalRules,
+    pub(crate) rules: ExternalRules,
     /// `None`: neither read nor write a cache.
-    pub cache_file: Option<PathBuf>,
+    pub(crate) cache_file: Option<PathBuf>,
     /// Show `checked N/M` on stderr while working.
-    pub progress: bool,
+    pub(crate) progress: bool,
     /// Honour `HTTP(S)_PROXY` / `NO_PROXY` (CI behind a proxy); tests turn it off.
-    pub env_proxy: bool,
+    pub(crate) env_proxy: bool,
 }
 
 impl Options {
@@ -57,7 +57,7 @@ impl Options {
 
 /// What asking for one URL found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A 2xx answer (the status) at the end of at most [`MAX_REDIRECTS`] redirects.
     Ok(u16),
     /// A final answer that is neither 2xx nor a redirect.
@@ -76,12 +76,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn is_failure(&self) -> bool {
+    pub(crate) fn is_failure(&self) -> bool {
         !matches!(self, Outcome::Ok(_) | Outcome::Unchecked(_))
     }
 
     /// Why the URL failed, for a diagnostic message.
-    pub fn describe(&self, timeout: Duration) -> String {
+    pub(crate) fn describe(&self, timeout: Duration) -> String {
         match self {
             Outcome::Ok(status) => format!("HTTP {}", status_text(*status)),
             Outcome::Status(status) => format!("the server answered HTTP {}", status_text(*status)),
@@ -118,15 +118,15 @@ fn seconds(d: Duration) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Distinct URLs (after removing fragments and `checks.ignore` matches).
-    pub urls: usize,
+    pub(crate) urls: usize,
     /// Of those, answered from the cache.
-    pub cached: usize,
+    pub(crate) cached: usize,
     /// Of those, requested now.
-    pub requested: usize,
+    pub(crate) requested: usize,
     /// Failed URLs (each may be linked many times).
-    pub failed: usize,
+    pub(crate) failed: usize,
     /// Neither passed nor failed (429 Too Many Requests).
-    pub unchecked: usize,
+    pub(crate) unchecked: usize,
     /// The cache could not be written (the run's results are still right).
     pub cache_error: Option<String>,
 }
@@ -151,7 +151,7 @@ impl std::fmt::Display for Stats {
 }
 
 /// One `link-external` diagnostic per link whose URL failed.
-pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
+pub(crate) fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
     let default_scheme = if site
         .config
         .base_url
@@ -217,7 +217,7 @@ pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
 
 /// Checks distinct URLs (already normalized): the cache first, then the
 /// network for the rest.
-pub fn check_urls(urls: &[String], options: &Options) -> (HashMap<String, Outcome>, Stats) {
+pub(crate) fn check_urls(urls: &[String], options: &Options) -> (HashMap<String, Outcome>, Stats) {
     let now = unix_now();
     let max_age = options.rules.max_age.as_secs();
     let mut cache = options

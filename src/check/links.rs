@@ -6,7 +6,7 @@ use crate::site::links::{Target, split_dest};
 use crate::site::{Page, PageId, Site, nearest};
 use rayon::prelude::*;
 
-pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let found: Vec<Vec<Diagnostic>> = site
         .pages
         .par_iter()

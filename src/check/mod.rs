@@ -13,7 +13,7 @@ use crate::site::Site;
 
 /// Every diagnostic of the site: what loading found plus every check, with
 /// the site's severities applied, `off` codes dropped, sorted and de-duplicated.
-pub fn run(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn run(site: &Site) -> Vec<Diagnostic> {
     let mut found = site.diagnostics.clone();
     front_matter(site, &mut found);
     links::check(site, &mut found);
@@ -23,7 +23,7 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Applies `checks.severity`, drops `off`, sorts.
-pub fn finish(site: &Site, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn finish(site: &Site, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in &mut found {
         d.severity = site.config.severity_of(d.code);
     }

@@ -17,28 +17,17 @@ pub enum Format {
     Github,
 }
 
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "human" => Some(Format::Human),
-            "json" => Some(Format::Json),
-            "github" => Some(Format::Github),
-            _ => None,
-        }
-    }
-}
-
 /// Totals printed after the diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
-    pub pages: usize,
-    pub languages: usize,
+    pub(crate) pages: usize,
+    pub(crate) languages: usize,
 }
 
 impl Summary {
-    pub fn new(diagnostics: &[Diagnostic], pages: usize, languages: usize) -> Summary {
+    pub(crate) fn new(diagnostics: &[Diagnostic], pages: usize, languages: usize) -> Summary {
         let Counts { errors, warnings } = Counts::of(diagnostics);
         Summary {
             errors,
@@ -51,7 +40,7 @@ impl Summary {
 
 /// A site file's whole text, given its name as diagnostics show it; what
 /// the human format takes its excerpts from.
-pub type SourceText<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
+pub(crate) type SourceText<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
 
 /// Writes a report as it goes (a report can be far larger than is worth
 /// holding in memory: thousands of diagnostics on one long line).

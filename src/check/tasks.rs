@@ -16,7 +16,7 @@ enum Requirement {
     Optional,
 }
 
-pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let found: Vec<Vec<Diagnostic>> = site
         .pages
         .par_iter()

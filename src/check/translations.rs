@@ -3,7 +3,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::site::Site;
 
-pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let config = &site.config;
     let default = config.default_language;
     let date_key = &config.front_matter.date_key;

@@ -12,15 +12,15 @@ use std::fmt;
 /// for a language's home (`index.md`). Also the page's URL path inside its
 /// language, so two files with one key would collide on one URL.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct TranslationKey(pub String);
+pub(crate) struct TranslationKey(pub(crate) String);
 
 impl TranslationKey {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The site-relative URL directory of this page in a language: `es/initiate/kickoff/`.
-    pub fn url(&self, lang: &Language) -> String {
+    pub(crate) fn url(&self, lang: &Language) -> String {
         if self.0.is_empty() {
             format!("{}/", lang.code)
         } else {
@@ -41,20 +41,20 @@ impl fmt::Display for TranslationKey {
 
 /// Where a content file sits in the language model.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Placement {
+pub(crate) struct Placement {
     /// Index into `Config::languages`.
-    pub lang: usize,
-    pub key: TranslationKey,
+    pub(crate) lang: usize,
+    pub(crate) key: TranslationKey,
     /// The language suffix the filename carried, as written.
-    pub suffix: Option<String>,
+    pub(crate) suffix: Option<String>,
     /// Set when the folder and the suffix name different languages:
     /// (folder language, suffix language). The folder wins.
-    pub conflict: Option<(usize, usize)>,
+    pub(crate) conflict: Option<(usize, usize)>,
 }
 
 /// The language whose folder contains `rel` (longest folder wins) and the
 /// path inside it.
-pub fn folder_language<'a>(config: &Config, rel: &'a str) -> Option<(usize, &'a str)> {
+pub(crate) fn folder_language<'a>(config: &Config, rel: &'a str) -> Option<(usize, &'a str)> {
     config
         .languages
         .iter()
@@ -95,7 +95,7 @@ fn suffix_language<'a>(languages: &[Language], stem: &'a str) -> Option<(usize, 
 }
 
 /// Places a Markdown file (content-relative, `/`-separated, ending in `.md`).
-pub fn place(config: &Config, rel: &str) -> Placement {
+pub(crate) fn place(config: &Config, rel: &str) -> Placement {
     let folder = folder_language(config, rel);
     let inside = folder.map(|(_, inside)| inside).unwrap_or(rel);
     let dir = crate::paths::parent(inside);
@@ -130,7 +130,7 @@ pub fn place(config: &Config, rel: &str) -> Placement {
 }
 
 /// `name.md` → `name` (also `.markdown`, any case).
-pub fn strip_markdown_ext(name: &str) -> &str {
+pub(crate) fn strip_markdown_ext(name: &str) -> &str {
     for ext in [".md", ".markdown"] {
         if name.len() > ext.len() && name.is_char_boundary(name.len() - ext.len()) {
             let (stem, tail) = name.split_at(name.len() - ext.len());
@@ -142,7 +142,7 @@ pub fn strip_markdown_ext(name: &str) -> &str {
     name
 }
 
-pub fn is_markdown(name: &str) -> bool {
+pub(crate) fn is_markdown(name: &str) -> bool {
     strip_markdown_ext(name).len() != name.len()
 }
 

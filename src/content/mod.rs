@@ -5,22 +5,22 @@
 //! Nothing here fails the whole site: a file that cannot be read becomes a
 //! diagnostic and a page marked `failed`.
 
-pub mod front_matter;
-pub mod language;
+pub(crate) mod front_matter;
+pub(crate) mod language;
 mod walk;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use front_matter::{Date, FrontMatter};
-pub use language::{Placement, TranslationKey};
+pub(crate) use language::{Placement, TranslationKey};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-pub use walk::{admitted, scan};
+pub(crate) use walk::scan;
 
 /// What a content file is to the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
+pub(crate) enum FileKind {
     /// Markdown rendered at its own URL.
     Page,
     /// Markdown under an `includes/` folder: only inlined by `[!INCLUDE]`.
@@ -35,7 +35,7 @@ pub enum FileKind {
 /// (hidden files, editor leftovers, `exclude` globs) and for files the
 /// content walk does not read (behind a symlink it does not follow, or in
 /// a folder too deep): the one rule for a build and for `serve`'s reloads.
-pub fn classify(config: &Config, rel: &str) -> Option<FileKind> {
+pub(crate) fn classify(config: &Config, rel: &str) -> Option<FileKind> {
     let kind = classify_name(config, rel)?;
     walk::admitted(config, rel).then_some(kind)
 }
@@ -65,44 +65,44 @@ fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
 #[derive(Clone, Debug)]
 pub struct PageSource {
     /// Content-relative path.
-    pub path: String,
-    pub placement: Placement,
+    pub(crate) path: String,
+    pub(crate) placement: Placement,
     /// The file's text with BOM removed and line ends normalized to `\n`.
-    pub text: String,
-    pub front_matter: FrontMatter,
+    pub(crate) text: String,
+    pub(crate) front_matter: FrontMatter,
     /// Byte offset in `text` where the Markdown body starts.
-    pub body_start: usize,
-    pub date: Option<Date>,
+    pub(crate) body_start: usize,
+    pub(crate) date: Option<Date>,
     /// The file could not be read or its front matter does not parse: it
     /// still exists for links, but it is not rendered.
-    pub failed: bool,
+    pub(crate) failed: bool,
     /// What loading this file found wrong.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// A text file that is not a page: an include fragment or a toc.
 #[derive(Clone, Debug)]
-pub struct TextFile {
-    pub path: String,
+pub(crate) struct TextFile {
+    pub(crate) path: String,
     /// `None` when the file could not be read (a diagnostic says why).
-    pub text: Option<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) text: Option<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Everything in the content directory, sorted by path.
 #[derive(Clone, Debug, Default)]
 pub struct Content {
-    pub pages: Vec<PageSource>,
-    pub fragments: BTreeMap<String, TextFile>,
-    pub tocs: BTreeMap<String, TextFile>,
-    pub assets: BTreeSet<String>,
+    pub(crate) pages: Vec<PageSource>,
+    pub(crate) fragments: BTreeMap<String, TextFile>,
+    pub(crate) tocs: BTreeMap<String, TextFile>,
+    pub(crate) assets: BTreeSet<String>,
     /// Problems with the directory itself (missing, unreadable entries).
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl Content {
     /// Walks the content directory and reads every page, fragment and toc in parallel.
-    pub fn load(config: &Config) -> Content {
+    pub(crate) fn load(config: &Config) -> Content {
         let mut content = Content::default();
         if !config.content_dir.is_dir() {
             content.diagnostics.push(Diagnostic::new(
@@ -128,7 +128,7 @@ impl Content {
     }
 
     /// Adds or replaces one loaded file.
-    pub fn insert(&mut self, item: Loaded) {
+    pub(crate) fn insert(&mut self, item: Loaded) {
         match item {
             Loaded::Page(page) => match self.pages.binary_search_by(|p| p.path.cmp(&page.path)) {
                 Ok(i) => self.pages[i] = *page,
@@ -147,7 +147,7 @@ impl Content {
     }
 
     /// Forgets a file that was deleted.
-    pub fn remove(&mut self, rel: &str) {
+    pub(crate) fn remove(&mut self, rel: &str) {
         self.pages.retain(|p| p.path != rel);
         self.fragments.remove(rel);
         self.tocs.remove(rel);
@@ -156,7 +156,7 @@ impl Content {
 
     /// Forgets a deleted file, or every file under a deleted (or renamed)
     /// folder; `""` is the whole content directory.
-    pub fn remove_tree(&mut self, rel: &str) {
+    pub(crate) fn remove_tree(&mut self, rel: &str) {
         for path in self.files_under(rel) {
             self.remove(&path);
         }
@@ -176,7 +176,7 @@ impl Content {
     }
 
     /// The text of any Markdown file (page or fragment), for includes.
-    pub fn markdown_text(&self, rel: &str) -> Option<&str> {
+    pub(crate) fn markdown_text(&self, rel: &str) -> Option<&str> {
         if let Some(f) = self.fragments.get(rel) {
             return f.text.as_deref();
         }
@@ -195,7 +195,7 @@ impl Content {
     }
 
     /// Is there a Markdown file (page or fragment) at this path?
-    pub fn has_markdown(&self, rel: &str) -> bool {
+    pub(crate) fn has_markdown(&self, rel: &str) -> bool {
         self.fragments.contains_key(rel)
             || self
                 .pages
@@ -206,7 +206,7 @@ impl Content {
 
 /// One file read from disk.
 #[derive(Clone, Debug)]
-pub enum Loaded {
+pub(crate) enum Loaded {
     Page(Box<PageSource>),
     Fragment(TextFile),
     Toc(TextFile),
@@ -215,7 +215,7 @@ pub enum Loaded {
 
 impl Loaded {
     /// The file's content-relative path.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         match self {
             Loaded::Page(p) => &p.path,
             Loaded::Fragment(f) | Loaded::Toc(f) => &f.path,
@@ -225,7 +225,7 @@ impl Loaded {
 }
 
 /// Reads one content file (content-relative path) of a known kind.
-pub fn load_file(config: &Config, rel: &str, kind: FileKind) -> Loaded {
+pub(crate) fn load_file(config: &Config, rel: &str, kind: FileKind) -> Loaded {
     match kind {
         FileKind::Asset => Loaded::Asset(rel.to_string()),
         FileKind::Fragment | FileKind::Toc => {
@@ -396,7 +396,7 @@ fn quoting_hint(text: &str, line: u32) -> Option<String> {
 /// Reads a content file as normalized text: BOM removed, `\r\n` and `\r`
 /// turned into `\n`, NUL replaced (CommonMark asks for it). Only regular
 /// files up to [`crate::limits::TEXT_FILE_BYTES`] are read.
-pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> {
+pub(crate) fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> {
     let path = config.content_dir.join(rel);
     let source = config.source_path(rel);
     let unreadable = |message: String| {

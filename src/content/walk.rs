@@ -76,7 +76,7 @@ fn depth(rel_dir: &str) -> usize {
 /// whole content directory), in path order, with its kind; entries that
 /// cannot be read, symlinks that are not followed and folders too deep
 /// become diagnostics.
-pub fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diagnostic>) {
+pub(crate) fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diagnostic>) {
     let mut walk = Walk {
         config,
         boundary: Boundary::of(config),
@@ -117,7 +117,7 @@ pub fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diag
 /// Would the walk read the content file `rel`? False when a symlink on its
 /// way is not followed, or its folder is too deep. (A file that does not
 /// exist is admitted: reading it reports why it cannot be read.)
-pub fn admitted(config: &Config, rel: &str) -> bool {
+pub(crate) fn admitted(config: &Config, rel: &str) -> bool {
     depth(paths::parent(rel)) <= limits::FOLDER_DEPTH
         && resolve(config, &Boundary::of(config), rel).is_ok()
 }

@@ -6,12 +6,12 @@
 //! site), so the HTML is kept as [`Body`]: fragments between link slots.
 //! The site resolves each link once and [`Body::render`] fills the slots.
 
-pub mod html;
-pub mod include;
+pub(crate) mod html;
+pub(crate) mod include;
 pub(crate) mod raw;
 mod sanitize;
-pub mod slug;
-pub mod table;
+pub(crate) mod slug;
+pub(crate) mod table;
 
 use crate::config::{RawHtml, TaskLabels};
 use crate::diagnostic::{Code, Diagnostic};
@@ -27,7 +27,7 @@ use raw::{Found, RawHtmlPass};
 use slug::Slugger;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-pub use table::{TaskRow, TaskTable};
+pub(crate) use table::{TaskRow, TaskTable};
 
 /// Marks a link slot in rendered HTML. Page text never contains NUL: loading
 /// replaces it, as CommonMark requires.
@@ -35,7 +35,7 @@ const SLOT: char = '\0';
 
 /// What a link is in the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkKind {
+pub(crate) enum LinkKind {
     /// `[text](dest)` or an autolink.
     Link,
     /// `![alt](src)` or a DocFX `:::image`.
@@ -46,25 +46,25 @@ pub enum LinkKind {
 
 /// One link or image reference of a page, as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Link {
-    pub dest: String,
-    pub kind: LinkKind,
+pub(crate) struct Link {
+    pub(crate) dest: String,
+    pub(crate) kind: LinkKind,
     /// Where it is written; `pos.file` says in which file (includes).
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heading {
-    pub level: u8,
+    pub(crate) level: u8,
     /// Plain text, for tables of contents.
-    pub text: String,
+    pub(crate) text: String,
     pub id: String,
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 /// Rendered HTML with holes for links' `href`/`src`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Body {
+pub(crate) struct Body {
     parts: Vec<String>,
     /// The link (index into `Document::links`) of each hole: usually one
     /// hole per link in order, but sanitizing may drop or repeat one.
@@ -73,7 +73,7 @@ pub struct Body {
 
 impl Body {
     /// Joins the HTML, asking `href(i)` for the (already escaped) URL of link `i`.
-    pub fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
+    pub(crate) fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
         let mut out = String::with_capacity(
             self.parts.iter().map(String::len).sum::<usize>() + 64 * self.parts.len(),
         );
@@ -93,15 +93,15 @@ pub struct Document {
     /// Content-relative paths: `files[0]` is the page, then what it includes.
     pub files: Vec<String>,
     /// The text of the first `#` heading.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     pub headings: Vec<Heading>,
     /// Every id a `#fragment` may name: headings, `{#id}`, `<a name>`, `id=`, tasks.
-    pub anchors: BTreeSet<String>,
-    pub links: Vec<Link>,
-    pub tasks: Vec<TaskTable>,
-    pub body: Body,
+    pub(crate) anchors: BTreeSet<String>,
+    pub(crate) links: Vec<Link>,
+    pub(crate) tasks: Vec<TaskTable>,
+    pub(crate) body: Body,
     /// Include problems found while expanding.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// What parsing one page needs to know.

@@ -10,14 +10,14 @@ use url::{Position, Url};
 
 /// What a neutralized URL becomes: a URL that goes nowhere (browsers never
 /// load `about:invalid`) and says why to anyone reading the HTML.
-pub const BLOCKED: &str = "about:invalid#folio-unsafe-url";
+pub(crate) const BLOCKED: &str = "about:invalid#folio-unsafe-url";
 
 /// A URL that would run script: its scheme, and for `data:` its media type.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnsafeUrl {
+pub(crate) struct UnsafeUrl {
     /// `javascript:`, `vbscript:` or `data:text/html` (lowercase), as
     /// messages name it.
-    pub kind: String,
+    pub(crate) kind: String,
 }
 
 /// Raster image types a `data:` URL may carry: decoding them runs nothing.
@@ -43,7 +43,7 @@ const DATA_IMAGES: &[&str] = &[
 /// (`java\tscript:`, which browsers also strip). It errs on the side of
 /// reporting: a control character inside a scheme makes it unsafe here even
 /// where a browser would read a relative path.
-pub fn unsafe_url(url: &str) -> Option<UnsafeUrl> {
+pub(crate) fn unsafe_url(url: &str) -> Option<UnsafeUrl> {
     let decoded = decode_entities(url);
     let mut scheme = String::new();
     let mut rest = None;
@@ -112,7 +112,7 @@ fn is_ignorable(c: char) -> bool {
 /// browsers accept it. A `\` becomes `/` where browsers read it so (see
 /// [`backslash_is_slash`]), `%5C` elsewhere. Not HTML-escaped: `&` and `'`
 /// are left to the caller.
-pub fn encode(url: &str) -> String {
+pub(crate) fn encode(url: &str) -> String {
     let host_end = authority_end(url);
     let path_end = url.find(['?', '#']).unwrap_or(url.len());
     let slashes_path = backslash_is_slash(url);
@@ -144,7 +144,7 @@ pub fn encode(url: &str) -> String {
 
 /// A URL as written, ready for a quoted `href`/`src`: percent-encoded where
 /// URLs require it ([`encode`]), then HTML-escaped.
-pub fn escape_href(url: &str) -> String {
+pub(crate) fn escape_href(url: &str) -> String {
     crate::html::escape(&encode(url))
 }
 
@@ -200,7 +200,7 @@ fn is_noncharacter(c: char) -> bool {
 /// names no host (`https://`) or another scheme gives `None`; one a browser
 /// cannot parse either is returned as written (without its fragment), so
 /// that asking for it fails as "not a valid URL" and is reported.
-pub fn web_request(dest: &str, default_scheme: &str) -> Option<String> {
+pub(crate) fn web_request(dest: &str, default_scheme: &str) -> Option<String> {
     let dest = dest.trim();
     let full = if dest.starts_with("//") {
         format!("{default_scheme}:{dest}")
@@ -219,14 +219,14 @@ pub fn web_request(dest: &str, default_scheme: &str) -> Option<String> {
 }
 
 /// A [`web_request`] URL, parsed; `None` when it is not a valid URL.
-pub fn parse_web(url: &str) -> Option<Url> {
+pub(crate) fn parse_web(url: &str) -> Option<Url> {
     Url::parse(url).ok().filter(is_web)
 }
 
 /// `host:port` of a [`web_request`] URL (the port only when it is not the
 /// scheme's default), the unit of `per_host`; the URL itself when it does
 /// not parse.
-pub fn host_and_port(url: &str) -> String {
+pub(crate) fn host_and_port(url: &str) -> String {
     match Url::parse(url) {
         Ok(u) => u[Position::BeforeHost..Position::AfterPort].to_string(),
         Err(_) => url.to_string(),
@@ -236,7 +236,7 @@ pub fn host_and_port(url: &str) -> String {
 /// Resolves a `Location` header against the URL that answered, as a
 /// browser does, dropping any fragment; `None` when the result is not an
 /// http(s) URL.
-pub fn resolve_redirect(base: &str, location: &str) -> Option<String> {
+pub(crate) fn resolve_redirect(base: &str, location: &str) -> Option<String> {
     let mut url = Url::parse(base).ok()?.join(location.trim()).ok()?;
     if !is_web(&url) {
         return None;

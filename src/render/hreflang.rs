@@ -10,20 +10,20 @@
 use crate::site::{PageId, Site};
 
 /// What `x-default` is called in `hreflang`.
-pub const X_DEFAULT: &str = "x-default";
+pub(crate) const X_DEFAULT: &str = "x-default";
 
 /// One URL of a set: a language code (or [`X_DEFAULT`]) and a site-relative
 /// URL (`es/kickoff/`; `""` is the chooser).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub hreflang: String,
-    pub url: String,
+pub(crate) struct Member {
+    pub(crate) hreflang: String,
+    pub(crate) url: String,
 }
 
 /// The set of a published page; a language's home (its `index.md`)
 /// belongs to the homes' set. `languages`: the languages in use, in
 /// configured order.
-pub fn of_page(site: &Site, languages: &[usize], id: PageId) -> Vec<Member> {
+pub(crate) fn of_page(site: &Site, languages: &[usize], id: PageId) -> Vec<Member> {
     let key = &site.pages[id].key;
     if key.as_str().is_empty() {
         return of_homes(site, languages);
@@ -59,7 +59,7 @@ pub fn of_page(site: &Site, languages: &[usize], id: PageId) -> Vec<Member> {
 
 /// The language homes (`/<code>/`, written or generated) and the chooser
 /// at `/` as their `x-default`.
-pub fn of_homes(site: &Site, languages: &[usize]) -> Vec<Member> {
+pub(crate) fn of_homes(site: &Site, languages: &[usize]) -> Vec<Member> {
     let mut set: Vec<Member> = languages
         .iter()
         .map(|&l| {

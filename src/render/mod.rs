@@ -6,10 +6,10 @@
 //! is also the page's fingerprint, so `serve` re-renders exactly the pages
 //! whose inputs changed.
 
-pub mod hreflang;
-pub mod output;
-pub mod sitemap;
-pub mod templates;
+pub(crate) mod hreflang;
+pub(crate) mod output;
+pub(crate) mod sitemap;
+pub(crate) mod templates;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::i18n::{self, Strings};
@@ -21,14 +21,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
-pub use templates::Templates;
+pub(crate) use templates::Templates;
 
 /// What rendering one output wrote, or why it could not.
 type Produced = (Vec<String>, Option<Diagnostic>);
 
 /// One file the site consists of.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Output {
+pub(crate) enum Output {
     Page(PageId),
     /// A generated home for a language without an `index.md`.
     Home(usize),
@@ -44,21 +44,21 @@ pub enum Output {
 
 /// What a render pass did.
 #[derive(Debug, Default)]
-pub struct RenderReport {
+pub(crate) struct RenderReport {
     /// Site-relative paths written or confirmed up to date.
-    pub written: HashSet<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) written: HashSet<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Renders one site with one set of templates.
-pub struct Renderer<'a> {
-    pub site: &'a Site,
-    pub templates: &'a Templates,
+pub(crate) struct Renderer<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) templates: &'a Templates,
     languages: Vec<usize>,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
+    pub(crate) fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
         Renderer {
             site,
             templates,
@@ -67,7 +67,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every output of the site.
-    pub fn outputs(&self) -> Vec<Output> {
+    pub(crate) fn outputs(&self) -> Vec<Output> {
         let site = self.site;
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
@@ -86,7 +86,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Languages in use without a published `index.md`: their homes are generated.
-    pub fn generated_homes(&self) -> Vec<usize> {
+    pub(crate) fn generated_homes(&self) -> Vec<usize> {
         let site = self.site;
         self.languages
             .iter()
@@ -100,19 +100,23 @@ impl<'a> Renderer<'a> {
     }
 
     /// The languages in use, in configured order.
-    pub fn languages(&self) -> &[usize] {
+    pub(crate) fn languages(&self) -> &[usize] {
         &self.languages
     }
 
     /// Renders and writes everything, then removes what earlier builds left.
-    pub fn render_all(&self, out: &OutputDir) -> Result<RenderReport, OutputError> {
+    pub(crate) fn render_all(&self, out: &OutputDir) -> Result<RenderReport, OutputError> {
         let report = self.render(&self.outputs(), out)?;
         out.remove_stale(&report.written)?;
         Ok(report)
     }
 
     /// Renders and writes the given outputs in parallel.
-    pub fn render(&self, outputs: &[Output], out: &OutputDir) -> Result<RenderReport, OutputError> {
+    pub(crate) fn render(
+        &self,
+        outputs: &[Output],
+        out: &OutputDir,
+    ) -> Result<RenderReport, OutputError> {
         let results: Vec<Result<Produced, OutputError>> = outputs
             .par_iter()
             .map(|o| {
@@ -144,7 +148,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The bytes (or source file) of one output, with its site-relative path.
-    pub fn produce(&self, output: &Output) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
+    pub(crate) fn produce(&self, output: &Output) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
         let site = self.site;
         match output {
             Output::Page(id) => self
@@ -238,7 +242,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Everything `page.html` shows. Also the page's fingerprint (see [`Self::fingerprint`]).
-    pub fn page_context(&self, id: PageId) -> PageContext<'a> {
+    pub(crate) fn page_context(&self, id: PageId) -> PageContext<'a> {
         let site = self.site;
         let page = &site.pages[id];
         let source = site.source(id);
@@ -332,13 +336,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// A hash of everything the page's HTML depends on (besides templates).
-    pub fn fingerprint(&self, id: PageId) -> u64 {
+    pub(crate) fn fingerprint(&self, id: PageId) -> u64 {
         hash_context(&self.page_context(id))
     }
 
     /// One page's HTML and fingerprint from a single context build (what
     /// `serve` needs for every page it re-renders).
-    pub fn render_page(&self, id: PageId) -> RenderedPage {
+    pub(crate) fn render_page(&self, id: PageId) -> RenderedPage {
         let cx = self.page_context(id);
         RenderedPage {
             path: page_output_path(self.site, id),
@@ -503,17 +507,17 @@ impl<'a> Renderer<'a> {
 }
 
 /// A page's output file, site-relative.
-pub fn page_output_path(site: &Site, id: PageId) -> String {
+pub(crate) fn page_output_path(site: &Site, id: PageId) -> String {
     format!("{}index.html", site.pages[id].url)
 }
 
 /// A page rendered by [`Renderer::render_page`].
 #[derive(Debug)]
-pub struct RenderedPage {
+pub(crate) struct RenderedPage {
     /// Site-relative output path.
-    pub path: String,
-    pub fingerprint: u64,
-    pub html: Result<String, Box<Diagnostic>>,
+    pub(crate) path: String,
+    pub(crate) fingerprint: u64,
+    pub(crate) html: Result<String, Box<Diagnostic>>,
 }
 
 fn hash_context(cx: &PageContext<'_>) -> u64 {
@@ -524,7 +528,7 @@ fn hash_context(cx: &PageContext<'_>) -> u64 {
 
 /// An output file's content: bytes to write, or a file to copy.
 #[derive(Debug)]
-pub enum File {
+pub(crate) enum File {
     Bytes(Vec<u8>),
     Copy(std::path::PathBuf),
 }
@@ -542,14 +546,14 @@ impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
 }
 
 #[derive(Serialize)]
-pub struct SiteInfo<'a> {
+pub(crate) struct SiteInfo<'a> {
     title: &'a str,
     base_url: &'a str,
     languages: Vec<LangInfo<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct LangInfo<'a> {
+pub(crate) struct LangInfo<'a> {
     code: &'a str,
     name: &'a str,
     dir: &'static str,
@@ -566,7 +570,7 @@ impl<'a> LangInfo<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PageContext<'a> {
+pub(crate) struct PageContext<'a> {
     site: SiteInfo<'a>,
     lang: LangInfo<'a>,
     ui: &'static Strings,

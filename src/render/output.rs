@@ -20,12 +20,13 @@ use thiserror::Error;
 /// Written into every output directory Folio owns: the manifest of the
 /// files it wrote there, one site-relative path a line (`/path`: a file it
 /// deleted since; a full build rewrites the list without those).
-pub const MARKER: &str = ".folio-output";
+pub(crate) const MARKER: &str = ".folio-output";
 
 /// The manifest's first line; an older marker without it lists nothing.
 const MANIFEST_HEADER: &str = "# Folio wrote the files listed below and replaces or deletes only these; other files in this folder are left alone.";
 
 #[derive(Debug, Error)]
+/// The output folder cannot be used, or a file in it cannot be written.
 pub enum OutputError {
     #[error("refusing to use `{dir}` as the output directory: {reason}")]
     Unsafe { dir: String, reason: String },
@@ -43,7 +44,7 @@ fn io(path: &Path, source: std::io::Error) -> OutputError {
     }
 }
 
-pub struct OutputDir {
+pub(crate) struct OutputDir {
     root: PathBuf,
     manifest: Mutex<Manifest>,
 }
@@ -60,7 +61,7 @@ impl OutputDir {
     /// Checks the configured output directory and takes ownership of it.
     /// (`_atomic` is kept for callers: every write goes through a
     /// temporary file now.)
-    pub fn prepare(config: &Config, _atomic: bool) -> Result<OutputDir, OutputError> {
+    pub(crate) fn prepare(config: &Config, _atomic: bool) -> Result<OutputDir, OutputError> {
         let out = crate::paths::real_path(&config.output_dir);
         let shown = config.output_dir.display().to_string();
         let unsafe_dir = |reason: String| OutputError::Unsafe {
@@ -125,13 +126,13 @@ impl OutputDir {
         Ok(dir)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.root
     }
 
     /// The file system path of a site-relative output path. Refuses anything
     /// that would leave the output directory.
-    pub fn file(&self, rel: &str) -> Result<PathBuf, OutputError> {
+    pub(crate) fn file(&self, rel: &str) -> Result<PathBuf, OutputError> {
         let rel_path = Path::new(rel);
         if rel.is_empty()
             || rel == MARKER
@@ -148,7 +149,7 @@ impl OutputDir {
     }
 
     /// Writes one output file (site-relative path).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.put(rel, |file| file.write_all(bytes))
     }
 
@@ -156,7 +157,7 @@ impl OutputDir {
     /// same modification time (Folio gives each copy its source's); says
     /// whether it copied. A replacement with other bytes and an older time
     /// (`cp -p`, `tar`, `rsync -t`) is copied again.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
+    pub(crate) fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
         let to = self.file(rel)?;
         let src = std::fs::metadata(from).map_err(|e| io(from, e))?;
         if let Ok(dst) = std::fs::symlink_metadata(&to) {
@@ -321,7 +322,7 @@ impl OutputDir {
     /// Deletes one output file Folio wrote (site-relative path) and the
     /// folders it leaves empty; a file that is already gone, or that Folio
     /// did not write, is left as it is.
-    pub fn remove(&self, rel: &str) -> Result<(), OutputError> {
+    pub(crate) fn remove(&self, rel: &str) -> Result<(), OutputError> {
         let path = self.file(rel)?;
         if !self.owns(rel) {
             return Ok(());
@@ -364,7 +365,7 @@ impl OutputDir {
     /// Deletes the files earlier builds wrote that this build did not
     /// (site-relative paths in `keep`), and temporary files interrupted
     /// writes left; rewrites the manifest. Files Folio did not write stay.
-    pub fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize, OutputError> {
+    pub(crate) fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize, OutputError> {
         let stale: Vec<String> = self
             .manifest()
             .owned

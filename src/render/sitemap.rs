@@ -11,7 +11,7 @@ use crate::paths;
 const MAX_URLS: usize = 50_000;
 
 /// The sitemap files, site-relative path → XML.
-pub fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
+pub(crate) fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
     let site = renderer.site;
     let languages = renderer.languages();
     let absolute = |url: &str| paths::absolute_url(&site.config.base_url, url);

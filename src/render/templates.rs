@@ -6,7 +6,7 @@ use std::path::Path;
 use tera::Tera;
 
 /// The default templates, by name.
-pub const DEFAULTS: &[(&str, &str)] = &[
+pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("page.html", include_str!("../../templates/page.html")),
@@ -17,14 +17,14 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// The default theme files, by site-relative output path.
-pub const THEME: &[(&str, &[u8])] = &[
+pub(crate) const THEME: &[(&str, &[u8])] = &[
     ("theme/folio.css", include_bytes!("../../theme/folio.css")),
     ("theme/folio.js", include_bytes!("../../theme/folio.js")),
 ];
 
 /// The files of a site's override folder (`templates/`, `theme/`), relative
 /// to it and sorted; hidden files and editor leftovers are not the site's.
-pub fn override_files(dir: &Path) -> Vec<String> {
+pub(crate) fn override_files(dir: &Path) -> Vec<String> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -38,14 +38,14 @@ pub fn override_files(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-pub struct Templates {
-    pub tera: Tera,
+pub(crate) struct Templates {
+    pub(crate) tera: Tera,
 }
 
 impl Templates {
     /// The defaults overridden by `site_root/templates/*`. A template that
     /// does not parse is a diagnostic naming the file.
-    pub fn load(site_root: &Path) -> Result<Templates, Box<Diagnostic>> {
+    pub(crate) fn load(site_root: &Path) -> Result<Templates, Box<Diagnostic>> {
         let mut sources: Vec<(String, String)> = DEFAULTS
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -87,14 +87,18 @@ impl Templates {
         Ok(Templates { tera })
     }
 
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, tera::Error> {
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<String, tera::Error> {
         self.tera.render(name, context)
     }
 }
 
 /// Tera errors nest the useful part; flatten the chain into one message
 /// and point at the template file.
-pub fn template_error(e: &tera::Error, sources: &[(String, String)]) -> Diagnostic {
+pub(crate) fn template_error(e: &tera::Error, sources: &[(String, String)]) -> Diagnostic {
     let message = error_chain(e);
     let file = sources
         .iter()
@@ -106,7 +110,7 @@ pub fn template_error(e: &tera::Error, sources: &[(String, String)]) -> Diagnost
     Diagnostic::new(Code::TemplateError, file, message).at(line, column)
 }
 
-pub fn error_chain(e: &tera::Error) -> String {
+pub(crate) fn error_chain(e: &tera::Error) -> String {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -9,10 +9,10 @@
 //! leaves a consistent output directory: the default SIGINT handling is
 //! all the shutdown the command needs.
 
-pub mod http;
-pub mod live;
-pub mod watch;
-pub mod workspace;
+pub(crate) mod http;
+pub(crate) mod live;
+pub(crate) mod watch;
+pub(crate) mod workspace;
 
 use crate::config::ConfigError;
 use http::Served;
@@ -35,20 +35,20 @@ const WORKERS: usize = 4;
 /// Quiet time that ends a burst of events. An editor's save (probe file,
 /// backup rename, write, backup removal) takes a few milliseconds; a
 /// shorter wait would split it, a longer one is felt on every save.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Where progress lines go: stderr for the command line, a buffer in tests.
-pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+pub(crate) type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct ServeOptions {
     /// The site root (where `folio.yml` is).
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
     /// How long the sources must be quiet before a rebuild starts: one
     /// rebuild per burst of events (an editor's save is several).
-    pub debounce: Duration,
+    pub(crate) debounce: Duration,
     pub log: Log,
 }
 
@@ -114,10 +114,6 @@ impl ServerHandle {
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    pub fn port(&self) -> u16 {
-        self.addr.port()
     }
 
     /// Where to open the preview: `http://127.0.0.1:8000/`.

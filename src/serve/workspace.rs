@@ -48,10 +48,10 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Relative to the site root (or the output directory, for write errors).
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based; 0 when unknown.
-    pub line: u32,
-    pub message: String,
+    pub(crate) line: u32,
+    pub(crate) message: String,
 }
 
 impl Problem {
@@ -95,28 +95,28 @@ pub struct Rebuild {
     /// Pages whose output was written.
     pub pages: usize,
     /// Output files deleted (pages and files the site no longer has).
-    pub removed: usize,
+    pub(crate) removed: usize,
     /// Site-relative paths written or deleted.
     pub changed: Vec<String>,
     /// What the browser overlay lists: what keeps the preview from matching
     /// the files (a file held back at its last good version, `folio.yml`,
     /// templates, write errors), then, once [`Workspace::check`] ran, the
     /// errors this rebuild brought or that are in the files it read.
-    pub problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
     /// The preview does not match the files on disk (see `problems`).
-    pub stale: bool,
+    pub(crate) stale: bool,
     /// What the terminal shows before the summary line.
-    pub report: Vec<String>,
+    pub(crate) report: Vec<String>,
     /// Loading and rendering; checks are not included.
-    pub elapsed: Duration,
-    pub kind: Kind,
+    pub(crate) elapsed: Duration,
+    pub(crate) kind: Kind,
     /// Content paths this rebuild read.
-    pub touched: BTreeSet<String>,
+    pub(crate) touched: BTreeSet<String>,
 }
 
 /// Which rebuild it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The build `serve` starts with.
     First,
     /// Templates, theme or `folio.yml` changed: everything was reloaded.
@@ -300,12 +300,12 @@ impl Workspace {
     }
 
     /// Where the served files are.
-    pub fn output_dir(&self) -> &Path {
+    pub(crate) fn output_dir(&self) -> &Path {
         self.output.path()
     }
 
     /// Brings the output up to date with a batch of changes.
-    pub fn apply(&mut self, changes: &super::watch::Changes) -> Rebuild {
+    pub(crate) fn apply(&mut self, changes: &super::watch::Changes) -> Rebuild {
         if changes.needs_full_rebuild() {
             self.rebuild_everything()
         } else {

@@ -47,7 +47,7 @@ struct Claim {
 
 /// Marks the losers of every collision: pages are unpublished, assets
 /// withheld (`Site::withheld`); each gets a `path-collision` error.
-pub fn resolve(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn resolve(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     site.withheld.clear();
     let claims = claims(site);
     // Folded path → the claim that owns it, as a file or as a folder.

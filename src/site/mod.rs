@@ -6,9 +6,9 @@
 //! looks things up through indexes rather than scans.
 
 mod collisions;
-pub mod links;
-pub mod nav;
-pub mod toc;
+pub(crate) mod links;
+pub(crate) mod nav;
+pub(crate) mod toc;
 
 use crate::config::{Config, TaskLabels};
 use crate::content::{Content, PageSource, TranslationKey};
@@ -21,53 +21,53 @@ use std::collections::{HashMap, HashSet};
 use toc::Toc;
 
 /// Index into `Site::pages` (and `Site::content.pages`, which it mirrors).
-pub type PageId = usize;
+pub(crate) type PageId = usize;
 
 #[derive(Clone, Debug)]
 pub struct Page {
-    pub lang: usize,
-    pub key: TranslationKey,
+    pub(crate) lang: usize,
+    pub(crate) key: TranslationKey,
     /// Site-relative URL directory: `es/initiate-kickoff/`.
     pub url: String,
     /// Front matter `title`, else the first `#` heading, else the file name.
-    pub title: String,
+    pub(crate) title: String,
     /// The first `#` heading, else the title: what navigation shows.
-    pub heading: String,
-    pub description: Option<String>,
+    pub(crate) heading: String,
+    pub(crate) description: Option<String>,
     pub doc: Document,
     /// One per `doc.links`.
-    pub targets: Vec<Target>,
+    pub(crate) targets: Vec<Target>,
     /// Rendered: neither failed to load nor shadowed by a duplicate.
-    pub published: bool,
-    pub nav: Option<NavId>,
+    pub(crate) published: bool,
+    pub(crate) nav: Option<NavId>,
 }
 
 /// Lookups the resolve step builds once.
 #[derive(Clone, Debug, Default)]
-pub struct Index {
+pub(crate) struct Index {
     /// Content-relative path → page (every page, published or not).
-    pub by_path: HashMap<String, PageId>,
+    pub(crate) by_path: HashMap<String, PageId>,
     /// Lowercased content-relative path → actual path, pages and assets.
-    pub lowercase: HashMap<String, String>,
+    pub(crate) lowercase: HashMap<String, String>,
     /// Key → the page of each language (by language index).
-    pub translations: HashMap<TranslationKey, Vec<Option<PageId>>>,
+    pub(crate) translations: HashMap<TranslationKey, Vec<Option<PageId>>>,
     /// Directory → its pages' file names (for "did you mean" hints).
     by_dir: HashMap<String, NameIndex>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Site {
-    pub config: Config,
+    pub(crate) config: Config,
     pub content: Content,
     pub pages: Vec<Page>,
-    pub index: Index,
-    pub tocs: Vec<Toc>,
-    pub navs: Vec<Nav>,
+    pub(crate) index: Index,
+    pub(crate) tocs: Vec<Toc>,
+    pub(crate) navs: Vec<Nav>,
     /// Assets (content-relative) not published because another file
     /// claims their output path (`path-collision`).
-    pub withheld: HashSet<String>,
+    pub(crate) withheld: HashSet<String>,
     /// What loading and resolving found (front matter, includes, duplicates, tocs).
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Gives the markdown parser the texts of pages and fragments.
@@ -87,13 +87,13 @@ impl Sources for ContentSources<'_> {
 
 impl Site {
     /// Loads, parses and resolves the site described by `config`.
-    pub fn load(config: Config) -> Site {
+    pub(crate) fn load(config: Config) -> Site {
         let content = crate::timing::phase("load", || Content::load(&config));
         Site::from_content(config, content)
     }
 
     /// Parses every page of already loaded content, then resolves.
-    pub fn from_content(config: Config, content: Content) -> Site {
+    pub(crate) fn from_content(config: Config, content: Content) -> Site {
         let docs: Vec<Document> = crate::timing::phase("parse", || {
             let sources = ContentSources {
                 config: &config,
@@ -114,7 +114,7 @@ impl Site {
     /// are new, reuses every other page's document, and resolves the whole
     /// site again. This is `serve`'s incremental step: parsing is the
     /// expensive part, resolving goes through indexes.
-    pub fn update(
+    pub(crate) fn update(
         &mut self,
         edit: impl FnOnce(&mut Content),
         reparse: &(dyn Fn(&str, &Document) -> bool + Sync),
@@ -307,12 +307,12 @@ impl Site {
     }
 
     /// The source of a page.
-    pub fn source(&self, id: PageId) -> &PageSource {
+    pub(crate) fn source(&self, id: PageId) -> &PageSource {
         &self.content.pages[id]
     }
 
     /// The page with this key in this language, published or not.
-    pub fn translation(&self, key: &TranslationKey, lang: usize) -> Option<PageId> {
+    pub(crate) fn translation(&self, key: &TranslationKey, lang: usize) -> Option<PageId> {
         self.index
             .translations
             .get(key)
@@ -334,17 +334,17 @@ impl Site {
     }
 
     /// Is this content file (an asset) copied into the output?
-    pub fn publishes_asset(&self, path: &str) -> bool {
+    pub(crate) fn publishes_asset(&self, path: &str) -> bool {
         self.content.assets.contains(path) && !self.withheld.contains(path)
     }
 
     /// Published pages, in path order.
-    pub fn published(&self) -> impl Iterator<Item = (PageId, &Page)> {
+    pub(crate) fn published(&self) -> impl Iterator<Item = (PageId, &Page)> {
         self.pages.iter().enumerate().filter(|(_, p)| p.published)
     }
 
     /// Languages that have at least one page, in configured order.
-    pub fn languages_in_use(&self) -> Vec<usize> {
+    pub(crate) fn languages_in_use(&self) -> Vec<usize> {
         let mut used = vec![false; self.config.languages.len()];
         for (_, p) in self.published() {
             used[p.lang] = true;
@@ -354,7 +354,7 @@ impl Site {
 
     /// The existing page closest to a missing content path: the most
     /// similar file name in the same folder.
-    pub fn nearest_page(&self, missing: &str) -> Option<String> {
+    pub(crate) fn nearest_page(&self, missing: &str) -> Option<String> {
         let dir = crate::paths::parent(missing);
         let best = self
             .index
@@ -432,7 +432,7 @@ impl NameIndex {
 impl Site {
     /// The existing file (asset) closest to a missing content path: the
     /// most similar file name in the same folder.
-    pub fn nearest_asset(&self, missing: &str) -> Option<String> {
+    pub(crate) fn nearest_asset(&self, missing: &str) -> Option<String> {
         let dir = crate::paths::parent(missing);
         let name = crate::paths::file_name(missing);
         let prefix = if dir.is_empty() {
@@ -532,7 +532,10 @@ fn new_page(config: &Config, source: &PageSource, doc: Document) -> Page {
 /// Folders can hold thousands of pages, so candidates are pruned by two
 /// cheap lower bounds of the edit distance (length difference, character
 /// bag difference) before the exact computation.
-pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted: Vec<char> = wanted.to_lowercase().chars().collect();
     let wanted_bag = char_bag(&wanted);
     let mut best: Option<(usize, &str)> = None;

@@ -6,11 +6,11 @@ use super::toc::{TocItem, TocTarget};
 use super::{PageId, Site};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub type NavId = usize;
+pub(crate) type NavId = usize;
 
 /// Where a navigation tree comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NavSource {
+pub(crate) enum NavSource {
     /// Index into `Site::tocs`.
     Toc(usize),
     /// The language's pages, arranged by their keys.
@@ -18,24 +18,24 @@ pub enum NavSource {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Nav {
-    pub source: NavSource,
-    pub lang: usize,
+pub(crate) struct Nav {
+    pub(crate) source: NavSource,
+    pub(crate) lang: usize,
     /// Stable name for the output file (`_folio/nav/<lang>/<file_id>.html`).
-    pub file_id: String,
-    pub entries: Vec<NavEntry>,
+    pub(crate) file_id: String,
+    pub(crate) entries: Vec<NavEntry>,
     positions: HashMap<PageId, Position>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct NavEntry {
-    pub title: String,
-    pub link: NavLink,
-    pub children: Vec<NavEntry>,
+pub(crate) struct NavEntry {
+    pub(crate) title: String,
+    pub(crate) link: NavLink,
+    pub(crate) children: Vec<NavEntry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NavLink {
+pub(crate) enum NavLink {
     None,
     Page(PageId),
     /// An external URL, as written.
@@ -46,20 +46,20 @@ pub enum NavLink {
 
 /// A page's place in a navigation tree.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Position {
+pub(crate) struct Position {
     /// Ancestors, outermost first: (title, page if linked).
-    pub trail: Vec<(String, Option<PageId>)>,
-    pub prev: Option<PageId>,
-    pub next: Option<PageId>,
+    pub(crate) trail: Vec<(String, Option<PageId>)>,
+    pub(crate) prev: Option<PageId>,
+    pub(crate) next: Option<PageId>,
 }
 
 impl Nav {
-    pub fn position(&self, page: PageId) -> Option<&Position> {
+    pub(crate) fn position(&self, page: PageId) -> Option<&Position> {
         self.positions.get(&page)
     }
 
     /// The output path of this tree, site-relative.
-    pub fn output_path(&self, site: &Site) -> String {
+    pub(crate) fn output_path(&self, site: &Site) -> String {
         format!(
             "_folio/nav/{}/{}.html",
             site.config.languages[self.lang].code, self.file_id
@@ -68,7 +68,7 @@ impl Nav {
 }
 
 /// Builds every navigation tree a published page needs and assigns it.
-pub fn build(site: &mut Site) {
+pub(crate) fn build(site: &mut Site) {
     let toc_by_dir: HashMap<String, usize> = site
         .tocs
         .iter()

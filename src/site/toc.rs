@@ -10,22 +10,22 @@ use crate::{limits, paths};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Toc {
+pub(crate) struct Toc {
     /// Content-relative path of the `toc.yml`.
-    pub path: String,
-    pub items: Vec<TocItem>,
+    pub(crate) path: String,
+    pub(crate) items: Vec<TocItem>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct TocItem {
-    pub name: String,
-    pub href: Option<String>,
-    pub target: TocTarget,
-    pub items: Vec<TocItem>,
+pub(crate) struct TocItem {
+    pub(crate) name: String,
+    pub(crate) href: Option<String>,
+    pub(crate) target: TocTarget,
+    pub(crate) items: Vec<TocItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TocTarget {
+pub(crate) enum TocTarget {
     /// A heading without a link.
     None,
     Page(PageId),
@@ -39,7 +39,7 @@ pub enum TocTarget {
 
 impl Toc {
     /// The directory whose pages this toc navigates.
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         paths::parent(&self.path)
     }
 }
@@ -48,7 +48,7 @@ impl Toc {
 /// once; a nested toc is expanded where it is nested, up to
 /// [`limits::TOC_DEPTH`] levels and [`limits::TOC_ENTRIES`] entries for all
 /// tocs together (`limit-exceeded` says where the rest was skipped).
-pub fn load_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<Toc> {
+pub(crate) fn load_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<Toc> {
     let mut loader = Loader {
         site,
         parsed: HashMap::new(),
