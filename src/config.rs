@@ -54,9 +54,10 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// Absolute path of the output directory.
     pub(crate) output_dir: PathBuf,
-    /// Index into `languages`.
-    pub(crate) default_language: usize,
-    pub(crate) languages: Vec<Language>,
+    /// The language of files in no language folder and without a suffix.
+    pub(crate) default_language: LangId,
+    /// In `folio.yml` order; [`LangId`] indexes it.
+    languages: Vec<Language>,
     pub(crate) front_matter: FrontMatterRules,
     /// Task-table labels per language code.
     pub(crate) tasks: BTreeMap<String, TaskLabels>,
@@ -70,6 +71,18 @@ pub struct Config {
     /// `checks.ignore`: globs over link targets that are never reported
     /// (`http://example.com*`).
     ignore_set: GlobSet,
+}
+
+/// One of the site's languages: its place in `languages` of `folio.yml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct LangId(usize);
+
+impl LangId {
+    /// The position in `folio.yml`'s `languages`, for tables with one
+    /// slot per language.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -343,8 +356,8 @@ impl Config {
 
         let languages = resolve_languages(&raw.languages, &invalid)?;
         let default_language = match &raw.default_language {
-            None => 0,
-            Some(code) => languages.iter().position(|l| &l.code == code).ok_or_else(|| {
+            None => LangId(0),
+            Some(code) => languages.iter().position(|l| &l.code == code).map(LangId).ok_or_else(|| {
                 invalid(
                     &[Step::Key("default_language")],
                     format!(
@@ -426,7 +439,25 @@ impl Config {
     }
 
     pub(crate) fn default_lang(&self) -> &Language {
-        &self.languages[self.default_language]
+        self.language(self.default_language)
+    }
+
+    /// One of the site's languages.
+    pub(crate) fn language(&self, id: LangId) -> &Language {
+        &self.languages[id.0]
+    }
+
+    /// The site's languages in `folio.yml` order.
+    pub(crate) fn languages(&self) -> impl ExactSizeIterator<Item = (LangId, &Language)> + Clone {
+        self.languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (LangId(i), l))
+    }
+
+    /// How many languages the site has.
+    pub(crate) fn language_count(&self) -> usize {
+        self.languages.len()
     }
 
     /// Is this content-relative path (`/`-separated) excluded by `exclude`?

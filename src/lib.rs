@@ -100,7 +100,7 @@ pub(crate) fn build_site(
     output: &OutputDir,
 ) -> Result<(Vec<Diagnostic>, usize), Error> {
     let mut found = phase("check", || check::run(site));
-    let mut failed = site.content.pages.iter().filter(|p| p.failed).count();
+    let mut failed = site.sources().filter(|(_, p)| p.failed).count();
     match Templates::load(&site.config.root) {
         Ok(templates) => {
             let report = phase("render", || {
@@ -114,7 +114,7 @@ pub(crate) fn build_site(
             found.extend(report.diagnostics);
         }
         Err(d) => {
-            failed = site.pages.len();
+            failed = site.pages().len();
             found.push(*d);
         }
     }

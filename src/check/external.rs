@@ -164,7 +164,7 @@ pub(crate) fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) 
     };
     // URL → the links that name it: (file, line, column, as written).
     let mut links: BTreeMap<String, Vec<(String, u32, u32, String)>> = BTreeMap::new();
-    for page in &site.pages {
+    for (_, page) in site.pages() {
         for (link, target) in page.doc.links.iter().zip(&page.targets) {
             let dest = link.dest.trim();
             if *target != Target::External || site.config.is_ignored_target(dest) {

@@ -8,9 +8,7 @@ use rayon::prelude::*;
 
 pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let found: Vec<Vec<Diagnostic>> = site
-        .pages
-        .par_iter()
-        .enumerate()
+        .par_pages()
         .map(|(id, page)| check_page(site, id, page))
         .collect();
     out.extend(found.into_iter().flatten());
@@ -71,7 +69,7 @@ fn check_link(
             })
         }
         Target::Page { page: to, fragment, case_mismatch } => {
-            let target_page = &site.pages[*to];
+            let target_page = &site.page(*to);
             let target_path = &site.source(*to).path;
             if *case_mismatch {
                 return Some(
@@ -89,14 +87,14 @@ fn check_link(
                 }
             }
             if target_page.lang != page.lang {
-                if let Some(own) = site.translation(&target_page.key, page.lang).filter(|&p| p != from && site.pages[p].published) {
+                if let Some(own) = site.translation(&target_page.key, page.lang).filter(|&p| p != from && site.page(p).published) {
                     let own_path = &site.source(own).path;
                     return Some(
                         diag(
                             Code::LinkLanguage,
                             format!(
                                 "links to the {} page `{target_path}` although the {} version `{own_path}` exists",
-                                site.config.languages[target_page.lang].code, site.config.languages[page.lang].code
+                                site.config.language(target_page.lang).code, site.config.language(page.lang).code
                             ),
                         )
                         .hint(format!("link to `{}` instead", relative_hint(file, own_path))),

@@ -18,9 +18,7 @@ enum Requirement {
 
 pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let found: Vec<Vec<Diagnostic>> = site
-        .pages
-        .par_iter()
-        .enumerate()
+        .par_pages()
         .map(|(id, _)| {
             let mut found = Vec::new();
             check_page(site, id, &mut found);
@@ -33,7 +31,7 @@ pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// Shape, IDs and requirement values of one page's tables.
 fn check_page(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
-    let page = &site.pages[id];
+    let page = &site.page(id);
     {
         let mut seen = HashSet::new();
         for table in &page.doc.tasks {
@@ -148,18 +146,15 @@ fn tasks_of<'a>(
 }
 
 fn compare_with_original(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
-    let page = &site.pages[id];
+    let page = &site.page(id);
     let default = site.config.default_language;
     if page.lang == default || !page.published {
         return;
     }
-    let Some(original) = site
-        .translation(&page.key, default)
-        .filter(|&p| site.pages[p].published)
-    else {
+    let Some(original) = site.published_translation(&page.key, default) else {
         return;
     };
-    let original_tasks = tasks_of(site, &site.pages[original].doc.tasks);
+    let original_tasks = tasks_of(site, &site.page(original).doc.tasks);
     let ours = tasks_of(site, &page.doc.tasks);
     if original_tasks.is_empty() && ours.is_empty() {
         return;

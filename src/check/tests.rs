@@ -451,8 +451,8 @@ fn link_email() {
         email.hint.as_deref(),
         Some("write `mailto:someone@example.com`")
     );
-    let id = site.index.by_path["en/page.md"];
-    let page = &site.pages[id];
+    let id = site.page_by_path("en/page.md").unwrap();
+    let page = &site.page(id);
     let hrefs: Vec<String> = page
         .doc
         .links
@@ -1033,7 +1033,7 @@ fn path_collision() {
             "en/other.md"
         ]
     );
-    let mut withheld: Vec<&str> = site.withheld.iter().map(String::as_str).collect();
+    let mut withheld: Vec<&str> = site.withheld().iter().map(String::as_str).collect();
     withheld.sort();
     assert_eq!(
         withheld,
@@ -1113,8 +1113,8 @@ fn symlink_outside() {
         got,
         [("content/en/secret.txt".to_string(), 1, "symlink-outside")]
     );
-    assert!(!site.content.assets.contains("en/secret.txt"));
-    assert!(site.content.assets.contains("en/alias.png"));
+    assert!(!site.content().assets.contains("en/secret.txt"));
+    assert!(site.content().assets.contains("en/alias.png"));
 }
 
 #[test]

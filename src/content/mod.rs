@@ -63,7 +63,7 @@ fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
 
 /// A Markdown page as loaded from disk.
 #[derive(Clone, Debug)]
-pub struct PageSource {
+pub(crate) struct PageSource {
     /// Content-relative path.
     pub(crate) path: String,
     pub(crate) placement: Placement,
@@ -91,8 +91,9 @@ pub(crate) struct TextFile {
 
 /// Everything in the content directory, sorted by path.
 #[derive(Clone, Debug, Default)]
-pub struct Content {
-    pub(crate) pages: Vec<PageSource>,
+pub(crate) struct Content {
+    /// Sorted by path.
+    pages: Vec<PageSource>,
     pub(crate) fragments: BTreeMap<String, TextFile>,
     pub(crate) tocs: BTreeMap<String, TextFile>,
     pub(crate) assets: BTreeSet<String>,
@@ -163,7 +164,7 @@ impl Content {
     }
 
     /// Every known file at `rel` or under the folder `rel` (`""`: all files).
-    pub fn files_under(&self, rel: &str) -> Vec<String> {
+    pub(crate) fn files_under(&self, rel: &str) -> Vec<String> {
         self.pages
             .iter()
             .map(|p| p.path.as_str())
@@ -186,8 +187,18 @@ impl Content {
             .map(|i| self.pages[i].text.as_str())
     }
 
+    /// Every page, sorted by path.
+    pub(crate) fn pages(&self) -> &[PageSource] {
+        &self.pages
+    }
+
+    /// Every page, sorted by path, to replace some (their paths stay).
+    pub(crate) fn pages_mut(&mut self) -> &mut [PageSource] {
+        &mut self.pages
+    }
+
     /// The page at this content-relative path.
-    pub fn page(&self, rel: &str) -> Option<&PageSource> {
+    pub(crate) fn page(&self, rel: &str) -> Option<&PageSource> {
         self.pages
             .binary_search_by(|p| p.path.as_str().cmp(rel))
             .ok()
@@ -265,8 +276,11 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         failed: false,
         diagnostics: Vec::new(),
     };
-    if let Some((folder, suffix)) = page.placement.conflict {
-        let (f, s) = (&config.languages[folder], &config.languages[suffix]);
+    if let Some(conflict) = page.placement.conflict {
+        let (f, s) = (
+            config.language(conflict.folder),
+            config.language(conflict.suffix),
+        );
         page.diagnostics.push(
             Diagnostic::new(
                 Code::LanguageConflict,

@@ -11,10 +11,11 @@ pub(crate) mod output;
 pub(crate) mod sitemap;
 pub(crate) mod templates;
 
+use crate::config::LangId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::i18n::{self, Strings};
 use crate::paths;
-use crate::site::nav::{NavEntry, NavLink};
+use crate::site::nav::{NavEntry, NavId, NavLink};
 use crate::site::{PageId, Site};
 use output::{OutputDir, OutputError};
 use rayon::prelude::*;
@@ -31,10 +32,11 @@ type Produced = (Vec<String>, Option<Diagnostic>);
 pub(crate) enum Output {
     Page(PageId),
     /// A generated home for a language without an `index.md`.
-    Home(usize),
+    Home(LangId),
     Chooser,
     NotFound,
-    Nav(usize),
+    /// A navigation tree, loaded by the pages that use it.
+    Nav(NavId),
     Sitemap,
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
@@ -54,7 +56,7 @@ pub(crate) struct RenderReport {
 pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
     pub(crate) templates: &'a Templates,
-    languages: Vec<usize>,
+    languages: Vec<LangId>,
 }
 
 impl<'a> Renderer<'a> {
@@ -72,13 +74,13 @@ impl<'a> Renderer<'a> {
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
-        outputs.extend((0..site.navs.len()).map(Output::Nav));
+        outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
-            site.content
+            site.content()
                 .assets
                 .iter()
-                .filter(|a| !site.withheld.contains(*a))
+                .filter(|a| !site.withheld().contains(*a))
                 .cloned()
                 .map(Output::Asset),
         );
@@ -86,21 +88,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// Languages in use without a published `index.md`: their homes are generated.
-    pub(crate) fn generated_homes(&self) -> Vec<usize> {
+    pub(crate) fn generated_homes(&self) -> Vec<LangId> {
         let site = self.site;
         self.languages
             .iter()
             .copied()
             .filter(|&lang| {
-                !site
-                    .translation(&Default::default(), lang)
-                    .is_some_and(|p| site.pages[p].published)
+                site.published_translation(&Default::default(), lang)
+                    .is_none()
             })
             .collect()
     }
 
     /// The languages in use, in configured order.
-    pub(crate) fn languages(&self) -> &[usize] {
+    pub(crate) fn languages(&self) -> &[LangId] {
         &self.languages
     }
 
@@ -156,7 +157,7 @@ impl<'a> Renderer<'a> {
                 .map(|s| vec![(page_output_path(site, *id), File::Bytes(s.into_bytes()))]),
             Output::Home(lang) => self.html(
                 "home.html",
-                format!("{}/index.html", site.config.languages[*lang].code),
+                format!("{}/index.html", site.config.language(*lang).code),
                 &self.home_context(*lang),
             ),
             Output::Chooser => {
@@ -164,7 +165,7 @@ impl<'a> Renderer<'a> {
             }
             Output::NotFound => self.html("404.html", "404.html".into(), &self.not_found_context()),
             Output::Nav(n) => {
-                let nav = &site.navs[*n];
+                let nav = site.nav(*n);
                 let entries = self.nav_entries(&nav.entries, nav.lang, &|url: &str| {
                     paths::encode_path(url, false)
                 });
@@ -244,40 +245,35 @@ impl<'a> Renderer<'a> {
     /// Everything `page.html` shows. Also the page's fingerprint (see [`Self::fingerprint`]).
     pub(crate) fn page_context(&self, id: PageId) -> PageContext<'a> {
         let site = self.site;
-        let page = &site.pages[id];
+        let page = &site.page(id);
         let source = site.source(id);
-        let lang = &site.config.languages[page.lang];
+        let lang = site.config.language(page.lang);
         let from = page.url.as_str();
         let content = page
             .doc
             .body
             .render(|i| site.href(from, &page.doc.links[i].dest, &page.targets[i]));
-        let position = page.nav.and_then(|n| site.navs[n].position(id));
-        let crumb = |p: Option<PageId>| p.map(|p| paths::relative_url(from, &site.pages[p].url));
+        let position = page.nav.and_then(|n| site.nav(n).position(id));
+        let crumb = |p: Option<PageId>| p.map(|p| paths::relative_url(from, &site.page(p).url));
         let neighbour = |p: Option<PageId>| {
             p.map(|p| Neighbour {
-                title: site.pages[p].heading.clone(),
-                href: paths::relative_url(from, &site.pages[p].url),
+                title: site.page(p).heading.clone(),
+                href: paths::relative_url(from, &site.page(p).url),
             })
         };
-        let translations = site.index.translations.get(&page.key);
-        let published = |l: usize| {
-            translations
-                .and_then(|t| t[l])
-                .filter(|&p| site.pages[p].published)
-        };
+        let published = |l: LangId| site.published_translation(&page.key, l);
         let alternates = self.alternates(&hreflang::of_page(site, &self.languages, id));
         let switcher = self
             .languages
             .iter()
             .map(|&l| {
-                let language = &site.config.languages[l];
+                let language = site.config.language(l);
                 let target = published(l);
                 Switch {
                     code: language.code.clone(),
                     name: language.name.clone(),
                     href: match target {
-                        Some(p) => paths::relative_url(from, &site.pages[p].url),
+                        Some(p) => paths::relative_url(from, &site.page(p).url),
                         None => paths::relative_url(from, &format!("{}/", language.code)),
                     },
                     current: l == page.lang,
@@ -320,9 +316,9 @@ impl<'a> Renderer<'a> {
                 .map(|p| {
                     p.trail
                         .iter()
-                        .map(|(title, page)| Crumb {
-                            title: title.clone(),
-                            href: crumb(*page),
+                        .map(|step| Crumb {
+                            title: step.title.clone(),
+                            href: crumb(step.page),
                         })
                         .collect()
                 })
@@ -331,7 +327,7 @@ impl<'a> Renderer<'a> {
             next: neighbour(position.and_then(|p| p.next)),
             nav_href: page
                 .nav
-                .map(|n| paths::relative_url(from, &site.navs[n].output_path(site))),
+                .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
         }
     }
 
@@ -359,22 +355,12 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn home_context(&self, lang: usize) -> HomeContext<'a> {
+    fn home_context(&self, lang: LangId) -> HomeContext<'a> {
         let site = self.site;
-        let language = &site.config.languages[lang];
+        let language = site.config.language(lang);
         let from = format!("{}/", language.code);
-        // The navigation most of the language's pages use.
-        let mut uses = vec![0usize; site.navs.len()];
-        for page in &site.pages {
-            if let Some(n) = page.nav {
-                uses[n] += 1;
-            }
-        }
-        let nav = (0..site.navs.len())
-            .filter(|&n| site.navs[n].lang == lang)
-            .max_by_key(|&n| (uses[n], std::cmp::Reverse(n)))
-            .map(|n| &site.navs[n]);
-        let entries = nav
+        let entries = site
+            .main_nav(lang)
             .map(|n| {
                 self.nav_entries(&n.entries, lang, &|url: &str| {
                     paths::relative_url(&from, url)
@@ -385,7 +371,7 @@ impl<'a> Renderer<'a> {
             .languages
             .iter()
             .map(|&l| {
-                let other = &site.config.languages[l];
+                let other = site.config.language(l);
                 Switch {
                     code: other.code.clone(),
                     name: other.name.clone(),
@@ -417,7 +403,7 @@ impl<'a> Renderer<'a> {
                 .languages
                 .iter()
                 .map(|&l| {
-                    let language = &site.config.languages[l];
+                    let language = site.config.language(l);
                     ChooserLanguage {
                         code: language.code.clone(),
                         name: language.name.clone(),
@@ -448,7 +434,7 @@ impl<'a> Renderer<'a> {
     fn nav_entries(
         &self,
         entries: &[NavEntry],
-        lang: usize,
+        lang: LangId,
         href: &dyn Fn(&str) -> String,
     ) -> Vec<NavEntryContext> {
         let site = self.site;
@@ -457,9 +443,9 @@ impl<'a> Renderer<'a> {
             .map(|e| {
                 let (link, foreign_lang) = match &e.link {
                     NavLink::Page(p) => {
-                        let page = &site.pages[*p];
+                        let page = &site.page(*p);
                         let foreign = (page.lang != lang)
-                            .then(|| site.config.languages[page.lang].code.clone());
+                            .then(|| site.config.language(page.lang).code.clone());
                         (Some(href(&page.url)), foreign)
                     }
                     NavLink::Asset(a) => (Some(href(&site.asset_url(a))), None),
@@ -485,7 +471,7 @@ impl<'a> Renderer<'a> {
             languages: self
                 .languages
                 .iter()
-                .map(|&l| LangInfo::of(&config.languages[l]))
+                .map(|&l| LangInfo::of(config.language(l)))
                 .collect(),
         }
     }
@@ -508,7 +494,7 @@ impl<'a> Renderer<'a> {
 
 /// A page's output file, site-relative.
 pub(crate) fn page_output_path(site: &Site, id: PageId) -> String {
-    format!("{}index.html", site.pages[id].url)
+    format!("{}index.html", site.page(id).url)
 }
 
 /// A page rendered by [`Renderer::render_page`].

@@ -33,7 +33,7 @@ pub(crate) fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
     let homes = hreflang::of_homes(site, languages);
     let mut entries = vec![entry("", None, &homes)];
     for lang in renderer.generated_homes() {
-        let url = format!("{}/", site.config.languages[lang].code);
+        let url = format!("{}/", site.config.language(lang).code);
         entries.push(entry(&url, None, &homes));
     }
     for (id, page) in site.published() {

@@ -26,7 +26,7 @@
 //! are reported on every rebuild until they are fixed.
 
 use crate::check;
-use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::config::{CONFIG_FILE, Config, ConfigError, LangId};
 use crate::content::front_matter::Date;
 use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
@@ -197,7 +197,7 @@ struct Shape {
 struct PageShape {
     path: String,
     url: String,
-    lang: usize,
+    lang: LangId,
     key: TranslationKey,
     published: bool,
     title: String,
@@ -210,9 +210,8 @@ impl Shape {
     fn of(site: &Site) -> Shape {
         Shape {
             pages: site
-                .pages
-                .iter()
-                .zip(&site.content.pages)
+                .pages()
+                .map(|(id, page)| (page, site.source(id)))
                 .map(|(page, source)| PageShape {
                     path: source.path.clone(),
                     url: page.url.clone(),
@@ -225,9 +224,9 @@ impl Shape {
                     nav: page.nav,
                 })
                 .collect(),
-            navs: site.navs.clone(),
-            assets: site.content.assets.clone(),
-            withheld: site.withheld.iter().cloned().collect(),
+            navs: site.navs().map(|(_, nav)| nav.clone()).collect(),
+            assets: site.content().assets.clone(),
+            withheld: site.withheld().iter().cloned().collect(),
         }
     }
 }
@@ -364,7 +363,7 @@ impl Workspace {
     /// gone) and re-renders what depends on them.
     pub fn rebuild_content(&mut self, paths: &BTreeSet<String>) -> Rebuild {
         let started = Instant::now();
-        let edit = read_changes(&self.site.config, &self.site.content, paths);
+        let edit = read_changes(&self.site.config, self.site.content(), paths);
 
         // What changed for parsing: Markdown files whose text the model
         // now has anew, and whether such a file appeared or disappeared
@@ -373,8 +372,8 @@ impl Workspace {
         let mut markdown_set_changed = false;
         for rel in &edit.removed {
             self.held_back.retain(|p, _| !paths::is_within(p, rel));
-            for path in self.site.content.files_under(rel) {
-                if self.site.content.has_markdown(&path) {
+            for path in self.site.content().files_under(rel) {
+                if self.site.content().has_markdown(&path) {
                     markdown.insert(path);
                     markdown_set_changed = true;
                 }
@@ -384,14 +383,14 @@ impl Workspace {
         let mut assets = BTreeSet::new();
         for item in edit.loaded {
             let path = item.path().to_string();
-            if let Some(why) = failed_update(&self.site.content, &item) {
+            if let Some(why) = failed_update(self.site.content(), &item) {
                 self.held_back.insert(path, why);
                 continue;
             }
             self.held_back.remove(&path);
             match &item {
                 Loaded::Page(_) | Loaded::Fragment(_) => {
-                    markdown_set_changed |= !self.site.content.has_markdown(&path);
+                    markdown_set_changed |= !self.site.content().has_markdown(&path);
                     markdown.insert(path);
                 }
                 Loaded::Asset(_) => {
@@ -446,8 +445,8 @@ impl Workspace {
     /// A freshly loaded file that failed replaces nothing that loaded fine.
     fn keep_last_good_versions(&mut self, content: &mut Content) {
         self.held_back.clear();
-        let previous = &self.site.content;
-        for page in &mut content.pages {
+        let previous = self.site.content();
+        for page in content.pages_mut() {
             if let Some(good) = previous
                 .page(&page.path)
                 .filter(|p| page.failed && !p.failed)
@@ -489,8 +488,8 @@ impl Workspace {
             Scope::Pages(paths) => {
                 let pages: Vec<PageId> = paths
                     .iter()
-                    .filter_map(|p| site.index.by_path.get(p).copied())
-                    .filter(|&id| site.pages[id].published)
+                    .filter_map(|p| site.page_by_path(p))
+                    .filter(|&id| site.page(id).published)
                     .collect();
                 self.plan_pages(&renderer, &pages, false, &mut plan);
                 for asset in assets.iter().filter(|a| site.publishes_asset(a)) {
@@ -872,10 +871,10 @@ fn failed_update(current: &Content, item: &Loaded) -> Option<Vec<Diagnostic>> {
 fn single_output_path(site: &Site, output: &Output) -> Option<String> {
     match output {
         Output::Page(id) => Some(render::page_output_path(site, *id)),
-        Output::Home(lang) => Some(format!("{}/index.html", site.config.languages[*lang].code)),
+        Output::Home(lang) => Some(format!("{}/index.html", site.config.language(*lang).code)),
         Output::Chooser => Some("index.html".into()),
         Output::NotFound => Some("404.html".into()),
-        Output::Nav(n) => Some(site.navs[*n].output_path(site)),
+        Output::Nav(n) => Some(site.nav(*n).output_path(site)),
         Output::Theme(path) => Some(path.clone()),
         Output::Asset(a) => Some(site.asset_url(a)),
         Output::Sitemap => None,

@@ -179,7 +179,7 @@ impl Site {
 
     fn lookup(&self, path: &str, fragment: Option<String>, case_mismatch: bool) -> Option<Target> {
         let page = |page: PageId| {
-            if self.content.pages[page].failed {
+            if self.source(page).failed {
                 Target::Unbuilt { page }
             } else {
                 Target::Page {
@@ -189,7 +189,7 @@ impl Site {
                 }
             }
         };
-        if let Some(&id) = self.index.by_path.get(path) {
+        if let Some(id) = self.page_by_path(path) {
             return Some(page(id));
         }
         if self.content.assets.contains(path) {
@@ -229,7 +229,7 @@ impl Site {
         };
         match target {
             Target::Page { page, fragment, .. } => {
-                let mut href = with_query(paths::relative_url(from_url, &self.pages[*page].url));
+                let mut href = with_query(paths::relative_url(from_url, &self.page(*page).url));
                 if let Some(f) = fragment {
                     href.push('#');
                     href.push_str(&paths::encode_path(f, false));
@@ -253,7 +253,7 @@ impl Site {
     /// the language's pages (`spanish-playbook/media/a.png` → `es/media/a.png`).
     pub(crate) fn asset_url(&self, path: &str) -> String {
         match crate::content::language::folder_language(&self.config, path) {
-            Some((lang, inside)) => format!("{}/{}", self.config.languages[lang].code, inside),
+            Some((lang, inside)) => format!("{}/{}", self.config.language(lang).code, inside),
             None => path.to_string(),
         }
     }

@@ -248,7 +248,7 @@ impl Loader<'_, '_> {
         }
         if item.name.is_empty() {
             if let TocTarget::Page(p) = item.target {
-                item.name = self.site.pages[p].heading.clone();
+                item.name = self.site.page(p).heading.clone();
             }
         }
         item
@@ -329,11 +329,11 @@ fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnost
         } if !fragment.is_empty()
             && fragment != "top"
             && !cx.site.source(page).failed
-            && !cx.site.pages[page].doc.anchors.contains(&fragment)
+            && !cx.site.page(page).doc.anchors.contains(&fragment)
             && !cx.site.config.is_ignored_target(href) =>
         {
             // The page is there (navigation still goes to it), the section is not.
-            let anchors = &cx.site.pages[page].doc.anchors;
+            let anchors = &cx.site.page(page).doc.anchors;
             let mut d = Diagnostic::new(
                 Code::TocBroken,
                 cx.shown,
