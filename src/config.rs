@@ -17,16 +17,24 @@ pub(crate) const CONFIG_FILE: &str = "folio.yml";
 /// A problem with `folio.yml` (or the command line paths it implies). Exit code 2.
 #[derive(Debug, Error)]
 pub enum ConfigError {
+    /// A key or value is wrong; the position is that of the node.
     #[error("{file}:{line}:{column}: {message}")]
     Invalid {
+        /// `folio.yml` as the user named it.
         file: String,
+        /// 1-based.
         line: u32,
+        /// 1-based, in characters.
         column: u32,
+        /// What is wrong and how to fix it.
         message: String,
     },
+    /// The file exists but cannot be read.
     #[error("{file}: cannot read: {source}")]
     Read {
+        /// `folio.yml` as the user named it.
         file: String,
+        /// Why reading failed.
         source: std::io::Error,
     },
 }

@@ -11,8 +11,11 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Fails `folio check`.
     Error,
+    /// Reported; fails `folio check` only with `--deny-warnings`.
     Warning,
+    /// Not reported.
     Off,
 }
 
@@ -26,6 +29,7 @@ impl Severity {
         }
     }
 
+    /// The name `checks.severity` and the reports use: `error`, `warning`, `off`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -44,12 +48,15 @@ macro_rules! codes {
         }
 
         impl Code {
+            /// Every code, in the order of the README's table.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
+            /// The code's name: `link-broken`.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $name,)* }
             }
 
+            /// The severity unless `checks.severity` says otherwise.
             pub fn default_severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
             }

@@ -9,7 +9,7 @@
 //! benchmarks need; everything else is `pub(crate)`, and the compiler
 //! holds it there (`unreachable_pub`).
 
-#![warn(unreachable_pub)]
+#![warn(unreachable_pub, missing_docs)]
 
 pub mod check;
 pub mod config;
@@ -80,7 +80,10 @@ pub fn build(config: Config) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let output = OutputDir::prepare(&config, false)?;
     let site = Site::load(config);
-    let (diagnostics, failed) = build_site(&site, &output)?;
+    let SiteBuild {
+        diagnostics,
+        failed,
+    } = build_site(&site, &output)?;
     Ok(BuildOutcome {
         summary: Summary::new(
             &diagnostics,
@@ -93,12 +96,15 @@ pub fn build(config: Config) -> Result<BuildOutcome, Error> {
     })
 }
 
-/// Checks and renders a loaded site; returns its diagnostics and how many
-/// pages could not be built.
-pub(crate) fn build_site(
-    site: &Site,
-    output: &OutputDir,
-) -> Result<(Vec<Diagnostic>, usize), Error> {
+/// What checking and rendering a loaded site found.
+struct SiteBuild {
+    diagnostics: Vec<Diagnostic>,
+    /// Pages that could not be built.
+    failed: usize,
+}
+
+/// Checks and renders a loaded site.
+fn build_site(site: &Site, output: &OutputDir) -> Result<SiteBuild, Error> {
     let mut found = phase("check", || check::run(site));
     let mut failed = site.sources().filter(|(_, p)| p.failed).count();
     match Templates::load(&site.config.root) {
@@ -118,7 +124,10 @@ pub(crate) fn build_site(
             found.push(*d);
         }
     }
-    Ok((check::finish(site, found), failed))
+    Ok(SiteBuild {
+        diagnostics: check::finish(site, found),
+        failed,
+    })
 }
 
 /// What `folio check` found.

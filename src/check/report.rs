@@ -9,18 +9,26 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// The output formats of `folio check --format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The output formats of `folio check --format` (the command line parses
+/// them through clap; the names are a public contract).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    // clap would turn doc comments on the variants into a list that
+    // changes `folio check --help`; `--format`'s help describes them.
+    #[allow(missing_docs)]
     Human,
+    #[allow(missing_docs)]
     Json,
+    #[allow(missing_docs)]
     Github,
 }
 
 /// Totals printed after the diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Diagnostics of severity error.
     pub errors: usize,
+    /// Diagnostics of severity warning.
     pub warnings: usize,
     pub(crate) pages: usize,
     pub(crate) languages: usize,

@@ -53,11 +53,13 @@ pub(crate) struct Link {
     pub(crate) pos: Pos,
 }
 
+/// A heading of a page, with the id its anchor has.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heading {
     pub(crate) level: u8,
     /// Plain text, for tables of contents.
     pub(crate) text: String,
+    /// The id: GitHub's slug, made unique on the page (`#guía-de-red`).
     pub id: String,
     pub(crate) pos: Pos,
 }
@@ -94,6 +96,7 @@ pub struct Document {
     pub files: Vec<String>,
     /// The text of the first `#` heading.
     pub(crate) title: Option<String>,
+    /// Every heading, in order.
     pub headings: Vec<Heading>,
     /// Every id a `#fragment` may name: headings, `{#id}`, `<a name>`, `id=`, tasks.
     pub(crate) anchors: BTreeSet<String>,
@@ -110,7 +113,9 @@ pub struct ParseContext<'a> {
     pub path: &'a str,
     /// The page's normalized text, front matter included.
     pub text: &'a str,
+    /// Byte offset in `text` where the Markdown body starts (after front matter).
     pub body_start: usize,
+    /// The texts of the files `[!INCLUDE]` names.
     pub sources: &'a dyn Sources,
     /// The page's language code, for callout titles.
     pub lang: &'a str,

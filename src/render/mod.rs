@@ -25,7 +25,35 @@ use std::hash::{Hash, Hasher};
 pub(crate) use templates::Templates;
 
 /// What rendering one output wrote, or why it could not.
-type Produced = (Vec<String>, Option<Diagnostic>);
+struct Produced {
+    /// Site-relative paths written or confirmed up to date.
+    written: Vec<String>,
+    /// The template error that kept it from being written.
+    failure: Option<Diagnostic>,
+}
+
+/// One file of an output, at its site-relative path.
+#[derive(Debug)]
+pub(crate) struct OutputFile {
+    pub(crate) path: String,
+    pub(crate) content: File,
+}
+
+impl OutputFile {
+    fn bytes(path: String, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            path,
+            content: File::Bytes(bytes),
+        }
+    }
+
+    fn copy(path: String, from: std::path::PathBuf) -> OutputFile {
+        OutputFile {
+            path,
+            content: File::Copy(from),
+        }
+    }
+}
 
 /// One file the site consists of.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,37 +152,46 @@ impl<'a> Renderer<'a> {
                 let mut written = Vec::new();
                 match self.produce(o) {
                     Ok(files) => {
-                        for (path, file) in files {
-                            match file {
-                                File::Bytes(bytes) => out.write(&path, &bytes)?,
+                        for file in files {
+                            match file.content {
+                                File::Bytes(bytes) => out.write(&file.path, &bytes)?,
                                 File::Copy(from) => {
-                                    out.copy(&from, &path)?;
+                                    out.copy(&from, &file.path)?;
                                 }
                             }
-                            written.push(path);
+                            written.push(file.path);
                         }
-                        Ok((written, None))
+                        Ok(Produced {
+                            written,
+                            failure: None,
+                        })
                     }
-                    Err(d) => Ok((written, Some(*d))),
+                    Err(d) => Ok(Produced {
+                        written,
+                        failure: Some(*d),
+                    }),
                 }
             })
             .collect();
         let mut report = RenderReport::default();
         for r in results {
-            let (written, diagnostic) = r?;
-            report.written.extend(written);
-            report.diagnostics.extend(diagnostic);
+            let produced = r?;
+            report.written.extend(produced.written);
+            report.diagnostics.extend(produced.failure);
         }
         Ok(report)
     }
 
     /// The bytes (or source file) of one output, with its site-relative path.
-    pub(crate) fn produce(&self, output: &Output) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
+    pub(crate) fn produce(&self, output: &Output) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
         let site = self.site;
         match output {
-            Output::Page(id) => self
-                .page_html(*id, &self.page_context(*id))
-                .map(|s| vec![(page_output_path(site, *id), File::Bytes(s.into_bytes()))]),
+            Output::Page(id) => self.page_html(*id, &self.page_context(*id)).map(|s| {
+                vec![OutputFile::bytes(
+                    page_output_path(site, *id),
+                    s.into_bytes(),
+                )]
+            }),
             Output::Home(lang) => self.html(
                 "home.html",
                 format!("{}/index.html", site.config.language(*lang).code),
@@ -173,26 +210,26 @@ impl<'a> Renderer<'a> {
             }
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
-                .map(|(p, s)| (p, File::Bytes(s.into_bytes())))
+                .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
                 .collect()),
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
                 // A symlinked theme file is not the site's (it could be any
                 // file of the machine); `override_files` skips it too.
                 if std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_file()) {
-                    Ok(vec![(path.clone(), File::Copy(own))])
+                    Ok(vec![OutputFile::copy(path.clone(), own)])
                 } else {
                     let bytes = templates::THEME
                         .iter()
                         .find(|(p, _)| p == path)
                         .map(|(_, b)| b.to_vec())
                         .unwrap_or_default();
-                    Ok(vec![(path.clone(), File::Bytes(bytes))])
+                    Ok(vec![OutputFile::bytes(path.clone(), bytes)])
                 }
             }
-            Output::Asset(path) => Ok(vec![(
+            Output::Asset(path) => Ok(vec![OutputFile::copy(
                 site.asset_url(path),
-                File::Copy(site.config.content_dir.join(path)),
+                site.config.content_dir.join(path),
             )]),
         }
     }
@@ -202,9 +239,9 @@ impl<'a> Renderer<'a> {
         name: &str,
         path: String,
         cx: &T,
-    ) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
+    ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
         self.render_template(name, cx)
-            .map(|s| vec![(path, File::Bytes(s.into_bytes()))])
+            .map(|s| vec![OutputFile::bytes(path, s.into_bytes())])
     }
 
     fn render_template<T: Serialize>(&self, name: &str, cx: &T) -> Result<String, Box<Diagnostic>> {

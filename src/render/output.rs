@@ -28,11 +28,20 @@ const MANIFEST_HEADER: &str = "# Folio wrote the files listed below and replaces
 #[derive(Debug, Error)]
 /// The output folder cannot be used, or a file in it cannot be written.
 pub enum OutputError {
+    /// The folder (or a path inside it) is one Folio must not write.
     #[error("refusing to use `{dir}` as the output directory: {reason}")]
-    Unsafe { dir: String, reason: String },
+    Unsafe {
+        /// The folder or path as given.
+        dir: String,
+        /// Why, and what to choose instead.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
 }

@@ -38,17 +38,20 @@ const WORKERS: usize = 4;
 pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Where progress lines go: stderr for the command line, a buffer in tests.
-pub(crate) type Log = Arc<dyn Fn(&str) + Send + Sync>;
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// How `folio serve` runs.
 pub struct ServeOptions {
     /// The site root (where `folio.yml` is).
     pub(crate) root: PathBuf,
+    /// The address to listen on; loopback unless the user asks otherwise.
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
     /// How long the sources must be quiet before a rebuild starts: one
     /// rebuild per burst of events (an editor's save is several).
     pub(crate) debounce: Duration,
+    /// Where progress lines go.
     pub log: Log,
 }
 
@@ -68,32 +71,46 @@ impl ServeOptions {
 /// Why `folio serve` could not start (exit code 2).
 #[derive(Debug, Error)]
 pub enum ServeError {
+    /// The site root does not exist or cannot be read.
     #[error("the site root {root} cannot be used: {source}")]
     Root {
+        /// As given.
         root: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// `folio.yml` is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The first build could not start (configuration or output folder).
     #[error(transparent)]
     Site(#[from] crate::Error),
     #[error(
         "port {port} on {bind} is already in use; choose another with --port (for example --port {suggestion}), or --port 0 for any free port"
     )]
+    /// Another program listens on the port.
     PortInUse {
+        /// The address asked for.
         bind: IpAddr,
+        /// The port asked for.
         port: u16,
+        /// A port that was free when we looked.
         suggestion: u16,
     },
     #[error(
         "cannot listen on {addr}: {source}; choose another address with --bind or port with --port"
     )]
+    /// Listening failed for another reason (address not local, permissions).
     Listen {
+        /// The address and port asked for.
         addr: SocketAddr,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The file watcher could not be set up.
     #[error("cannot watch the site for changes: {0}")]
     Watch(#[from] notify::Error),
+    /// The HTTP server could not start.
     #[error("cannot start the server: {0}")]
     Start(std::io::Error),
 }

@@ -32,7 +32,7 @@ use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::paths;
 use crate::render::output::OutputDir;
-use crate::render::{self, File, Output, RenderedPage, Renderer, Templates};
+use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Templates};
 use crate::site::nav::{Nav, NavId};
 use crate::site::{PageId, Site};
 use rayon::prelude::*;
@@ -234,19 +234,57 @@ impl Shape {
 /// What a render pass will write, worked out before anything is written.
 #[derive(Default)]
 struct Plan {
-    /// Site-relative path and bytes; skipped when identical to what is on disk.
-    writes: Vec<(String, Vec<u8>)>,
-    /// Files copied in: source and site-relative path.
-    copies: Vec<(PathBuf, String)>,
-    /// Pages rendered: content path, fingerprint, output path.
-    pages: Vec<(String, u64, String)>,
+    /// Skipped when identical to what is on disk.
+    writes: Vec<FileWrite>,
+    /// Files copied in.
+    copies: Vec<FileCopy>,
+    /// Pages rendered.
+    pages: Vec<PageOutput>,
     /// Content paths of pages that failed to render: tried again next time.
     failed_pages: Vec<String>,
     /// Template errors: the page or file keeps its last good output.
     failures: Vec<Diagnostic>,
-    /// Every output path and every published page's content path, when the
-    /// pass looked at the whole site.
-    whole_site: Option<(HashSet<String>, HashSet<String>)>,
+    /// Set when the pass looked at the whole site.
+    whole_site: Option<WholeSite>,
+}
+
+/// Bytes for one output file.
+struct FileWrite {
+    /// Site-relative.
+    path: String,
+    bytes: Vec<u8>,
+}
+
+/// A content or theme file copied into the output.
+struct FileCopy {
+    from: PathBuf,
+    /// Site-relative.
+    path: String,
+}
+
+/// A page rendered by this pass.
+struct PageOutput {
+    /// Content path of the page.
+    source: String,
+    /// Its [`Renderer::fingerprint`].
+    fingerprint: u64,
+    /// Site-relative output path.
+    path: String,
+}
+
+/// What the site consists of, when a pass looked at all of it.
+struct WholeSite {
+    /// Every output path.
+    outputs: HashSet<String>,
+    /// Every published page's content path.
+    published: HashSet<String>,
+}
+
+/// The outcome of writing one planned file.
+struct Written {
+    path: String,
+    hash: u64,
+    result: Result<(), String>,
 }
 
 /// What a render pass did.
@@ -290,10 +328,12 @@ impl Workspace {
         Ok((workspace, rebuild))
     }
 
+    /// The served site's configuration (`base_url` is the preview's).
     pub fn config(&self) -> &Config {
         &self.site.config
     }
 
+    /// The site as the last rebuild left it.
     pub fn site(&self) -> &Site {
         &self.site
     }
@@ -528,9 +568,15 @@ impl Workspace {
         for (source, page) in fresh {
             match page.html {
                 Ok(html) => {
-                    plan.pages
-                        .push((source, page.fingerprint, page.path.clone()));
-                    plan.writes.push((page.path, html.into_bytes()));
+                    plan.pages.push(PageOutput {
+                        source,
+                        fingerprint: page.fingerprint,
+                        path: page.path.clone(),
+                    });
+                    plan.writes.push(FileWrite {
+                        path: page.path,
+                        bytes: html.into_bytes(),
+                    });
                 }
                 Err(d) => {
                     plan.failed_pages.push(source);
@@ -543,39 +589,71 @@ impl Workspace {
     /// Writes and copies what the plan says, deletes what the site no
     /// longer has, and remembers what is on disk now.
     fn carry_out(&mut self, plan: Plan, everything: bool) -> Rendered {
-        let out = &self.output;
         let mut rendered = Rendered {
             failures: plan.failures,
             ..Rendered::default()
         };
-        for (from, path) in plan.copies {
-            match out.copy(&from, &path) {
-                Ok(true) => rendered.changed.push(path),
-                Ok(false) => {}
-                Err(e) => rendered.write_errors.push(write_problem(&path, &e)),
+        self.copy_files(plan.copies, &mut rendered);
+        let results = self.write_files(plan.writes, everything);
+        let failed_writes = self.record_writes(results, &plan.pages, &mut rendered);
+        for page in plan.pages {
+            if failed_writes.contains(&page.path) {
+                self.fingerprints.remove(&page.source);
+            } else {
+                self.fingerprints.insert(page.source, page.fingerprint);
             }
         }
-        // Bytes identical to what is on disk are not written again, so a
-        // change that does not show leaves open pages alone. A rebuild of
-        // everything also looks at the disk: the folder may have been
-        // emptied behind the server's back.
-        let written = &self.written;
+        for source in &plan.failed_pages {
+            self.fingerprints.remove(source);
+        }
+        if let Some(whole) = plan.whole_site {
+            self.remove_gone(whole, everything, &mut rendered);
+        }
+        rendered.changed.sort();
+        rendered
+    }
+
+    fn copy_files(&self, copies: Vec<FileCopy>, rendered: &mut Rendered) {
+        for copy in copies {
+            match self.output.copy(&copy.from, &copy.path) {
+                Ok(true) => rendered.changed.push(copy.path),
+                Ok(false) => {}
+                Err(e) => rendered.write_errors.push(write_problem(&copy.path, &e)),
+            }
+        }
+    }
+
+    /// Writes in parallel. Bytes identical to what is on disk are not
+    /// written again, so a change that does not show leaves open pages
+    /// alone. A rebuild of everything also looks at the disk: the folder
+    /// may have been emptied behind the server's back.
+    fn write_files(&self, writes: Vec<FileWrite>, everything: bool) -> Vec<Written> {
+        let (out, written) = (&self.output, &self.written);
         let on_disk = |path: &str| !everything || out.file(path).is_ok_and(|f| f.is_file());
-        let results: Vec<(String, u64, Result<(), String>)> = plan
-            .writes
+        writes
             .into_par_iter()
-            .filter_map(|(path, bytes)| {
+            .filter_map(|FileWrite { path, bytes }| {
                 let hash = hash_bytes(&bytes);
                 if written.get(&path) == Some(&hash) && on_disk(&path) {
                     return None;
                 }
                 let result = out.write(&path, &bytes).map_err(|e| e.to_string());
-                Some((path, hash, result))
+                Some(Written { path, hash, result })
             })
-            .collect();
-        let page_outputs: HashSet<&str> = plan.pages.iter().map(|(_, _, p)| p.as_str()).collect();
+            .collect()
+    }
+
+    /// Remembers what was written and counts pages; returns the paths
+    /// whose write failed.
+    fn record_writes(
+        &mut self,
+        results: Vec<Written>,
+        pages: &[PageOutput],
+        rendered: &mut Rendered,
+    ) -> HashSet<String> {
+        let page_outputs: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let mut failed_writes = HashSet::new();
-        for (path, hash, result) in results {
+        for Written { path, hash, result } in results {
             match result {
                 Ok(()) => {
                     rendered.pages += usize::from(page_outputs.contains(path.as_str()));
@@ -593,40 +671,31 @@ impl Workspace {
                 }
             }
         }
-        for (source, fingerprint, path) in plan.pages {
-            if failed_writes.contains(&path) {
-                self.fingerprints.remove(&source);
-            } else {
-                self.fingerprints.insert(source, fingerprint);
-            }
-        }
-        for source in &plan.failed_pages {
-            self.fingerprints.remove(source);
-        }
+        failed_writes
+    }
 
-        if let Some((expected, published)) = plan.whole_site {
-            for gone in self.expected.difference(&expected) {
-                match out.remove(gone) {
-                    Ok(()) => {
-                        rendered.removed += 1;
-                        rendered.changed.push(gone.clone());
-                    }
-                    Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
+    /// Deletes the outputs the site no longer has (with `everything`, also
+    /// leftovers of earlier builds and interrupted writes).
+    fn remove_gone(&mut self, whole: WholeSite, everything: bool, rendered: &mut Rendered) {
+        let out = &self.output;
+        for gone in self.expected.difference(&whole.outputs) {
+            match out.remove(gone) {
+                Ok(()) => {
+                    rendered.removed += 1;
+                    rendered.changed.push(gone.clone());
                 }
-                self.written.remove(gone);
+                Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
             }
-            if everything {
-                // Leftovers of earlier builds and of interrupted writes.
-                if let Err(e) = out.remove_stale(&expected) {
-                    rendered.write_errors.push(write_problem("", &e));
-                }
-            }
-            self.fingerprints
-                .retain(|source, _| published.contains(source));
-            self.expected = expected;
+            self.written.remove(gone);
         }
-        rendered.changed.sort();
-        rendered
+        if everything {
+            if let Err(e) = out.remove_stale(&whole.outputs) {
+                rendered.write_errors.push(write_problem("", &e));
+            }
+        }
+        self.fingerprints
+            .retain(|source, _| whole.published.contains(source));
+        self.expected = whole.outputs;
     }
 
     /// The rebuild's report before checks: what keeps the preview from
@@ -730,10 +799,13 @@ fn plan_site_files(
     for (path, result) in produced {
         match result {
             Ok(files) => {
-                for (path, file) in files {
-                    expected.insert(path.clone());
-                    if let File::Bytes(bytes) = file {
-                        plan.writes.push((path, bytes));
+                for file in files {
+                    expected.insert(file.path.clone());
+                    if let File::Bytes(bytes) = file.content {
+                        plan.writes.push(FileWrite {
+                            path: file.path,
+                            bytes,
+                        });
                     }
                 }
             }
@@ -759,7 +831,10 @@ fn plan_site_files(
             plan_file(renderer, output, changed, plan);
         }
     }
-    plan.whole_site = Some((expected, published));
+    plan.whole_site = Some(WholeSite {
+        outputs: expected,
+        published,
+    });
 }
 
 /// Plans writing or copying a theme file or an asset. A file known to have
@@ -768,15 +843,15 @@ fn plan_site_files(
 fn plan_file(renderer: &Renderer, output: &Output, changed: bool, plan: &mut Plan) {
     match renderer.produce(output) {
         Ok(files) => {
-            for (path, file) in files {
-                match file {
-                    File::Bytes(bytes) => plan.writes.push((path, bytes)),
+            for OutputFile { path, content } in files {
+                match content {
+                    File::Bytes(bytes) => plan.writes.push(FileWrite { path, bytes }),
                     File::Copy(from) if changed => match std::fs::read(&from) {
-                        Ok(bytes) => plan.writes.push((path, bytes)),
+                        Ok(bytes) => plan.writes.push(FileWrite { path, bytes }),
                         // Copying reports why it cannot be read.
-                        Err(_) => plan.copies.push((from, path)),
+                        Err(_) => plan.copies.push(FileCopy { from, path }),
                     },
-                    File::Copy(from) => plan.copies.push((from, path)),
+                    File::Copy(from) => plan.copies.push(FileCopy { from, path }),
                 }
             }
         }

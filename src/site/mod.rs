@@ -39,7 +39,7 @@ pub struct Page {
     /// The first `#` heading, else the title: what navigation shows.
     pub(crate) heading: String,
     pub(crate) description: Option<String>,
-    pub doc: Document,
+    pub(crate) doc: Document,
     /// One per `doc.links`.
     pub(crate) targets: Vec<Target>,
     /// Rendered: neither failed to load nor shadowed by a duplicate.
