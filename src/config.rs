@@ -326,33 +326,7 @@ impl Config {
 
     /// Parses configuration text; `file` is only used in error messages.
     pub(crate) fn parse(root: &Path, file: &Path, text: &str) -> Result<Config, ConfigError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let doc = yaml::parse(text, &crate::limits::CONFIG).map_err(|e| {
-            let message = match &e {
-                yaml::Error::Limit { message, .. } => {
-                    format!("folio.yml exceeds a safety limit: {message}")
-                }
-                yaml::Error::Syntax { message, .. } => message.clone(),
-            };
-            ConfigError::invalid(file, e.pos(), message)
-        })?;
-        if let Some(d) = doc.duplicates.first() {
-            return Err(ConfigError::invalid(
-                file,
-                d.later,
-                format!(
-                    "`{}` is set twice (first on line {}); keep one of them",
-                    d.key, d.earlier.line
-                ),
-            ));
-        }
-        let top = match doc.root.value {
-            yaml::Value::Null => yaml::Node {
-                value: yaml::Value::Map(Vec::new()),
-                ..doc.root
-            },
-            _ => doc.root,
-        };
+        let top = read_yaml(file, text)?;
         let raw: RawConfig = yaml::from_node(&top).map_err(|e| {
             // serde's message already names the key ("unknown field `x`, expected one of ...").
             ConfigError::invalid(file, e.pos.unwrap_or(Pos::START), e.to_string())
@@ -363,18 +337,8 @@ impl Config {
         let root = root.to_path_buf();
 
         let languages = resolve_languages(&raw.languages, &invalid)?;
-        let default_language = match &raw.default_language {
-            None => LangId(0),
-            Some(code) => languages.iter().position(|l| &l.code == code).map(LangId).ok_or_else(|| {
-                invalid(
-                    &[Step::Key("default_language")],
-                    format!(
-                        "default_language `{code}` is not one of the languages ({}); add it under `languages` or pick one of those",
-                        languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            })?,
-        };
+        let default_language =
+            resolve_default_language(raw.default_language.as_deref(), &languages, &invalid)?;
 
         let mut tasks = raw.tasks;
         tasks
@@ -382,21 +346,13 @@ impl Config {
             .or_insert_with(TaskLabels::english);
 
         let severity = resolve_severities(&raw.checks.severity, &invalid)?;
-        let exclude_set = build_globs(&raw.exclude).map_err(|(i, e)| {
-            invalid(
-                &[Step::Key("exclude"), Step::Index(i)],
-                format!("exclude: `{}` is not a valid glob: {e}", raw.exclude[i]),
-            )
-        })?;
-        let ignore_set = build_globs(&raw.checks.ignore).map_err(|(i, e)| {
-            invalid(
-                &[Step::Key("checks"), Step::Key("ignore"), Step::Index(i)],
-                format!(
-                    "checks.ignore: `{}` is not a valid glob: {e}",
-                    raw.checks.ignore[i]
-                ),
-            )
-        })?;
+        let exclude_set = globs(&raw.exclude, &[Step::Key("exclude")], "exclude", &invalid)?;
+        let ignore_set = globs(
+            &raw.checks.ignore,
+            &[Step::Key("checks"), Step::Key("ignore")],
+            "checks.ignore",
+            &invalid,
+        )?;
 
         let external = resolve_external(&raw.checks.external, &invalid)?;
 
@@ -522,6 +478,76 @@ impl Config {
     }
 }
 
+/// Parses `folio.yml`'s text (BOM removed) into its top node; an empty
+/// file is an empty map. A key written twice is an error here.
+fn read_yaml(file: &Path, text: &str) -> Result<yaml::Node, ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc = yaml::parse(text, &crate::limits::CONFIG).map_err(|e| {
+        let message = match &e {
+            yaml::Error::Limit { message, .. } => {
+                format!("folio.yml exceeds a safety limit: {message}")
+            }
+            yaml::Error::Syntax { message, .. } => message.clone(),
+        };
+        ConfigError::invalid(file, e.pos(), message)
+    })?;
+    if let Some(d) = doc.duplicates.first() {
+        return Err(ConfigError::invalid(
+            file,
+            d.later,
+            format!(
+                "`{}` is set twice (first on line {}); keep one of them",
+                d.key, d.earlier.line
+            ),
+        ));
+    }
+    Ok(match doc.root.value {
+        yaml::Value::Null => yaml::Node {
+            value: yaml::Value::Map(Vec::new()),
+            ..doc.root
+        },
+        _ => doc.root,
+    })
+}
+
+/// `default_language`: one of the languages' codes; the first language
+/// when not set.
+fn resolve_default_language(
+    code: Option<&str>,
+    languages: &[Language],
+    invalid: &Invalid<'_>,
+) -> Result<LangId, ConfigError> {
+    let Some(code) = code else {
+        return Ok(LangId(0));
+    };
+    languages.iter().position(|l| l.code == code).map(LangId).ok_or_else(|| {
+        invalid(
+            &[Step::Key("default_language")],
+            format!(
+                "default_language `{code}` is not one of the languages ({}); add it under `languages` or pick one of those",
+                languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+/// A list of globs (`key` as messages name it, `path` to it in the file).
+fn globs(
+    patterns: &[String],
+    path: &[Step<'_>],
+    key: &str,
+    invalid: &Invalid<'_>,
+) -> Result<GlobSet, ConfigError> {
+    build_globs(patterns).map_err(|(i, e)| {
+        let mut at = path.to_vec();
+        at.push(Step::Index(i));
+        invalid(
+            &at,
+            format!("{key}: `{}` is not a valid glob: {e}", patterns[i]),
+        )
+    })
+}
+
 /// Builds a `ConfigError` at the node a path into `folio.yml` leads to.
 type Invalid<'a> = dyn Fn(&[Step<'_>], String) -> ConfigError + 'a;
 
@@ -539,100 +565,124 @@ fn resolve_languages(
     }
     let mut languages: Vec<Language> = Vec::new();
     for (i, l) in raw.iter().enumerate() {
-        let at = |key: &'static str| [Step::Key("languages"), Step::Index(i), Step::Key(key)];
-        let code = l.code.trim().to_string();
-        if let Err(why) = check_code(&code) {
+        let language = resolve_language(i, l, invalid)?;
+        for other in &languages {
+            check_clash(i, l, &language, other, invalid)?;
+        }
+        languages.push(language);
+    }
+    Ok(languages)
+}
+
+/// The path to `languages[i].key` in `folio.yml`.
+fn language_key(i: usize, key: &'static str) -> [Step<'static>; 3] {
+    [Step::Key("languages"), Step::Index(i), Step::Key(key)]
+}
+
+/// The path to `languages[i].suffixes[s]` in `folio.yml`.
+fn suffix_key(i: usize, s: usize) -> Vec<Step<'static>> {
+    vec![
+        Step::Key("languages"),
+        Step::Index(i),
+        Step::Key("suffixes"),
+        Step::Index(s),
+    ]
+}
+
+/// One entry of `languages`, checked on its own.
+fn resolve_language(
+    i: usize,
+    l: &RawLanguage,
+    invalid: &Invalid<'_>,
+) -> Result<Language, ConfigError> {
+    let at = |key: &'static str| language_key(i, key);
+    let code = l.code.trim().to_string();
+    if let Err(why) = check_code(&code) {
+        return Err(invalid(
+            &at("code"),
+            format!(
+                "languages: `code: {}` is not a usable language code: {why}; use a language tag such as en, es or zh-Hans",
+                l.code
+            ),
+        ));
+    }
+    let dir = match &l.dir {
+        Some(dir) => check_dir(dir).map_err(|why| {
+            invalid(
+                &at("dir"),
+                format!("languages: `dir: {dir}` of `{code}` {why}; give a folder inside the content folder, such as `{code}` or `docs/{code}`"),
+            )
+        })?,
+        None => code.clone(),
+    };
+    let suffixes = l.suffixes.clone().unwrap_or_else(|| vec![code.clone()]);
+    for (s, suffix) in suffixes.iter().enumerate() {
+        if suffix.is_empty()
+            || suffix.contains(['/', '\\', '.', ' '])
+            || suffix.chars().any(char::is_control)
+        {
             return Err(invalid(
-                &at("code"),
+                &suffix_key(i, s),
                 format!(
-                    "languages: `code: {}` is not a usable language code: {why}; use a language tag such as en, es or zh-Hans",
-                    l.code
+                    "languages: `suffixes` of `{code}`: `{suffix}` is not a usable filename suffix; use letters, digits and `-` (as in `page-es.md`)"
                 ),
             ));
         }
-        let dir = match &l.dir {
-            Some(dir) => check_dir(dir).map_err(|why| {
-                invalid(
-                    &at("dir"),
-                    format!("languages: `dir: {dir}` of `{code}` {why}; give a folder inside the content folder, such as `{code}` or `docs/{code}`"),
-                )
-            })?,
-            None => code.clone(),
-        };
-        let suffixes = l.suffixes.clone().unwrap_or_else(|| vec![code.clone()]);
-        for (s, suffix) in suffixes.iter().enumerate() {
-            if suffix.is_empty()
-                || suffix.contains(['/', '\\', '.', ' '])
-                || suffix.chars().any(char::is_control)
-            {
-                return Err(invalid(
-                    &[
-                        Step::Key("languages"),
-                        Step::Index(i),
-                        Step::Key("suffixes"),
-                        Step::Index(s),
-                    ],
-                    format!(
-                        "languages: `suffixes` of `{code}`: `{suffix}` is not a usable filename suffix; use letters, digits and `-` (as in `page-es.md`)"
-                    ),
-                ));
-            }
-        }
-        for other in &languages {
-            if other.code.eq_ignore_ascii_case(&code) {
-                return Err(invalid(
-                    &at("code"),
-                    format!(
-                        "languages: `{code}` is listed twice (as `{}` before); letter case does not make two languages",
-                        other.code
-                    ),
-                ));
-            }
-            if !dir.is_empty() && other.dir == dir {
-                let path = if l.dir.is_some() {
-                    at("dir")
-                } else {
-                    at("code")
-                };
-                return Err(invalid(
-                    &path,
-                    format!(
-                        "languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`",
-                        other.code
-                    ),
-                ));
-            }
-            if let Some(s) = suffixes
-                .iter()
-                .position(|s| other.suffixes.iter().any(|o| o.eq_ignore_ascii_case(s)))
-            {
-                let path: Vec<Step<'_>> = if l.suffixes.is_some() {
-                    vec![
-                        Step::Key("languages"),
-                        Step::Index(i),
-                        Step::Key("suffixes"),
-                        Step::Index(s),
-                    ]
-                } else {
-                    at("code").to_vec()
-                };
-                return Err(invalid(
-                    &path,
-                    format!(
-                        "languages: `{}` and `{code}` both claim the suffix `{}`; give `{code}` its own `suffixes`",
-                        other.code, suffixes[s]
-                    ),
-                ));
-            }
-        }
-        languages.push(Language {
-            name: l.name.clone().unwrap_or_else(|| code.clone()),
-            code,
-            dir,
-            suffixes,
-        });
     }
-    Ok(languages)
+    Ok(Language {
+        name: l.name.clone().unwrap_or_else(|| code.clone()),
+        code,
+        dir,
+        suffixes,
+    })
+}
+
+/// Two languages may not share a code (in any case), a folder or a suffix.
+fn check_clash(
+    i: usize,
+    l: &RawLanguage,
+    language: &Language,
+    other: &Language,
+    invalid: &Invalid<'_>,
+) -> Result<(), ConfigError> {
+    let (code, dir, suffixes) = (&language.code, &language.dir, &language.suffixes);
+    if other.code.eq_ignore_ascii_case(code) {
+        return Err(invalid(
+            &language_key(i, "code"),
+            format!(
+                "languages: `{code}` is listed twice (as `{}` before); letter case does not make two languages",
+                other.code
+            ),
+        ));
+    }
+    if !dir.is_empty() && other.dir == *dir {
+        let path = language_key(i, if l.dir.is_some() { "dir" } else { "code" });
+        return Err(invalid(
+            &path,
+            format!(
+                "languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`",
+                other.code
+            ),
+        ));
+    }
+    if let Some(s) = suffixes
+        .iter()
+        .position(|s| other.suffixes.iter().any(|o| o.eq_ignore_ascii_case(s)))
+    {
+        let path: Vec<Step<'_>> = if l.suffixes.is_some() {
+            suffix_key(i, s)
+        } else {
+            language_key(i, "code").to_vec()
+        };
+        return Err(invalid(
+            &path,
+            format!(
+                "languages: `{}` and `{code}` both claim the suffix `{}`; give `{code}` its own `suffixes`",
+                other.code, suffixes[s]
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A language code becomes the first folder of its pages' URLs, so it

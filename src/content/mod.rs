@@ -277,30 +277,8 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         diagnostics: Vec::new(),
     };
     if let Some(conflict) = page.placement.conflict {
-        let (f, s) = (
-            config.language(conflict.folder),
-            config.language(conflict.suffix),
-        );
-        page.diagnostics.push(
-            Diagnostic::new(
-                Code::LanguageConflict,
-                &source,
-                format!(
-                    "the folder `{}` says {} but the filename suffix `-{}` says {}; the file is treated as {}",
-                    f.dir,
-                    f.code,
-                    page.placement.suffix.as_deref().unwrap_or(""),
-                    s.code,
-                    f.code
-                ),
-            )
-            .at(1, 1)
-            .hint(format!(
-                "move the file to `{}/` or rename it with a `-{}` suffix",
-                if s.dir.is_empty() { "." } else { &s.dir },
-                f.suffixes.first().map(String::as_str).unwrap_or(&f.code)
-            )),
-        );
+        let d = language_conflict(config, &source, conflict, page.placement.suffix.as_deref());
+        page.diagnostics.push(d);
     }
     match read_text(config, rel) {
         Ok(text) => page.text = text,
@@ -310,84 +288,129 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
             return page;
         }
     }
-    match front_matter::split(&page.text) {
-        Ok(None) => {}
-        Ok(Some(block)) => {
-            page.body_start = block.body_start;
-            match front_matter::parse(&block) {
-                Ok(fm) => {
-                    for d in &fm.duplicates {
-                        page.diagnostics.push(
-                            Diagnostic::new(
-                                Code::FrontMatterDuplicate,
-                                &source,
-                                format!(
-                                    "`{}` is already set on line {}; this later value is used",
-                                    d.key, d.earlier.line
-                                ),
-                            )
-                            .at(d.later.line, d.later.column)
-                            .hint(format!("delete one of the two `{}:` lines", d.key)),
-                        );
-                    }
-                    page.front_matter = fm;
-                }
-                Err(e) if e.limit => {
-                    page.diagnostics.push(
-                        Diagnostic::new(Code::LimitExceeded, &source, e.message)
-                            .at(e.line, e.column)
-                            .hint(format!(
-                                "keep the front matter under {} and {} levels of nesting; move long data into the page body",
-                                crate::yaml::bytes(crate::limits::FRONT_MATTER.bytes),
-                                crate::limits::FRONT_MATTER.depth
-                            )),
-                    );
-                    page.failed = true;
-                }
-                Err(e) => {
-                    let hint = quoting_hint(&page.text, e.line).unwrap_or_else(|| {
-                        "fix the YAML between the `---` lines; quote values that contain `: ` or start with a special character".into()
-                    });
-                    page.diagnostics.push(
-                        Diagnostic::new(Code::FrontMatterSyntax, &source, e.message)
-                            .at(e.line, e.column)
-                            .hint(hint),
-                    );
-                    page.failed = true;
-                }
-            }
-        }
+    read_front_matter(&mut page, &source);
+    read_date(config, &mut page, &source);
+    page
+}
+
+/// `language-conflict`: the folder says one language, the suffix another.
+fn language_conflict(
+    config: &Config,
+    source: &str,
+    conflict: language::LanguageConflict,
+    suffix: Option<&str>,
+) -> Diagnostic {
+    let (f, s) = (
+        config.language(conflict.folder),
+        config.language(conflict.suffix),
+    );
+    Diagnostic::new(
+        Code::LanguageConflict,
+        source,
+        format!(
+            "the folder `{}` says {} but the filename suffix `-{}` says {}; the file is treated as {}",
+            f.dir,
+            f.code,
+            suffix.unwrap_or(""),
+            s.code,
+            f.code
+        ),
+    )
+    .at(1, 1)
+    .hint(format!(
+        "move the file to `{}/` or rename it with a `-{}` suffix",
+        if s.dir.is_empty() { "." } else { &s.dir },
+        f.suffixes.first().map(String::as_str).unwrap_or(&f.code)
+    ))
+}
+
+/// Splits and parses the front matter of a page whose text is read; a
+/// block that is not YAML (or over the limits) fails the page.
+fn read_front_matter(page: &mut PageSource, source: &str) {
+    let block = match front_matter::split(&page.text) {
+        Ok(None) => return,
+        Ok(Some(block)) => block,
         Err(e) => {
             page.diagnostics.push(
-                Diagnostic::new(Code::FrontMatterSyntax, &source, e.message).at(e.line, e.column),
+                Diagnostic::new(Code::FrontMatterSyntax, source, e.message).at(e.line, e.column),
+            );
+            page.failed = true;
+            return;
+        }
+    };
+    page.body_start = block.body_start;
+    match front_matter::parse(&block) {
+        Ok(fm) => {
+            for d in &fm.duplicates {
+                page.diagnostics.push(
+                    Diagnostic::new(
+                        Code::FrontMatterDuplicate,
+                        source,
+                        format!(
+                            "`{}` is already set on line {}; this later value is used",
+                            d.key, d.earlier.line
+                        ),
+                    )
+                    .at(d.later.line, d.later.column)
+                    .hint(format!("delete one of the two `{}:` lines", d.key)),
+                );
+            }
+            page.front_matter = fm;
+        }
+        Err(e) if e.limit => {
+            page.diagnostics.push(
+                Diagnostic::new(Code::LimitExceeded, source, e.message)
+                    .at(e.line, e.column)
+                    .hint(format!(
+                        "keep the front matter under {} and {} levels of nesting; move long data into the page body",
+                        crate::yaml::bytes(crate::limits::FRONT_MATTER.bytes),
+                        crate::limits::FRONT_MATTER.depth
+                    )),
+            );
+            page.failed = true;
+        }
+        Err(e) => {
+            let hint = quoting_hint(&page.text, e.line).unwrap_or_else(|| {
+                "fix the YAML between the `---` lines; quote values that contain `: ` or start with a special character".into()
+            });
+            page.diagnostics.push(
+                Diagnostic::new(Code::FrontMatterSyntax, source, e.message)
+                    .at(e.line, e.column)
+                    .hint(hint),
             );
             page.failed = true;
         }
     }
+}
+
+/// The page's date from the configured key; `front-matter-date` when it
+/// is set but is not a date.
+fn read_date(config: &Config, page: &mut PageSource, source: &str) {
     let date_key = &config.front_matter.date_key;
-    if let Some(raw) = page.front_matter.fields.get(date_key) {
-        let text = match raw {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Null => None,
-            other => Some(other.to_string()),
-        };
-        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-            page.date = Date::parse(&text);
-            if page.date.is_none() {
-                let at = page.front_matter.value_pos(date_key);
-                page.diagnostics.push(
-                    Diagnostic::new(
-                        Code::FrontMatterDate,
-                        &source,
-                        format!("`{date_key}: {text}` is not a date"),
-                    )
-                    .at(at.line, at.column)
-                    .hint("write the date as YYYY-MM-DD or M/D/YYYY"),
-                );
-            }
-        }
+    let Some(raw) = page.front_matter.fields.get(date_key) else {
+        return;
+    };
+    let text = match raw {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return;
+    };
+    page.date = Date::parse(&text);
+    if page.date.is_none() {
+        let at = page.front_matter.value_pos(date_key);
+        page.diagnostics.push(
+            Diagnostic::new(
+                Code::FrontMatterDate,
+                source,
+                format!("`{date_key}: {text}` is not a date"),
+            )
+            .at(at.line, at.column)
+            .hint("write the date as YYYY-MM-DD or M/D/YYYY"),
+        );
     }
-    page
 }
 
 /// `description: Appendix A: Definitions` needs quotes; say exactly how.

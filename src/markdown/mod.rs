@@ -219,6 +219,23 @@ fn too_deep_to_sanitize(
     doc
 }
 
+/// The end of a paragraph or block, where an unclosed `<style>` or
+/// `<script>` of raw HTML ends too.
+fn ends_raw_html_scope(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::End(
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::HtmlBlock
+                | TagEnd::FootnoteDefinition,
+        )
+    )
+}
+
 /// A construct whose HTML is only known at its end.
 enum Frame<'a> {
     Heading {
@@ -301,32 +318,14 @@ impl<'a> Renderer<'a, '_> {
         i: usize,
         events: &mut [(Option<Event<'a>>, Range<usize>)],
     ) {
-        let start = range.start;
-        if let Some(Frame::Image { alt, nested, .. }) = self.frames.last_mut() {
-            // Inside alt text only the words count; nested links and images
-            // are not rendered, so they must not take a link slot either.
-            match event {
-                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                Event::Start(Tag::Image { .. }) => *nested += 1,
-                Event::End(TagEnd::Image) if *nested > 0 => *nested -= 1,
-                Event::End(TagEnd::Image) => self.end_image(),
-                _ => {}
-            }
+        if self.alt_text(&event) {
             return;
         }
-        if let Event::End(
-            TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::Item
-            | TagEnd::TableCell
-            | TagEnd::BlockQuote(_)
-            | TagEnd::HtmlBlock
-            | TagEnd::FootnoteDefinition,
-        ) = event
-        {
+        if ends_raw_html_scope(&event) {
             // An unclosed `<style>` or `<script>` ends with its paragraph or block.
             self.raw.end_scope();
         }
+        let start = range.start;
         match event {
             Event::Start(Tag::Heading { level, .. }) => self.frames.push(Frame::Heading {
                 level,
@@ -337,6 +336,66 @@ impl<'a> Renderer<'a, '_> {
                 last_text: None,
             }),
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link) => {
+                self.link_event(event, start)
+            }
+            Event::Text(text) => self.text(text, range),
+            Event::Code(code) => {
+                self.add_text(&code);
+                self.emit(Event::Code(code));
+            }
+            Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::Start(Tag::HtmlBlock)
+            | Event::End(TagEnd::HtmlBlock) => self.html_event(event, start, i, events),
+            Event::Start(Tag::BlockQuote(kind)) => self.start_quote(kind, i, events),
+            Event::End(TagEnd::BlockQuote(kind)) => {
+                if self.quotes.pop().unwrap_or(false) {
+                    self.emit(Event::Html("</div>\n".into()));
+                } else {
+                    self.emit(Event::End(TagEnd::BlockQuote(kind)));
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = matches!(event, Event::Start(_));
+                self.emit(event);
+            }
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(
+                TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell,
+            ) => self.table_event(event, start),
+            Event::SoftBreak | Event::HardBreak => {
+                self.add_break();
+                self.emit(event);
+            }
+            Event::FootnoteReference(_)
+            | Event::Start(Tag::FootnoteDefinition(_))
+            | Event::End(TagEnd::FootnoteDefinition) => self.footnote_event(event),
+            other => self.emit(other),
+        }
+    }
+
+    /// Inside an image's alt text only the words count; nested links and
+    /// images are not rendered, so they must not take a link slot either.
+    /// Says whether the event was alt text.
+    fn alt_text(&mut self, event: &Event<'a>) -> bool {
+        let Some(Frame::Image { alt, nested, .. }) = self.frames.last_mut() else {
+            return false;
+        };
+        match event {
+            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+            Event::Start(Tag::Image { .. }) => *nested += 1,
+            Event::End(TagEnd::Image) if *nested > 0 => *nested -= 1,
+            Event::End(TagEnd::Image) => self.end_image(),
+            _ => {}
+        }
+        true
+    }
+
+    /// Links get a slot for their resolved href; an image's alt text is
+    /// collected until its end.
+    fn link_event(&mut self, event: Event<'a>, start: usize) {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -365,11 +424,19 @@ impl<'a> Renderer<'a, '_> {
                     nested: 0,
                 });
             }
-            Event::Text(text) => self.text(text, range),
-            Event::Code(code) => {
-                self.add_text(&code);
-                self.emit(Event::Code(code));
-            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Raw HTML, inline or as a block, through the `raw_html` policy.
+    fn html_event(
+        &mut self,
+        event: Event<'a>,
+        start: usize,
+        i: usize,
+        events: &mut [(Option<Event<'a>>, Range<usize>)],
+    ) {
+        match event {
             Event::Html(raw) => self.html_fragment(vec![(raw, start)], false),
             Event::InlineHtml(raw) => self.inline_html(&raw, start),
             Event::Start(Tag::HtmlBlock) => {
@@ -391,22 +458,14 @@ impl<'a> Renderer<'a, '_> {
                     self.emit(Event::End(TagEnd::HtmlBlock));
                 }
             }
-            Event::Start(Tag::BlockQuote(kind)) => self.start_quote(kind, i, events),
-            Event::End(TagEnd::BlockQuote(kind)) => {
-                if self.quotes.pop().unwrap_or(false) {
-                    self.emit(Event::Html("</div>\n".into()));
-                } else {
-                    self.emit(Event::End(TagEnd::BlockQuote(kind)));
-                }
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                self.in_code_block = true;
-                self.emit(Event::Start(Tag::CodeBlock(kind)));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                self.in_code_block = false;
-                self.emit(Event::End(TagEnd::CodeBlock));
-            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Tables are collected cell by cell and written whole at their end
+    /// (task tables need every row first).
+    fn table_event(&mut self, event: Event<'a>, start: usize) {
+        match event {
             Event::Start(Tag::Table(aligns)) => self.frames.push(Frame::Table(TableBuilder {
                 aligns,
                 start,
@@ -441,10 +500,13 @@ impl<'a> Renderer<'a, '_> {
                     self.emit(Event::Html(html.into()));
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
-                self.add_break();
-                self.emit(event);
-            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Footnotes are numbered in order of first mention; `fn:N` is the id.
+    fn footnote_event(&mut self, event: Event<'a>) {
+        match event {
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(&label);
                 self.emit(Event::InlineHtml(
@@ -793,25 +855,13 @@ impl<'a> Renderer<'a, '_> {
                 .find(|(l, _)| *l == lang)
                 .map(|(_, labels)| *labels)
         });
-        let mut out = String::from("<div class=\"table-wrap\">\n<table");
-        if task.is_some() {
-            out.push_str(" class=\"task-table\"");
-        }
-        out.push_str(">\n<thead>\n<tr>");
-        for (i, cell) in t.head.into_iter().enumerate() {
-            out.push_str("<th scope=\"col\"");
-            out.push_str(align_attr(t.aligns.get(i)));
-            out.push('>');
-            pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
-            out.push_str("</th>");
-        }
-        out.push_str("</tr>\n</thead>\n");
+        let mut out = String::new();
+        write_table_head(&mut out, t.head, &t.aligns, task.is_some());
         // GFM writes no empty body for a table without rows.
         let has_rows = !t.rows.is_empty();
         if has_rows {
             out.push_str("<tbody>\n");
         }
-
         let mut task_table = task.map(|(lang, columns)| TaskTable {
             pos: self.exp.locate(t.start),
             labels: lang.to_string(),
@@ -820,68 +870,16 @@ impl<'a> Renderer<'a, '_> {
             rows: Vec::new(),
         });
         for row in t.rows {
-            let cell_text = |i: Option<usize>| {
-                i.and_then(|i| row.cells.get(i))
-                    .map(|c| c.text.trim().to_string())
-            };
-            let mut requirement_class = None;
-            if let (Some(tt), Some(labels)) = (&mut task_table, labels) {
-                let columns = tt.columns;
-                let id = cell_text(Some(columns.id)).unwrap_or_default();
-                let requirement = cell_text(columns.requirement);
-                requirement_class = requirement.as_deref().and_then(|r| {
-                    if labels.mandatory.iter().any(|m| table::label_matches(r, m)) {
-                        Some("mandatory")
-                    } else if labels.optional.iter().any(|o| table::label_matches(r, o)) {
-                        Some("optional")
-                    } else {
-                        None
-                    }
-                });
-                let anchor = format!("task-{id}");
-                let fresh = !id.is_empty()
-                    && id.chars().all(|c| c.is_ascii_digit())
-                    && !self.doc.anchors.contains(&anchor)
-                    && self.slugger.claim(&anchor);
-                if fresh {
-                    out.push_str(&format!("<tr id=\"{anchor}\">"));
-                    self.doc.anchors.insert(anchor);
-                } else {
+            let requirement = match (&mut task_table, labels) {
+                (Some(tt), Some(labels)) => self.task_row(&mut out, tt, labels, &row),
+                _ => {
                     out.push_str("<tr>");
+                    None
                 }
-                tt.rows.push(TaskRow {
-                    pos: self.exp.locate(row.start),
-                    source_cells: table::count_source_cells(line_at(&self.exp.text, row.start)),
-                    id,
-                    name: cell_text(columns.name),
-                    requirement,
-                    role: cell_text(columns.role),
-                    services: cell_text(columns.services),
-                });
-            } else {
-                out.push_str("<tr>");
-            }
-            let requirement_col = task_table.as_ref().and_then(|tt| tt.columns.requirement);
-            for (i, cell) in row.cells.into_iter().enumerate() {
-                out.push_str("<td");
-                out.push_str(align_attr(t.aligns.get(i)));
-                if Some(i) == requirement_col {
-                    if let Some(class) = requirement_class {
-                        let title = if class == "mandatory" {
-                            self.strings.mandatory
-                        } else {
-                            self.strings.optional
-                        };
-                        out.push_str(&format!(
-                            " class=\"task-requirement task-{class}\" title=\"{}\"",
-                            escape(title)
-                        ));
-                    }
-                }
-                out.push('>');
-                pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
-                out.push_str("</td>");
-            }
+            };
+            let column = task_table.as_ref().and_then(|tt| tt.columns.requirement);
+            let marked = requirement.zip(column);
+            self.row_cells(&mut out, row.cells, &t.aligns, marked);
             out.push_str("</tr>\n");
         }
         if has_rows {
@@ -893,6 +891,114 @@ impl<'a> Renderer<'a, '_> {
         }
         out
     }
+
+    /// Opens a task table's row (with `id="task-<id>"` when the id is a
+    /// number no other anchor has) and records it; returns the class of
+    /// its requirement cell, if the value is one of the language's.
+    fn task_row(
+        &mut self,
+        out: &mut String,
+        tt: &mut TaskTable,
+        labels: &TaskLabels,
+        row: &Row<'a>,
+    ) -> Option<&'static str> {
+        let cell_text = |i: Option<usize>| {
+            i.and_then(|i| row.cells.get(i))
+                .map(|c| c.text.trim().to_string())
+        };
+        let columns = tt.columns;
+        let id = cell_text(Some(columns.id)).unwrap_or_default();
+        let requirement = cell_text(columns.requirement);
+        let class = requirement
+            .as_deref()
+            .and_then(|r| requirement_class(labels, r));
+        let anchor = format!("task-{id}");
+        let fresh = !id.is_empty()
+            && id.chars().all(|c| c.is_ascii_digit())
+            && !self.doc.anchors.contains(&anchor)
+            && self.slugger.claim(&anchor);
+        if fresh {
+            out.push_str(&format!("<tr id=\"{anchor}\">"));
+            self.doc.anchors.insert(anchor);
+        } else {
+            out.push_str("<tr>");
+        }
+        tt.rows.push(TaskRow {
+            pos: self.exp.locate(row.start),
+            source_cells: table::count_source_cells(line_at(&self.exp.text, row.start)),
+            id,
+            name: cell_text(columns.name),
+            requirement,
+            role: cell_text(columns.role),
+            services: cell_text(columns.services),
+        });
+        class
+    }
+
+    /// A body row's cells; `marked` is the requirement cell's class and column.
+    fn row_cells(
+        &self,
+        out: &mut String,
+        cells: Vec<Cell<'a>>,
+        aligns: &[Alignment],
+        marked: Option<(&'static str, usize)>,
+    ) {
+        for (i, cell) in cells.into_iter().enumerate() {
+            out.push_str("<td");
+            out.push_str(align_attr(aligns.get(i)));
+            if let Some((class, _)) = marked.filter(|&(_, column)| column == i) {
+                let title = if class == "mandatory" {
+                    self.strings.mandatory
+                } else {
+                    self.strings.optional
+                };
+                out.push_str(&format!(
+                    " class=\"task-requirement task-{class}\" title=\"{}\"",
+                    escape(title)
+                ));
+            }
+            out.push('>');
+            pulldown_cmark::html::push_html(out, cell.events.into_iter());
+            out.push_str("</td>");
+        }
+    }
+}
+
+/// `mandatory` or `optional` when a requirement cell holds one of the
+/// language's values.
+fn requirement_class(labels: &TaskLabels, value: &str) -> Option<&'static str> {
+    if labels
+        .mandatory
+        .iter()
+        .any(|m| table::label_matches(value, m))
+    {
+        Some("mandatory")
+    } else if labels
+        .optional
+        .iter()
+        .any(|o| table::label_matches(value, o))
+    {
+        Some("optional")
+    } else {
+        None
+    }
+}
+
+/// The table's opening and its head row.
+fn write_table_head(out: &mut String, head: Vec<Cell<'_>>, aligns: &[Alignment], task: bool) {
+    out.push_str("<div class=\"table-wrap\">\n<table");
+    if task {
+        out.push_str(" class=\"task-table\"");
+    }
+    out.push_str(">\n<thead>\n<tr>");
+    for (i, cell) in head.into_iter().enumerate() {
+        out.push_str("<th scope=\"col\"");
+        out.push_str(align_attr(aligns.get(i)));
+        out.push('>');
+        pulldown_cmark::html::push_html(out, cell.events.into_iter());
+        out.push_str("</th>");
+    }
+    out.push_str("</tr>\n</thead>\n");
 }
 
 fn align_attr(a: Option<&Alignment>) -> &'static str {

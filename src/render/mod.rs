@@ -15,7 +15,7 @@ use crate::config::LangId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::i18n::{self, Strings};
 use crate::paths;
-use crate::site::nav::{NavEntry, NavId, NavLink};
+use crate::site::nav::{NavEntry, NavId, NavLink, TrailStep};
 use crate::site::{PageId, Site};
 use output::{OutputDir, OutputError};
 use rayon::prelude::*;
@@ -282,60 +282,23 @@ impl<'a> Renderer<'a> {
     /// Everything `page.html` shows. Also the page's fingerprint (see [`Self::fingerprint`]).
     pub(crate) fn page_context(&self, id: PageId) -> PageContext<'a> {
         let site = self.site;
-        let page = &site.page(id);
-        let source = site.source(id);
+        let page = site.page(id);
         let lang = site.config.language(page.lang);
         let from = page.url.as_str();
-        let content = page
-            .doc
-            .body
-            .render(|i| site.href(from, &page.doc.links[i].dest, &page.targets[i]));
         let position = page.nav.and_then(|n| site.nav(n).position(id));
-        let crumb = |p: Option<PageId>| p.map(|p| paths::relative_url(from, &site.page(p).url));
         let neighbour = |p: Option<PageId>| {
             p.map(|p| Neighbour {
                 title: site.page(p).heading.clone(),
                 href: paths::relative_url(from, &site.page(p).url),
             })
         };
-        let published = |l: LangId| site.published_translation(&page.key, l);
-        let alternates = self.alternates(&hreflang::of_page(site, &self.languages, id));
-        let switcher = self
-            .languages
-            .iter()
-            .map(|&l| {
-                let language = site.config.language(l);
-                let target = published(l);
-                Switch {
-                    code: language.code.clone(),
-                    name: language.name.clone(),
-                    href: match target {
-                        Some(p) => paths::relative_url(from, &site.page(p).url),
-                        None => paths::relative_url(from, &format!("{}/", language.code)),
-                    },
-                    current: l == page.lang,
-                    available: target.is_some(),
-                }
-            })
-            .collect();
         PageContext {
             site: self.site_info(),
             lang: LangInfo::of(lang),
             ui: i18n::strings(&lang.code),
             root: paths::root_from(from),
             home_href: paths::relative_url(from, &format!("{}/", lang.code)),
-            page: PageInfo {
-                title: page.title.clone(),
-                heading: page.heading.clone(),
-                description: page.description.clone(),
-                has_h1: page.doc.headings.iter().any(|h| h.level == 1),
-                content,
-                canonical: self.absolute_url(&page.url),
-                key: page.key.to_string(),
-                source: site.config.source_path(&source.path),
-                updated: source.date.map(|d| d.iso()),
-                meta: &source.front_matter.fields,
-            },
+            page: self.page_info(id),
             headings: page
                 .doc
                 .headings
@@ -347,18 +310,10 @@ impl<'a> Renderer<'a> {
                     id: h.id.clone(),
                 })
                 .collect(),
-            alternates,
-            switcher,
+            alternates: self.alternates(&hreflang::of_page(site, &self.languages, id)),
+            switcher: self.page_switcher(id),
             breadcrumbs: position
-                .map(|p| {
-                    p.trail
-                        .iter()
-                        .map(|step| Crumb {
-                            title: step.title.clone(),
-                            href: crumb(step.page),
-                        })
-                        .collect()
-                })
+                .map(|p| self.breadcrumbs(from, &p.trail))
                 .unwrap_or_default(),
             prev: neighbour(position.and_then(|p| p.prev)),
             next: neighbour(position.and_then(|p| p.next)),
@@ -366,6 +321,67 @@ impl<'a> Renderer<'a> {
                 .nav
                 .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
         }
+    }
+
+    /// The page itself: titles, rendered body (links resolved), metadata.
+    fn page_info(&self, id: PageId) -> PageInfo<'a> {
+        let site = self.site;
+        let page = site.page(id);
+        let source = site.source(id);
+        let from = page.url.as_str();
+        let content = page
+            .doc
+            .body
+            .render(|i| site.href(from, &page.doc.links[i].dest, &page.targets[i]));
+        PageInfo {
+            title: page.title.clone(),
+            heading: page.heading.clone(),
+            description: page.description.clone(),
+            has_h1: page.doc.headings.iter().any(|h| h.level == 1),
+            content,
+            canonical: self.absolute_url(&page.url),
+            key: page.key.to_string(),
+            source: site.config.source_path(&source.path),
+            updated: source.date.map(|d| d.iso()),
+            meta: &source.front_matter.fields,
+        }
+    }
+
+    /// The language switcher of a page: each language in use, linking to
+    /// the page's translation there, else to that language's home.
+    fn page_switcher(&self, id: PageId) -> Vec<Switch> {
+        let site = self.site;
+        let page = site.page(id);
+        let from = page.url.as_str();
+        self.languages
+            .iter()
+            .map(|&l| {
+                let language = site.config.language(l);
+                let target = site.published_translation(&page.key, l);
+                Switch {
+                    code: language.code.clone(),
+                    name: language.name.clone(),
+                    href: match target {
+                        Some(p) => paths::relative_url(from, &site.page(p).url),
+                        None => paths::relative_url(from, &format!("{}/", language.code)),
+                    },
+                    current: l == page.lang,
+                    available: target.is_some(),
+                }
+            })
+            .collect()
+    }
+
+    fn breadcrumbs(&self, from: &str, trail: &[TrailStep]) -> Vec<Crumb> {
+        trail
+            .iter()
+            .map(|step| Crumb {
+                title: step.title.clone(),
+                href: step
+                    .page
+                    .map(|p| paths::relative_url(from, &self.site.page(p).url)),
+            })
+            .collect()
     }
 
     /// A hash of everything the page's HTML depends on (besides templates).

@@ -408,17 +408,8 @@ impl Workspace {
         // What changed for parsing: Markdown files whose text the model
         // now has anew, and whether such a file appeared or disappeared
         // (a page may include a file that did not exist before).
-        let mut markdown: HashSet<String> = HashSet::new();
-        let mut markdown_set_changed = false;
-        for rel in &edit.removed {
-            self.held_back.retain(|p, _| !paths::is_within(p, rel));
-            for path in self.site.content().files_under(rel) {
-                if self.site.content().has_markdown(&path) {
-                    markdown.insert(path);
-                    markdown_set_changed = true;
-                }
-            }
-        }
+        let mut markdown = self.forget_removed(&edit.removed);
+        let mut markdown_set_changed = !markdown.is_empty();
         let mut inserts = Vec::new();
         let mut assets = BTreeSet::new();
         for item in edit.loaded {
@@ -480,6 +471,21 @@ impl Workspace {
         };
         let rendered = self.render(&scope, &assets);
         self.finish(started, rendered, paths.clone(), Kind::Content)
+    }
+
+    /// Stops holding back files that are gone; returns the Markdown files
+    /// among them (their includers must be parsed again).
+    fn forget_removed(&mut self, removed: &[String]) -> HashSet<String> {
+        let mut markdown = HashSet::new();
+        for rel in removed {
+            self.held_back.retain(|p, _| !paths::is_within(p, rel));
+            for path in self.site.content().files_under(rel) {
+                if self.site.content().has_markdown(&path) {
+                    markdown.insert(path);
+                }
+            }
+        }
+        markdown
     }
 
     /// A freshly loaded file that failed replaces nothing that loaded fine.

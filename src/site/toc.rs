@@ -333,21 +333,7 @@ fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnost
             && !cx.site.config.is_ignored_target(href) =>
         {
             // The page is there (navigation still goes to it), the section is not.
-            let anchors = &cx.site.page(page).doc.anchors;
-            let mut d = Diagnostic::new(
-                Code::TocBroken,
-                cx.shown,
-                format!(
-                    "toc entry `{href}`: `#{fragment}` matches no heading or anchor in `{}`",
-                    cx.site.source(page).path
-                ),
-            )
-            .at(at.line, at.column)
-            .target(href.to_string());
-            if let Some(near) = super::nearest(&fragment, anchors.iter().map(String::as_str)) {
-                d = d.hint(format!("did you mean `#{near}`?"));
-            }
-            diagnostics.push(d);
+            diagnostics.push(missing_section(cx, href, page, &fragment, at));
             TocTarget::Page(page)
         }
         Target::Page { page, .. } => TocTarget::Page(page),
@@ -373,17 +359,7 @@ fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnost
         Target::Anchor(_) => TocTarget::None,
         Target::Unbuilt { page } => {
             if !cx.site.config.is_ignored_target(href) {
-                let path = &cx.site.source(page).path;
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::TocBroken,
-                        cx.shown,
-                        format!("toc entry `{href}` points at `{path}`, which could not be built"),
-                    )
-                    .at(at.line, at.column)
-                    .target(href.to_string())
-                    .hint(format!("fix the error reported for `{path}`")),
-                );
+                diagnostics.push(unbuilt(cx, href, page, at));
             }
             TocTarget::Broken
         }
@@ -404,6 +380,44 @@ fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnost
             missing(cx, href, message, resolved, at, diagnostics)
         }
     }
+}
+
+/// `toc-broken`: the entry's `#fragment` names no section of its page.
+fn missing_section(
+    cx: &Context<'_>,
+    href: &str,
+    page: PageId,
+    fragment: &str,
+    at: Pos,
+) -> Diagnostic {
+    let anchors = &cx.site.page(page).doc.anchors;
+    let d = Diagnostic::new(
+        Code::TocBroken,
+        cx.shown,
+        format!(
+            "toc entry `{href}`: `#{fragment}` matches no heading or anchor in `{}`",
+            cx.site.source(page).path
+        ),
+    )
+    .at(at.line, at.column)
+    .target(href.to_string());
+    match super::nearest(fragment, anchors.iter().map(String::as_str)) {
+        Some(near) => d.hint(format!("did you mean `#{near}`?")),
+        None => d,
+    }
+}
+
+/// `toc-broken`: the entry's page exists but could not be built.
+fn unbuilt(cx: &Context<'_>, href: &str, page: PageId, at: Pos) -> Diagnostic {
+    let path = &cx.site.source(page).path;
+    Diagnostic::new(
+        Code::TocBroken,
+        cx.shown,
+        format!("toc entry `{href}` points at `{path}`, which could not be built"),
+    )
+    .at(at.line, at.column)
+    .target(href.to_string())
+    .hint(format!("fix the error reported for `{path}`"))
 }
 
 /// A toc entry that leads nowhere: reported (unless ignored), shown as a
