@@ -489,32 +489,30 @@ mod tests {
         Config::parse(dir, &dir.join("folio.yml"), yml).unwrap()
     }
 
-    fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("folio-out-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn temp(name: &str) -> crate::check::tests::TempDir {
+        crate::check::tests::TempDir::new(&format!("out-{name}"))
     }
 
     #[test]
     fn refuses_root_content_and_their_parents() {
-        let d = temp("refuse");
+        let tmp = temp("refuse");
+        let d = tmp.path();
         for out in [".", "content", "..", "templates", "content/public", "/"] {
-            let c = site(&d, &format!("output_dir: \"{out}\""));
+            let c = site(d, &format!("output_dir: \"{out}\""));
             let err = OutputDir::prepare(&c, false)
                 .err()
                 .unwrap_or_else(|| panic!("{out} accepted"));
             assert!(matches!(err, OutputError::Unsafe { .. }), "{out}: {err}");
         }
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn refuses_foreign_non_empty_dir_but_reuses_its_own() {
-        let d = temp("foreign");
+        let tmp = temp("foreign");
+        let d = tmp.path();
         std::fs::create_dir_all(d.join("public")).unwrap();
         std::fs::write(d.join("public/notes.txt"), "mine").unwrap();
-        let c = site(&d, "");
+        let c = site(d, "");
         assert!(OutputDir::prepare(&c, false).is_err());
         assert_eq!(
             std::fs::read_to_string(d.join("public/notes.txt")).unwrap(),
@@ -524,13 +522,13 @@ mod tests {
         let out = OutputDir::prepare(&c, false).unwrap();
         out.write("en/a/index.html", b"x").unwrap();
         assert!(OutputDir::prepare(&c, false).is_ok());
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn stale_files_go_and_paths_cannot_escape() {
-        let d = temp("stale");
-        let c = site(&d, "");
+        let tmp = temp("stale");
+        let d = tmp.path();
+        let c = site(d, "");
         let out = OutputDir::prepare(&c, true).unwrap();
         out.write("en/a/index.html", b"a").unwrap();
         out.write("en/b/index.html", b"b").unwrap();
@@ -548,13 +546,13 @@ mod tests {
         assert!(out.write("/etc/x", b"x").is_err());
         assert!(out.write(MARKER, b"x").is_err());
         assert!(!d.join("escape.html").exists());
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn row_14_only_files_folio_wrote_are_deleted() {
-        let d = temp("manifest");
-        let c = site(&d, "");
+        let tmp = temp("manifest");
+        let d = tmp.path();
+        let c = site(d, "");
         let out = OutputDir::prepare(&c, false).unwrap();
         out.write("en/old/index.html", b"old").unwrap();
         out.write("index.html", b"home").unwrap();
@@ -591,7 +589,6 @@ mod tests {
         out.remove_stale(&keep).unwrap();
         let manifest = std::fs::read_to_string(d.join("public").join(MARKER)).unwrap();
         assert_eq!(manifest, format!("{MANIFEST_HEADER}\nindex.html\n"));
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
@@ -607,8 +604,9 @@ mod tests {
     #[test]
     fn row_03_writes_never_follow_symlinks_in_the_output() {
         use std::os::unix::fs::symlink;
-        let d = temp("symlinked");
-        let c = site(&d, "");
+        let tmp = temp("symlinked");
+        let d = tmp.path();
+        let c = site(d, "");
         let elsewhere = d.join("elsewhere");
         std::fs::create_dir_all(&elsewhere).unwrap();
         std::fs::write(d.join("user-file.txt"), "precious").unwrap();
@@ -668,13 +666,13 @@ mod tests {
             std::fs::read_to_string(d.join("user-file.txt")).unwrap(),
             "precious"
         );
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn row_12_copies_follow_content_not_age() {
-        let d = temp("copy");
-        let c = site(&d, "");
+        let tmp = temp("copy");
+        let d = tmp.path();
+        let c = site(d, "");
         let out = OutputDir::prepare(&c, false).unwrap();
         let src = d.join("logo.png");
         std::fs::write(&src, "AAAA").unwrap();
@@ -697,6 +695,5 @@ mod tests {
             std::fs::read_to_string(d.join("public/logo.png")).unwrap(),
             "BBBB"
         );
-        std::fs::remove_dir_all(&d).unwrap();
     }
 }

@@ -138,27 +138,27 @@ mod tests {
 
     #[test]
     fn defaults_parse() {
-        let dir = std::env::temp_dir().join("folio-no-templates-here");
-        assert!(Templates::load(&dir).is_ok());
+        let tmp = crate::check::tests::TempDir::new("no-templates");
+        assert!(Templates::load(tmp.path()).is_ok());
     }
 
     #[test]
     fn override_replaces_one_file_and_errors_name_it() {
-        let dir = std::env::temp_dir().join(format!("folio-tpl-{}", std::process::id()));
+        let tmp = crate::check::tests::TempDir::new("tpl");
+        let dir = tmp.path();
         std::fs::create_dir_all(dir.join("templates")).unwrap();
         std::fs::write(
             dir.join("templates/404.html"),
             "custom {{ ui.not_found_title }}",
         )
         .unwrap();
-        let t = Templates::load(&dir).unwrap();
+        let t = Templates::load(dir).unwrap();
         let mut cx = tera::Context::new();
         cx.insert("ui", crate::i18n::strings("en"));
         assert_eq!(t.render("404.html", &cx).unwrap(), "custom Page not found");
         std::fs::write(dir.join("templates/404.html"), "{% if %}").unwrap();
-        let e = Templates::load(&dir).err().unwrap();
+        let e = Templates::load(dir).err().unwrap();
         assert_eq!(e.file, "templates/404.html");
         assert_eq!(e.code, Code::TemplateError);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
