@@ -12,21 +12,29 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
 
-pub const CONFIG_FILE: &str = "folio.yml";
+pub(crate) const CONFIG_FILE: &str = "folio.yml";
 
 /// A problem with `folio.yml` (or the command line paths it implies). Exit code 2.
 #[derive(Debug, Error)]
 pub enum ConfigError {
+    /// A key or value is wrong; the position is that of the node.
     #[error("{file}:{line}:{column}: {message}")]
     Invalid {
+        /// `folio.yml` as the user named it.
         file: String,
+        /// 1-based.
         line: u32,
+        /// 1-based, in characters.
         column: u32,
+        /// What is wrong and how to fix it.
         message: String,
     },
+    /// The file exists but cannot be read.
     #[error("{file}: cannot read: {source}")]
     Read {
+        /// `folio.yml` as the user named it.
         file: String,
+        /// Why reading failed.
         source: std::io::Error,
     },
 }
@@ -46,43 +54,58 @@ impl ConfigError {
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The site root: where `folio.yml` lives.
-    pub root: PathBuf,
-    pub title: String,
+    pub(crate) root: PathBuf,
+    pub(crate) title: String,
     /// Absolute URL of the published site, always ending in `/`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// Absolute path of the content directory.
     pub content_dir: PathBuf,
     /// Absolute path of the output directory.
-    pub output_dir: PathBuf,
-    pub exclude: Vec<String>,
-    /// Index into `languages`.
-    pub default_language: usize,
-    pub languages: Vec<Language>,
-    pub front_matter: FrontMatterRules,
+    pub(crate) output_dir: PathBuf,
+    /// The language of files in no language folder and without a suffix.
+    pub(crate) default_language: LangId,
+    /// In `folio.yml` order; [`LangId`] indexes it.
+    languages: Vec<Language>,
+    pub(crate) front_matter: FrontMatterRules,
     /// Task-table labels per language code.
-    pub tasks: BTreeMap<String, TaskLabels>,
-    pub checks: CheckRules,
-    pub markdown: MarkdownRules,
+    pub(crate) tasks: BTreeMap<String, TaskLabels>,
+    pub(crate) checks: CheckRules,
+    pub(crate) markdown: MarkdownRules,
     /// Follow symlinks whose target is outside the site root
     /// (`follow_symlinks`; off by default, see README).
-    pub follow_symlinks: bool,
+    pub(crate) follow_symlinks: bool,
+    /// `exclude`: globs over content paths that are not read.
     exclude_set: GlobSet,
+    /// `checks.ignore`: globs over link targets that are never reported
+    /// (`http://example.com*`).
     ignore_set: GlobSet,
 }
 
+/// One of the site's languages: its place in `languages` of `folio.yml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct LangId(usize);
+
+impl LangId {
+    /// The position in `folio.yml`'s `languages`, for tables with one
+    /// slot per language.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Language {
-    pub code: String,
-    pub name: String,
+pub(crate) struct Language {
+    pub(crate) code: String,
+    pub(crate) name: String,
     /// The language's folder, relative to the content dir, `/`-separated, no trailing `/`.
-    pub dir: String,
+    pub(crate) dir: String,
     /// Filename suffixes (`initiate-es.md` has suffix `es`), matched without case.
-    pub suffixes: Vec<String>,
+    pub(crate) suffixes: Vec<String>,
 }
 
 impl Language {
     /// Right-to-left scripts get `dir="rtl"`.
-    pub fn is_rtl(&self) -> bool {
+    pub(crate) fn is_rtl(&self) -> bool {
         let primary = self.code.split(['-', '_']).next().unwrap_or("");
         matches!(
             primary.to_ascii_lowercase().as_str(),
@@ -93,11 +116,11 @@ impl Language {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatterRules {
+pub(crate) struct FrontMatterRules {
     #[serde(default)]
-    pub required: Vec<String>,
+    pub(crate) required: Vec<String>,
     #[serde(default = "default_date_key")]
-    pub date_key: String,
+    pub(crate) date_key: String,
 }
 
 impl Default for FrontMatterRules {
@@ -116,9 +139,9 @@ fn default_date_key() -> String {
 /// `markdown:` in `folio.yml`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct MarkdownRules {
+pub(crate) struct MarkdownRules {
     #[serde(default)]
-    pub raw_html: RawHtml,
+    pub(crate) raw_html: RawHtml,
 }
 
 /// `markdown.raw_html`: what raw HTML written in content may do in a
@@ -141,24 +164,24 @@ pub enum RawHtml {
 #[serde(deny_unknown_fields)]
 pub struct TaskLabels {
     #[serde(default)]
-    pub id: Vec<String>,
+    pub(crate) id: Vec<String>,
     #[serde(default)]
-    pub name: Vec<String>,
+    pub(crate) name: Vec<String>,
     #[serde(default)]
-    pub requirement: Vec<String>,
+    pub(crate) requirement: Vec<String>,
     #[serde(default)]
-    pub role: Vec<String>,
+    pub(crate) role: Vec<String>,
     #[serde(default)]
-    pub services: Vec<String>,
+    pub(crate) services: Vec<String>,
     #[serde(default)]
-    pub mandatory: Vec<String>,
+    pub(crate) mandatory: Vec<String>,
     #[serde(default)]
-    pub optional: Vec<String>,
+    pub(crate) optional: Vec<String>,
 }
 
 impl TaskLabels {
     /// The labels of the English FastTrack playbook, used when `folio.yml` gives none for `en`.
-    pub fn english() -> TaskLabels {
+    pub(crate) fn english() -> TaskLabels {
         let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
         TaskLabels {
             id: v(&["Task ID"]),
@@ -173,25 +196,23 @@ impl TaskLabels {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct CheckRules {
-    /// Globs over link targets that are never reported (`http://example.com*`).
-    pub ignore: Vec<String>,
-    pub severity: BTreeMap<Code, Severity>,
+pub(crate) struct CheckRules {
+    pub(crate) severity: BTreeMap<Code, Severity>,
     /// How `folio check --external` treats servers (`checks.external`).
-    pub external: ExternalRules,
+    pub(crate) external: ExternalRules,
 }
 
 /// `checks.external`: limits for checking http(s) links.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ExternalRules {
+pub(crate) struct ExternalRules {
     /// Per request, connecting included (`timeout`, seconds).
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Requests in flight at once over all hosts.
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Requests in flight at once to one host (`host:port`).
-    pub per_host: usize,
+    pub(crate) per_host: usize,
     /// How long a success in `.folio-cache/links.json` is trusted (`max_age_hours`).
-    pub max_age: Duration,
+    pub(crate) max_age: Duration,
 }
 
 impl Default for ExternalRules {
@@ -264,7 +285,7 @@ struct RawExternal {
 
 impl Config {
     /// Loads `root/folio.yml`, or the defaults when the file does not exist.
-    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn load(root: &Path) -> Result<Config, ConfigError> {
         let file = root.join(CONFIG_FILE);
         let limit = crate::limits::CONFIG.bytes;
         match std::fs::metadata(&file) {
@@ -287,15 +308,11 @@ impl Config {
         match std::fs::read(&file) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| {
-                    let (line, column) = line_col(
+                    let pos = crate::text::position(
                         &String::from_utf8_lossy(e.as_bytes()),
                         e.utf8_error().valid_up_to(),
                     );
-                    ConfigError::invalid(
-                        &file,
-                        Pos { line, column },
-                        "folio.yml is not valid UTF-8",
-                    )
+                    ConfigError::invalid(&file, pos, "folio.yml is not valid UTF-8")
                 })?;
                 Config::parse(root, &file, &text)
             }
@@ -308,34 +325,8 @@ impl Config {
     }
 
     /// Parses configuration text; `file` is only used in error messages.
-    pub fn parse(root: &Path, file: &Path, text: &str) -> Result<Config, ConfigError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let doc = yaml::parse(text, &crate::limits::CONFIG).map_err(|e| {
-            let message = match &e {
-                yaml::Error::Limit { message, .. } => {
-                    format!("folio.yml exceeds a safety limit: {message}")
-                }
-                yaml::Error::Syntax { message, .. } => message.clone(),
-            };
-            ConfigError::invalid(file, e.pos(), message)
-        })?;
-        if let Some(d) = doc.duplicates.first() {
-            return Err(ConfigError::invalid(
-                file,
-                d.later,
-                format!(
-                    "`{}` is set twice (first on line {}); keep one of them",
-                    d.key, d.earlier.line
-                ),
-            ));
-        }
-        let top = match doc.root.value {
-            yaml::Value::Null => yaml::Node {
-                value: yaml::Value::Map(Vec::new()),
-                ..doc.root
-            },
-            _ => doc.root,
-        };
+    pub(crate) fn parse(root: &Path, file: &Path, text: &str) -> Result<Config, ConfigError> {
+        let top = read_yaml(file, text)?;
         let raw: RawConfig = yaml::from_node(&top).map_err(|e| {
             // serde's message already names the key ("unknown field `x`, expected one of ...").
             ConfigError::invalid(file, e.pos.unwrap_or(Pos::START), e.to_string())
@@ -346,18 +337,8 @@ impl Config {
         let root = root.to_path_buf();
 
         let languages = resolve_languages(&raw.languages, &invalid)?;
-        let default_language = match &raw.default_language {
-            None => 0,
-            Some(code) => languages.iter().position(|l| &l.code == code).ok_or_else(|| {
-                invalid(
-                    &[Step::Key("default_language")],
-                    format!(
-                        "default_language `{code}` is not one of the languages ({}); add it under `languages` or pick one of those",
-                        languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            })?,
-        };
+        let default_language =
+            resolve_default_language(raw.default_language.as_deref(), &languages, &invalid)?;
 
         let mut tasks = raw.tasks;
         tasks
@@ -365,21 +346,13 @@ impl Config {
             .or_insert_with(TaskLabels::english);
 
         let severity = resolve_severities(&raw.checks.severity, &invalid)?;
-        let exclude_set = build_globs(&raw.exclude).map_err(|(i, e)| {
-            invalid(
-                &[Step::Key("exclude"), Step::Index(i)],
-                format!("exclude: `{}` is not a valid glob: {e}", raw.exclude[i]),
-            )
-        })?;
-        let ignore_set = build_globs(&raw.checks.ignore).map_err(|(i, e)| {
-            invalid(
-                &[Step::Key("checks"), Step::Key("ignore"), Step::Index(i)],
-                format!(
-                    "checks.ignore: `{}` is not a valid glob: {e}",
-                    raw.checks.ignore[i]
-                ),
-            )
-        })?;
+        let exclude_set = globs(&raw.exclude, &[Step::Key("exclude")], "exclude", &invalid)?;
+        let ignore_set = globs(
+            &raw.checks.ignore,
+            &[Step::Key("checks"), Step::Key("ignore")],
+            "checks.ignore",
+            &invalid,
+        )?;
 
         let external = resolve_external(&raw.checks.external, &invalid)?;
 
@@ -396,16 +369,11 @@ impl Config {
             base_url,
             content_dir: root.join(raw.content_dir.unwrap_or_else(|| "content".into())),
             output_dir: root.join(raw.output_dir.unwrap_or_else(|| "public".into())),
-            exclude: raw.exclude,
             default_language,
             languages,
             front_matter: raw.front_matter,
             tasks,
-            checks: CheckRules {
-                ignore: raw.checks.ignore,
-                severity,
-                external,
-            },
+            checks: CheckRules { severity, external },
             markdown: raw.markdown,
             follow_symlinks: raw.follow_symlinks,
             exclude_set,
@@ -415,7 +383,7 @@ impl Config {
     }
 
     /// A site needs its content folder; say which setting points where.
-    pub fn require_content_dir(&self) -> Result<(), ConfigError> {
+    pub(crate) fn require_content_dir(&self) -> Result<(), ConfigError> {
         if self.content_dir.is_dir() {
             return Ok(());
         }
@@ -434,22 +402,40 @@ impl Config {
         ))
     }
 
-    pub fn default_lang(&self) -> &Language {
-        &self.languages[self.default_language]
+    pub(crate) fn default_lang(&self) -> &Language {
+        self.language(self.default_language)
+    }
+
+    /// One of the site's languages.
+    pub(crate) fn language(&self, id: LangId) -> &Language {
+        &self.languages[id.0]
+    }
+
+    /// The site's languages in `folio.yml` order.
+    pub(crate) fn languages(&self) -> impl ExactSizeIterator<Item = (LangId, &Language)> + Clone {
+        self.languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (LangId(i), l))
+    }
+
+    /// How many languages the site has.
+    pub(crate) fn language_count(&self) -> usize {
+        self.languages.len()
     }
 
     /// Is this content-relative path (`/`-separated) excluded by `exclude`?
-    pub fn is_excluded(&self, rel: &str) -> bool {
+    pub(crate) fn is_excluded(&self, rel: &str) -> bool {
         self.exclude_set.is_match(rel)
     }
 
     /// Is this link target silenced by `checks.ignore`?
-    pub fn is_ignored_target(&self, target: &str) -> bool {
+    pub(crate) fn is_ignored_target(&self, target: &str) -> bool {
         self.ignore_set.is_match(target)
     }
 
     /// The severity a code has on this site.
-    pub fn severity_of(&self, code: Code) -> Severity {
+    pub(crate) fn severity_of(&self, code: Code) -> Severity {
         self.checks
             .severity
             .get(&code)
@@ -458,7 +444,7 @@ impl Config {
     }
 
     /// The path part of `base_url` (`/playbook/`), used where links must be absolute.
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         let after_scheme = match self.base_url.find("://") {
             Some(i) => &self.base_url[i + 3..],
             None => return self.base_url.clone(),
@@ -471,7 +457,7 @@ impl Config {
 
     /// Where a path of this site's tree should be shown in messages:
     /// relative to the root, with `..` for content kept outside it.
-    pub fn display_path(&self, path: &Path) -> String {
+    pub(crate) fn display_path(&self, path: &Path) -> String {
         if let Ok(rel) = path.strip_prefix(&self.root) {
             return crate::paths::to_slash(rel);
         }
@@ -482,7 +468,7 @@ impl Config {
     }
 
     /// The root-relative path of a content-relative path, as diagnostics show it.
-    pub fn source_path(&self, content_rel: &str) -> String {
+    pub(crate) fn source_path(&self, content_rel: &str) -> String {
         let dir = self.display_path(&self.content_dir);
         if dir.is_empty() || dir == "." {
             content_rel.to_string()
@@ -490,6 +476,76 @@ impl Config {
             format!("{dir}/{content_rel}")
         }
     }
+}
+
+/// Parses `folio.yml`'s text (BOM removed) into its top node; an empty
+/// file is an empty map. A key written twice is an error here.
+fn read_yaml(file: &Path, text: &str) -> Result<yaml::Node, ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc = yaml::parse(text, &crate::limits::CONFIG).map_err(|e| {
+        let message = match &e {
+            yaml::Error::Limit { message, .. } => {
+                format!("folio.yml exceeds a safety limit: {message}")
+            }
+            yaml::Error::Syntax { message, .. } => message.clone(),
+        };
+        ConfigError::invalid(file, e.pos(), message)
+    })?;
+    if let Some(d) = doc.duplicates.first() {
+        return Err(ConfigError::invalid(
+            file,
+            d.later,
+            format!(
+                "`{}` is set twice (first on line {}); keep one of them",
+                d.key, d.earlier.line
+            ),
+        ));
+    }
+    Ok(match doc.root.value {
+        yaml::Value::Null => yaml::Node {
+            value: yaml::Value::Map(Vec::new()),
+            ..doc.root
+        },
+        _ => doc.root,
+    })
+}
+
+/// `default_language`: one of the languages' codes; the first language
+/// when not set.
+fn resolve_default_language(
+    code: Option<&str>,
+    languages: &[Language],
+    invalid: &Invalid<'_>,
+) -> Result<LangId, ConfigError> {
+    let Some(code) = code else {
+        return Ok(LangId(0));
+    };
+    languages.iter().position(|l| l.code == code).map(LangId).ok_or_else(|| {
+        invalid(
+            &[Step::Key("default_language")],
+            format!(
+                "default_language `{code}` is not one of the languages ({}); add it under `languages` or pick one of those",
+                languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+/// A list of globs (`key` as messages name it, `path` to it in the file).
+fn globs(
+    patterns: &[String],
+    path: &[Step<'_>],
+    key: &str,
+    invalid: &Invalid<'_>,
+) -> Result<GlobSet, ConfigError> {
+    build_globs(patterns).map_err(|(i, e)| {
+        let mut at = path.to_vec();
+        at.push(Step::Index(i));
+        invalid(
+            &at,
+            format!("{key}: `{}` is not a valid glob: {e}", patterns[i]),
+        )
+    })
 }
 
 /// Builds a `ConfigError` at the node a path into `folio.yml` leads to.
@@ -509,100 +565,124 @@ fn resolve_languages(
     }
     let mut languages: Vec<Language> = Vec::new();
     for (i, l) in raw.iter().enumerate() {
-        let at = |key: &'static str| [Step::Key("languages"), Step::Index(i), Step::Key(key)];
-        let code = l.code.trim().to_string();
-        if let Err(why) = check_code(&code) {
+        let language = resolve_language(i, l, invalid)?;
+        for other in &languages {
+            check_clash(i, l, &language, other, invalid)?;
+        }
+        languages.push(language);
+    }
+    Ok(languages)
+}
+
+/// The path to `languages[i].key` in `folio.yml`.
+fn language_key(i: usize, key: &'static str) -> [Step<'static>; 3] {
+    [Step::Key("languages"), Step::Index(i), Step::Key(key)]
+}
+
+/// The path to `languages[i].suffixes[s]` in `folio.yml`.
+fn suffix_key(i: usize, s: usize) -> Vec<Step<'static>> {
+    vec![
+        Step::Key("languages"),
+        Step::Index(i),
+        Step::Key("suffixes"),
+        Step::Index(s),
+    ]
+}
+
+/// One entry of `languages`, checked on its own.
+fn resolve_language(
+    i: usize,
+    l: &RawLanguage,
+    invalid: &Invalid<'_>,
+) -> Result<Language, ConfigError> {
+    let at = |key: &'static str| language_key(i, key);
+    let code = l.code.trim().to_string();
+    if let Err(why) = check_code(&code) {
+        return Err(invalid(
+            &at("code"),
+            format!(
+                "languages: `code: {}` is not a usable language code: {why}; use a language tag such as en, es or zh-Hans",
+                l.code
+            ),
+        ));
+    }
+    let dir = match &l.dir {
+        Some(dir) => check_dir(dir).map_err(|why| {
+            invalid(
+                &at("dir"),
+                format!("languages: `dir: {dir}` of `{code}` {why}; give a folder inside the content folder, such as `{code}` or `docs/{code}`"),
+            )
+        })?,
+        None => code.clone(),
+    };
+    let suffixes = l.suffixes.clone().unwrap_or_else(|| vec![code.clone()]);
+    for (s, suffix) in suffixes.iter().enumerate() {
+        if suffix.is_empty()
+            || suffix.contains(['/', '\\', '.', ' '])
+            || suffix.chars().any(char::is_control)
+        {
             return Err(invalid(
-                &at("code"),
+                &suffix_key(i, s),
                 format!(
-                    "languages: `code: {}` is not a usable language code: {why}; use a language tag such as en, es or zh-Hans",
-                    l.code
+                    "languages: `suffixes` of `{code}`: `{suffix}` is not a usable filename suffix; use letters, digits and `-` (as in `page-es.md`)"
                 ),
             ));
         }
-        let dir = match &l.dir {
-            Some(dir) => check_dir(dir).map_err(|why| {
-                invalid(
-                    &at("dir"),
-                    format!("languages: `dir: {dir}` of `{code}` {why}; give a folder inside the content folder, such as `{code}` or `docs/{code}`"),
-                )
-            })?,
-            None => code.clone(),
-        };
-        let suffixes = l.suffixes.clone().unwrap_or_else(|| vec![code.clone()]);
-        for (s, suffix) in suffixes.iter().enumerate() {
-            if suffix.is_empty()
-                || suffix.contains(['/', '\\', '.', ' '])
-                || suffix.chars().any(char::is_control)
-            {
-                return Err(invalid(
-                    &[
-                        Step::Key("languages"),
-                        Step::Index(i),
-                        Step::Key("suffixes"),
-                        Step::Index(s),
-                    ],
-                    format!(
-                        "languages: `suffixes` of `{code}`: `{suffix}` is not a usable filename suffix; use letters, digits and `-` (as in `page-es.md`)"
-                    ),
-                ));
-            }
-        }
-        for other in &languages {
-            if other.code.eq_ignore_ascii_case(&code) {
-                return Err(invalid(
-                    &at("code"),
-                    format!(
-                        "languages: `{code}` is listed twice (as `{}` before); letter case does not make two languages",
-                        other.code
-                    ),
-                ));
-            }
-            if !dir.is_empty() && other.dir == dir {
-                let path = if l.dir.is_some() {
-                    at("dir")
-                } else {
-                    at("code")
-                };
-                return Err(invalid(
-                    &path,
-                    format!(
-                        "languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`",
-                        other.code
-                    ),
-                ));
-            }
-            if let Some(s) = suffixes
-                .iter()
-                .position(|s| other.suffixes.iter().any(|o| o.eq_ignore_ascii_case(s)))
-            {
-                let path: Vec<Step<'_>> = if l.suffixes.is_some() {
-                    vec![
-                        Step::Key("languages"),
-                        Step::Index(i),
-                        Step::Key("suffixes"),
-                        Step::Index(s),
-                    ]
-                } else {
-                    at("code").to_vec()
-                };
-                return Err(invalid(
-                    &path,
-                    format!(
-                        "languages: `{}` and `{code}` both claim the suffix `{}`; give `{code}` its own `suffixes`",
-                        other.code, suffixes[s]
-                    ),
-                ));
-            }
-        }
-        languages.push(Language {
-            name: l.name.clone().unwrap_or_else(|| code.clone()),
-            code,
-            dir,
-            suffixes,
-        });
     }
-    Ok(languages)
+    Ok(Language {
+        name: l.name.clone().unwrap_or_else(|| code.clone()),
+        code,
+        dir,
+        suffixes,
+    })
+}
+
+/// Two languages may not share a code (in any case), a folder or a suffix.
+fn check_clash(
+    i: usize,
+    l: &RawLanguage,
+    language: &Language,
+    other: &Language,
+    invalid: &Invalid<'_>,
+) -> Result<(), ConfigError> {
+    let (code, dir, suffixes) = (&language.code, &language.dir, &language.suffixes);
+    if other.code.eq_ignore_ascii_case(code) {
+        return Err(invalid(
+            &language_key(i, "code"),
+            format!(
+                "languages: `{code}` is listed twice (as `{}` before); letter case does not make two languages",
+                other.code
+            ),
+        ));
+    }
+    if !dir.is_empty() && other.dir == *dir {
+        let path = language_key(i, if l.dir.is_some() { "dir" } else { "code" });
+        return Err(invalid(
+            &path,
+            format!(
+                "languages: `{}` and `{code}` both use the folder `{dir}`; give each language its own `dir`",
+                other.code
+            ),
+        ));
+    }
+    if let Some(s) = suffixes
+        .iter()
+        .position(|s| other.suffixes.iter().any(|o| o.eq_ignore_ascii_case(s)))
+    {
+        let path: Vec<Step<'_>> = if l.suffixes.is_some() {
+            suffix_key(i, s)
+        } else {
+            language_key(i, "code").to_vec()
+        };
+        return Err(invalid(
+            &path,
+            format!(
+                "languages: `{}` and `{code}` both claim the suffix `{}`; give `{code}` its own `suffixes`",
+                other.code, suffixes[s]
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A language code becomes the first folder of its pages' URLs, so it
@@ -750,23 +830,6 @@ fn build_globs(patterns: &[String]) -> Result<GlobSet, (usize, globset::Error)> 
         builder.add(Glob::new(p).map_err(|e| (i, e))?);
     }
     builder.build().map_err(|e| (0, e))
-}
-
-/// 1-based line and character column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() as u32 + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = before[line_start..].chars().count() as u32 + 1;
-    (line, column)
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]
@@ -1007,11 +1070,5 @@ checks:
     fn follow_symlinks_is_off_unless_set() {
         assert!(!parse("").unwrap().follow_symlinks);
         assert!(parse("follow_symlinks: true").unwrap().follow_symlinks);
-    }
-
-    #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\ncdé f", 9), (2, 6));
-        assert_eq!(line_col("x", 0), (1, 1));
     }
 }

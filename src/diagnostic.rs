@@ -11,13 +11,16 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Fails `folio check`.
     Error,
+    /// Reported; fails `folio check` only with `--deny-warnings`.
     Warning,
+    /// Not reported.
     Off,
 }
 
 impl Severity {
-    pub fn parse(s: &str) -> Option<Severity> {
+    pub(crate) fn parse(s: &str) -> Option<Severity> {
         match s.trim().to_ascii_lowercase().as_str() {
             "error" => Some(Severity::Error),
             "warning" | "warn" => Some(Severity::Warning),
@@ -26,6 +29,7 @@ impl Severity {
         }
     }
 
+    /// The name `checks.severity` and the reports use: `error`, `warning`, `off`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -44,21 +48,20 @@ macro_rules! codes {
         }
 
         impl Code {
+            /// Every code, in the order of the README's table.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
+            /// The code's name: `link-broken`.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $name,)* }
             }
 
+            /// The severity unless `checks.severity` says otherwise.
             pub fn default_severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
             }
 
-            pub fn description(self) -> &'static str {
-                match self { $(Code::$variant => $doc,)* }
-            }
-
-            pub fn parse(s: &str) -> Option<Code> {
+            pub(crate) fn parse(s: &str) -> Option<Code> {
                 match s { $($name => Some(Code::$variant),)* _ => None }
             }
         }
@@ -118,22 +121,26 @@ impl Serialize for Code {
 /// `column` are 1-based (column counts characters) and 0 when unknown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-    pub severity: Severity,
-    pub code: Code,
-    pub message: String,
+    pub(crate) file: String,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) severity: Severity,
+    pub(crate) code: Code,
+    pub(crate) message: String,
     /// The link, include or toc target the diagnostic is about, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// How to fix it, when Folio knows (e.g. the nearest existing page).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn new(
+        code: Code,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             file: file.into(),
             line: 0,
@@ -146,24 +153,24 @@ impl Diagnostic {
         }
     }
 
-    pub fn at(mut self, line: u32, column: u32) -> Diagnostic {
+    pub(crate) fn at(mut self, line: u32, column: u32) -> Diagnostic {
         self.line = line;
         self.column = column;
         self
     }
 
-    pub fn target(mut self, target: impl Into<String>) -> Diagnostic {
+    pub(crate) fn target(mut self, target: impl Into<String>) -> Diagnostic {
         self.target = Some(target.into());
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
         self
     }
 
     /// The order every report uses: file, then position, then code.
-    pub fn sort_key(&self) -> (&str, u32, u32, Code, &str) {
+    pub(crate) fn sort_key(&self) -> (&str, u32, u32, Code, &str) {
         (&self.file, self.line, self.column, self.code, &self.message)
     }
 }
@@ -188,7 +195,7 @@ impl fmt::Display for Diagnostic {
 
 /// What [`escape_controls`] does with `\n` and `\r`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Newlines {
+pub(crate) enum Newlines {
     /// Written as `\n` and `\r`: the text stays on one line.
     Escape,
     /// Left for the caller, whose format has its own escaping for them
@@ -202,7 +209,7 @@ pub enum Newlines {
 /// escapes (`\n`, `\u{1b}`), so content can neither start a new log line
 /// (a forged `::error::` workflow command), nor move the cursor or colour
 /// the terminal, nor reorder what is shown. Tabs are kept.
-pub fn escape_controls(s: &str, newlines: Newlines) -> Cow<'_, str> {
+pub(crate) fn escape_controls(s: &str, newlines: Newlines) -> Cow<'_, str> {
     let unsafe_char = |c: char| {
         c != '\t'
             && (c.is_control() || is_invisible_layout(c))
@@ -234,20 +241,20 @@ fn is_invisible_layout(c: char) -> bool {
 
 /// Sorts diagnostics into report order and drops exact repeats (an include
 /// shared by many pages reports its own defects once).
-pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn normalize(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
 }
 
 /// Counts by severity, ignoring `Off`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub errors: usize,
-    pub warnings: usize,
+pub(crate) struct Counts {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
 }
 
 impl Counts {
-    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Counts {
         let mut counts = Counts::default();
         for d in diagnostics {
             match d.severity {

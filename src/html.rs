@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 /// Escapes text for an HTML body or a quoted attribute value.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -22,7 +22,7 @@ pub fn escape(s: &str) -> String {
 
 /// Escapes a text node as the Markdown renderer does (`&`, `<`, `>`; quotes
 /// need no escaping outside attributes), appending to `out`.
-pub fn push_escaped_text(out: &mut String, text: &str) {
+pub(crate) fn push_escaped_text(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -38,7 +38,7 @@ pub fn push_escaped_text(out: &mut String, text: &str) {
 /// `&colon;`), numeric ones with or without `;` (`&#106`), the legacy names
 /// browsers accept without `;` unless a letter, digit or `=` follows
 /// (`?a=1&copy=2` stays as written), and invalid code points as U+FFFD.
-pub fn decode_entities(s: &str) -> Cow<'_, str> {
+pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
         return Cow::Borrowed(s);
     }

@@ -5,29 +5,29 @@
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Strings {
-    pub skip_to_content: &'static str,
-    pub navigation: &'static str,
-    pub breadcrumbs: &'static str,
-    pub on_this_page: &'static str,
-    pub last_updated: &'static str,
-    pub previous: &'static str,
-    pub next: &'static str,
-    pub language: &'static str,
-    pub not_translated: &'static str,
-    pub home: &'static str,
-    pub menu: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_text: &'static str,
-    pub choose_language: &'static str,
-    pub note: &'static str,
-    pub tip: &'static str,
-    pub important: &'static str,
-    pub warning: &'static str,
-    pub caution: &'static str,
-    pub mandatory: &'static str,
-    pub optional: &'static str,
-    pub permalink: &'static str,
+pub(crate) struct Strings {
+    pub(crate) skip_to_content: &'static str,
+    pub(crate) navigation: &'static str,
+    pub(crate) breadcrumbs: &'static str,
+    pub(crate) on_this_page: &'static str,
+    pub(crate) last_updated: &'static str,
+    pub(crate) previous: &'static str,
+    pub(crate) next: &'static str,
+    pub(crate) language: &'static str,
+    pub(crate) not_translated: &'static str,
+    pub(crate) home: &'static str,
+    pub(crate) menu: &'static str,
+    pub(crate) not_found_title: &'static str,
+    pub(crate) not_found_text: &'static str,
+    pub(crate) choose_language: &'static str,
+    pub(crate) note: &'static str,
+    pub(crate) tip: &'static str,
+    pub(crate) important: &'static str,
+    pub(crate) warning: &'static str,
+    pub(crate) caution: &'static str,
+    pub(crate) mandatory: &'static str,
+    pub(crate) optional: &'static str,
+    pub(crate) permalink: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -206,7 +206,7 @@ const ZH_HANS: Strings = Strings {
 };
 
 /// The interface strings for a language code (`es`, `pt-BR`, `zh-Hans`).
-pub fn strings(code: &str) -> &'static Strings {
+pub(crate) fn strings(code: &str) -> &'static Strings {
     let lower = code.to_ascii_lowercase();
     let primary = lower.split(['-', '_']).next().unwrap_or("");
     match primary {

@@ -1,55 +1,52 @@
 //! Folio: a static site generator for localized playbooks.
 //!
-//! The pipeline, one module per stage: [`config`] → [`content`] →
-//! [`markdown`] → [`site`] → [`check`] and [`render`] → [`serve`].
-//! `main.rs` only parses arguments and calls the functions below, so tests
-//! and benchmarks run exactly what users run. See `ARCHITECTURE.md`.
+//! The pipeline, one module per stage: `config` → `content` → [`markdown`]
+//! → [`site`] → [`check`] and `render` → [`serve`]. `main.rs` only parses
+//! arguments and calls the functions below, so tests and benchmarks run
+//! exactly what users run. See `ARCHITECTURE.md`.
+//!
+//! The public API is what `main.rs`, the integration tests and the
+//! benchmarks need; everything else is `pub(crate)`, and the compiler
+//! holds it there (`unreachable_pub`).
+
+#![warn(unreachable_pub, missing_docs)]
 
 pub mod check;
 pub mod config;
-pub mod content;
+mod content;
 pub mod diagnostic;
-pub mod html;
-pub mod i18n;
+mod html;
+mod i18n;
 pub mod limits;
 pub mod markdown;
-pub mod paths;
-pub mod render;
+mod paths;
+mod render;
 pub mod serve;
 pub mod site;
+mod text;
+mod timing;
 pub mod yaml;
+
+pub use render::output::OutputError;
 
 use check::report::Summary;
 use config::{Config, ConfigError};
 use diagnostic::{Code, Diagnostic};
-use render::output::{OutputDir, OutputError};
+use render::output::OutputDir;
 use render::{Renderer, Templates};
 use site::Site;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use thiserror::Error;
-
-/// Runs one pipeline phase; with `FOLIO_TIMINGS=1` in the environment its
-/// wall time goes to stderr (how the benchmark numbers are broken down).
-pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if !*ENABLED.get_or_init(|| std::env::var_os("FOLIO_TIMINGS").is_some_and(|v| v != "0")) {
-        return f();
-    }
-    let started = Instant::now();
-    let result = f();
-    eprintln!(
-        "timing: {name:<10} {:>8.1} ms",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    result
-}
+use timing::phase;
 
 /// Problems that stop a command before it can look at pages (exit code 2).
 #[derive(Debug, Error)]
 pub enum Error {
+    /// `folio.yml` is invalid or unreadable, or the content folder is missing.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The output folder is unsafe to write into, or cannot be written.
     #[error(transparent)]
     Output(#[from] OutputError),
 }
@@ -68,11 +65,13 @@ pub fn load_config(root: &Path, out: Option<&Path>) -> Result<Config, ConfigErro
 /// What `folio build` did.
 #[derive(Debug)]
 pub struct BuildOutcome {
+    /// Pages, languages, errors and warnings, as the last line prints them.
     pub summary: Summary,
     /// Diagnostics of the site (the same checks as `folio check`) and of rendering.
     pub diagnostics: Vec<Diagnostic>,
     /// Pages that could not be built (unreadable, bad front matter, template errors).
     pub failed: usize,
+    /// Wall time of the whole build.
     pub elapsed: Duration,
 }
 
@@ -81,7 +80,10 @@ pub fn build(config: Config) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let output = OutputDir::prepare(&config, false)?;
     let site = Site::load(config);
-    let (diagnostics, failed) = build_site(&site, &output)?;
+    let SiteBuild {
+        diagnostics,
+        failed,
+    } = build_site(&site, &output)?;
     Ok(BuildOutcome {
         summary: Summary::new(
             &diagnostics,
@@ -94,11 +96,17 @@ pub fn build(config: Config) -> Result<BuildOutcome, Error> {
     })
 }
 
-/// Checks and renders a loaded site; returns its diagnostics and how many
-/// pages could not be built.
-pub fn build_site(site: &Site, output: &OutputDir) -> Result<(Vec<Diagnostic>, usize), Error> {
+/// What checking and rendering a loaded site found.
+struct SiteBuild {
+    diagnostics: Vec<Diagnostic>,
+    /// Pages that could not be built.
+    failed: usize,
+}
+
+/// Checks and renders a loaded site.
+fn build_site(site: &Site, output: &OutputDir) -> Result<SiteBuild, Error> {
     let mut found = phase("check", || check::run(site));
-    let mut failed = site.content.pages.iter().filter(|p| p.failed).count();
+    let mut failed = site.sources().filter(|(_, p)| p.failed).count();
     match Templates::load(&site.config.root) {
         Ok(templates) => {
             let report = phase("render", || {
@@ -112,26 +120,34 @@ pub fn build_site(site: &Site, output: &OutputDir) -> Result<(Vec<Diagnostic>, u
             found.extend(report.diagnostics);
         }
         Err(d) => {
-            failed = site.pages.len();
+            failed = site.pages().len();
             found.push(*d);
         }
     }
-    Ok((check::finish(site, found), failed))
+    Ok(SiteBuild {
+        diagnostics: check::finish(site, found),
+        failed,
+    })
 }
 
 /// What `folio check` found.
 #[derive(Debug)]
 pub struct CheckOutcome {
+    /// Pages, languages, errors and warnings, as the last line prints them.
     pub summary: Summary,
+    /// Every diagnostic, sorted, with the site's severities.
     pub diagnostics: Vec<Diagnostic>,
-    pub site: Site,
+    site: Site,
     /// What `--external` did, when it ran.
     pub external: Option<check::external::Stats>,
 }
 
-/// Runs every local check (no output is written).
-pub fn check(config: Config) -> CheckOutcome {
-    check_with(config, None)
+impl CheckOutcome {
+    /// The text of a site file named as diagnostics name it (pages,
+    /// fragments, tocs), for report excerpts.
+    pub fn source_text(&self, shown: &str) -> Option<&str> {
+        self.site.source_text(shown)
+    }
 }
 
 /// Runs every local check and, given options, checks http(s) links too

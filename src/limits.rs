@@ -37,7 +37,7 @@ pub const CONFIG: yaml::Limits = yaml::Limits {
 };
 
 /// One `toc.yml` file.
-pub const TOC_FILE: yaml::Limits = yaml::Limits {
+pub(crate) const TOC_FILE: yaml::Limits = yaml::Limits {
     bytes: TEXT_FILE_BYTES as usize,
     depth: YAML_DEPTH,
     nodes: 500_000,

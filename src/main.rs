@@ -1,7 +1,7 @@
 //! The `folio` command line: parses arguments, calls the library, maps
 //! outcomes to exit codes (0 ok, 1 content errors, 2 usage or configuration).
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use folio::check::report::{self, Format};
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,8 +36,8 @@ enum Command {
         root: PathBuf,
         /// human: excerpts and hints; json: one object for scripts; github:
         /// workflow commands that annotate pull requests.
-        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-        format: FormatArg,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -61,13 +61,6 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Human,
-    Json,
-    Github,
 }
 
 fn main() -> ExitCode {
@@ -123,7 +116,7 @@ fn build(root: PathBuf, out: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) -> ExitCode {
+fn check(root: PathBuf, format: Format, deny_warnings: bool, external: bool) -> ExitCode {
     let config = match folio::load_config(&root, None) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
@@ -137,12 +130,6 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
             eprintln!("warning: {e}");
         }
     }
-    let format = match format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
-    };
-    let site = &outcome.site;
     let rebased;
     let diagnostics = if format == Format::Github {
         // Annotations need paths relative to the checkout, not to the site.
@@ -169,7 +156,7 @@ fn check(root: PathBuf, format: FormatArg, deny_warnings: bool, external: bool) 
         format,
         diagnostics,
         outcome.summary,
-        &|file| site.source_text(file),
+        &|file| outcome.source_text(file),
         &mut stdout,
     )
     .and_then(|()| stdout.flush())

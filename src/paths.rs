@@ -4,12 +4,13 @@
 //! (`spanish-playbook/media/x.png`), and every output location is
 //! *site-relative* without a leading slash (`es/initiate/`, `es/media/x.png`).
 
-pub mod url;
+pub(crate) mod url;
 
+use percent_encoding::AsciiSet;
 use std::path::{Component, Path};
 
 /// `a\b` or `a/b` as `a/b` (`/a/b` stays absolute).
-pub fn to_slash(path: &Path) -> String {
+pub(crate) fn to_slash(path: &Path) -> String {
     let mut out = String::new();
     for c in path.components() {
         match c {
@@ -27,7 +28,7 @@ pub fn to_slash(path: &Path) -> String {
 }
 
 /// `path` made absolute against the working directory (not resolved further).
-pub fn absolute(path: &Path) -> std::path::PathBuf {
+pub(crate) fn absolute(path: &Path) -> std::path::PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -40,7 +41,7 @@ pub fn absolute(path: &Path) -> std::path::PathBuf {
 /// `path` made absolute with every symlink resolved, also for a path that
 /// does not exist yet: its longest existing ancestor is resolved and the
 /// rest appended (`..` in the rest is applied lexically).
-pub fn real_path(path: &Path) -> std::path::PathBuf {
+pub(crate) fn real_path(path: &Path) -> std::path::PathBuf {
     let path = absolute(path);
     let mut existing = path.clone();
     let mut rest = Vec::new();
@@ -62,25 +63,141 @@ pub fn real_path(path: &Path) -> std::path::PathBuf {
     }
 }
 
-/// `.` dropped and `..` applied, without looking at the file system.
+/// `.` dropped and `..` applied, without looking at the file system
+/// (`..` at the root stays at the root).
 fn normalize(path: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
+    remove_dot_segments(path.components(), Climb::Stay)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
+/// What a `..` with nothing left before it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Climb {
+    /// The path leaves its start: there is no result (URLs in a site).
+    Refuse,
+    /// It is kept, `../x` (a relative path shown to a reader).
+    Keep,
+    /// It is dropped: `/..` is `/` (file system paths).
+    Stay,
+}
+
+/// What a segment is to dot-segment resolution.
+enum Dot {
+    /// `.` or an empty segment (`a//b`): removed.
+    Current,
+    /// `..`: removes the segment before it.
+    Parent,
+    /// The root or a drive (`/`, `C:`): never removed.
+    Anchor,
+    /// A name.
+    Name,
+}
+
+trait Segment: Copy {
+    fn dot(&self) -> Dot;
+}
+
+impl Segment for &str {
+    fn dot(&self) -> Dot {
+        match *self {
+            "" | "." => Dot::Current,
+            ".." => Dot::Parent,
+            _ => Dot::Name,
         }
     }
-    out
+}
+
+impl Segment for Component<'_> {
+    fn dot(&self) -> Dot {
+        match self {
+            Component::CurDir => Dot::Current,
+            Component::ParentDir => Dot::Parent,
+            Component::RootDir | Component::Prefix(_) => Dot::Anchor,
+            Component::Normal(_) => Dot::Name,
+        }
+    }
+}
+
+/// The one dot-segment resolver (RFC 3986 §5.2.4, on segments): `.` and
+/// empty segments go, `..` takes the segment before it away; `climb` says
+/// what a `..` with nothing before it does.
+fn remove_dot_segments<S: Segment>(
+    segments: impl IntoIterator<Item = S>,
+    climb: Climb,
+) -> Option<Vec<S>> {
+    let mut out: Vec<S> = Vec::new();
+    for segment in segments {
+        match segment.dot() {
+            Dot::Current => {}
+            Dot::Parent => match out.last().map(Segment::dot) {
+                Some(Dot::Name) => {
+                    out.pop();
+                }
+                Some(Dot::Anchor) => {}
+                _ => match climb {
+                    Climb::Refuse => return None,
+                    Climb::Keep => out.push(segment),
+                    Climb::Stay => {}
+                },
+            },
+            Dot::Anchor | Dot::Name => out.push(segment),
+        }
+    }
+    Some(out)
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path without looking
+/// at the disk; a `..` that climbs above the start is kept (`a/../../b` →
+/// `../b`).
+pub(crate) fn normalize_relative(path: &str) -> String {
+    remove_dot_segments(path.split('/'), Climb::Keep)
+        .unwrap_or_default()
+        .join("/")
+}
+
+/// A file Folio never reads: a hidden file or one in a hidden folder
+/// (`.git/…`, `.a.md.swp`), or a backup, swap or lock file an editor left
+/// beside the file it edits (`a.md~`, `.#a.md`, `#a.md#`, `4913`).
+pub(crate) fn is_ignored_file(rel: &str) -> bool {
+    rel.split('/').any(|seg| seg.starts_with('.')) || is_editor_leftover(file_name(rel))
+}
+
+/// Backup, swap and lock files editors leave next to the files they edit.
+fn is_editor_leftover(name: &str) -> bool {
+    name.ends_with('~')
+        || name.starts_with(".#")
+        || name.starts_with('#') && name.ends_with('#')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".bak",
+            ".orig",
+            ".crdownload",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+        || name == ".DS_Store"
+        || name == "Thumbs.db"
+}
+
+/// Is `path` the file or folder `rel`, or inside it (`""`: everything)?
+pub(crate) fn is_within(path: &str, rel: &str) -> bool {
+    rel.is_empty()
+        || path == rel
+        || path
+            .strip_prefix(rel)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// `path` relative to `base` (both absolute or both relative to one
 /// place), climbing with `..` where needed: `/s/root`, `/s/docs/a.md` →
 /// `../docs/a.md`.
-pub fn relative_path(base: &Path, path: &Path) -> std::path::PathBuf {
+pub(crate) fn relative_path(base: &Path, path: &Path) -> std::path::PathBuf {
     let base: Vec<Component> = base
         .components()
         .filter(|c| *c != Component::CurDir)
@@ -105,7 +222,7 @@ pub fn relative_path(base: &Path, path: &Path) -> std::path::PathBuf {
 }
 
 /// The directory part of a `/`-separated path (`a/b/c.md` → `a/b`, `c.md` → ``).
-pub fn parent(path: &str) -> &str {
+pub(crate) fn parent(path: &str) -> &str {
     match path.rfind('/') {
         Some(i) => &path[..i],
         None => "",
@@ -113,7 +230,7 @@ pub fn parent(path: &str) -> &str {
 }
 
 /// `dir/name`, or `name` when `dir` is empty.
-pub fn child(dir: &str, name: &str) -> String {
+pub(crate) fn child(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
     } else {
@@ -122,7 +239,7 @@ pub fn child(dir: &str, name: &str) -> String {
 }
 
 /// The last segment of a `/`-separated path.
-pub fn file_name(path: &str) -> &str {
+pub(crate) fn file_name(path: &str) -> &str {
     match path.rfind('/') {
         Some(i) => &path[i + 1..],
         None => path,
@@ -132,22 +249,13 @@ pub fn file_name(path: &str) -> &str {
 /// Joins a relative reference onto a directory and resolves `.` and `..`,
 /// exactly as a browser resolves a relative URL. `None` when the result
 /// would climb above the root. A leading `/` starts again from the root.
-pub fn join(dir: &str, reference: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
+pub(crate) fn join(dir: &str, reference: &str) -> Option<String> {
     let reference = reference.replace('\\', "/");
     let (start, reference) = match reference.strip_prefix('/') {
-        Some(rest) => ("", rest.to_string()),
-        None => (dir, reference),
+        Some(rest) => ("", rest),
+        None => (dir, reference.as_str()),
     };
-    for seg in start.split('/').chain(reference.split('/')) {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
+    let parts = remove_dot_segments(start.split('/').chain(reference.split('/')), Climb::Refuse)?;
     let mut joined = parts.join("/");
     if reference.ends_with('/') && !joined.is_empty() {
         joined.push('/');
@@ -155,33 +263,21 @@ pub fn join(dir: &str, reference: &str) -> Option<String> {
     Some(joined)
 }
 
-/// Decodes `%xx` escapes; invalid escapes stay as written.
-pub fn percent_decode(s: &str) -> String {
+/// Decodes `%xx` escapes; invalid escapes stay as written, and bytes that
+/// are not UTF-8 become U+FFFD.
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Encodes a site-relative path for use in an `href`. With `ascii` every
 /// non-ASCII byte is escaped too (sitemaps need that); otherwise Unicode is
 /// kept readable and only characters that would break a URL are escaped.
-pub fn encode_path(path: &str, ascii: bool) -> String {
+pub(crate) fn encode_path(path: &str, ascii: bool) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         let keep = c.is_ascii_alphanumeric()
@@ -215,21 +311,29 @@ pub fn encode_path(path: &str, ascii: bool) -> String {
     out
 }
 
-/// Appends `c` as `%XX` escapes of its UTF-8 bytes: the one percent-encoder.
+/// Appends `c` as `%XX` escapes of its UTF-8 bytes (uppercase hex): the
+/// one percent-encoder. Callers decide which characters need it.
 pub(crate) fn push_percent_encoded(out: &mut String, c: char) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    /// Every ASCII byte (non-ASCII bytes are always encoded).
+    const EVERY_BYTE: &AsciiSet = &AsciiSet::EMPTY.complement();
     let mut buf = [0u8; 4];
-    for b in c.encode_utf8(&mut buf).bytes() {
-        out.push('%');
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 0xF)] as char);
-    }
+    out.extend(percent_encoding::percent_encode(
+        c.encode_utf8(&mut buf).as_bytes(),
+        EVERY_BYTE,
+    ));
+}
+
+/// The absolute URL of a site-relative location under the site's
+/// `base_url` (which ends in `/`), ASCII-only as sitemaps and `<link>`
+/// alternates need it.
+pub(crate) fn absolute_url(base_url: &str, location: &str) -> String {
+    format!("{base_url}{}", encode_path(location, true))
 }
 
 /// The relative URL from a page directory (`es/a/b/`) to a site-relative
 /// location (`es/c/` or `es/media/x.png`): what a page writes in its `href`s
 /// so the site works under any base path and from `file://`.
-pub fn relative_url(from_dir: &str, to: &str) -> String {
+pub(crate) fn relative_url(from_dir: &str, to: &str) -> String {
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_is_dir = to.is_empty() || to.ends_with('/');
     let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
@@ -256,7 +360,7 @@ pub fn relative_url(from_dir: &str, to: &str) -> String {
 }
 
 /// `../` repeated to reach the site root from a page directory.
-pub fn root_from(dir: &str) -> String {
+pub(crate) fn root_from(dir: &str) -> String {
     let depth = dir.split('/').filter(|s| !s.is_empty()).count();
     if depth == 0 {
         "./".to_string()
@@ -292,6 +396,49 @@ mod tests {
         assert_eq!(join("es/a", "/en/b.md").as_deref(), Some("en/b.md"));
         assert_eq!(join("", "media\\x.png").as_deref(), Some("media/x.png"));
         assert_eq!(join("a", "b/").as_deref(), Some("a/b/"));
+    }
+
+    #[test]
+    fn dot_segments() {
+        assert_eq!(normalize_relative("docs/../../a/./b"), "../a/b");
+        assert_eq!(normalize_relative("a/b/../c"), "a/c");
+        assert_eq!(normalize_relative("../../x"), "../../x");
+        assert_eq!(normalize(Path::new("/a/../../b/./c")), Path::new("/b/c"));
+        assert_eq!(normalize(Path::new("../a")), Path::new("a"));
+        assert!(is_within("en/a.md", "en"));
+        assert!(is_within("en", "en"));
+        assert!(is_within("x", ""));
+        assert!(!is_within("english/a.md", "en"));
+    }
+
+    #[test]
+    fn editor_leftovers_and_hidden_files_are_ignored() {
+        for name in [
+            "a.md~",
+            ".#a.md",
+            "#a.md#",
+            "4913",
+            "a.md.swp",
+            "dir/.a.md.swx",
+            "dir/x.bak",
+            ".git/config",
+            "en/.hidden/a.md",
+        ] {
+            assert!(is_ignored_file(name), "{name}");
+        }
+        assert!(!is_ignored_file("a.md"));
+        assert!(!is_ignored_file("en/media/4913.png"));
+    }
+
+    #[test]
+    fn percent_encoding_is_uppercase_utf8() {
+        let mut out = String::new();
+        for c in ['%', '\n', 'é', '|', 'ガ'] {
+            push_percent_encoded(&mut out, c);
+        }
+        assert_eq!(out, "%25%0A%C3%A9%7C%E3%82%AC");
+        assert_eq!(percent_decode("%E3%82%AC%2"), "ガ%2");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
     }
 
     #[test]

@@ -22,13 +22,13 @@ use std::fmt;
 
 /// A 1-based line and column (the column counts characters).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub line: u32,
-    pub column: u32,
+pub(crate) struct Pos {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
 }
 
 impl Pos {
-    pub const START: Pos = Pos { line: 1, column: 1 };
+    pub(crate) const START: Pos = Pos { line: 1, column: 1 };
 
     fn of(marker: &Marker) -> Pos {
         Pos {
@@ -41,7 +41,7 @@ impl Pos {
 
     /// This position in a file where the YAML starts on line `first_line`
     /// (front matter starts on line 2).
-    pub fn in_file(self, first_line: u32) -> Pos {
+    pub(crate) fn in_file(self, first_line: u32) -> Pos {
         Pos {
             line: self.line.saturating_add(first_line.saturating_sub(1)),
             column: self.column,
@@ -55,23 +55,23 @@ pub struct Limits {
     /// Size of the text.
     pub bytes: usize,
     /// Collections inside collections.
-    pub depth: usize,
+    pub(crate) depth: usize,
     /// Scalars and collections, aliases counted as expanded.
-    pub nodes: usize,
+    pub(crate) nodes: usize,
 }
 
 /// A value with the position where it starts.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: Value,
-    pub pos: Pos,
+pub(crate) struct Node {
+    pub(crate) value: Value,
+    pub(crate) pos: Pos,
     /// A plain scalar that resolved to null, a boolean or a number, as
     /// written (`5.10` stays `5.10` where a string is wanted).
-    pub plain: Option<String>,
+    pub(crate) plain: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Null,
     Bool(bool),
     Int(i64),
@@ -83,31 +83,31 @@ pub enum Value {
 
 /// One `key: value` of a mapping.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub key: Node,
-    pub value: Node,
+pub(crate) struct Entry {
+    pub(crate) key: Node,
+    pub(crate) value: Node,
 }
 
 /// A key written twice in one mapping; the later value is used.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Duplicate {
-    pub key: String,
-    pub earlier: Pos,
-    pub later: Pos,
+pub(crate) struct Duplicate {
+    pub(crate) key: String,
+    pub(crate) earlier: Pos,
+    pub(crate) later: Pos,
     /// 1 for the top-level mapping.
-    pub depth: usize,
+    pub(crate) depth: usize,
 }
 
 /// A parsed YAML text.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Document {
+pub(crate) struct Document {
     /// `Value::Null` at 1:1 for an empty text.
-    pub root: Node,
-    pub duplicates: Vec<Duplicate>,
+    pub(crate) root: Node,
+    pub(crate) duplicates: Vec<Duplicate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// The text is not YAML.
     #[error("{message}")]
     Syntax { pos: Pos, message: String },
@@ -117,26 +117,27 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn pos(&self) -> Pos {
+    pub(crate) fn pos(&self) -> Pos {
         match self {
             Error::Syntax { pos, .. } | Error::Limit { pos, .. } => *pos,
         }
     }
 
-    pub fn message(&self) -> &str {
+    #[cfg(test)]
+    fn message(&self) -> &str {
         match self {
             Error::Syntax { message, .. } | Error::Limit { message, .. } => message,
         }
     }
 
-    pub fn is_limit(&self) -> bool {
+    pub(crate) fn is_limit(&self) -> bool {
         matches!(self, Error::Limit { .. })
     }
 }
 
 /// One step of a path into a document, for [`Node::locate`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step<'a> {
+pub(crate) enum Step<'a> {
     /// The value of a key.
     Key(&'a str),
     /// The key itself (to point at a misspelt name).
@@ -154,7 +155,7 @@ impl Node {
     }
 
     /// The text of a scalar as it reads: a string, or a plain scalar as written.
-    pub fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
             Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
@@ -164,48 +165,41 @@ impl Node {
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.value {
-            Value::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn as_map(&self) -> Option<&[Entry]> {
+    pub(crate) fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         self.value == Value::Null
     }
 
     /// The entry of a mapping with this key.
-    pub fn entry(&self, key: &str) -> Option<&Entry> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
         self.as_map()?.iter().find(|e| e.key.text() == Some(key))
     }
 
     /// The value of a mapping's key.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)
     }
 
-    pub fn index(&self, i: usize) -> Option<&Node> {
+    pub(crate) fn index(&self, i: usize) -> Option<&Node> {
         self.as_seq()?.get(i)
     }
 
     /// The position of the node a path leads to, or of the deepest node on
     /// the way when the rest is missing (a key left out points at its mapping).
-    pub fn locate(&self, path: &[Step<'_>]) -> Pos {
+    pub(crate) fn locate(&self, path: &[Step<'_>]) -> Pos {
         let mut node = self;
         for step in path {
             let next = match step {
@@ -222,7 +216,7 @@ impl Node {
     }
 
     /// As JSON, for front matter fields. Depth is bounded by [`Limits::depth`].
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
             Value::Null => J::Null,
@@ -243,7 +237,7 @@ impl Node {
     }
 
     /// A mapping key as a string: scalars as they read, others as YAML-ish text.
-    pub fn key_string(&self) -> String {
+    pub(crate) fn key_string(&self) -> String {
         match self.text() {
             Some(t) => t.to_string(),
             None => format!("{:?}", self.to_json()),
@@ -252,7 +246,7 @@ impl Node {
 }
 
 /// Parses one YAML document (an empty text is null).
-pub fn parse(text: &str, limits: &Limits) -> Result<Document, Error> {
+pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, Error> {
     if text.len() > limits.bytes {
         return Err(Error::Limit {
             pos: Pos::START,
@@ -621,11 +615,11 @@ fn number(t: &str) -> Option<Value> {
 /// A deserialization error, with the position of the node it is about and
 /// the path of keys to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeError {
-    pub pos: Option<Pos>,
-    pub message: String,
+pub(crate) struct DeError {
+    pub(crate) pos: Option<Pos>,
+    pub(crate) message: String,
     /// `["checks", "external", "timeout"]`, `["languages", "[2]", "code"]`.
-    pub path: Vec<String>,
+    pub(crate) path: Vec<String>,
 }
 
 impl DeError {
@@ -670,7 +664,7 @@ impl de::Error for DeError {
 
 /// Deserializes a typed value from a node. Strings accept plain scalars as
 /// written (`code: no` is the string `no`), as YAML users expect.
-pub fn from_node<T: de::DeserializeOwned>(node: &Node) -> Result<T, DeError> {
+pub(crate) fn from_node<T: de::DeserializeOwned>(node: &Node) -> Result<T, DeError> {
     T::deserialize(NodeDeserializer(node))
 }
 

@@ -606,7 +606,11 @@ fn corpus_partner_site_builds() {
         return;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/partner-site");
-    let out = std::env::temp_dir().join(format!("folio-corpus-{}", std::process::id()));
+    let tmp = tempfile::Builder::new()
+        .prefix("folio-corpus-")
+        .tempdir()
+        .unwrap();
+    let out = tmp.path().join("public");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
         .args([
             "build",
@@ -634,5 +638,4 @@ fn corpus_partner_site_builds() {
     for lang in ["en", "es", "de", "ja", "pt", "zh-Hans"] {
         assert!(out.join(lang).join("index.html").exists(), "{lang} home");
     }
-    let _ = std::fs::remove_dir_all(&out);
 }

@@ -3,7 +3,7 @@
 //! set of (file, line, code) is the contract: a new false alarm or a new
 //! miss both fail here.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const FIXTURE: &str = "tests/fixtures/defects";
@@ -55,31 +55,26 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A temp dir removed on drop (no dependency for one helper).
-struct TempDir(PathBuf);
+/// A temp dir (the `tempfile` crate) removed on drop.
+struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("folio-it-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("folio-it-{tag}-"))
+            .tempdir()
+            .unwrap();
         TempDir(dir)
     }
 
     fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
+        let p = self.0.path().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
     fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path().to_str().unwrap()
     }
 }
 

@@ -632,15 +632,13 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
     let r = ws.rebuild_content(&touched(fragment));
     let including: Vec<String> = ws
         .site()
-        .pages
-        .iter()
-        .filter(|p| {
-            p.doc
-                .files
+        .pages()
+        .filter(|(_, p)| {
+            p.files()
                 .iter()
                 .any(|f| f == "english-playbook/includes/feedback.md")
         })
-        .map(|p| format!("{}index.html", p.url))
+        .map(|(_, p)| format!("{}index.html", p.url()))
         .collect();
     assert!(!including.is_empty());
     assert_eq!(

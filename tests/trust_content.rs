@@ -161,8 +161,8 @@ fn row_01_serve_reload_does_not_follow_a_new_symlink() {
     workspace.rebuild_content(&changed);
     let (files, leaked) = published(&site);
     assert!(!leaked, "{files:?}");
-    assert!(workspace.site().content.page("passwd.md").is_none());
-    assert!(workspace.site().content.files_under("etcdir").is_empty());
+    assert!(workspace.site().page_by_path("passwd.md").is_none());
+    assert!(workspace.site().files_under("etcdir").is_empty());
     let _ = std::fs::remove_dir_all(out);
 }
 

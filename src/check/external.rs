@@ -11,6 +11,7 @@
 
 use crate::config::{Config, ExternalRules};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::paths;
 use crate::site::Site;
 use crate::site::links::Target;
 use serde::{Deserialize, Serialize};
@@ -22,23 +23,23 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Redirects followed before a URL counts as failed.
-pub const MAX_REDIRECTS: usize = 10;
+pub(crate) const MAX_REDIRECTS: usize = 10;
 
 /// Where results are remembered, relative to the site root.
-pub const CACHE_FILE: &str = ".folio-cache/links.json";
+pub(crate) const CACHE_FILE: &str = ".folio-cache/links.json";
 
 const CACHE_VERSION: u32 = 1;
 
 /// How one run checks URLs.
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub rules: ExternalRules,
+    pub(crate) rules: ExternalRules,
     /// `None`: neither read nor write a cache.
-    pub cache_file: Option<PathBuf>,
+    pub(crate) cache_file: Option<PathBuf>,
     /// Show `checked N/M` on stderr while working.
-    pub progress: bool,
+    pub(crate) progress: bool,
     /// Honour `HTTP(S)_PROXY` / `NO_PROXY` (CI behind a proxy); tests turn it off.
-    pub env_proxy: bool,
+    pub(crate) env_proxy: bool,
 }
 
 impl Options {
@@ -56,7 +57,7 @@ impl Options {
 
 /// What asking for one URL found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A 2xx answer (the status) at the end of at most [`MAX_REDIRECTS`] redirects.
     Ok(u16),
     /// A final answer that is neither 2xx nor a redirect.
@@ -70,18 +71,17 @@ pub enum Outcome {
     Refused,
     /// Any other failure: unknown host, TLS, malformed answer or URL.
     Error(String),
-    /// Not judged, so not reported: the server asked to slow down (429),
-    /// or the URL cannot be sent as written (an internationalized host).
+    /// Not judged, so not reported: the server asked to slow down (429).
     Unchecked(String),
 }
 
 impl Outcome {
-    pub fn is_failure(&self) -> bool {
+    pub(crate) fn is_failure(&self) -> bool {
         !matches!(self, Outcome::Ok(_) | Outcome::Unchecked(_))
     }
 
     /// Why the URL failed, for a diagnostic message.
-    pub fn describe(&self, timeout: Duration) -> String {
+    pub(crate) fn describe(&self, timeout: Duration) -> String {
         match self {
             Outcome::Ok(status) => format!("HTTP {}", status_text(*status)),
             Outcome::Status(status) => format!("the server answered HTTP {}", status_text(*status)),
@@ -118,15 +118,15 @@ fn seconds(d: Duration) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Distinct URLs (after removing fragments and `checks.ignore` matches).
-    pub urls: usize,
+    pub(crate) urls: usize,
     /// Of those, answered from the cache.
-    pub cached: usize,
+    pub(crate) cached: usize,
     /// Of those, requested now.
-    pub requested: usize,
+    pub(crate) requested: usize,
     /// Failed URLs (each may be linked many times).
-    pub failed: usize,
-    /// Neither passed nor failed (429, internationalized host names).
-    pub unchecked: usize,
+    pub(crate) failed: usize,
+    /// Neither passed nor failed (429 Too Many Requests).
+    pub(crate) unchecked: usize,
     /// The cache could not be written (the run's results are still right).
     pub cache_error: Option<String>,
 }
@@ -151,7 +151,7 @@ impl std::fmt::Display for Stats {
 }
 
 /// One `link-external` diagnostic per link whose URL failed.
-pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
+pub(crate) fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
     let default_scheme = if site
         .config
         .base_url
@@ -164,13 +164,13 @@ pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
     };
     // URL → the links that name it: (file, line, column, as written).
     let mut links: BTreeMap<String, Vec<(String, u32, u32, String)>> = BTreeMap::new();
-    for page in &site.pages {
+    for (_, page) in site.pages() {
         for (link, target) in page.doc.links.iter().zip(&page.targets) {
             let dest = link.dest.trim();
             if *target != Target::External || site.config.is_ignored_target(dest) {
                 continue;
             }
-            let Some(url) = normalize(dest, default_scheme) else {
+            let Some(url) = paths::url::web_request(dest, default_scheme) else {
                 continue;
             };
             let file = site
@@ -215,32 +215,9 @@ pub fn check(site: &Site, options: &Options) -> (Vec<Diagnostic>, Stats) {
     (diagnostics, stats)
 }
 
-/// The URL a link asks for: `//host` gets the site's scheme, the fragment
-/// goes (servers never see it), scheme and host are lowercased.
-pub fn normalize(dest: &str, default_scheme: &str) -> Option<String> {
-    let dest = dest.trim();
-    let full = if dest.starts_with("//") {
-        format!("{default_scheme}:{dest}")
-    } else {
-        dest.to_string()
-    };
-    let without_fragment = full.split('#').next().unwrap_or("");
-    let (scheme, rest) = without_fragment.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(host_end);
-    if authority.is_empty() {
-        return None;
-    }
-    Some(format!("{scheme}://{}{tail}", authority.to_lowercase()))
-}
-
 /// Checks distinct URLs (already normalized): the cache first, then the
 /// network for the rest.
-pub fn check_urls(urls: &[String], options: &Options) -> (HashMap<String, Outcome>, Stats) {
+pub(crate) fn check_urls(urls: &[String], options: &Options) -> (HashMap<String, Outcome>, Stats) {
     let now = unix_now();
     let max_age = options.rules.max_age.as_secs();
     let mut cache = options
@@ -363,8 +340,15 @@ struct Scheduler {
 }
 
 struct Queue {
-    pending: VecDeque<String>,
+    pending: VecDeque<Pending>,
+    /// `host:port` → requests in flight.
     busy: HashMap<String, usize>,
+}
+
+/// A URL still to ask, with the host it counts against.
+struct Pending {
+    url: String,
+    host: String,
 }
 
 /// Permission for one request at a time to `host`; given back on drop.
@@ -399,10 +383,9 @@ impl Scheduler {
             let free = q
                 .pending
                 .iter()
-                .position(|url| q.busy.get(&host_of(url)).copied().unwrap_or(0) < self.per_host);
+                .position(|p| q.busy.get(&p.host).copied().unwrap_or(0) < self.per_host);
             if let Some(i) = free {
-                let url = q.pending.remove(i)?;
-                let host = host_of(&url);
+                let Pending { url, host } = q.pending.remove(i)?;
                 *q.busy.entry(host.clone()).or_default() += 1;
                 return Some((
                     url,
@@ -430,14 +413,6 @@ impl Scheduler {
     }
 }
 
-/// `host:port` as written (lowercased), the unit of the per-host limit.
-fn host_of(url: &str) -> String {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    authority.to_lowercase()
-}
-
 fn request_all(urls: Vec<String>, options: &Options) -> HashMap<String, Outcome> {
     if urls.is_empty() {
         return HashMap::new();
@@ -447,7 +422,13 @@ fn request_all(urls: Vec<String>, options: &Options) -> HashMap<String, Outcome>
     let agent = agent(options);
     let scheduler = Scheduler {
         state: Mutex::new(Queue {
-            pending: urls.into(),
+            pending: urls
+                .into_iter()
+                .map(|url| Pending {
+                    host: paths::url::host_and_port(&url),
+                    url,
+                })
+                .collect(),
             busy: HashMap::new(),
         }),
         freed: Condvar::new(),
@@ -517,7 +498,7 @@ fn follow<'s>(agent: &ureq::Agent, scheduler: &'s Scheduler, url: &str, slot: Sl
                 if redirects == MAX_REDIRECTS {
                     return Outcome::TooManyRedirects;
                 }
-                let Some(next) = resolve_location(&current, &location) else {
+                let Some(next) = paths::url::resolve_redirect(&current, &location) else {
                     return Outcome::Error(format!(
                         "redirected to an unusable Location `{location}`"
                     ));
@@ -526,7 +507,7 @@ fn follow<'s>(agent: &ureq::Agent, scheduler: &'s Scheduler, url: &str, slot: Sl
                     return Outcome::RedirectLoop(next);
                 }
                 visited.push(next.clone());
-                let host = host_of(&next);
+                let host = paths::url::host_and_port(&next);
                 if host != slot.host {
                     drop(slot);
                     slot = scheduler.acquire(host);
@@ -542,7 +523,8 @@ fn follow<'s>(agent: &ureq::Agent, scheduler: &'s Scheduler, url: &str, slot: Sl
 
 /// HEAD, then GET when HEAD did not succeed: (status, Location).
 fn ask(agent: &ureq::Agent, url: &str) -> Result<(u16, Option<String>), Outcome> {
-    let uri = request_uri(url)?;
+    let uri = paths::url::parse_web(url).ok_or_else(|| Outcome::Error("not a valid URL".into()))?;
+    let uri = uri.as_str();
     let answer = |r: ureq::http::Response<ureq::Body>| {
         let location = r
             .headers()
@@ -551,7 +533,7 @@ fn ask(agent: &ureq::Agent, url: &str) -> Result<(u16, Option<String>), Outcome>
             .map(str::to_string);
         (r.status().as_u16(), location)
     };
-    match agent.head(&uri).call() {
+    match agent.head(uri).call() {
         Ok(r) if r.status().is_success() || r.status().is_redirection() => return Ok(answer(r)),
         Ok(_) => {}
         Err(e) => {
@@ -562,7 +544,7 @@ fn ask(agent: &ureq::Agent, url: &str) -> Result<(u16, Option<String>), Outcome>
             }
         }
     }
-    agent.get(&uri).call().map(answer).map_err(classify)
+    agent.get(uri).call().map(answer).map_err(classify)
 }
 
 fn is_unknown_host(outcome: &Outcome) -> bool {
@@ -585,112 +567,6 @@ fn classify(e: ureq::Error) -> Outcome {
         ureq::Error::Http(_) | ureq::Error::BadUri(_) => Outcome::Error("not a valid URL".into()),
         other => Outcome::Error(other.to_string()),
     }
-}
-
-/// The URL as a request line needs it: what a browser would percent-encode
-/// (non-ASCII, spaces, quotes…) encoded, `\` read as `/`.
-fn request_uri(url: &str) -> Result<String, Outcome> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Outcome::Error("not a valid URL".into()))?;
-    let host_end = rest.find(['/', '?', '\\']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(host_end);
-    if !authority.is_ascii() {
-        return Err(Outcome::Unchecked(
-            "internationalized host names are not checked".into(),
-        ));
-    }
-    let mut out = format!("{scheme}://{authority}");
-    let mut in_query = false;
-    for c in tail.chars() {
-        match c {
-            '\\' if !in_query => out.push('/'),
-            '?' => {
-                in_query = true;
-                out.push(c);
-            }
-            c if c.is_ascii_graphic()
-                && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') =>
-            {
-                out.push(c)
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Resolves a `Location` header against the URL that answered, as a browser
-/// does (RFC 3986 §5.2), dropping any fragment.
-pub fn resolve_location(base: &str, location: &str) -> Option<String> {
-    let location = location.trim();
-    let location = location.split('#').next().unwrap_or("");
-    let (scheme, rest) = base.split_once("://")?;
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let path_and_query = &rest[authority_end..];
-    let (base_path, _) = path_and_query
-        .split_once('?')
-        .unwrap_or((path_and_query, ""));
-    if crate::site::links::scheme(location).is_some() {
-        return normalize(location, scheme);
-    }
-    if location.starts_with("//") {
-        return normalize(&format!("{scheme}:{location}"), scheme);
-    }
-    if location.is_empty() {
-        return Some(base.to_string());
-    }
-    if location.starts_with('?') {
-        let path = if base_path.is_empty() { "/" } else { base_path };
-        return Some(format!("{scheme}://{authority}{path}{location}"));
-    }
-    let (loc_path, loc_query) = match location.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (location, None),
-    };
-    let merged = if loc_path.starts_with('/') {
-        loc_path.to_string()
-    } else {
-        let dir = &base_path[..base_path.rfind('/').map(|i| i + 1).unwrap_or(0)];
-        let dir = if dir.is_empty() { "/" } else { dir };
-        format!("{dir}{loc_path}")
-    };
-    let mut path = remove_dot_segments(&merged);
-    if let Some(q) = loc_query {
-        path.push('?');
-        path.push_str(q);
-    }
-    Some(format!("{scheme}://{authority}{path}"))
-}
-
-/// RFC 3986 §5.2.4 for an absolute path: `.` and `..` go, never above `/`.
-fn remove_dot_segments(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let segments: Vec<&str> = path.split('/').skip(1).collect();
-    let last = segments.len().saturating_sub(1);
-    for (i, seg) in segments.iter().enumerate() {
-        match *seg {
-            "." => {
-                if i == last {
-                    out.push("");
-                }
-            }
-            ".." => {
-                out.pop();
-                if i == last {
-                    out.push("");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    format!("/{}", out.join("/"))
 }
 
 #[cfg(test)]

@@ -1,16 +1,14 @@
 //! Relative links, anchors, assets, letter case and cross-language links.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::markdown::LinkKind;
+use crate::markdown::{Link, LinkKind};
 use crate::site::links::{Target, split_dest};
 use crate::site::{Page, PageId, Site, nearest};
 use rayon::prelude::*;
 
-pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let found: Vec<Vec<Diagnostic>> = site
-        .pages
-        .par_iter()
-        .enumerate()
+        .par_pages()
         .map(|(id, page)| check_page(site, id, page))
         .collect();
     out.extend(found.into_iter().flatten());
@@ -22,122 +20,164 @@ fn check_page(site: &Site, id: PageId, page: &Page) -> Vec<Diagnostic> {
         if site.config.is_ignored_target(link.dest.trim()) {
             continue;
         }
-        let file = &page.doc.files[link.pos.file as usize];
-        let diag = |code: Code, message: String| {
-            Diagnostic::new(code, site.config.source_path(file), message)
-                .at(link.pos.line, link.pos.column)
-                .target(link.dest.clone())
+        let at = LinkAt {
+            site,
+            from: id,
+            page,
+            file: &page.doc.files[link.pos.file as usize],
+            link,
         };
-        if let Some(d) = check_link(site, id, page, file, link.kind, &link.dest, target, &diag) {
+        if let Some(d) = check_link(&at, target) {
             out.push(d);
         }
     }
     out
 }
 
-/// `file` is where the link is written (the page, or an include of it):
-/// links resolve against it, so hints are relative to it too.
-#[allow(clippy::too_many_arguments)]
-fn check_link(
-    site: &Site,
+/// One link being checked, and where it is.
+struct LinkAt<'s> {
+    site: &'s Site,
+    /// The page the link is on.
     from: PageId,
-    page: &Page,
-    file: &str,
-    kind: LinkKind,
-    dest: &str,
-    target: &Target,
-    diag: &dyn Fn(Code, String) -> Diagnostic,
-) -> Option<Diagnostic> {
+    page: &'s Page,
+    /// Where the link is written (the page, or an include of it): links
+    /// resolve against it, so hints are relative to it too.
+    file: &'s str,
+    link: &'s Link,
+}
+
+impl LinkAt<'_> {
+    /// A diagnostic at the link, naming it as its target.
+    fn diag(&self, code: Code, message: String) -> Diagnostic {
+        Diagnostic::new(code, self.site.config.source_path(self.file), message)
+            .at(self.link.pos.line, self.link.pos.column)
+            .target(self.link.dest.clone())
+    }
+
+    /// The link as written.
+    fn dest(&self) -> &str {
+        &self.link.dest
+    }
+}
+
+fn check_link(at: &LinkAt<'_>, target: &Target) -> Option<Diagnostic> {
+    let dest = at.dest();
     match target {
         Target::External | Target::OtherScheme => None,
         Target::Unsafe(url) => Some(
-            diag(Code::LinkUnsafe, format!("`{dest}` is a `{}` URL, which runs script in the reader's browser; it is written as a link to nowhere", url.kind))
+            at.diag(Code::LinkUnsafe, format!("`{dest}` is a `{}` URL, which runs script in the reader's browser; it is written as a link to nowhere", url.kind))
                 .hint("link to a page, a file or an http(s) URL instead"),
         ),
-        Target::Anchor(fragment) => {
-            if fragment.is_empty() || fragment == "top" || page.doc.anchors.contains(fragment) {
-                return None;
-            }
-            let mut d = diag(Code::LinkAnchor, format!("`#{fragment}` matches no heading or anchor on this page"));
-            if let Some(near) = nearest(fragment, page.doc.anchors.iter().map(String::as_str)) {
-                d = d.hint(format!("did you mean `#{near}`?"));
-            }
-            Some(d)
-        }
-        Target::Asset { path, case_mismatch } => {
-            case_mismatch.then(|| {
-                diag(Code::LinkCase, format!("`{dest}` exists only as `{path}`: letter case differs, which breaks on case-sensitive hosts"))
-                    .hint(format!("write it as `{}`", relative_hint(file, path)))
-            })
-        }
-        Target::Page { page: to, fragment, case_mismatch } => {
-            let target_page = &site.pages[*to];
-            let target_path = &site.source(*to).path;
-            if *case_mismatch {
-                return Some(
-                    diag(Code::LinkCase, format!("`{dest}` exists only as `{target_path}`: letter case differs, which breaks on case-sensitive hosts"))
-                        .hint(format!("write it as `{}`", relative_hint(file, target_path))),
-                );
-            }
-            if let Some(fragment) = fragment {
-                if !fragment.is_empty() && fragment != "top" && !target_page.doc.anchors.contains(fragment) {
-                    let mut d = diag(Code::LinkAnchor, format!("`#{fragment}` matches no heading or anchor in `{target_path}`"));
-                    if let Some(near) = nearest(fragment, target_page.doc.anchors.iter().map(String::as_str)) {
-                        d = d.hint(format!("did you mean `#{near}`?"));
-                    }
-                    return Some(d);
-                }
-            }
-            if target_page.lang != page.lang {
-                if let Some(own) = site.translation(&target_page.key, page.lang).filter(|&p| p != from && site.pages[p].published) {
-                    let own_path = &site.source(own).path;
-                    return Some(
-                        diag(
-                            Code::LinkLanguage,
-                            format!(
-                                "links to the {} page `{target_path}` although the {} version `{own_path}` exists",
-                                site.config.languages[target_page.lang].code, site.config.languages[page.lang].code
-                            ),
-                        )
-                        .hint(format!("link to `{}` instead", relative_hint(file, own_path))),
-                    );
-                }
-            }
-            None
-        }
+        Target::Anchor(fragment) => missing_anchor(at, fragment, at.page, "on this page"),
+        Target::Asset { path, case_mismatch } => case_mismatch.then(|| case_differs(at, path)),
+        Target::Page {
+            page: to,
+            fragment,
+            case_mismatch,
+        } => page_link(at, *to, fragment.as_deref(), *case_mismatch),
         Target::Email => Some(
-            diag(
+            at.diag(
                 Code::LinkEmail,
                 format!("`{dest}` is an e-mail address written as a relative link: the built site links it as `mailto:`, but GitHub and other Markdown renderers look for a file of that name"),
             )
             .hint(format!("write `mailto:{}`", dest.trim())),
         ),
         Target::Unbuilt { page: to } => {
-            let target_path = &site.source(*to).path;
+            let target_path = &at.site.source(*to).path;
             Some(
-                diag(Code::LinkBroken, format!("`{dest}` points at `{target_path}`, which could not be built, so the link leads nowhere"))
+                at.diag(Code::LinkBroken, format!("`{dest}` points at `{target_path}`, which could not be built, so the link leads nowhere"))
                     .hint(format!("fix the error reported for `{target_path}`")),
             )
         }
-        Target::Missing { resolved, is_fragment } => {
-            Some(missing(site, file, kind, dest, resolved.as_deref(), *is_fragment, diag))
+        Target::Missing {
+            resolved,
+            is_fragment,
+        } => Some(missing(at, resolved.as_deref(), *is_fragment)),
+    }
+}
+
+/// `link-anchor` when `fragment` names nothing on `target` (`place` says
+/// which page, for the message).
+fn missing_anchor(
+    at: &LinkAt<'_>,
+    fragment: &str,
+    target: &Page,
+    place: &str,
+) -> Option<Diagnostic> {
+    if fragment.is_empty() || fragment == "top" || target.doc.anchors.contains(fragment) {
+        return None;
+    }
+    let mut d = at.diag(
+        Code::LinkAnchor,
+        format!("`#{fragment}` matches no heading or anchor {place}"),
+    );
+    if let Some(near) = nearest(fragment, target.doc.anchors.iter().map(String::as_str)) {
+        d = d.hint(format!("did you mean `#{near}`?"));
+    }
+    Some(d)
+}
+
+/// `link-case`: the file exists only as `actual`.
+fn case_differs(at: &LinkAt<'_>, actual: &str) -> Diagnostic {
+    at.diag(
+        Code::LinkCase,
+        format!(
+            "`{}` exists only as `{actual}`: letter case differs, which breaks on case-sensitive hosts",
+            at.dest()
+        ),
+    )
+    .hint(format!("write it as `{}`", relative_hint(at.file, actual)))
+}
+
+/// A link to a page: letter case, the `#fragment`, and whether it leaves
+/// the page's language although a translation exists.
+fn page_link(
+    at: &LinkAt<'_>,
+    to: PageId,
+    fragment: Option<&str>,
+    case_mismatch: bool,
+) -> Option<Diagnostic> {
+    let site = at.site;
+    let (target_page, target_path) = (site.page(to), &site.source(to).path);
+    if case_mismatch {
+        return Some(case_differs(at, target_path));
+    }
+    if let Some(fragment) = fragment {
+        let place = format!("in `{target_path}`");
+        if let Some(d) = missing_anchor(at, fragment, target_page, &place) {
+            return Some(d);
         }
     }
+    let page = at.page;
+    if target_page.lang == page.lang {
+        return None;
+    }
+    let own = site
+        .translation(&target_page.key, page.lang)
+        .filter(|&p| p != at.from && site.page(p).published)?;
+    let own_path = &site.source(own).path;
+    Some(
+        at.diag(
+            Code::LinkLanguage,
+            format!(
+                "links to the {} page `{target_path}` although the {} version `{own_path}` exists",
+                site.config.language(target_page.lang).code,
+                site.config.language(page.lang).code
+            ),
+        )
+        .hint(format!(
+            "link to `{}` instead",
+            relative_hint(at.file, own_path)
+        )),
+    )
 }
 
 /// `link-broken` or `asset-missing` for a link to nothing, with the
 /// likeliest fix.
-fn missing(
-    site: &Site,
-    file: &str,
-    kind: LinkKind,
-    dest: &str,
-    resolved: Option<&str>,
-    is_fragment: bool,
-    diag: &dyn Fn(Code, String) -> Diagnostic,
-) -> Diagnostic {
+fn missing(at: &LinkAt<'_>, resolved: Option<&str>, is_fragment: bool) -> Diagnostic {
+    let dest = at.dest();
     let (path, _) = split_dest(dest.trim());
-    let code = if kind == LinkKind::Image || is_file_reference(path) {
+    let code = if at.link.kind == LinkKind::Image || is_file_reference(path) {
         Code::AssetMissing
     } else {
         Code::LinkBroken
@@ -148,12 +188,12 @@ fn missing(
         "page"
     };
     let d = match resolved {
-        Some(_) if is_fragment => diag(
+        Some(_) if is_fragment => at.diag(
             code,
             format!("`{dest}` is an include fragment, which is not published as a page"),
         ),
-        Some(r) => diag(code, format!("`{dest}` points at `{r}`: no such {what}")),
-        None => diag(
+        Some(r) => at.diag(code, format!("`{dest}` points at `{r}`: no such {what}")),
+        None => at.diag(
             code,
             format!("`{dest}` points outside the content directory"),
         ),
@@ -164,12 +204,12 @@ fn missing(
         d.hint("use `/` instead of `\\` in links")
     } else if let Some(near) = resolved.and_then(|r| {
         if code == Code::AssetMissing {
-            site.nearest_asset(r)
+            at.site.nearest_asset(r)
         } else {
-            site.nearest_page(r)
+            at.site.nearest_page(r)
         }
     }) {
-        d.hint(format!("did you mean `{}`?", relative_hint(file, &near)))
+        d.hint(format!("did you mean `{}`?", relative_hint(at.file, &near)))
     } else {
         d
     }

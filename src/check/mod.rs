@@ -13,8 +13,8 @@ use crate::site::Site;
 
 /// Every diagnostic of the site: what loading found plus every check, with
 /// the site's severities applied, `off` codes dropped, sorted and de-duplicated.
-pub fn run(site: &Site) -> Vec<Diagnostic> {
-    let mut found = site.diagnostics.clone();
+pub(crate) fn run(site: &Site) -> Vec<Diagnostic> {
+    let mut found = site.diagnostics().to_vec();
     front_matter(site, &mut found);
     links::check(site, &mut found);
     translations::check(site, &mut found);
@@ -23,7 +23,7 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Applies `checks.severity`, drops `off`, sorts.
-pub fn finish(site: &Site, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn finish(site: &Site, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in &mut found {
         d.severity = site.config.severity_of(d.code);
     }
@@ -38,7 +38,7 @@ fn front_matter(site: &Site, out: &mut Vec<Diagnostic>) {
     if required.is_empty() {
         return;
     }
-    for source in &site.content.pages {
+    for (_, source) in site.sources() {
         if source.failed {
             continue;
         }

@@ -9,36 +9,33 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// The output formats of `folio check --format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The output formats of `folio check --format` (the command line parses
+/// them through clap; the names are a public contract).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    // clap would turn doc comments on the variants into a list that
+    // changes `folio check --help`; `--format`'s help describes them.
+    #[allow(missing_docs)]
     Human,
+    #[allow(missing_docs)]
     Json,
+    #[allow(missing_docs)]
     Github,
-}
-
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "human" => Some(Format::Human),
-            "json" => Some(Format::Json),
-            "github" => Some(Format::Github),
-            _ => None,
-        }
-    }
 }
 
 /// Totals printed after the diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Diagnostics of severity error.
     pub errors: usize,
+    /// Diagnostics of severity warning.
     pub warnings: usize,
-    pub pages: usize,
-    pub languages: usize,
+    pub(crate) pages: usize,
+    pub(crate) languages: usize,
 }
 
 impl Summary {
-    pub fn new(diagnostics: &[Diagnostic], pages: usize, languages: usize) -> Summary {
+    pub(crate) fn new(diagnostics: &[Diagnostic], pages: usize, languages: usize) -> Summary {
         let Counts { errors, warnings } = Counts::of(diagnostics);
         Summary {
             errors,
@@ -51,7 +48,7 @@ impl Summary {
 
 /// A site file's whole text, given its name as diagnostics show it; what
 /// the human format takes its excerpts from.
-pub type SourceText<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
+pub(crate) type SourceText<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
 
 /// Writes a report as it goes (a report can be far larger than is worth
 /// holding in memory: thousands of diagnostics on one long line).
@@ -344,40 +341,36 @@ pub fn rebase(diagnostics: &[Diagnostic], base: &Path, root: &Path) -> Vec<Diagn
         .cloned()
         .map(|mut d| {
             if !prefix.is_empty() {
-                d.file = lexical_normalize(&format!("{prefix}/{}", d.file));
+                d.file = crate::paths::normalize_relative(&format!("{prefix}/{}", d.file));
             }
             d
         })
         .collect()
 }
 
-/// Resolves `.` and `..` in a `/`-separated relative path without touching
-/// the disk; a `..` that climbs above the start is kept.
-fn lexical_normalize(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." if out.last().is_some_and(|s| *s != "..") => {
-                out.pop();
-            }
-            s => out.push(s),
+/// GitHub's escaping for workflow command data: `%`, CR and LF.
+fn escape_data(s: &str) -> String {
+    escape_github(s, &['%', '\r', '\n'])
+}
+
+/// GitHub's escaping for workflow command properties: data's, and `:`, `,`.
+fn escape_property(s: &str) -> String {
+    escape_github(s, &['%', '\r', '\n', ':', ','])
+}
+
+/// Control characters made visible (line breaks kept), then `special`
+/// percent-encoded, as GitHub's workflow commands read them.
+fn escape_github(s: &str, special: &[char]) -> String {
+    let shown = escape_controls(s, Newlines::Keep);
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
+        if special.contains(&c) {
+            crate::paths::push_percent_encoded(&mut out, c);
+        } else {
+            out.push(c);
         }
     }
-    out.join("/")
-}
-
-/// GitHub's escaping for workflow command data.
-fn escape_data(s: &str) -> String {
-    escape_controls(s, Newlines::Keep)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// GitHub's escaping for workflow command properties.
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    out
 }
 
 #[cfg(test)]

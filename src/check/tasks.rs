@@ -16,11 +16,9 @@ enum Requirement {
     Optional,
 }
 
-pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let found: Vec<Vec<Diagnostic>> = site
-        .pages
-        .par_iter()
-        .enumerate()
+        .par_pages()
         .map(|(id, _)| {
             let mut found = Vec::new();
             check_page(site, id, &mut found);
@@ -33,85 +31,96 @@ pub fn check(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// Shape, IDs and requirement values of one page's tables.
 fn check_page(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
-    let page = &site.pages[id];
-    {
-        let mut seen = HashSet::new();
-        for table in &page.doc.tasks {
-            let labels = site.config.tasks.get(&table.labels);
-            for row in &table.rows {
-                let diag = |code: Code, message: String| {
-                    Diagnostic::new(
-                        code,
-                        site.config
-                            .source_path(&page.doc.files[row.pos.file as usize]),
-                        message,
+    let page = site.page(id);
+    // Task IDs are unique across all task tables of the page.
+    let mut seen = HashSet::new();
+    for table in &page.doc.tasks {
+        let labels = site.config.tasks.get(&table.labels);
+        for row in &table.rows {
+            let diag = |code: Code, message: String| {
+                Diagnostic::new(
+                    code,
+                    site.config
+                        .source_path(&page.doc.files[row.pos.file as usize]),
+                    message,
+                )
+                .at(row.pos.line, row.pos.column)
+            };
+            if row.source_cells != table.header_cells {
+                out.push(
+                    diag(
+                        Code::TaskColumns,
+                        format!(
+                            "this row has {} cells but the header has {}",
+                            row.source_cells, table.header_cells
+                        ),
                     )
-                    .at(row.pos.line, row.pos.column)
-                };
-                if row.source_cells != table.header_cells {
-                    out.push(
-                        diag(
-                            Code::TaskColumns,
-                            format!(
-                                "this row has {} cells but the header has {}",
-                                row.source_cells, table.header_cells
-                            ),
-                        )
-                        .hint("add or remove `|` separators so every row matches the header"),
-                    );
-                }
-                let task_id = row.id.trim();
-                if task_id.is_empty() {
-                    out.push(
-                        diag(Code::TaskId, "the task ID cell is empty".into())
-                            .hint("write the task's number"),
-                    );
-                } else if !task_id.chars().all(|c| c.is_ascii_digit()) {
-                    out.push(
-                        diag(Code::TaskId, format!("task ID `{task_id}` is not a number"))
-                            .target(task_id),
-                    );
-                } else if !seen.insert(task_id.to_string()) {
-                    out.push(
-                        diag(
-                            Code::TaskDuplicate,
-                            format!("task {task_id} is listed twice on this page"),
-                        )
-                        .target(task_id),
-                    );
-                }
-                if let (Some(value), Some(labels)) = (&row.requirement, labels) {
-                    if requirement(labels, value).is_none() {
-                        let allowed: Vec<&str> = labels
-                            .mandatory
-                            .iter()
-                            .chain(&labels.optional)
-                            .map(String::as_str)
-                            .collect();
-                        out.push(
-                            diag(
-                                Code::TaskRequirement,
-                                if value.trim().is_empty() {
-                                    "the requirement cell is empty".to_string()
-                                } else {
-                                    format!(
-                                        "requirement `{}` is not one of {}",
-                                        value.trim(),
-                                        allowed.join(", ")
-                                    )
-                                },
-                            )
-                            .hint(format!(
-                                "use {} (the `{}` labels in folio.yml)",
-                                allowed.join(" or "),
-                                table.labels
-                            )),
-                        );
-                    }
+                    .hint("add or remove `|` separators so every row matches the header"),
+                );
+            }
+            out.extend(check_id(row.id.trim(), &mut seen, &diag));
+            if let (Some(value), Some(labels)) = (&row.requirement, labels) {
+                if requirement(labels, value).is_none() {
+                    out.push(bad_requirement(value, labels, &table.labels, &diag));
                 }
             }
         }
     }
+}
+
+/// `task-id` for an empty or non-numeric ID, `task-duplicate` for one
+/// already `seen` on the page.
+fn check_id(
+    task_id: &str,
+    seen: &mut HashSet<String>,
+    diag: &dyn Fn(Code, String) -> Diagnostic,
+) -> Option<Diagnostic> {
+    if task_id.is_empty() {
+        Some(diag(Code::TaskId, "the task ID cell is empty".into()).hint("write the task's number"))
+    } else if !task_id.chars().all(|c| c.is_ascii_digit()) {
+        Some(diag(Code::TaskId, format!("task ID `{task_id}` is not a number")).target(task_id))
+    } else if !seen.insert(task_id.to_string()) {
+        Some(
+            diag(
+                Code::TaskDuplicate,
+                format!("task {task_id} is listed twice on this page"),
+            )
+            .target(task_id),
+        )
+    } else {
+        None
+    }
+}
+
+/// `task-requirement`: the value is none of the language's labels.
+fn bad_requirement(
+    value: &str,
+    labels: &TaskLabels,
+    language: &str,
+    diag: &dyn Fn(Code, String) -> Diagnostic,
+) -> Diagnostic {
+    let allowed: Vec<&str> = labels
+        .mandatory
+        .iter()
+        .chain(&labels.optional)
+        .map(String::as_str)
+        .collect();
+    diag(
+        Code::TaskRequirement,
+        if value.trim().is_empty() {
+            "the requirement cell is empty".to_string()
+        } else {
+            format!(
+                "requirement `{}` is not one of {}",
+                value.trim(),
+                allowed.join(", ")
+            )
+        },
+    )
+    .hint(format!(
+        "use {} (the `{language}` labels in folio.yml)",
+        allowed.join(" or ")
+    ))
 }
 
 fn requirement(labels: &TaskLabels, value: &str) -> Option<Requirement> {
@@ -148,18 +157,15 @@ fn tasks_of<'a>(
 }
 
 fn compare_with_original(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
-    let page = &site.pages[id];
+    let page = &site.page(id);
     let default = site.config.default_language;
     if page.lang == default || !page.published {
         return;
     }
-    let Some(original) = site
-        .translation(&page.key, default)
-        .filter(|&p| site.pages[p].published)
-    else {
+    let Some(original) = site.published_translation(&page.key, default) else {
         return;
     };
-    let original_tasks = tasks_of(site, &site.pages[original].doc.tasks);
+    let original_tasks = tasks_of(site, &site.page(original).doc.tasks);
     let ours = tasks_of(site, &page.doc.tasks);
     if original_tasks.is_empty() && ours.is_empty() {
         return;

@@ -4,40 +4,30 @@
 
 use crate::config::Config;
 use crate::site::Site;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
-/// A directory under the system temp dir, removed on drop.
-pub(crate) struct TempDir(PathBuf);
+/// The unit tests' temporary directory (the `tempfile` crate), removed on
+/// drop; named `folio-<tag>-…`, never hidden (Folio skips hidden folders).
+pub(crate) struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     pub(crate) fn new(tag: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "folio-{tag}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("folio-{tag}-"))
+            .tempdir()
+            .expect("create temp dir");
         TempDir(dir)
     }
 
     pub(crate) fn path(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 
     /// Writes a file (root-relative, `/`-separated), creating its folders.
     pub(crate) fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
-        let path = self.0.join(rel);
+        let path = self.path().join(rel);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs");
         std::fs::write(path, contents).expect("write file");
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -451,8 +441,8 @@ fn link_email() {
         email.hint.as_deref(),
         Some("write `mailto:someone@example.com`")
     );
-    let id = site.index.by_path["en/page.md"];
-    let page = &site.pages[id];
+    let id = site.page_by_path("en/page.md").unwrap();
+    let page = &site.page(id);
     let hrefs: Vec<String> = page
         .doc
         .links
@@ -1033,7 +1023,7 @@ fn path_collision() {
             "en/other.md"
         ]
     );
-    let mut withheld: Vec<&str> = site.withheld.iter().map(String::as_str).collect();
+    let mut withheld: Vec<&str> = site.withheld().iter().map(String::as_str).collect();
     withheld.sort();
     assert_eq!(
         withheld,
@@ -1113,8 +1103,8 @@ fn symlink_outside() {
         got,
         [("content/en/secret.txt".to_string(), 1, "symlink-outside")]
     );
-    assert!(!site.content.assets.contains("en/secret.txt"));
-    assert!(site.content.assets.contains("en/alias.png"));
+    assert!(!site.content().assets.contains("en/secret.txt"));
+    assert!(site.content().assets.contains("en/alias.png"));
 }
 
 #[test]

@@ -8,27 +8,27 @@ use std::collections::BTreeMap;
 /// The parsed front matter of one page. Keys are kept exactly as written
 /// (`ms.date` is one key, not a nested map).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct FrontMatter {
-    pub fields: BTreeMap<String, Value>,
+pub(crate) struct FrontMatter {
+    pub(crate) fields: BTreeMap<String, Value>,
     /// Where each top-level key (its last occurrence) and its value are in
     /// the file, for diagnostics.
-    pub positions: BTreeMap<String, FieldPos>,
+    pub(crate) positions: BTreeMap<String, FieldPos>,
     /// Keys written more than once in one mapping, positions in the file.
     /// The later value is used.
-    pub duplicates: Vec<yaml::Duplicate>,
+    pub(crate) duplicates: Vec<yaml::Duplicate>,
 }
 
 /// Where a front matter field is written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FieldPos {
-    pub key: Pos,
-    pub value: Pos,
+pub(crate) struct FieldPos {
+    pub(crate) key: Pos,
+    pub(crate) value: Pos,
 }
 
 impl FrontMatter {
     /// A field as display text: strings as written, numbers and booleans
     /// formatted, `None` for absent, null, empty or structured values.
-    pub fn text(&self, key: &str) -> Option<String> {
+    pub(crate) fn text(&self, key: &str) -> Option<String> {
         match self.fields.get(key)? {
             Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Value::Number(n) => Some(n.to_string()),
@@ -38,7 +38,7 @@ impl FrontMatter {
     }
 
     /// True when the key is absent, null, an empty string or an empty list.
-    pub fn is_empty(&self, key: &str) -> bool {
+    pub(crate) fn is_empty(&self, key: &str) -> bool {
         match self.fields.get(key) {
             None | Some(Value::Null) => true,
             Some(Value::String(s)) => s.trim().is_empty(),
@@ -49,12 +49,12 @@ impl FrontMatter {
     }
 
     /// The 1-based line of a key (1 when absent).
-    pub fn line_of(&self, key: &str) -> u32 {
+    pub(crate) fn line_of(&self, key: &str) -> u32 {
         self.positions.get(key).map(|p| p.key.line).unwrap_or(1)
     }
 
     /// Where a key's value is written (1:1 when absent).
-    pub fn value_pos(&self, key: &str) -> Pos {
+    pub(crate) fn value_pos(&self, key: &str) -> Pos {
         self.positions
             .get(key)
             .map(|p| p.value)
@@ -64,27 +64,27 @@ impl FrontMatter {
 
 /// Where the front matter block sits in the normalized page text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Block<'a> {
+pub(crate) struct Block<'a> {
     /// The YAML between the delimiters.
-    pub yaml: &'a str,
+    pub(crate) yaml: &'a str,
     /// 1-based line of the first YAML line.
-    pub first_line: u32,
+    pub(crate) first_line: u32,
     /// Byte offset where the Markdown body starts.
-    pub body_start: usize,
+    pub(crate) body_start: usize,
 }
 
 /// A front matter block that does not parse, or that is too large or deep
 /// to be parsed (`limit`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-    pub limit: bool,
+pub(crate) struct SyntaxError {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) message: String,
+    pub(crate) limit: bool,
 }
 
 /// Finds the front matter block. `Ok(None)`: the page has none.
-pub fn split(text: &str) -> Result<Option<Block<'_>>, SyntaxError> {
+pub(crate) fn split(text: &str) -> Result<Option<Block<'_>>, SyntaxError> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if !is_delimiter(&text[..first_end], false) {
         return Ok(None);
@@ -121,7 +121,7 @@ fn is_delimiter(line: &str, closing: bool) -> bool {
 /// Parses the YAML of a block into fields. A key written twice (a common
 /// copy-paste slip) is not fatal: the later value wins and the repeat is
 /// listed in `duplicates`.
-pub fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
+pub(crate) fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
     if block.yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
@@ -185,16 +185,16 @@ pub fn parse(block: &Block<'_>) -> Result<FrontMatter, SyntaxError> {
 
 /// A calendar date, as playbooks write it in `ms.date`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+pub(crate) struct Date {
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 impl Date {
     /// Accepts `2019-05-02` (with an optional time after it), `5/02/2019`
     /// (month first, as DocFX's `ms.date`) and `2019/05/02`.
-    pub fn parse(s: &str) -> Option<Date> {
+    pub(crate) fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
         let date_part = s.split(['T', ' ']).next().unwrap_or(s);
         let nums: Vec<&str> = date_part.split(['-', '/', '.']).collect();
@@ -240,7 +240,7 @@ impl Date {
     }
 
     /// `2019-05-02`.
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }

@@ -5,22 +5,22 @@
 //! `.md` extension removed, so `english-playbook/kickoff.md` and
 //! `spanish-playbook/kickoff-es.md` are one page in two languages.
 
-use crate::config::{Config, Language};
+use crate::config::{Config, LangId, Language};
 use std::fmt;
 
 /// Identifies one page across its translations: `initiate/kickoff`, or ``
 /// for a language's home (`index.md`). Also the page's URL path inside its
 /// language, so two files with one key would collide on one URL.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct TranslationKey(pub String);
+pub(crate) struct TranslationKey(pub(crate) String);
 
 impl TranslationKey {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The site-relative URL directory of this page in a language: `es/initiate/kickoff/`.
-    pub fn url(&self, lang: &Language) -> String {
+    pub(crate) fn url(&self, lang: &Language) -> String {
         if self.0.is_empty() {
             format!("{}/", lang.code)
         } else {
@@ -41,39 +41,64 @@ impl fmt::Display for TranslationKey {
 
 /// Where a content file sits in the language model.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Placement {
-    /// Index into `Config::languages`.
-    pub lang: usize,
-    pub key: TranslationKey,
+pub(crate) struct Placement {
+    /// The language the file is in (the folder's, when folder and suffix disagree).
+    pub(crate) lang: LangId,
+    pub(crate) key: TranslationKey,
     /// The language suffix the filename carried, as written.
-    pub suffix: Option<String>,
-    /// Set when the folder and the suffix name different languages:
-    /// (folder language, suffix language). The folder wins.
-    pub conflict: Option<(usize, usize)>,
+    pub(crate) suffix: Option<String>,
+    /// Set when the folder and the suffix name different languages.
+    pub(crate) conflict: Option<LanguageConflict>,
+}
+
+/// A file whose folder says one language and whose suffix another; the
+/// folder wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LanguageConflict {
+    pub(crate) folder: LangId,
+    pub(crate) suffix: LangId,
+}
+
+/// A language a file name or path names, and what remains of the name.
+struct Named<'a> {
+    lang: LangId,
+    /// The path inside the language folder, or the stem without the suffix.
+    rest: &'a str,
 }
 
 /// The language whose folder contains `rel` (longest folder wins) and the
 /// path inside it.
-pub fn folder_language<'a>(config: &Config, rel: &'a str) -> Option<(usize, &'a str)> {
+pub(crate) fn folder_language<'a>(config: &Config, rel: &'a str) -> Option<(LangId, &'a str)> {
+    folder_of(config, rel).map(|n| (n.lang, n.rest))
+}
+
+fn folder_of<'a>(config: &Config, rel: &'a str) -> Option<Named<'a>> {
     config
-        .languages
-        .iter()
-        .enumerate()
+        .languages()
         .filter(|(_, l)| !l.dir.is_empty())
-        .filter_map(|(i, l)| {
+        .filter_map(|(id, l)| {
             rel.strip_prefix(l.dir.as_str())
                 .and_then(|rest| rest.strip_prefix('/'))
-                .map(|inside| (i, l.dir.len(), inside))
+                .map(|inside| {
+                    (
+                        l.dir.len(),
+                        Named {
+                            lang: id,
+                            rest: inside,
+                        },
+                    )
+                })
         })
-        .max_by_key(|(_, len, _)| *len)
-        .map(|(i, _, inside)| (i, inside))
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, named)| named)
 }
 
 /// The language a filename stem's suffix names (`kickoff-es` → es), with
-/// the stem that remains. `-` and `.` both separate a suffix.
-fn suffix_language<'a>(languages: &[Language], stem: &'a str) -> Option<(usize, &'a str, &'a str)> {
-    let mut best: Option<(usize, &str, &str)> = None;
-    for (i, lang) in languages.iter().enumerate() {
+/// the stem that remains and the suffix as written. `-` and `.` both
+/// separate a suffix.
+fn suffix_language<'a>(config: &Config, stem: &'a str) -> Option<(Named<'a>, &'a str)> {
+    let mut best: Option<(Named<'a>, &'a str)> = None;
+    for (id, lang) in config.languages() {
         for suffix in &lang.suffixes {
             if suffix.is_empty() || stem.len() <= suffix.len() + 1 {
                 continue;
@@ -85,8 +110,8 @@ fn suffix_language<'a>(languages: &[Language], stem: &'a str) -> Option<(usize, 
             let (head, tail) = stem.split_at(split);
             if tail.eq_ignore_ascii_case(suffix) && (head.ends_with('-') || head.ends_with('.')) {
                 let rest = &head[..head.len() - 1];
-                if !rest.is_empty() && best.is_none_or(|(_, _, t)| t.len() < tail.len()) {
-                    best = Some((i, rest, tail));
+                if !rest.is_empty() && best.as_ref().is_none_or(|(_, t)| t.len() < tail.len()) {
+                    best = Some((Named { lang: id, rest }, tail));
                 }
             }
         }
@@ -95,22 +120,26 @@ fn suffix_language<'a>(languages: &[Language], stem: &'a str) -> Option<(usize, 
 }
 
 /// Places a Markdown file (content-relative, `/`-separated, ending in `.md`).
-pub fn place(config: &Config, rel: &str) -> Placement {
-    let folder = folder_language(config, rel);
-    let inside = folder.map(|(_, inside)| inside).unwrap_or(rel);
+pub(crate) fn place(config: &Config, rel: &str) -> Placement {
+    let folder = folder_of(config, rel);
+    let inside = folder.as_ref().map(|f| f.rest).unwrap_or(rel);
     let dir = crate::paths::parent(inside);
     let name = crate::paths::file_name(inside);
     let stem = strip_markdown_ext(name);
 
-    let by_suffix = suffix_language(&config.languages, stem);
-    let (stem, suffix) = match by_suffix {
-        Some((_, rest, tail)) => (rest, Some(tail.to_string())),
+    let by_suffix = suffix_language(config, stem);
+    let (stem, suffix) = match &by_suffix {
+        Some((named, tail)) => (named.rest, Some(tail.to_string())),
         None => (stem, None),
     };
+    let folder = folder.map(|f| f.lang);
+    let by_suffix = by_suffix.map(|(named, _)| named.lang);
     let (lang, conflict) = match (folder, by_suffix) {
-        (Some((f, _)), Some((s, _, _))) if f != s => (f, Some((f, s))),
-        (Some((f, _)), _) => (f, None),
-        (None, Some((s, _, _))) => (s, None),
+        (Some(folder), Some(suffix)) if folder != suffix => {
+            (folder, Some(LanguageConflict { folder, suffix }))
+        }
+        (Some(f), _) => (f, None),
+        (None, Some(s)) => (s, None),
         (None, None) => (config.default_language, None),
     };
 
@@ -130,7 +159,7 @@ pub fn place(config: &Config, rel: &str) -> Placement {
 }
 
 /// `name.md` → `name` (also `.markdown`, any case).
-pub fn strip_markdown_ext(name: &str) -> &str {
+pub(crate) fn strip_markdown_ext(name: &str) -> &str {
     for ext in [".md", ".markdown"] {
         if name.len() > ext.len() && name.is_char_boundary(name.len() - ext.len()) {
             let (stem, tail) = name.split_at(name.len() - ext.len());
@@ -142,7 +171,7 @@ pub fn strip_markdown_ext(name: &str) -> &str {
     name
 }
 
-pub fn is_markdown(name: &str) -> bool {
+pub(crate) fn is_markdown(name: &str) -> bool {
     strip_markdown_ext(name).len() != name.len()
 }
 
@@ -172,7 +201,7 @@ languages:
         let c = config();
         let p = place(&c, rel);
         (
-            c.languages[p.lang].code.clone(),
+            c.language(p.lang).code.clone(),
             p.key.0,
             p.suffix,
             p.conflict.is_some(),
@@ -258,11 +287,9 @@ languages:
     #[test]
     fn key_url() {
         let c = config();
-        assert_eq!(TranslationKey("a/b".into()).url(&c.languages[1]), "es/a/b/");
-        assert_eq!(
-            TranslationKey(String::new()).url(&c.languages[3]),
-            "zh-Hans/"
-        );
+        let language = |i: usize| c.languages().nth(i).unwrap().1;
+        assert_eq!(TranslationKey("a/b".into()).url(language(1)), "es/a/b/");
+        assert_eq!(TranslationKey(String::new()).url(language(3)), "zh-Hans/");
     }
 
     #[test]

@@ -5,22 +5,22 @@
 //! Nothing here fails the whole site: a file that cannot be read becomes a
 //! diagnostic and a page marked `failed`.
 
-pub mod front_matter;
-pub mod language;
+pub(crate) mod front_matter;
+pub(crate) mod language;
 mod walk;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use front_matter::{Date, FrontMatter};
-pub use language::{Placement, TranslationKey};
+pub(crate) use language::{Placement, TranslationKey};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-pub use walk::{admitted, scan};
+pub(crate) use walk::scan;
 
 /// What a content file is to the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
+pub(crate) enum FileKind {
     /// Markdown rendered at its own URL.
     Page,
     /// Markdown under an `includes/` folder: only inlined by `[!INCLUDE]`.
@@ -35,7 +35,7 @@ pub enum FileKind {
 /// (hidden files, editor leftovers, `exclude` globs) and for files the
 /// content walk does not read (behind a symlink it does not follow, or in
 /// a folder too deep): the one rule for a build and for `serve`'s reloads.
-pub fn classify(config: &Config, rel: &str) -> Option<FileKind> {
+pub(crate) fn classify(config: &Config, rel: &str) -> Option<FileKind> {
     let kind = classify_name(config, rel)?;
     walk::admitted(config, rel).then_some(kind)
 }
@@ -43,10 +43,7 @@ pub fn classify(config: &Config, rel: &str) -> Option<FileKind> {
 /// [`classify`] by the path alone, for the walk that has already looked
 /// at the file system.
 fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
-    if rel.split('/').any(|seg| seg.starts_with('.')) || is_editor_leftover(rel) {
-        return None;
-    }
-    if config.is_excluded(rel) {
+    if crate::paths::is_ignored_file(rel) || config.is_excluded(rel) {
         return None;
     }
     let name = crate::paths::file_name(rel);
@@ -64,70 +61,49 @@ fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
     }
 }
 
-/// Backup, swap and lock files editors leave next to the files they edit.
-pub fn is_editor_leftover(rel: &str) -> bool {
-    let name = crate::paths::file_name(rel);
-    name.ends_with('~')
-        || name.starts_with(".#")
-        || name.starts_with('#') && name.ends_with('#')
-        || name == "4913"
-        || [
-            ".swp",
-            ".swx",
-            ".swo",
-            ".tmp",
-            ".bak",
-            ".orig",
-            ".crdownload",
-        ]
-        .iter()
-        .any(|ext| name.ends_with(ext))
-        || name == ".DS_Store"
-        || name == "Thumbs.db"
-}
-
 /// A Markdown page as loaded from disk.
 #[derive(Clone, Debug)]
-pub struct PageSource {
+pub(crate) struct PageSource {
     /// Content-relative path.
-    pub path: String,
-    pub placement: Placement,
+    pub(crate) path: String,
+    pub(crate) placement: Placement,
     /// The file's text with BOM removed and line ends normalized to `\n`.
-    pub text: String,
-    pub front_matter: FrontMatter,
+    pub(crate) text: String,
+    pub(crate) front_matter: FrontMatter,
     /// Byte offset in `text` where the Markdown body starts.
-    pub body_start: usize,
-    pub date: Option<Date>,
+    pub(crate) body_start: usize,
+    pub(crate) date: Option<Date>,
     /// The file could not be read or its front matter does not parse: it
     /// still exists for links, but it is not rendered.
-    pub failed: bool,
+    pub(crate) failed: bool,
     /// What loading this file found wrong.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// A text file that is not a page: an include fragment or a toc.
 #[derive(Clone, Debug)]
-pub struct TextFile {
-    pub path: String,
+pub(crate) struct TextFile {
+    pub(crate) path: String,
     /// `None` when the file could not be read (a diagnostic says why).
-    pub text: Option<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) text: Option<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Everything in the content directory, sorted by path.
 #[derive(Clone, Debug, Default)]
-pub struct Content {
-    pub pages: Vec<PageSource>,
-    pub fragments: BTreeMap<String, TextFile>,
-    pub tocs: BTreeMap<String, TextFile>,
-    pub assets: BTreeSet<String>,
+pub(crate) struct Content {
+    /// Sorted by path.
+    pages: Vec<PageSource>,
+    pub(crate) fragments: BTreeMap<String, TextFile>,
+    pub(crate) tocs: BTreeMap<String, TextFile>,
+    pub(crate) assets: BTreeSet<String>,
     /// Problems with the directory itself (missing, unreadable entries).
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl Content {
     /// Walks the content directory and reads every page, fragment and toc in parallel.
-    pub fn load(config: &Config) -> Content {
+    pub(crate) fn load(config: &Config) -> Content {
         let mut content = Content::default();
         if !config.content_dir.is_dir() {
             content.diagnostics.push(Diagnostic::new(
@@ -153,7 +129,7 @@ impl Content {
     }
 
     /// Adds or replaces one loaded file.
-    pub fn insert(&mut self, item: Loaded) {
+    pub(crate) fn insert(&mut self, item: Loaded) {
         match item {
             Loaded::Page(page) => match self.pages.binary_search_by(|p| p.path.cmp(&page.path)) {
                 Ok(i) => self.pages[i] = *page,
@@ -172,7 +148,7 @@ impl Content {
     }
 
     /// Forgets a file that was deleted.
-    pub fn remove(&mut self, rel: &str) {
+    pub(crate) fn remove(&mut self, rel: &str) {
         self.pages.retain(|p| p.path != rel);
         self.fragments.remove(rel);
         self.tocs.remove(rel);
@@ -181,33 +157,27 @@ impl Content {
 
     /// Forgets a deleted file, or every file under a deleted (or renamed)
     /// folder; `""` is the whole content directory.
-    pub fn remove_tree(&mut self, rel: &str) {
+    pub(crate) fn remove_tree(&mut self, rel: &str) {
         for path in self.files_under(rel) {
             self.remove(&path);
         }
     }
 
     /// Every known file at `rel` or under the folder `rel` (`""`: all files).
-    pub fn files_under(&self, rel: &str) -> Vec<String> {
-        let inside = |p: &str| {
-            rel.is_empty()
-                || p == rel
-                || p.strip_prefix(rel)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        };
+    pub(crate) fn files_under(&self, rel: &str) -> Vec<String> {
         self.pages
             .iter()
             .map(|p| p.path.as_str())
             .chain(self.fragments.keys().map(String::as_str))
             .chain(self.tocs.keys().map(String::as_str))
             .chain(self.assets.iter().map(String::as_str))
-            .filter(|p| inside(p))
+            .filter(|p| crate::paths::is_within(p, rel))
             .map(str::to_string)
             .collect()
     }
 
     /// The text of any Markdown file (page or fragment), for includes.
-    pub fn markdown_text(&self, rel: &str) -> Option<&str> {
+    pub(crate) fn markdown_text(&self, rel: &str) -> Option<&str> {
         if let Some(f) = self.fragments.get(rel) {
             return f.text.as_deref();
         }
@@ -217,8 +187,18 @@ impl Content {
             .map(|i| self.pages[i].text.as_str())
     }
 
+    /// Every page, sorted by path.
+    pub(crate) fn pages(&self) -> &[PageSource] {
+        &self.pages
+    }
+
+    /// Every page, sorted by path, to replace some (their paths stay).
+    pub(crate) fn pages_mut(&mut self) -> &mut [PageSource] {
+        &mut self.pages
+    }
+
     /// The page at this content-relative path.
-    pub fn page(&self, rel: &str) -> Option<&PageSource> {
+    pub(crate) fn page(&self, rel: &str) -> Option<&PageSource> {
         self.pages
             .binary_search_by(|p| p.path.as_str().cmp(rel))
             .ok()
@@ -226,7 +206,7 @@ impl Content {
     }
 
     /// Is there a Markdown file (page or fragment) at this path?
-    pub fn has_markdown(&self, rel: &str) -> bool {
+    pub(crate) fn has_markdown(&self, rel: &str) -> bool {
         self.fragments.contains_key(rel)
             || self
                 .pages
@@ -237,7 +217,7 @@ impl Content {
 
 /// One file read from disk.
 #[derive(Clone, Debug)]
-pub enum Loaded {
+pub(crate) enum Loaded {
     Page(Box<PageSource>),
     Fragment(TextFile),
     Toc(TextFile),
@@ -246,7 +226,7 @@ pub enum Loaded {
 
 impl Loaded {
     /// The file's content-relative path.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         match self {
             Loaded::Page(p) => &p.path,
             Loaded::Fragment(f) | Loaded::Toc(f) => &f.path,
@@ -256,7 +236,7 @@ impl Loaded {
 }
 
 /// Reads one content file (content-relative path) of a known kind.
-pub fn load_file(config: &Config, rel: &str, kind: FileKind) -> Loaded {
+pub(crate) fn load_file(config: &Config, rel: &str, kind: FileKind) -> Loaded {
     match kind {
         FileKind::Asset => Loaded::Asset(rel.to_string()),
         FileKind::Fragment | FileKind::Toc => {
@@ -296,28 +276,9 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         failed: false,
         diagnostics: Vec::new(),
     };
-    if let Some((folder, suffix)) = page.placement.conflict {
-        let (f, s) = (&config.languages[folder], &config.languages[suffix]);
-        page.diagnostics.push(
-            Diagnostic::new(
-                Code::LanguageConflict,
-                &source,
-                format!(
-                    "the folder `{}` says {} but the filename suffix `-{}` says {}; the file is treated as {}",
-                    f.dir,
-                    f.code,
-                    page.placement.suffix.as_deref().unwrap_or(""),
-                    s.code,
-                    f.code
-                ),
-            )
-            .at(1, 1)
-            .hint(format!(
-                "move the file to `{}/` or rename it with a `-{}` suffix",
-                if s.dir.is_empty() { "." } else { &s.dir },
-                f.suffixes.first().map(String::as_str).unwrap_or(&f.code)
-            )),
-        );
+    if let Some(conflict) = page.placement.conflict {
+        let d = language_conflict(config, &source, conflict, page.placement.suffix.as_deref());
+        page.diagnostics.push(d);
     }
     match read_text(config, rel) {
         Ok(text) => page.text = text,
@@ -327,84 +288,129 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
             return page;
         }
     }
-    match front_matter::split(&page.text) {
-        Ok(None) => {}
-        Ok(Some(block)) => {
-            page.body_start = block.body_start;
-            match front_matter::parse(&block) {
-                Ok(fm) => {
-                    for d in &fm.duplicates {
-                        page.diagnostics.push(
-                            Diagnostic::new(
-                                Code::FrontMatterDuplicate,
-                                &source,
-                                format!(
-                                    "`{}` is already set on line {}; this later value is used",
-                                    d.key, d.earlier.line
-                                ),
-                            )
-                            .at(d.later.line, d.later.column)
-                            .hint(format!("delete one of the two `{}:` lines", d.key)),
-                        );
-                    }
-                    page.front_matter = fm;
-                }
-                Err(e) if e.limit => {
-                    page.diagnostics.push(
-                        Diagnostic::new(Code::LimitExceeded, &source, e.message)
-                            .at(e.line, e.column)
-                            .hint(format!(
-                                "keep the front matter under {} and {} levels of nesting; move long data into the page body",
-                                crate::yaml::bytes(crate::limits::FRONT_MATTER.bytes),
-                                crate::limits::FRONT_MATTER.depth
-                            )),
-                    );
-                    page.failed = true;
-                }
-                Err(e) => {
-                    let hint = quoting_hint(&page.text, e.line).unwrap_or_else(|| {
-                        "fix the YAML between the `---` lines; quote values that contain `: ` or start with a special character".into()
-                    });
-                    page.diagnostics.push(
-                        Diagnostic::new(Code::FrontMatterSyntax, &source, e.message)
-                            .at(e.line, e.column)
-                            .hint(hint),
-                    );
-                    page.failed = true;
-                }
-            }
-        }
+    read_front_matter(&mut page, &source);
+    read_date(config, &mut page, &source);
+    page
+}
+
+/// `language-conflict`: the folder says one language, the suffix another.
+fn language_conflict(
+    config: &Config,
+    source: &str,
+    conflict: language::LanguageConflict,
+    suffix: Option<&str>,
+) -> Diagnostic {
+    let (f, s) = (
+        config.language(conflict.folder),
+        config.language(conflict.suffix),
+    );
+    Diagnostic::new(
+        Code::LanguageConflict,
+        source,
+        format!(
+            "the folder `{}` says {} but the filename suffix `-{}` says {}; the file is treated as {}",
+            f.dir,
+            f.code,
+            suffix.unwrap_or(""),
+            s.code,
+            f.code
+        ),
+    )
+    .at(1, 1)
+    .hint(format!(
+        "move the file to `{}/` or rename it with a `-{}` suffix",
+        if s.dir.is_empty() { "." } else { &s.dir },
+        f.suffixes.first().map(String::as_str).unwrap_or(&f.code)
+    ))
+}
+
+/// Splits and parses the front matter of a page whose text is read; a
+/// block that is not YAML (or over the limits) fails the page.
+fn read_front_matter(page: &mut PageSource, source: &str) {
+    let block = match front_matter::split(&page.text) {
+        Ok(None) => return,
+        Ok(Some(block)) => block,
         Err(e) => {
             page.diagnostics.push(
-                Diagnostic::new(Code::FrontMatterSyntax, &source, e.message).at(e.line, e.column),
+                Diagnostic::new(Code::FrontMatterSyntax, source, e.message).at(e.line, e.column),
+            );
+            page.failed = true;
+            return;
+        }
+    };
+    page.body_start = block.body_start;
+    match front_matter::parse(&block) {
+        Ok(fm) => {
+            for d in &fm.duplicates {
+                page.diagnostics.push(
+                    Diagnostic::new(
+                        Code::FrontMatterDuplicate,
+                        source,
+                        format!(
+                            "`{}` is already set on line {}; this later value is used",
+                            d.key, d.earlier.line
+                        ),
+                    )
+                    .at(d.later.line, d.later.column)
+                    .hint(format!("delete one of the two `{}:` lines", d.key)),
+                );
+            }
+            page.front_matter = fm;
+        }
+        Err(e) if e.limit => {
+            page.diagnostics.push(
+                Diagnostic::new(Code::LimitExceeded, source, e.message)
+                    .at(e.line, e.column)
+                    .hint(format!(
+                        "keep the front matter under {} and {} levels of nesting; move long data into the page body",
+                        crate::yaml::bytes(crate::limits::FRONT_MATTER.bytes),
+                        crate::limits::FRONT_MATTER.depth
+                    )),
+            );
+            page.failed = true;
+        }
+        Err(e) => {
+            let hint = quoting_hint(&page.text, e.line).unwrap_or_else(|| {
+                "fix the YAML between the `---` lines; quote values that contain `: ` or start with a special character".into()
+            });
+            page.diagnostics.push(
+                Diagnostic::new(Code::FrontMatterSyntax, source, e.message)
+                    .at(e.line, e.column)
+                    .hint(hint),
             );
             page.failed = true;
         }
     }
+}
+
+/// The page's date from the configured key; `front-matter-date` when it
+/// is set but is not a date.
+fn read_date(config: &Config, page: &mut PageSource, source: &str) {
     let date_key = &config.front_matter.date_key;
-    if let Some(raw) = page.front_matter.fields.get(date_key) {
-        let text = match raw {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Null => None,
-            other => Some(other.to_string()),
-        };
-        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-            page.date = Date::parse(&text);
-            if page.date.is_none() {
-                let at = page.front_matter.value_pos(date_key);
-                page.diagnostics.push(
-                    Diagnostic::new(
-                        Code::FrontMatterDate,
-                        &source,
-                        format!("`{date_key}: {text}` is not a date"),
-                    )
-                    .at(at.line, at.column)
-                    .hint("write the date as YYYY-MM-DD or M/D/YYYY"),
-                );
-            }
-        }
+    let Some(raw) = page.front_matter.fields.get(date_key) else {
+        return;
+    };
+    let text = match raw {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return;
+    };
+    page.date = Date::parse(&text);
+    if page.date.is_none() {
+        let at = page.front_matter.value_pos(date_key);
+        page.diagnostics.push(
+            Diagnostic::new(
+                Code::FrontMatterDate,
+                source,
+                format!("`{date_key}: {text}` is not a date"),
+            )
+            .at(at.line, at.column)
+            .hint("write the date as YYYY-MM-DD or M/D/YYYY"),
+        );
     }
-    page
 }
 
 /// `description: Appendix A: Definitions` needs quotes; say exactly how.
@@ -427,7 +433,7 @@ fn quoting_hint(text: &str, line: u32) -> Option<String> {
 /// Reads a content file as normalized text: BOM removed, `\r\n` and `\r`
 /// turned into `\n`, NUL replaced (CommonMark asks for it). Only regular
 /// files up to [`crate::limits::TEXT_FILE_BYTES`] are read.
-pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> {
+pub(crate) fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> {
     let path = config.content_dir.join(rel);
     let source = config.source_path(rel);
     let unreadable = |message: String| {
@@ -468,69 +474,22 @@ pub fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagnostic>> 
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
-    decode_owned(bytes).map_err(|(line, column, offset)| {
+    crate::text::decode(bytes).map_err(|bad| {
         Box::new(
             Diagnostic::new(
                 Code::FileUnreadable,
                 &source,
-                format!("the file is not valid UTF-8 (byte {offset})"),
+                format!("the file is not valid UTF-8 (byte {})", bad.offset),
             )
-            .at(line, column)
+            .at(bad.pos.line, bad.pos.column)
             .hint("re-save the file with UTF-8 encoding"),
         )
     })
 }
 
-/// Decodes file bytes; on invalid UTF-8 returns the line, column and byte
-/// offset of the first bad byte.
-pub fn decode(bytes: &[u8]) -> Result<String, (u32, u32, usize)> {
-    decode_owned(bytes.to_vec())
-}
-
-/// [`decode`] without copying a file that is already clean UTF-8 with `\n` ends.
-pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, (u32, u32, usize)> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(normalize_text(text)),
-        Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
-            let (line, column) = crate::config::line_col(prefix, good);
-            Err((line, column, good))
-        }
-    }
-}
-
-/// Line ends to `\n`, NUL to U+FFFD.
-pub fn normalize_text(text: String) -> String {
-    if !text.as_bytes().iter().any(|&b| b == b'\r' || b == 0) {
-        return text;
-    }
-    text.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\0', "\u{FFFD}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decode_strips_bom_and_crlf() {
-        assert_eq!(
-            decode(b"\xEF\xBB\xBF---\r\na: b\r\n---\r\n").unwrap(),
-            "---\na: b\n---\n"
-        );
-        assert_eq!(decode(b"a\rb\0").unwrap(), "a\nb\u{FFFD}");
-    }
-
-    #[test]
-    fn decode_reports_first_bad_byte() {
-        assert_eq!(decode(b"ok\nab\xFFc"), Err((2, 3, 5)));
-    }
 
     #[test]
     fn quoting_hint_shows_the_fixed_line() {
@@ -540,21 +499,6 @@ mod tests {
             Some("the value contains `: `; quote it: description: \"Appendix A: Terms\"")
         );
         assert_eq!(quoting_hint(text, 2), None);
-    }
-
-    #[test]
-    fn editor_leftovers() {
-        for name in [
-            "a.md~",
-            ".#a.md",
-            "#a.md#",
-            "4913",
-            "a.md.swp",
-            "dir/.a.md.swx",
-        ] {
-            assert!(is_editor_leftover(name), "{name}");
-        }
-        assert!(!is_editor_leftover("a.md"));
     }
 
     #[test]

@@ -76,7 +76,7 @@ fn depth(rel_dir: &str) -> usize {
 /// whole content directory), in path order, with its kind; entries that
 /// cannot be read, symlinks that are not followed and folders too deep
 /// become diagnostics.
-pub fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diagnostic>) {
+pub(crate) fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diagnostic>) {
     let mut walk = Walk {
         config,
         boundary: Boundary::of(config),
@@ -117,7 +117,7 @@ pub fn scan(config: &Config, folder: &str) -> (Vec<(String, FileKind)>, Vec<Diag
 /// Would the walk read the content file `rel`? False when a symlink on its
 /// way is not followed, or its folder is too deep. (A file that does not
 /// exist is admitted: reading it reports why it cannot be read.)
-pub fn admitted(config: &Config, rel: &str) -> bool {
+pub(crate) fn admitted(config: &Config, rel: &str) -> bool {
     depth(paths::parent(rel)) <= limits::FOLDER_DEPTH
         && resolve(config, &Boundary::of(config), rel).is_ok()
 }
@@ -365,33 +365,7 @@ mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
 
-    /// A directory under the system temp dir, removed on drop.
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(tag: &str) -> TempDir {
-            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let dir = std::env::temp_dir().join(format!("folio-{tag}-{}-{n}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            TempDir(dir)
-        }
-        fn path(&self) -> &Path {
-            &self.0
-        }
-        fn write(&self, rel: &str, text: &str) {
-            let path = self.0.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::check::tests::TempDir;
 
     fn config(dir: &Path, yml: &str) -> Config {
         Config::parse(dir, &dir.join("folio.yml"), yml).unwrap()

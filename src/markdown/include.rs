@@ -20,17 +20,17 @@ use std::ops::Range;
 use crate::limits::{EXPANDED_PAGE_BYTES, INCLUDE_DEPTH, INCLUDES_PER_PAGE};
 
 /// The page text with includes inlined, and where each byte came from.
-pub struct Expansion<'a> {
-    pub text: String,
+pub(crate) struct Expansion<'a> {
+    pub(crate) text: String,
     /// Content-relative paths, each once; `files[0]` is the page itself.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     texts: Vec<&'a str>,
     lines: Vec<OnceCell<LineIndex>>,
     /// The includes written in each file (found once per file).
     found: Vec<Option<Vec<Found>>>,
     by_path: HashMap<String, usize>,
     segments: Vec<Segment>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// From `out` on, expanded bytes are `files[file]`'s bytes from `src` on.
@@ -45,9 +45,9 @@ struct Segment {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Pos {
     /// Index into `Expansion::files` (0: the page).
-    pub file: u16,
-    pub line: u32,
-    pub column: u32,
+    pub(crate) file: u16,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
 }
 
 /// Where expansion gets file texts and how it names files in diagnostics.
@@ -80,7 +80,7 @@ enum Refusal {
 
 impl<'a> Expansion<'a> {
     /// Expands the body of `path` (its `text` from `body_start`).
-    pub fn new(
+    pub(crate) fn new(
         path: &str,
         text: &'a str,
         body_start: usize,
@@ -314,7 +314,7 @@ impl<'a> Expansion<'a> {
     }
 
     /// Maps an offset of the expanded text to its file and position there.
-    pub fn locate(&self, offset: usize) -> Pos {
+    pub(crate) fn locate(&self, offset: usize) -> Pos {
         let i = match self.segments.binary_search_by(|s| s.out.cmp(&offset)) {
             Ok(i) => i,
             Err(0) => return self.pos_in(0, 0),
@@ -333,11 +333,6 @@ impl<'a> Expansion<'a> {
             line,
             column,
         }
-    }
-
-    /// Included files, without the page itself.
-    pub fn included(&self) -> &[String] {
-        &self.files[1..]
     }
 }
 
@@ -600,7 +595,7 @@ mod tests {
         let exp = Expansion::new("en/p.md", "x [!INCLUDE [a](includes/a.md)] y", 0, &src);
         assert_eq!(exp.text, "x A B A y");
         assert_eq!(
-            exp.included(),
+            &exp.files[1..],
             &[
                 "en/includes/a.md".to_string(),
                 "en/includes/sub/b.md".to_string()

@@ -6,15 +6,16 @@
 //! site), so the HTML is kept as [`Body`]: fragments between link slots.
 //! The site resolves each link once and [`Body::render`] fills the slots.
 
-pub mod html;
-pub mod include;
+pub(crate) mod html;
+pub(crate) mod include;
 pub(crate) mod raw;
 mod sanitize;
-pub mod slug;
-pub mod table;
+pub(crate) mod slug;
+pub(crate) mod table;
 
 use crate::config::{RawHtml, TaskLabels};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::html::escape;
 use crate::i18n;
 use include::Expansion;
 pub use include::{Pos, Sources};
@@ -26,7 +27,7 @@ use raw::{Found, RawHtmlPass};
 use slug::Slugger;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-pub use table::{TaskRow, TaskTable};
+pub(crate) use table::{TaskRow, TaskTable};
 
 /// Marks a link slot in rendered HTML. Page text never contains NUL: loading
 /// replaces it, as CommonMark requires.
@@ -34,7 +35,7 @@ const SLOT: char = '\0';
 
 /// What a link is in the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkKind {
+pub(crate) enum LinkKind {
     /// `[text](dest)` or an autolink.
     Link,
     /// `![alt](src)` or a DocFX `:::image`.
@@ -45,25 +46,27 @@ pub enum LinkKind {
 
 /// One link or image reference of a page, as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Link {
-    pub dest: String,
-    pub kind: LinkKind,
+pub(crate) struct Link {
+    pub(crate) dest: String,
+    pub(crate) kind: LinkKind,
     /// Where it is written; `pos.file` says in which file (includes).
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
+/// A heading of a page, with the id its anchor has.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heading {
-    pub level: u8,
+    pub(crate) level: u8,
     /// Plain text, for tables of contents.
-    pub text: String,
+    pub(crate) text: String,
+    /// The id: GitHub's slug, made unique on the page (`#guía-de-red`).
     pub id: String,
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 /// Rendered HTML with holes for links' `href`/`src`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Body {
+pub(crate) struct Body {
     parts: Vec<String>,
     /// The link (index into `Document::links`) of each hole: usually one
     /// hole per link in order, but sanitizing may drop or repeat one.
@@ -72,7 +75,7 @@ pub struct Body {
 
 impl Body {
     /// Joins the HTML, asking `href(i)` for the (already escaped) URL of link `i`.
-    pub fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
+    pub(crate) fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
         let mut out = String::with_capacity(
             self.parts.iter().map(String::len).sum::<usize>() + 64 * self.parts.len(),
         );
@@ -92,15 +95,16 @@ pub struct Document {
     /// Content-relative paths: `files[0]` is the page, then what it includes.
     pub files: Vec<String>,
     /// The text of the first `#` heading.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
+    /// Every heading, in order.
     pub headings: Vec<Heading>,
     /// Every id a `#fragment` may name: headings, `{#id}`, `<a name>`, `id=`, tasks.
-    pub anchors: BTreeSet<String>,
-    pub links: Vec<Link>,
-    pub tasks: Vec<TaskTable>,
-    pub body: Body,
+    pub(crate) anchors: BTreeSet<String>,
+    pub(crate) links: Vec<Link>,
+    pub(crate) tasks: Vec<TaskTable>,
+    pub(crate) body: Body,
     /// Include problems found while expanding.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// What parsing one page needs to know.
@@ -109,7 +113,9 @@ pub struct ParseContext<'a> {
     pub path: &'a str,
     /// The page's normalized text, front matter included.
     pub text: &'a str,
+    /// Byte offset in `text` where the Markdown body starts (after front matter).
     pub body_start: usize,
+    /// The texts of the files `[!INCLUDE]` names.
     pub sources: &'a dyn Sources,
     /// The page's language code, for callout titles.
     pub lang: &'a str,
@@ -213,6 +219,23 @@ fn too_deep_to_sanitize(
     doc
 }
 
+/// The end of a paragraph or block, where an unclosed `<style>` or
+/// `<script>` of raw HTML ends too.
+fn ends_raw_html_scope(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::End(
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::HtmlBlock
+                | TagEnd::FootnoteDefinition,
+        )
+    )
+}
+
 /// A construct whose HTML is only known at its end.
 enum Frame<'a> {
     Heading {
@@ -295,32 +318,14 @@ impl<'a> Renderer<'a, '_> {
         i: usize,
         events: &mut [(Option<Event<'a>>, Range<usize>)],
     ) {
-        let start = range.start;
-        if let Some(Frame::Image { alt, nested, .. }) = self.frames.last_mut() {
-            // Inside alt text only the words count; nested links and images
-            // are not rendered, so they must not take a link slot either.
-            match event {
-                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                Event::Start(Tag::Image { .. }) => *nested += 1,
-                Event::End(TagEnd::Image) if *nested > 0 => *nested -= 1,
-                Event::End(TagEnd::Image) => self.end_image(),
-                _ => {}
-            }
+        if self.alt_text(&event) {
             return;
         }
-        if let Event::End(
-            TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::Item
-            | TagEnd::TableCell
-            | TagEnd::BlockQuote(_)
-            | TagEnd::HtmlBlock
-            | TagEnd::FootnoteDefinition,
-        ) = event
-        {
+        if ends_raw_html_scope(&event) {
             // An unclosed `<style>` or `<script>` ends with its paragraph or block.
             self.raw.end_scope();
         }
+        let start = range.start;
         match event {
             Event::Start(Tag::Heading { level, .. }) => self.frames.push(Frame::Heading {
                 level,
@@ -331,6 +336,66 @@ impl<'a> Renderer<'a, '_> {
                 last_text: None,
             }),
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link) => {
+                self.link_event(event, start)
+            }
+            Event::Text(text) => self.text(text, range),
+            Event::Code(code) => {
+                self.add_text(&code);
+                self.emit(Event::Code(code));
+            }
+            Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::Start(Tag::HtmlBlock)
+            | Event::End(TagEnd::HtmlBlock) => self.html_event(event, start, i, events),
+            Event::Start(Tag::BlockQuote(kind)) => self.start_quote(kind, i, events),
+            Event::End(TagEnd::BlockQuote(kind)) => {
+                if self.quotes.pop().unwrap_or(false) {
+                    self.emit(Event::Html("</div>\n".into()));
+                } else {
+                    self.emit(Event::End(TagEnd::BlockQuote(kind)));
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = matches!(event, Event::Start(_));
+                self.emit(event);
+            }
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(
+                TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell,
+            ) => self.table_event(event, start),
+            Event::SoftBreak | Event::HardBreak => {
+                self.add_break();
+                self.emit(event);
+            }
+            Event::FootnoteReference(_)
+            | Event::Start(Tag::FootnoteDefinition(_))
+            | Event::End(TagEnd::FootnoteDefinition) => self.footnote_event(event),
+            other => self.emit(other),
+        }
+    }
+
+    /// Inside an image's alt text only the words count; nested links and
+    /// images are not rendered, so they must not take a link slot either.
+    /// Says whether the event was alt text.
+    fn alt_text(&mut self, event: &Event<'a>) -> bool {
+        let Some(Frame::Image { alt, nested, .. }) = self.frames.last_mut() else {
+            return false;
+        };
+        match event {
+            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+            Event::Start(Tag::Image { .. }) => *nested += 1,
+            Event::End(TagEnd::Image) if *nested > 0 => *nested -= 1,
+            Event::End(TagEnd::Image) => self.end_image(),
+            _ => {}
+        }
+        true
+    }
+
+    /// Links get a slot for their resolved href; an image's alt text is
+    /// collected until its end.
+    fn link_event(&mut self, event: Event<'a>, start: usize) {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -359,11 +424,19 @@ impl<'a> Renderer<'a, '_> {
                     nested: 0,
                 });
             }
-            Event::Text(text) => self.text(text, range),
-            Event::Code(code) => {
-                self.add_text(&code);
-                self.emit(Event::Code(code));
-            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Raw HTML, inline or as a block, through the `raw_html` policy.
+    fn html_event(
+        &mut self,
+        event: Event<'a>,
+        start: usize,
+        i: usize,
+        events: &mut [(Option<Event<'a>>, Range<usize>)],
+    ) {
+        match event {
             Event::Html(raw) => self.html_fragment(vec![(raw, start)], false),
             Event::InlineHtml(raw) => self.inline_html(&raw, start),
             Event::Start(Tag::HtmlBlock) => {
@@ -385,22 +458,14 @@ impl<'a> Renderer<'a, '_> {
                     self.emit(Event::End(TagEnd::HtmlBlock));
                 }
             }
-            Event::Start(Tag::BlockQuote(kind)) => self.start_quote(kind, i, events),
-            Event::End(TagEnd::BlockQuote(kind)) => {
-                if self.quotes.pop().unwrap_or(false) {
-                    self.emit(Event::Html("</div>\n".into()));
-                } else {
-                    self.emit(Event::End(TagEnd::BlockQuote(kind)));
-                }
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                self.in_code_block = true;
-                self.emit(Event::Start(Tag::CodeBlock(kind)));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                self.in_code_block = false;
-                self.emit(Event::End(TagEnd::CodeBlock));
-            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Tables are collected cell by cell and written whole at their end
+    /// (task tables need every row first).
+    fn table_event(&mut self, event: Event<'a>, start: usize) {
+        match event {
             Event::Start(Tag::Table(aligns)) => self.frames.push(Frame::Table(TableBuilder {
                 aligns,
                 start,
@@ -435,10 +500,13 @@ impl<'a> Renderer<'a, '_> {
                     self.emit(Event::Html(html.into()));
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
-                self.add_break();
-                self.emit(event);
-            }
+            other => self.emit(other),
+        }
+    }
+
+    /// Footnotes are numbered in order of first mention; `fn:N` is the id.
+    fn footnote_event(&mut self, event: Event<'a>) {
+        match event {
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(&label);
                 self.emit(Event::InlineHtml(
@@ -464,7 +532,7 @@ impl<'a> Renderer<'a, '_> {
     fn end_image(&mut self) {
         if let Some(Frame::Image { title, alt, .. }) = self.frames.pop() {
             let title = attr_if_any("title", &title);
-            let alt = html::escape(&alt);
+            let alt = escape(&alt);
             self.emit(Event::InlineHtml(
                 format!("<img src=\"{SLOT}\" alt=\"{alt}\"{title} loading=\"lazy\">").into(),
             ));
@@ -582,7 +650,7 @@ impl<'a> Renderer<'a, '_> {
             self.emit(Event::InlineHtml(
                 format!(
                     "<img src=\"{SLOT}\" alt=\"{}\" loading=\"lazy\">",
-                    html::escape(&alt)
+                    escape(&alt)
                 )
                 .into(),
             ));
@@ -638,9 +706,9 @@ impl<'a> Renderer<'a, '_> {
         let class = if attrs.classes.is_empty() {
             String::new()
         } else {
-            format!(" class=\"{}\"", html::escape(&attrs.classes.join(" ")))
+            format!(" class=\"{}\"", escape(&attrs.classes.join(" ")))
         };
-        let id = html::escape(&id);
+        let id = escape(&id);
         self.emit(Event::Html(
             format!("<h{level_num} id=\"{id}\"{class}>").into(),
         ));
@@ -650,7 +718,7 @@ impl<'a> Renderer<'a, '_> {
         self.emit(Event::Html(
             format!(
                 "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{}\">#</a></h{level_num}>\n",
-                html::escape(self.strings.permalink)
+                escape(self.strings.permalink)
             )
             .into(),
         ));
@@ -690,7 +758,7 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::Html(
                     format!(
                         "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
-                        html::escape(&title)
+                        escape(&title)
                     )
                     .into(),
                 ));
@@ -787,25 +855,13 @@ impl<'a> Renderer<'a, '_> {
                 .find(|(l, _)| *l == lang)
                 .map(|(_, labels)| *labels)
         });
-        let mut out = String::from("<div class=\"table-wrap\">\n<table");
-        if task.is_some() {
-            out.push_str(" class=\"task-table\"");
-        }
-        out.push_str(">\n<thead>\n<tr>");
-        for (i, cell) in t.head.into_iter().enumerate() {
-            out.push_str("<th scope=\"col\"");
-            out.push_str(align_attr(t.aligns.get(i)));
-            out.push('>');
-            pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
-            out.push_str("</th>");
-        }
-        out.push_str("</tr>\n</thead>\n");
+        let mut out = String::new();
+        write_table_head(&mut out, t.head, &t.aligns, task.is_some());
         // GFM writes no empty body for a table without rows.
         let has_rows = !t.rows.is_empty();
         if has_rows {
             out.push_str("<tbody>\n");
         }
-
         let mut task_table = task.map(|(lang, columns)| TaskTable {
             pos: self.exp.locate(t.start),
             labels: lang.to_string(),
@@ -814,68 +870,16 @@ impl<'a> Renderer<'a, '_> {
             rows: Vec::new(),
         });
         for row in t.rows {
-            let cell_text = |i: Option<usize>| {
-                i.and_then(|i| row.cells.get(i))
-                    .map(|c| c.text.trim().to_string())
-            };
-            let mut requirement_class = None;
-            if let (Some(tt), Some(labels)) = (&mut task_table, labels) {
-                let columns = tt.columns;
-                let id = cell_text(Some(columns.id)).unwrap_or_default();
-                let requirement = cell_text(columns.requirement);
-                requirement_class = requirement.as_deref().and_then(|r| {
-                    if labels.mandatory.iter().any(|m| table::label_matches(r, m)) {
-                        Some("mandatory")
-                    } else if labels.optional.iter().any(|o| table::label_matches(r, o)) {
-                        Some("optional")
-                    } else {
-                        None
-                    }
-                });
-                let anchor = format!("task-{id}");
-                let fresh = !id.is_empty()
-                    && id.chars().all(|c| c.is_ascii_digit())
-                    && !self.doc.anchors.contains(&anchor)
-                    && self.slugger.claim(&anchor);
-                if fresh {
-                    out.push_str(&format!("<tr id=\"{anchor}\">"));
-                    self.doc.anchors.insert(anchor);
-                } else {
+            let requirement = match (&mut task_table, labels) {
+                (Some(tt), Some(labels)) => self.task_row(&mut out, tt, labels, &row),
+                _ => {
                     out.push_str("<tr>");
+                    None
                 }
-                tt.rows.push(TaskRow {
-                    pos: self.exp.locate(row.start),
-                    source_cells: table::count_source_cells(line_at(&self.exp.text, row.start)),
-                    id,
-                    name: cell_text(columns.name),
-                    requirement,
-                    role: cell_text(columns.role),
-                    services: cell_text(columns.services),
-                });
-            } else {
-                out.push_str("<tr>");
-            }
-            let requirement_col = task_table.as_ref().and_then(|tt| tt.columns.requirement);
-            for (i, cell) in row.cells.into_iter().enumerate() {
-                out.push_str("<td");
-                out.push_str(align_attr(t.aligns.get(i)));
-                if Some(i) == requirement_col {
-                    if let Some(class) = requirement_class {
-                        let title = if class == "mandatory" {
-                            self.strings.mandatory
-                        } else {
-                            self.strings.optional
-                        };
-                        out.push_str(&format!(
-                            " class=\"task-requirement task-{class}\" title=\"{}\"",
-                            html::escape(title)
-                        ));
-                    }
-                }
-                out.push('>');
-                pulldown_cmark::html::push_html(&mut out, cell.events.into_iter());
-                out.push_str("</td>");
-            }
+            };
+            let column = task_table.as_ref().and_then(|tt| tt.columns.requirement);
+            let marked = requirement.zip(column);
+            self.row_cells(&mut out, row.cells, &t.aligns, marked);
             out.push_str("</tr>\n");
         }
         if has_rows {
@@ -887,6 +891,114 @@ impl<'a> Renderer<'a, '_> {
         }
         out
     }
+
+    /// Opens a task table's row (with `id="task-<id>"` when the id is a
+    /// number no other anchor has) and records it; returns the class of
+    /// its requirement cell, if the value is one of the language's.
+    fn task_row(
+        &mut self,
+        out: &mut String,
+        tt: &mut TaskTable,
+        labels: &TaskLabels,
+        row: &Row<'a>,
+    ) -> Option<&'static str> {
+        let cell_text = |i: Option<usize>| {
+            i.and_then(|i| row.cells.get(i))
+                .map(|c| c.text.trim().to_string())
+        };
+        let columns = tt.columns;
+        let id = cell_text(Some(columns.id)).unwrap_or_default();
+        let requirement = cell_text(columns.requirement);
+        let class = requirement
+            .as_deref()
+            .and_then(|r| requirement_class(labels, r));
+        let anchor = format!("task-{id}");
+        let fresh = !id.is_empty()
+            && id.chars().all(|c| c.is_ascii_digit())
+            && !self.doc.anchors.contains(&anchor)
+            && self.slugger.claim(&anchor);
+        if fresh {
+            out.push_str(&format!("<tr id=\"{anchor}\">"));
+            self.doc.anchors.insert(anchor);
+        } else {
+            out.push_str("<tr>");
+        }
+        tt.rows.push(TaskRow {
+            pos: self.exp.locate(row.start),
+            source_cells: table::count_source_cells(line_at(&self.exp.text, row.start)),
+            id,
+            name: cell_text(columns.name),
+            requirement,
+            role: cell_text(columns.role),
+            services: cell_text(columns.services),
+        });
+        class
+    }
+
+    /// A body row's cells; `marked` is the requirement cell's class and column.
+    fn row_cells(
+        &self,
+        out: &mut String,
+        cells: Vec<Cell<'a>>,
+        aligns: &[Alignment],
+        marked: Option<(&'static str, usize)>,
+    ) {
+        for (i, cell) in cells.into_iter().enumerate() {
+            out.push_str("<td");
+            out.push_str(align_attr(aligns.get(i)));
+            if let Some((class, _)) = marked.filter(|&(_, column)| column == i) {
+                let title = if class == "mandatory" {
+                    self.strings.mandatory
+                } else {
+                    self.strings.optional
+                };
+                out.push_str(&format!(
+                    " class=\"task-requirement task-{class}\" title=\"{}\"",
+                    escape(title)
+                ));
+            }
+            out.push('>');
+            pulldown_cmark::html::push_html(out, cell.events.into_iter());
+            out.push_str("</td>");
+        }
+    }
+}
+
+/// `mandatory` or `optional` when a requirement cell holds one of the
+/// language's values.
+fn requirement_class(labels: &TaskLabels, value: &str) -> Option<&'static str> {
+    if labels
+        .mandatory
+        .iter()
+        .any(|m| table::label_matches(value, m))
+    {
+        Some("mandatory")
+    } else if labels
+        .optional
+        .iter()
+        .any(|o| table::label_matches(value, o))
+    {
+        Some("optional")
+    } else {
+        None
+    }
+}
+
+/// The table's opening and its head row.
+fn write_table_head(out: &mut String, head: Vec<Cell<'_>>, aligns: &[Alignment], task: bool) {
+    out.push_str("<div class=\"table-wrap\">\n<table");
+    if task {
+        out.push_str(" class=\"task-table\"");
+    }
+    out.push_str(">\n<thead>\n<tr>");
+    for (i, cell) in head.into_iter().enumerate() {
+        out.push_str("<th scope=\"col\"");
+        out.push_str(align_attr(aligns.get(i)));
+        out.push('>');
+        pulldown_cmark::html::push_html(out, cell.events.into_iter());
+        out.push_str("</th>");
+    }
+    out.push_str("</tr>\n</thead>\n");
 }
 
 fn align_attr(a: Option<&Alignment>) -> &'static str {
@@ -902,7 +1014,7 @@ fn attr_if_any(name: &str, value: &str) -> String {
     if value.is_empty() {
         String::new()
     } else {
-        format!(" {name}=\"{}\"", html::escape(value))
+        format!(" {name}=\"{}\"", escape(value))
     }
 }
 

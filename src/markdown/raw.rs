@@ -93,11 +93,11 @@ pub(crate) enum Found {
 
 /// A finding as a diagnostic's parts, for the caller to place.
 pub(crate) struct Report {
-    pub code: Code,
-    pub at: usize,
-    pub message: String,
-    pub hint: String,
-    pub target: Option<String>,
+    pub(crate) code: Code,
+    pub(crate) at: usize,
+    pub(crate) message: String,
+    pub(crate) hint: String,
+    pub(crate) target: Option<String>,
 }
 
 /// What a finding tells the author (None for links and anchors).
@@ -155,10 +155,10 @@ pub(crate) fn report(found: Found, policy: RawHtml) -> Option<Report> {
 /// One fragment's output.
 #[derive(Debug, Default)]
 pub(crate) struct Processed {
-    pub html: String,
-    pub found: Vec<Found>,
+    pub(crate) html: String,
+    pub(crate) found: Vec<Found>,
     /// Some token was kept as markup (so the page needs sanitizing).
-    pub markup: bool,
+    pub(crate) markup: bool,
 }
 
 /// An element whose content is raw text, open across fragments of one

@@ -227,8 +227,8 @@ fn builder() -> &'static Builder<'static> {
 
 /// A cleaned page: HTML between slots, and the link each slot is for.
 pub(crate) struct Cleaned {
-    pub parts: Vec<String>,
-    pub slots: Vec<usize>,
+    pub(crate) parts: Vec<String>,
+    pub(crate) slots: Vec<usize>,
 }
 
 /// Cleans a page's rendered HTML whose link slots are `slot` characters.

@@ -17,10 +17,10 @@ use std::collections::HashMap;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// Ids the page templates use (`templates/`): a heading never takes them.
-pub const TEMPLATE_IDS: &[&str] = &["folio-main", "folio-nav", "folio-otp"];
+pub(crate) const TEMPLATE_IDS: &[&str] = &["folio-main", "folio-nav", "folio-otp"];
 
 /// The id GitHub gives a heading with this text content (before de-duplication).
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     text.to_lowercase()
         .chars()
         .filter_map(|c| match c {
@@ -65,7 +65,7 @@ fn kept(c: char) -> bool {
 /// Hands out unique ids within one page, the way GitHub does, never one of
 /// the templates' ids.
 #[derive(Debug)]
-pub struct Slugger {
+pub(crate) struct Slugger {
     occurrences: HashMap<String, usize>,
 }
 
@@ -83,13 +83,14 @@ impl Default for Slugger {
 
 impl Slugger {
     /// A unique id for a heading with this text content.
-    pub fn slug(&mut self, text: &str) -> String {
+    #[cfg(test)]
+    fn slug(&mut self, text: &str) -> String {
         self.heading_id(text, |_| false)
     }
 
     /// A unique id for a heading with this text content, avoiding the ids
     /// the page has from elsewhere (`taken`: raw HTML `id=`).
-    pub fn heading_id(&mut self, text: &str, taken: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn heading_id(&mut self, text: &str, taken: impl Fn(&str) -> bool) -> String {
         // GitHub would write an empty id; HTML does not allow one.
         let base = match slug(text) {
             s if s.is_empty() => "section".to_string(),
@@ -100,7 +101,7 @@ impl Slugger {
 
     /// `base`, or `base-1`, `base-2`… for the first that is neither handed
     /// out already nor `taken` (ids the page has from elsewhere).
-    pub fn unique(&mut self, base: String, taken: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn unique(&mut self, base: String, taken: impl Fn(&str) -> bool) -> String {
         let mut candidate = base.clone();
         while self.occurrences.contains_key(&candidate) || taken(&candidate) {
             let n = self.occurrences.entry(base.clone()).or_insert(0);
@@ -112,7 +113,7 @@ impl Slugger {
     }
 
     /// Takes `id` as is if it is still free (task rows: `task-12`).
-    pub fn claim(&mut self, id: &str) -> bool {
+    pub(crate) fn claim(&mut self, id: &str) -> bool {
         if self.occurrences.contains_key(id) {
             return false;
         }

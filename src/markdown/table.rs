@@ -6,43 +6,43 @@ use crate::config::TaskLabels;
 
 /// One task table of a page.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TaskTable {
+pub(crate) struct TaskTable {
     /// The header row.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
     /// The language code whose labels matched the header.
-    pub labels: String,
+    pub(crate) labels: String,
     /// Cells in the header row as written in the source.
-    pub header_cells: usize,
-    pub columns: TaskColumns,
-    pub rows: Vec<TaskRow>,
+    pub(crate) header_cells: usize,
+    pub(crate) columns: TaskColumns,
+    pub(crate) rows: Vec<TaskRow>,
 }
 
 /// Which column holds what (0-based).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TaskColumns {
-    pub id: usize,
-    pub name: Option<usize>,
-    pub requirement: Option<usize>,
-    pub role: Option<usize>,
-    pub services: Option<usize>,
+pub(crate) struct TaskColumns {
+    pub(crate) id: usize,
+    pub(crate) name: Option<usize>,
+    pub(crate) requirement: Option<usize>,
+    pub(crate) role: Option<usize>,
+    pub(crate) services: Option<usize>,
 }
 
 /// One task row, cells as plain text (an ID written as a link keeps its text).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TaskRow {
-    pub pos: Pos,
+pub(crate) struct TaskRow {
+    pub(crate) pos: Pos,
     /// Cells in this row as written in the source; the Markdown parser pads
     /// and truncates silently, so this is what `task-columns` checks.
-    pub source_cells: usize,
-    pub id: String,
-    pub name: Option<String>,
-    pub requirement: Option<String>,
-    pub role: Option<String>,
-    pub services: Option<String>,
+    pub(crate) source_cells: usize,
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) requirement: Option<String>,
+    pub(crate) role: Option<String>,
+    pub(crate) services: Option<String>,
 }
 
 /// Compares a header cell with a label: case, surrounding and repeated spaces ignored.
-pub fn label_matches(cell: &str, label: &str) -> bool {
+pub(crate) fn label_matches(cell: &str, label: &str) -> bool {
     let norm = |s: &str| {
         s.split_whitespace()
             .collect::<Vec<_>>()
@@ -54,7 +54,7 @@ pub fn label_matches(cell: &str, label: &str) -> bool {
 
 /// Matches a header row against label sets, tried in order (the page's
 /// language first). A table is a task table when one cell is an ID label.
-pub fn match_header<'a>(
+pub(crate) fn match_header<'a>(
     headers: &[String],
     label_sets: &[(&'a str, &'a TaskLabels)],
 ) -> Option<(&'a str, TaskColumns)> {
@@ -82,7 +82,7 @@ pub fn match_header<'a>(
 
 /// Counts the cells of a table row as written: pipes separate cells unless
 /// escaped; one leading and one trailing pipe are optional.
-pub fn count_source_cells(line: &str) -> usize {
+pub(crate) fn count_source_cells(line: &str) -> usize {
     let line = line.trim();
     let bytes = line.as_bytes();
     let mut separators = Vec::new();

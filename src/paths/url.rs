@@ -6,17 +6,18 @@
 //! `check` reports.
 
 use crate::html::decode_entities;
+use url::{Position, Url};
 
 /// What a neutralized URL becomes: a URL that goes nowhere (browsers never
 /// load `about:invalid`) and says why to anyone reading the HTML.
-pub const BLOCKED: &str = "about:invalid#folio-unsafe-url";
+pub(crate) const BLOCKED: &str = "about:invalid#folio-unsafe-url";
 
 /// A URL that would run script: its scheme, and for `data:` its media type.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnsafeUrl {
+pub(crate) struct UnsafeUrl {
     /// `javascript:`, `vbscript:` or `data:text/html` (lowercase), as
     /// messages name it.
-    pub kind: String,
+    pub(crate) kind: String,
 }
 
 /// Raster image types a `data:` URL may carry: decoding them runs nothing.
@@ -42,7 +43,7 @@ const DATA_IMAGES: &[&str] = &[
 /// (`java\tscript:`, which browsers also strip). It errs on the side of
 /// reporting: a control character inside a scheme makes it unsafe here even
 /// where a browser would read a relative path.
-pub fn unsafe_url(url: &str) -> Option<UnsafeUrl> {
+pub(crate) fn unsafe_url(url: &str) -> Option<UnsafeUrl> {
     let decoded = decode_entities(url);
     let mut scheme = String::new();
     let mut rest = None;
@@ -111,7 +112,7 @@ fn is_ignorable(c: char) -> bool {
 /// browsers accept it. A `\` becomes `/` where browsers read it so (see
 /// [`backslash_is_slash`]), `%5C` elsewhere. Not HTML-escaped: `&` and `'`
 /// are left to the caller.
-pub fn encode(url: &str) -> String {
+pub(crate) fn encode(url: &str) -> String {
     let host_end = authority_end(url);
     let path_end = url.find(['?', '#']).unwrap_or(url.len());
     let slashes_path = backslash_is_slash(url);
@@ -139,6 +140,12 @@ pub fn encode(url: &str) -> String {
         }
     }
     out
+}
+
+/// A URL as written, ready for a quoted `href`/`src`: percent-encoded where
+/// URLs require it ([`encode`]), then HTML-escaped.
+pub(crate) fn escape_href(url: &str) -> String {
+    crate::html::escape(&encode(url))
 }
 
 /// In the path of an http(s), ftp, ws(s) or file URL, and of a relative
@@ -182,6 +189,69 @@ fn authority_end(url: &str) -> usize {
 fn is_noncharacter(c: char) -> bool {
     let c = c as u32;
     (0xFDD0..=0xFDEF).contains(&c) || (c & 0xFFFE) == 0xFFFE
+}
+
+/// An `http(s)://` or `//` link as `folio check --external` asks a server
+/// for it: parsed as browsers parse it (the WHATWG URL standard, through
+/// the `url` crate: scheme and host lowercased, internationalized host
+/// names IDNA-encoded, default ports dropped, `.`/`..` resolved, what a
+/// request may not contain percent-encoded), without the fragment, which
+/// servers never see. `//host` links get `default_scheme`. A link that
+/// names no host (`https://`) or another scheme gives `None`; one a browser
+/// cannot parse either is returned as written (without its fragment), so
+/// that asking for it fails as "not a valid URL" and is reported.
+pub(crate) fn web_request(dest: &str, default_scheme: &str) -> Option<String> {
+    let dest = dest.trim();
+    let full = if dest.starts_with("//") {
+        format!("{default_scheme}:{dest}")
+    } else {
+        dest.to_string()
+    };
+    match Url::parse(&full) {
+        Ok(mut url) if is_web(&url) => {
+            url.set_fragment(None);
+            Some(url.into())
+        }
+        Ok(_) | Err(url::ParseError::EmptyHost) => None,
+        Err(_) if has_web_scheme(&full) => Some(full.split('#').next().unwrap_or("").to_string()),
+        Err(_) => None,
+    }
+}
+
+/// A [`web_request`] URL, parsed; `None` when it is not a valid URL.
+pub(crate) fn parse_web(url: &str) -> Option<Url> {
+    Url::parse(url).ok().filter(is_web)
+}
+
+/// `host:port` of a [`web_request`] URL (the port only when it is not the
+/// scheme's default), the unit of `per_host`; the URL itself when it does
+/// not parse.
+pub(crate) fn host_and_port(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(u) => u[Position::BeforeHost..Position::AfterPort].to_string(),
+        Err(_) => url.to_string(),
+    }
+}
+
+/// Resolves a `Location` header against the URL that answered, as a
+/// browser does, dropping any fragment; `None` when the result is not an
+/// http(s) URL.
+pub(crate) fn resolve_redirect(base: &str, location: &str) -> Option<String> {
+    let mut url = Url::parse(base).ok()?.join(location.trim()).ok()?;
+    if !is_web(&url) {
+        return None;
+    }
+    url.set_fragment(None);
+    Some(url.into())
+}
+
+fn is_web(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https") && url.has_host()
+}
+
+fn has_web_scheme(url: &str) -> bool {
+    let lower = url.get(..6).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http:") || lower.starts_with("https:")
 }
 
 #[cfg(test)]
@@ -240,6 +310,87 @@ mod tests {
         ] {
             assert_eq!(kind(url), None, "{url:?}");
         }
+    }
+
+    #[test]
+    fn web_requests_are_what_a_browser_asks_for() {
+        let request = |dest: &str| web_request(dest, "https");
+        assert_eq!(
+            request("HTTPS://Example.COM/Path#frag").as_deref(),
+            Some("https://example.com/Path")
+        );
+        assert_eq!(
+            web_request("//example.com/x", "http").as_deref(),
+            Some("http://example.com/x")
+        );
+        assert_eq!(request("mailto:a@b"), None);
+        assert_eq!(request("https://"), None);
+        assert_eq!(
+            request("https://example.com/guía de red?q=a b").as_deref(),
+            Some("https://example.com/gu%C3%ADa%20de%20red?q=a%20b")
+        );
+        assert_eq!(
+            request("https://example.com/media\\x.png").as_deref(),
+            Some("https://example.com/media/x.png")
+        );
+        assert_eq!(
+            request("https://example.com/a\u{200B}").as_deref(),
+            Some("https://example.com/a%E2%80%8B")
+        );
+        // Internationalized host names are asked for by their IDNA name.
+        assert_eq!(
+            request("https://Bücher.example/").as_deref(),
+            Some("https://xn--bcher-kva.example/")
+        );
+        assert_eq!(
+            request("https://example.com:443").as_deref(),
+            Some("https://example.com/")
+        );
+        // Not a URL a browser could open: kept, so the check reports it.
+        assert_eq!(
+            request("https://exa mple.com/x#f").as_deref(),
+            Some("https://exa mple.com/x")
+        );
+        assert_eq!(parse_web("https://exa mple.com/x"), None);
+        assert_eq!(
+            host_and_port("https://User@Example.com:8443/x"),
+            "example.com:8443"
+        );
+        assert_eq!(host_and_port("https://example.com:443/x"), "example.com");
+    }
+
+    #[test]
+    fn location_headers_resolve_like_a_browser() {
+        let base = "https://h.example/a/b/c?q=1";
+        for (location, expected) in [
+            ("https://other.example/x", "https://other.example/x"),
+            ("HTTP://Other.Example/X#f", "http://other.example/X"),
+            ("//cdn.example/y", "https://cdn.example/y"),
+            ("/root", "https://h.example/root"),
+            ("d", "https://h.example/a/b/d"),
+            ("./d?x=2", "https://h.example/a/b/d?x=2"),
+            ("../d", "https://h.example/a/d"),
+            ("../../../../d", "https://h.example/d"),
+            ("..", "https://h.example/a/"),
+            ("?z=3", "https://h.example/a/b/c?z=3"),
+        ] {
+            assert_eq!(
+                resolve_redirect(base, location).as_deref(),
+                Some(expected),
+                "{location}"
+            );
+        }
+        assert_eq!(
+            resolve_redirect("http://h.example", "x").as_deref(),
+            Some("http://h.example/x")
+        );
+        assert_eq!(resolve_redirect(base, "ftp://h.example/x"), None);
+    }
+
+    #[test]
+    fn hrefs_are_encoded_then_escaped() {
+        assert_eq!(escape_href("a b?x=1&y=\"2\""), "a%20b?x=1&amp;y=%222%22");
+        assert_eq!(escape_href("a|b"), "a%7Cb");
     }
 
     #[test]

@@ -7,34 +7,31 @@
 //! everywhere; pages, homes, the chooser and the sitemap all take their
 //! sets from here, so search engines see them reciprocal.
 
+use crate::config::LangId;
 use crate::site::{PageId, Site};
 
 /// What `x-default` is called in `hreflang`.
-pub const X_DEFAULT: &str = "x-default";
+pub(crate) const X_DEFAULT: &str = "x-default";
 
 /// One URL of a set: a language code (or [`X_DEFAULT`]) and a site-relative
 /// URL (`es/kickoff/`; `""` is the chooser).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub hreflang: String,
-    pub url: String,
+pub(crate) struct Member {
+    pub(crate) hreflang: String,
+    pub(crate) url: String,
 }
 
 /// The set of a published page; a language's home (its `index.md`)
 /// belongs to the homes' set. `languages`: the languages in use, in
 /// configured order.
-pub fn of_page(site: &Site, languages: &[usize], id: PageId) -> Vec<Member> {
-    let key = &site.pages[id].key;
+pub(crate) fn of_page(site: &Site, languages: &[LangId], id: PageId) -> Vec<Member> {
+    let key = &site.page(id).key;
     if key.as_str().is_empty() {
         return of_homes(site, languages);
     }
-    let translations: Vec<(usize, PageId)> = languages
+    let translations: Vec<(LangId, PageId)> = languages
         .iter()
-        .filter_map(|&l| {
-            site.translation(key, l)
-                .filter(|&p| site.pages[p].published)
-                .map(|p| (l, p))
-        })
+        .filter_map(|&l| site.published_translation(key, l).map(|p| (l, p)))
         .collect();
     // The default language's version, else the first language that has one:
     // every member of the set computes the same.
@@ -46,24 +43,24 @@ pub fn of_page(site: &Site, languages: &[usize], id: PageId) -> Vec<Member> {
     let mut set: Vec<Member> = translations
         .iter()
         .map(|&(l, p)| Member {
-            hreflang: site.config.languages[l].code.clone(),
-            url: site.pages[p].url.clone(),
+            hreflang: site.config.language(l).code.clone(),
+            url: site.page(p).url.clone(),
         })
         .collect();
     set.extend(default.map(|p| Member {
         hreflang: X_DEFAULT.into(),
-        url: site.pages[p].url.clone(),
+        url: site.page(p).url.clone(),
     }));
     set
 }
 
 /// The language homes (`/<code>/`, written or generated) and the chooser
 /// at `/` as their `x-default`.
-pub fn of_homes(site: &Site, languages: &[usize]) -> Vec<Member> {
+pub(crate) fn of_homes(site: &Site, languages: &[LangId]) -> Vec<Member> {
     let mut set: Vec<Member> = languages
         .iter()
         .map(|&l| {
-            let code = &site.config.languages[l].code;
+            let code = &site.config.language(l).code;
             Member {
                 hreflang: code.clone(),
                 url: format!("{code}/"),

@@ -6,35 +6,65 @@
 //! is also the page's fingerprint, so `serve` re-renders exactly the pages
 //! whose inputs changed.
 
-pub mod hreflang;
-pub mod output;
-pub mod sitemap;
-pub mod templates;
+pub(crate) mod hreflang;
+pub(crate) mod output;
+pub(crate) mod sitemap;
+pub(crate) mod templates;
 
+use crate::config::LangId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::i18n::{self, Strings};
 use crate::paths;
-use crate::site::nav::{NavEntry, NavLink};
+use crate::site::nav::{NavEntry, NavId, NavLink, TrailStep};
 use crate::site::{PageId, Site};
 use output::{OutputDir, OutputError};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
-pub use templates::Templates;
+pub(crate) use templates::Templates;
 
 /// What rendering one output wrote, or why it could not.
-type Produced = (Vec<String>, Option<Diagnostic>);
+struct Produced {
+    /// Site-relative paths written or confirmed up to date.
+    written: Vec<String>,
+    /// The template error that kept it from being written.
+    failure: Option<Diagnostic>,
+}
+
+/// One file of an output, at its site-relative path.
+#[derive(Debug)]
+pub(crate) struct OutputFile {
+    pub(crate) path: String,
+    pub(crate) content: File,
+}
+
+impl OutputFile {
+    fn bytes(path: String, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            path,
+            content: File::Bytes(bytes),
+        }
+    }
+
+    fn copy(path: String, from: std::path::PathBuf) -> OutputFile {
+        OutputFile {
+            path,
+            content: File::Copy(from),
+        }
+    }
+}
 
 /// One file the site consists of.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Output {
+pub(crate) enum Output {
     Page(PageId),
     /// A generated home for a language without an `index.md`.
-    Home(usize),
+    Home(LangId),
     Chooser,
     NotFound,
-    Nav(usize),
+    /// A navigation tree, loaded by the pages that use it.
+    Nav(NavId),
     Sitemap,
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
@@ -44,21 +74,21 @@ pub enum Output {
 
 /// What a render pass did.
 #[derive(Debug, Default)]
-pub struct RenderReport {
+pub(crate) struct RenderReport {
     /// Site-relative paths written or confirmed up to date.
-    pub written: HashSet<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) written: HashSet<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Renders one site with one set of templates.
-pub struct Renderer<'a> {
-    pub site: &'a Site,
-    pub templates: &'a Templates,
-    languages: Vec<usize>,
+pub(crate) struct Renderer<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) templates: &'a Templates,
+    languages: Vec<LangId>,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
+    pub(crate) fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
         Renderer {
             site,
             templates,
@@ -67,18 +97,18 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every output of the site.
-    pub fn outputs(&self) -> Vec<Output> {
+    pub(crate) fn outputs(&self) -> Vec<Output> {
         let site = self.site;
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
-        outputs.extend((0..site.navs.len()).map(Output::Nav));
+        outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
-            site.content
+            site.content()
                 .assets
                 .iter()
-                .filter(|a| !site.withheld.contains(*a))
+                .filter(|a| !site.withheld().contains(*a))
                 .cloned()
                 .map(Output::Asset),
         );
@@ -86,73 +116,85 @@ impl<'a> Renderer<'a> {
     }
 
     /// Languages in use without a published `index.md`: their homes are generated.
-    pub fn generated_homes(&self) -> Vec<usize> {
+    pub(crate) fn generated_homes(&self) -> Vec<LangId> {
         let site = self.site;
         self.languages
             .iter()
             .copied()
             .filter(|&lang| {
-                !site
-                    .translation(&Default::default(), lang)
-                    .is_some_and(|p| site.pages[p].published)
+                site.published_translation(&Default::default(), lang)
+                    .is_none()
             })
             .collect()
     }
 
     /// The languages in use, in configured order.
-    pub fn languages(&self) -> &[usize] {
+    pub(crate) fn languages(&self) -> &[LangId] {
         &self.languages
     }
 
     /// Renders and writes everything, then removes what earlier builds left.
-    pub fn render_all(&self, out: &OutputDir) -> Result<RenderReport, OutputError> {
+    pub(crate) fn render_all(&self, out: &OutputDir) -> Result<RenderReport, OutputError> {
         let report = self.render(&self.outputs(), out)?;
         out.remove_stale(&report.written)?;
         Ok(report)
     }
 
     /// Renders and writes the given outputs in parallel.
-    pub fn render(&self, outputs: &[Output], out: &OutputDir) -> Result<RenderReport, OutputError> {
+    pub(crate) fn render(
+        &self,
+        outputs: &[Output],
+        out: &OutputDir,
+    ) -> Result<RenderReport, OutputError> {
         let results: Vec<Result<Produced, OutputError>> = outputs
             .par_iter()
             .map(|o| {
                 let mut written = Vec::new();
                 match self.produce(o) {
                     Ok(files) => {
-                        for (path, file) in files {
-                            match file {
-                                File::Bytes(bytes) => out.write(&path, &bytes)?,
+                        for file in files {
+                            match file.content {
+                                File::Bytes(bytes) => out.write(&file.path, &bytes)?,
                                 File::Copy(from) => {
-                                    out.copy(&from, &path)?;
+                                    out.copy(&from, &file.path)?;
                                 }
                             }
-                            written.push(path);
+                            written.push(file.path);
                         }
-                        Ok((written, None))
+                        Ok(Produced {
+                            written,
+                            failure: None,
+                        })
                     }
-                    Err(d) => Ok((written, Some(*d))),
+                    Err(d) => Ok(Produced {
+                        written,
+                        failure: Some(*d),
+                    }),
                 }
             })
             .collect();
         let mut report = RenderReport::default();
         for r in results {
-            let (written, diagnostic) = r?;
-            report.written.extend(written);
-            report.diagnostics.extend(diagnostic);
+            let produced = r?;
+            report.written.extend(produced.written);
+            report.diagnostics.extend(produced.failure);
         }
         Ok(report)
     }
 
     /// The bytes (or source file) of one output, with its site-relative path.
-    pub fn produce(&self, output: &Output) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
+    pub(crate) fn produce(&self, output: &Output) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
         let site = self.site;
         match output {
-            Output::Page(id) => self
-                .page_html(*id, &self.page_context(*id))
-                .map(|s| vec![(page_output_path(site, *id), File::Bytes(s.into_bytes()))]),
+            Output::Page(id) => self.page_html(*id, &self.page_context(*id)).map(|s| {
+                vec![OutputFile::bytes(
+                    page_output_path(site, *id),
+                    s.into_bytes(),
+                )]
+            }),
             Output::Home(lang) => self.html(
                 "home.html",
-                format!("{}/index.html", site.config.languages[*lang].code),
+                format!("{}/index.html", site.config.language(*lang).code),
                 &self.home_context(*lang),
             ),
             Output::Chooser => {
@@ -160,7 +202,7 @@ impl<'a> Renderer<'a> {
             }
             Output::NotFound => self.html("404.html", "404.html".into(), &self.not_found_context()),
             Output::Nav(n) => {
-                let nav = &site.navs[*n];
+                let nav = site.nav(*n);
                 let entries = self.nav_entries(&nav.entries, nav.lang, &|url: &str| {
                     paths::encode_path(url, false)
                 });
@@ -168,26 +210,26 @@ impl<'a> Renderer<'a> {
             }
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
-                .map(|(p, s)| (p, File::Bytes(s.into_bytes())))
+                .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
                 .collect()),
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
                 // A symlinked theme file is not the site's (it could be any
                 // file of the machine); `override_files` skips it too.
                 if std::fs::symlink_metadata(&own).is_ok_and(|m| m.is_file()) {
-                    Ok(vec![(path.clone(), File::Copy(own))])
+                    Ok(vec![OutputFile::copy(path.clone(), own)])
                 } else {
                     let bytes = templates::THEME
                         .iter()
                         .find(|(p, _)| p == path)
                         .map(|(_, b)| b.to_vec())
                         .unwrap_or_default();
-                    Ok(vec![(path.clone(), File::Bytes(bytes))])
+                    Ok(vec![OutputFile::bytes(path.clone(), bytes)])
                 }
             }
-            Output::Asset(path) => Ok(vec![(
+            Output::Asset(path) => Ok(vec![OutputFile::copy(
                 site.asset_url(path),
-                File::Copy(site.config.content_dir.join(path)),
+                site.config.content_dir.join(path),
             )]),
         }
     }
@@ -197,9 +239,9 @@ impl<'a> Renderer<'a> {
         name: &str,
         path: String,
         cx: &T,
-    ) -> Result<Vec<(String, File)>, Box<Diagnostic>> {
+    ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
         self.render_template(name, cx)
-            .map(|s| vec![(path, File::Bytes(s.into_bytes()))])
+            .map(|s| vec![OutputFile::bytes(path, s.into_bytes())])
     }
 
     fn render_template<T: Serialize>(&self, name: &str, cx: &T) -> Result<String, Box<Diagnostic>> {
@@ -238,67 +280,25 @@ impl<'a> Renderer<'a> {
     }
 
     /// Everything `page.html` shows. Also the page's fingerprint (see [`Self::fingerprint`]).
-    pub fn page_context(&self, id: PageId) -> PageContext<'a> {
+    pub(crate) fn page_context(&self, id: PageId) -> PageContext<'a> {
         let site = self.site;
-        let page = &site.pages[id];
-        let source = site.source(id);
-        let lang = &site.config.languages[page.lang];
+        let page = site.page(id);
+        let lang = site.config.language(page.lang);
         let from = page.url.as_str();
-        let content = page
-            .doc
-            .body
-            .render(|i| site.href(from, &page.doc.links[i].dest, &page.targets[i]));
-        let position = page.nav.and_then(|n| site.navs[n].position(id));
-        let crumb = |p: Option<PageId>| p.map(|p| paths::relative_url(from, &site.pages[p].url));
+        let position = page.nav.and_then(|n| site.nav(n).position(id));
         let neighbour = |p: Option<PageId>| {
             p.map(|p| Neighbour {
-                title: site.pages[p].heading.clone(),
-                href: paths::relative_url(from, &site.pages[p].url),
+                title: site.page(p).heading.clone(),
+                href: paths::relative_url(from, &site.page(p).url),
             })
         };
-        let translations = site.index.translations.get(&page.key);
-        let published = |l: usize| {
-            translations
-                .and_then(|t| t[l])
-                .filter(|&p| site.pages[p].published)
-        };
-        let alternates = self.alternates(&hreflang::of_page(site, &self.languages, id));
-        let switcher = self
-            .languages
-            .iter()
-            .map(|&l| {
-                let language = &site.config.languages[l];
-                let target = published(l);
-                Switch {
-                    code: language.code.clone(),
-                    name: language.name.clone(),
-                    href: match target {
-                        Some(p) => paths::relative_url(from, &site.pages[p].url),
-                        None => paths::relative_url(from, &format!("{}/", language.code)),
-                    },
-                    current: l == page.lang,
-                    available: target.is_some(),
-                }
-            })
-            .collect();
         PageContext {
             site: self.site_info(),
             lang: LangInfo::of(lang),
             ui: i18n::strings(&lang.code),
             root: paths::root_from(from),
             home_href: paths::relative_url(from, &format!("{}/", lang.code)),
-            page: PageInfo {
-                title: page.title.clone(),
-                heading: page.heading.clone(),
-                description: page.description.clone(),
-                has_h1: page.doc.headings.iter().any(|h| h.level == 1),
-                content,
-                canonical: self.absolute(&page.url),
-                key: page.key.to_string(),
-                source: site.config.source_path(&source.path),
-                updated: source.date.map(|d| d.iso()),
-                meta: &source.front_matter.fields,
-            },
+            page: self.page_info(id),
             headings: page
                 .doc
                 .headings
@@ -310,35 +310,88 @@ impl<'a> Renderer<'a> {
                     id: h.id.clone(),
                 })
                 .collect(),
-            alternates,
-            switcher,
+            alternates: self.alternates(&hreflang::of_page(site, &self.languages, id)),
+            switcher: self.page_switcher(id),
             breadcrumbs: position
-                .map(|p| {
-                    p.trail
-                        .iter()
-                        .map(|(title, page)| Crumb {
-                            title: title.clone(),
-                            href: crumb(*page),
-                        })
-                        .collect()
-                })
+                .map(|p| self.breadcrumbs(from, &p.trail))
                 .unwrap_or_default(),
             prev: neighbour(position.and_then(|p| p.prev)),
             next: neighbour(position.and_then(|p| p.next)),
             nav_href: page
                 .nav
-                .map(|n| paths::relative_url(from, &site.navs[n].output_path(site))),
+                .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
         }
     }
 
+    /// The page itself: titles, rendered body (links resolved), metadata.
+    fn page_info(&self, id: PageId) -> PageInfo<'a> {
+        let site = self.site;
+        let page = site.page(id);
+        let source = site.source(id);
+        let from = page.url.as_str();
+        let content = page
+            .doc
+            .body
+            .render(|i| site.href(from, &page.doc.links[i].dest, &page.targets[i]));
+        PageInfo {
+            title: page.title.clone(),
+            heading: page.heading.clone(),
+            description: page.description.clone(),
+            has_h1: page.doc.headings.iter().any(|h| h.level == 1),
+            content,
+            canonical: self.absolute_url(&page.url),
+            key: page.key.to_string(),
+            source: site.config.source_path(&source.path),
+            updated: source.date.map(|d| d.iso()),
+            meta: &source.front_matter.fields,
+        }
+    }
+
+    /// The language switcher of a page: each language in use, linking to
+    /// the page's translation there, else to that language's home.
+    fn page_switcher(&self, id: PageId) -> Vec<Switch> {
+        let site = self.site;
+        let page = site.page(id);
+        let from = page.url.as_str();
+        self.languages
+            .iter()
+            .map(|&l| {
+                let language = site.config.language(l);
+                let target = site.published_translation(&page.key, l);
+                Switch {
+                    code: language.code.clone(),
+                    name: language.name.clone(),
+                    href: match target {
+                        Some(p) => paths::relative_url(from, &site.page(p).url),
+                        None => paths::relative_url(from, &format!("{}/", language.code)),
+                    },
+                    current: l == page.lang,
+                    available: target.is_some(),
+                }
+            })
+            .collect()
+    }
+
+    fn breadcrumbs(&self, from: &str, trail: &[TrailStep]) -> Vec<Crumb> {
+        trail
+            .iter()
+            .map(|step| Crumb {
+                title: step.title.clone(),
+                href: step
+                    .page
+                    .map(|p| paths::relative_url(from, &self.site.page(p).url)),
+            })
+            .collect()
+    }
+
     /// A hash of everything the page's HTML depends on (besides templates).
-    pub fn fingerprint(&self, id: PageId) -> u64 {
+    pub(crate) fn fingerprint(&self, id: PageId) -> u64 {
         hash_context(&self.page_context(id))
     }
 
     /// One page's HTML and fingerprint from a single context build (what
     /// `serve` needs for every page it re-renders).
-    pub fn render_page(&self, id: PageId) -> RenderedPage {
+    pub(crate) fn render_page(&self, id: PageId) -> RenderedPage {
         let cx = self.page_context(id);
         RenderedPage {
             path: page_output_path(self.site, id),
@@ -355,22 +408,12 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn home_context(&self, lang: usize) -> HomeContext<'a> {
+    fn home_context(&self, lang: LangId) -> HomeContext<'a> {
         let site = self.site;
-        let language = &site.config.languages[lang];
+        let language = site.config.language(lang);
         let from = format!("{}/", language.code);
-        // The navigation most of the language's pages use.
-        let mut uses = vec![0usize; site.navs.len()];
-        for page in &site.pages {
-            if let Some(n) = page.nav {
-                uses[n] += 1;
-            }
-        }
-        let nav = (0..site.navs.len())
-            .filter(|&n| site.navs[n].lang == lang)
-            .max_by_key(|&n| (uses[n], std::cmp::Reverse(n)))
-            .map(|n| &site.navs[n]);
-        let entries = nav
+        let entries = site
+            .main_nav(lang)
             .map(|n| {
                 self.nav_entries(&n.entries, lang, &|url: &str| {
                     paths::relative_url(&from, url)
@@ -381,7 +424,7 @@ impl<'a> Renderer<'a> {
             .languages
             .iter()
             .map(|&l| {
-                let other = &site.config.languages[l];
+                let other = site.config.language(l);
                 Switch {
                     code: other.code.clone(),
                     name: other.name.clone(),
@@ -413,12 +456,12 @@ impl<'a> Renderer<'a> {
                 .languages
                 .iter()
                 .map(|&l| {
-                    let language = &site.config.languages[l];
+                    let language = site.config.language(l);
                     ChooserLanguage {
                         code: language.code.clone(),
                         name: language.name.clone(),
                         href: paths::encode_path(&format!("{}/", language.code), false),
-                        absolute: self.absolute(&format!("{}/", language.code)),
+                        absolute: self.absolute_url(&format!("{}/", language.code)),
                         choose: i18n::strings(&language.code).choose_language,
                         not_found_title: i18n::strings(&language.code).not_found_title,
                         path: paths::encode_path(&format!("{}/", language.code), false),
@@ -444,7 +487,7 @@ impl<'a> Renderer<'a> {
     fn nav_entries(
         &self,
         entries: &[NavEntry],
-        lang: usize,
+        lang: LangId,
         href: &dyn Fn(&str) -> String,
     ) -> Vec<NavEntryContext> {
         let site = self.site;
@@ -453,9 +496,9 @@ impl<'a> Renderer<'a> {
             .map(|e| {
                 let (link, foreign_lang) = match &e.link {
                     NavLink::Page(p) => {
-                        let page = &site.pages[*p];
+                        let page = &site.page(*p);
                         let foreign = (page.lang != lang)
-                            .then(|| site.config.languages[page.lang].code.clone());
+                            .then(|| site.config.language(page.lang).code.clone());
                         (Some(href(&page.url)), foreign)
                     }
                     NavLink::Asset(a) => (Some(href(&site.asset_url(a))), None),
@@ -481,7 +524,7 @@ impl<'a> Renderer<'a> {
             languages: self
                 .languages
                 .iter()
-                .map(|&l| LangInfo::of(&config.languages[l]))
+                .map(|&l| LangInfo::of(config.language(l)))
                 .collect(),
         }
     }
@@ -491,33 +534,29 @@ impl<'a> Renderer<'a> {
         set.iter()
             .map(|m| Alternate {
                 hreflang: m.hreflang.clone(),
-                href: self.absolute(&m.url),
+                href: self.absolute_url(&m.url),
             })
             .collect()
     }
 
     /// The absolute URL of a site-relative location.
-    pub fn absolute(&self, url: &str) -> String {
-        format!(
-            "{}{}",
-            self.site.config.base_url,
-            paths::encode_path(url, true)
-        )
+    fn absolute_url(&self, location: &str) -> String {
+        paths::absolute_url(&self.site.config.base_url, location)
     }
 }
 
 /// A page's output file, site-relative.
-pub fn page_output_path(site: &Site, id: PageId) -> String {
-    format!("{}index.html", site.pages[id].url)
+pub(crate) fn page_output_path(site: &Site, id: PageId) -> String {
+    format!("{}index.html", site.page(id).url)
 }
 
 /// A page rendered by [`Renderer::render_page`].
 #[derive(Debug)]
-pub struct RenderedPage {
+pub(crate) struct RenderedPage {
     /// Site-relative output path.
-    pub path: String,
-    pub fingerprint: u64,
-    pub html: Result<String, Box<Diagnostic>>,
+    pub(crate) path: String,
+    pub(crate) fingerprint: u64,
+    pub(crate) html: Result<String, Box<Diagnostic>>,
 }
 
 fn hash_context(cx: &PageContext<'_>) -> u64 {
@@ -528,7 +567,7 @@ fn hash_context(cx: &PageContext<'_>) -> u64 {
 
 /// An output file's content: bytes to write, or a file to copy.
 #[derive(Debug)]
-pub enum File {
+pub(crate) enum File {
     Bytes(Vec<u8>),
     Copy(std::path::PathBuf),
 }
@@ -546,14 +585,14 @@ impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
 }
 
 #[derive(Serialize)]
-pub struct SiteInfo<'a> {
+pub(crate) struct SiteInfo<'a> {
     title: &'a str,
     base_url: &'a str,
     languages: Vec<LangInfo<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct LangInfo<'a> {
+pub(crate) struct LangInfo<'a> {
     code: &'a str,
     name: &'a str,
     dir: &'static str,
@@ -570,7 +609,7 @@ impl<'a> LangInfo<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PageContext<'a> {
+pub(crate) struct PageContext<'a> {
     site: SiteInfo<'a>,
     lang: LangInfo<'a>,
     ui: &'static Strings,

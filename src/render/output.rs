@@ -20,18 +20,28 @@ use thiserror::Error;
 /// Written into every output directory Folio owns: the manifest of the
 /// files it wrote there, one site-relative path a line (`/path`: a file it
 /// deleted since; a full build rewrites the list without those).
-pub const MARKER: &str = ".folio-output";
+pub(crate) const MARKER: &str = ".folio-output";
 
 /// The manifest's first line; an older marker without it lists nothing.
 const MANIFEST_HEADER: &str = "# Folio wrote the files listed below and replaces or deletes only these; other files in this folder are left alone.";
 
 #[derive(Debug, Error)]
+/// The output folder cannot be used, or a file in it cannot be written.
 pub enum OutputError {
+    /// The folder (or a path inside it) is one Folio must not write.
     #[error("refusing to use `{dir}` as the output directory: {reason}")]
-    Unsafe { dir: String, reason: String },
+    Unsafe {
+        /// The folder or path as given.
+        dir: String,
+        /// Why, and what to choose instead.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
 }
@@ -43,7 +53,7 @@ fn io(path: &Path, source: std::io::Error) -> OutputError {
     }
 }
 
-pub struct OutputDir {
+pub(crate) struct OutputDir {
     root: PathBuf,
     manifest: Mutex<Manifest>,
 }
@@ -60,7 +70,7 @@ impl OutputDir {
     /// Checks the configured output directory and takes ownership of it.
     /// (`_atomic` is kept for callers: every write goes through a
     /// temporary file now.)
-    pub fn prepare(config: &Config, _atomic: bool) -> Result<OutputDir, OutputError> {
+    pub(crate) fn prepare(config: &Config, _atomic: bool) -> Result<OutputDir, OutputError> {
         let out = crate::paths::real_path(&config.output_dir);
         let shown = config.output_dir.display().to_string();
         let unsafe_dir = |reason: String| OutputError::Unsafe {
@@ -125,13 +135,13 @@ impl OutputDir {
         Ok(dir)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.root
     }
 
     /// The file system path of a site-relative output path. Refuses anything
     /// that would leave the output directory.
-    pub fn file(&self, rel: &str) -> Result<PathBuf, OutputError> {
+    pub(crate) fn file(&self, rel: &str) -> Result<PathBuf, OutputError> {
         let rel_path = Path::new(rel);
         if rel.is_empty()
             || rel == MARKER
@@ -148,7 +158,7 @@ impl OutputDir {
     }
 
     /// Writes one output file (site-relative path).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.put(rel, |file| file.write_all(bytes))
     }
 
@@ -156,7 +166,7 @@ impl OutputDir {
     /// same modification time (Folio gives each copy its source's); says
     /// whether it copied. A replacement with other bytes and an older time
     /// (`cp -p`, `tar`, `rsync -t`) is copied again.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
+    pub(crate) fn copy(&self, from: &Path, rel: &str) -> Result<bool, OutputError> {
         let to = self.file(rel)?;
         let src = std::fs::metadata(from).map_err(|e| io(from, e))?;
         if let Ok(dst) = std::fs::symlink_metadata(&to) {
@@ -321,7 +331,7 @@ impl OutputDir {
     /// Deletes one output file Folio wrote (site-relative path) and the
     /// folders it leaves empty; a file that is already gone, or that Folio
     /// did not write, is left as it is.
-    pub fn remove(&self, rel: &str) -> Result<(), OutputError> {
+    pub(crate) fn remove(&self, rel: &str) -> Result<(), OutputError> {
         let path = self.file(rel)?;
         if !self.owns(rel) {
             return Ok(());
@@ -364,7 +374,7 @@ impl OutputDir {
     /// Deletes the files earlier builds wrote that this build did not
     /// (site-relative paths in `keep`), and temporary files interrupted
     /// writes left; rewrites the manifest. Files Folio did not write stay.
-    pub fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize, OutputError> {
+    pub(crate) fn remove_stale(&self, keep: &HashSet<String>) -> Result<usize, OutputError> {
         let stale: Vec<String> = self
             .manifest()
             .owned
@@ -445,10 +455,7 @@ fn escape(rel: &str) -> String {
     let mut out = String::with_capacity(rel.len());
     for c in rel.chars() {
         if c == '%' || c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
+            crate::paths::push_percent_encoded(&mut out, c);
         } else {
             out.push(c);
         }
@@ -482,32 +489,30 @@ mod tests {
         Config::parse(dir, &dir.join("folio.yml"), yml).unwrap()
     }
 
-    fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("folio-out-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn temp(name: &str) -> crate::check::tests::TempDir {
+        crate::check::tests::TempDir::new(&format!("out-{name}"))
     }
 
     #[test]
     fn refuses_root_content_and_their_parents() {
-        let d = temp("refuse");
+        let tmp = temp("refuse");
+        let d = tmp.path();
         for out in [".", "content", "..", "templates", "content/public", "/"] {
-            let c = site(&d, &format!("output_dir: \"{out}\""));
+            let c = site(d, &format!("output_dir: \"{out}\""));
             let err = OutputDir::prepare(&c, false)
                 .err()
                 .unwrap_or_else(|| panic!("{out} accepted"));
             assert!(matches!(err, OutputError::Unsafe { .. }), "{out}: {err}");
         }
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn refuses_foreign_non_empty_dir_but_reuses_its_own() {
-        let d = temp("foreign");
+        let tmp = temp("foreign");
+        let d = tmp.path();
         std::fs::create_dir_all(d.join("public")).unwrap();
         std::fs::write(d.join("public/notes.txt"), "mine").unwrap();
-        let c = site(&d, "");
+        let c = site(d, "");
         assert!(OutputDir::prepare(&c, false).is_err());
         assert_eq!(
             std::fs::read_to_string(d.join("public/notes.txt")).unwrap(),
@@ -517,13 +522,13 @@ mod tests {
         let out = OutputDir::prepare(&c, false).unwrap();
         out.write("en/a/index.html", b"x").unwrap();
         assert!(OutputDir::prepare(&c, false).is_ok());
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn stale_files_go_and_paths_cannot_escape() {
-        let d = temp("stale");
-        let c = site(&d, "");
+        let tmp = temp("stale");
+        let d = tmp.path();
+        let c = site(d, "");
         let out = OutputDir::prepare(&c, true).unwrap();
         out.write("en/a/index.html", b"a").unwrap();
         out.write("en/b/index.html", b"b").unwrap();
@@ -541,13 +546,13 @@ mod tests {
         assert!(out.write("/etc/x", b"x").is_err());
         assert!(out.write(MARKER, b"x").is_err());
         assert!(!d.join("escape.html").exists());
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn row_14_only_files_folio_wrote_are_deleted() {
-        let d = temp("manifest");
-        let c = site(&d, "");
+        let tmp = temp("manifest");
+        let d = tmp.path();
+        let c = site(d, "");
         let out = OutputDir::prepare(&c, false).unwrap();
         out.write("en/old/index.html", b"old").unwrap();
         out.write("index.html", b"home").unwrap();
@@ -584,7 +589,6 @@ mod tests {
         out.remove_stale(&keep).unwrap();
         let manifest = std::fs::read_to_string(d.join("public").join(MARKER)).unwrap();
         assert_eq!(manifest, format!("{MANIFEST_HEADER}\nindex.html\n"));
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
@@ -600,8 +604,9 @@ mod tests {
     #[test]
     fn row_03_writes_never_follow_symlinks_in_the_output() {
         use std::os::unix::fs::symlink;
-        let d = temp("symlinked");
-        let c = site(&d, "");
+        let tmp = temp("symlinked");
+        let d = tmp.path();
+        let c = site(d, "");
         let elsewhere = d.join("elsewhere");
         std::fs::create_dir_all(&elsewhere).unwrap();
         std::fs::write(d.join("user-file.txt"), "precious").unwrap();
@@ -661,13 +666,13 @@ mod tests {
             std::fs::read_to_string(d.join("user-file.txt")).unwrap(),
             "precious"
         );
-        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn row_12_copies_follow_content_not_age() {
-        let d = temp("copy");
-        let c = site(&d, "");
+        let tmp = temp("copy");
+        let d = tmp.path();
+        let c = site(d, "");
         let out = OutputDir::prepare(&c, false).unwrap();
         let src = d.join("logo.png");
         std::fs::write(&src, "AAAA").unwrap();
@@ -690,6 +695,5 @@ mod tests {
             std::fs::read_to_string(d.join("public/logo.png")).unwrap(),
             "BBBB"
         );
-        std::fs::remove_dir_all(&d).unwrap();
     }
 }

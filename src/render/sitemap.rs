@@ -5,16 +5,16 @@
 
 use super::Renderer;
 use super::hreflang::{self, Member};
-use crate::markdown::html::escape;
+use crate::html::escape;
 use crate::paths;
 
 const MAX_URLS: usize = 50_000;
 
 /// The sitemap files, site-relative path → XML.
-pub fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
+pub(crate) fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
     let site = renderer.site;
     let languages = renderer.languages();
-    let absolute = |url: &str| format!("{}{}", site.config.base_url, paths::encode_path(url, true));
+    let absolute = |url: &str| paths::absolute_url(&site.config.base_url, url);
     let entry = |url: &str, lastmod: Option<String>, set: &[Member]| {
         let mut xml = format!("<url><loc>{}</loc>", escape(&absolute(url)));
         if let Some(date) = lastmod {
@@ -33,7 +33,7 @@ pub fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
     let homes = hreflang::of_homes(site, languages);
     let mut entries = vec![entry("", None, &homes)];
     for lang in renderer.generated_homes() {
-        let url = format!("{}/", site.config.languages[lang].code);
+        let url = format!("{}/", site.config.language(lang).code);
         entries.push(entry(&url, None, &homes));
     }
     for (id, page) in site.published() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use tera::Tera;
 
 /// The default templates, by name.
-pub const DEFAULTS: &[(&str, &str)] = &[
+pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("page.html", include_str!("../../templates/page.html")),
@@ -17,14 +17,14 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// The default theme files, by site-relative output path.
-pub const THEME: &[(&str, &[u8])] = &[
+pub(crate) const THEME: &[(&str, &[u8])] = &[
     ("theme/folio.css", include_bytes!("../../theme/folio.css")),
     ("theme/folio.js", include_bytes!("../../theme/folio.js")),
 ];
 
 /// The files of a site's override folder (`templates/`, `theme/`), relative
 /// to it and sorted; hidden files and editor leftovers are not the site's.
-pub fn override_files(dir: &Path) -> Vec<String> {
+pub(crate) fn override_files(dir: &Path) -> Vec<String> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -34,21 +34,18 @@ pub fn override_files(dir: &Path) -> Vec<String> {
         .flatten()
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| e.path().strip_prefix(dir).ok().map(crate::paths::to_slash))
-        .filter(|rel| {
-            !rel.split('/').any(|seg| seg.starts_with('.'))
-                && !crate::content::is_editor_leftover(rel)
-        })
+        .filter(|rel| !crate::paths::is_ignored_file(rel))
         .collect()
 }
 
-pub struct Templates {
-    pub tera: Tera,
+pub(crate) struct Templates {
+    pub(crate) tera: Tera,
 }
 
 impl Templates {
     /// The defaults overridden by `site_root/templates/*`. A template that
     /// does not parse is a diagnostic naming the file.
-    pub fn load(site_root: &Path) -> Result<Templates, Box<Diagnostic>> {
+    pub(crate) fn load(site_root: &Path) -> Result<Templates, Box<Diagnostic>> {
         let mut sources: Vec<(String, String)> = DEFAULTS
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -66,14 +63,14 @@ impl Templates {
                     .at(1, 1),
                 )
             })?;
-            let text = crate::content::decode_owned(bytes).map_err(|(line, column, _)| {
+            let text = crate::text::decode(bytes).map_err(|bad| {
                 Box::new(
                     Diagnostic::new(
                         Code::TemplateError,
                         &shown,
                         "the template is not valid UTF-8",
                     )
-                    .at(line, column),
+                    .at(bad.pos.line, bad.pos.column),
                 )
             })?;
             match sources.iter_mut().find(|(n, _)| *n == name) {
@@ -84,20 +81,24 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable.
-        tera.set_escape_fn(crate::markdown::html::escape);
+        tera.set_escape_fn(crate::html::escape);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| Box::new(template_error(&e, &sources)))?;
         Ok(Templates { tera })
     }
 
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, tera::Error> {
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<String, tera::Error> {
         self.tera.render(name, context)
     }
 }
 
 /// Tera errors nest the useful part; flatten the chain into one message
 /// and point at the template file.
-pub fn template_error(e: &tera::Error, sources: &[(String, String)]) -> Diagnostic {
+pub(crate) fn template_error(e: &tera::Error, sources: &[(String, String)]) -> Diagnostic {
     let message = error_chain(e);
     let file = sources
         .iter()
@@ -109,7 +110,7 @@ pub fn template_error(e: &tera::Error, sources: &[(String, String)]) -> Diagnost
     Diagnostic::new(Code::TemplateError, file, message).at(line, column)
 }
 
-pub fn error_chain(e: &tera::Error) -> String {
+pub(crate) fn error_chain(e: &tera::Error) -> String {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -137,27 +138,27 @@ mod tests {
 
     #[test]
     fn defaults_parse() {
-        let dir = std::env::temp_dir().join("folio-no-templates-here");
-        assert!(Templates::load(&dir).is_ok());
+        let tmp = crate::check::tests::TempDir::new("no-templates");
+        assert!(Templates::load(tmp.path()).is_ok());
     }
 
     #[test]
     fn override_replaces_one_file_and_errors_name_it() {
-        let dir = std::env::temp_dir().join(format!("folio-tpl-{}", std::process::id()));
+        let tmp = crate::check::tests::TempDir::new("tpl");
+        let dir = tmp.path();
         std::fs::create_dir_all(dir.join("templates")).unwrap();
         std::fs::write(
             dir.join("templates/404.html"),
             "custom {{ ui.not_found_title }}",
         )
         .unwrap();
-        let t = Templates::load(&dir).unwrap();
+        let t = Templates::load(dir).unwrap();
         let mut cx = tera::Context::new();
         cx.insert("ui", crate::i18n::strings("en"));
         assert_eq!(t.render("404.html", &cx).unwrap(), "custom Page not found");
         std::fs::write(dir.join("templates/404.html"), "{% if %}").unwrap();
-        let e = Templates::load(&dir).err().unwrap();
+        let e = Templates::load(dir).err().unwrap();
         assert_eq!(e.file, "templates/404.html");
         assert_eq!(e.code, Code::TemplateError);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

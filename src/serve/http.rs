@@ -17,9 +17,9 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// What the workers need: where the site is, the live-reload hub, and
 /// which `Host` headers to answer.
-pub struct Served {
+pub(crate) struct Served {
     out_dir: RwLock<PathBuf>,
-    pub live: Live,
+    pub(crate) live: Live,
     /// Bound to a loopback address: only answer requests addressed to a
     /// loopback name, so a web page cannot read the preview through a DNS
     /// name it points at 127.0.0.1 (DNS rebinding).
@@ -27,7 +27,7 @@ pub struct Served {
 }
 
 impl Served {
-    pub fn new(out_dir: PathBuf, live: Live, bind: IpAddr) -> Served {
+    pub(crate) fn new(out_dir: PathBuf, live: Live, bind: IpAddr) -> Served {
         Served {
             out_dir: RwLock::new(out_dir),
             live,
@@ -35,7 +35,7 @@ impl Served {
         }
     }
 
-    pub fn out_dir(&self) -> PathBuf {
+    pub(crate) fn out_dir(&self) -> PathBuf {
         self.out_dir
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -43,7 +43,7 @@ impl Served {
     }
 
     /// `folio.yml` may move the output directory while serving.
-    pub fn set_out_dir(&self, dir: &Path) {
+    pub(crate) fn set_out_dir(&self, dir: &Path) {
         let mut current = self.out_dir.write().unwrap_or_else(PoisonError::into_inner);
         if *current != dir {
             *current = dir.to_path_buf();
@@ -53,7 +53,7 @@ impl Served {
 
 /// Where a request path leads inside the output directory.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     File(PathBuf),
     /// A folder asked for without its trailing slash: the page's relative
     /// links only work from the slashed URL.
@@ -63,7 +63,7 @@ pub enum Resolved {
 }
 
 /// Maps a request target (`/es/inicio/?x#y`) to a file of `root`.
-pub fn resolve(root: &Path, target: &str) -> Resolved {
+pub(crate) fn resolve(root: &Path, target: &str) -> Resolved {
     let (path, query) = match target.find(['?', '#']) {
         Some(i) => (&target[..i], &target[i..]),
         None => (target, ""),
@@ -137,7 +137,7 @@ fn segments(path: &str) -> Option<Vec<String>> {
 }
 
 /// The `Content-Type` of a served file, by extension.
-pub fn content_type(path: &Path) -> &'static str {
+pub(crate) fn content_type(path: &Path) -> &'static str {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -167,7 +167,7 @@ pub fn content_type(path: &Path) -> &'static str {
 }
 
 /// Answers one request. Never blocks on an event stream.
-pub fn handle(request: Request, served: &Served) {
+pub(crate) fn handle(request: Request, served: &Served) {
     let method = request.method().clone();
     if !matches!(method, Method::Get | Method::Head) {
         let response = with_header(
@@ -295,7 +295,7 @@ fn html_response(
 
 /// Adds the live-reload `<script>` before `</body>` of an HTML document;
 /// fragments (navigation files fetched by the theme) are left alone.
-pub fn inject_script(html: &str, generation: &str, file: &str, missing: bool) -> String {
+pub(crate) fn inject_script(html: &str, generation: &str, file: &str, missing: bool) -> String {
     let head = html
         .get(..html.len().min(512))
         .unwrap_or(html)
@@ -306,8 +306,8 @@ pub fn inject_script(html: &str, generation: &str, file: &str, missing: bool) ->
     let tag = format!(
         "<script src=\"{}\" data-generation=\"{}\" data-file=\"{}\" data-missing=\"{}\"></script>\n",
         live::SCRIPT_PATH,
-        crate::markdown::html::escape(generation),
-        crate::markdown::html::escape(file),
+        crate::html::escape(generation),
+        crate::html::escape(file),
         if missing { "1" } else { "0" },
     );
     let at = html

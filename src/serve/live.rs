@@ -23,11 +23,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The event stream's URL path.
-pub const EVENTS_PATH: &str = "/__folio/events";
+pub(crate) const EVENTS_PATH: &str = "/__folio/events";
 /// The client script's URL path.
-pub const SCRIPT_PATH: &str = "/__folio/live.js";
+pub(crate) const SCRIPT_PATH: &str = "/__folio/live.js";
 /// The client script: reload, scroll position, problem overlay.
-pub const SCRIPT: &str = include_str!("live.js");
+pub(crate) const SCRIPT: &str = include_str!("live.js");
 
 /// Open event streams are bounded: each costs a connection thread in the
 /// HTTP library.
@@ -44,7 +44,7 @@ X-Content-Type-Options: nosniff\r\n\
 Connection: close\r\n\r\n";
 
 /// The live-reload hub shared by the HTTP workers and the rebuild loop.
-pub struct Live {
+pub(crate) struct Live {
     shared: Arc<Shared>,
     commands: Sender<Command>,
     broadcaster: Mutex<Option<JoinHandle<()>>>,
@@ -96,7 +96,7 @@ struct Reload<'a> {
 }
 
 impl Live {
-    pub fn start() -> std::io::Result<Live> {
+    pub(crate) fn start() -> std::io::Result<Live> {
         let instance = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -125,29 +125,29 @@ impl Live {
     }
 
     /// The generation a page served now belongs to.
-    pub fn generation(&self) -> String {
+    pub(crate) fn generation(&self) -> String {
         self.shared.state().generation()
     }
 
     /// Open event streams.
-    pub fn clients(&self) -> usize {
+    pub(crate) fn clients(&self) -> usize {
         self.shared.clients.load(Ordering::Relaxed)
     }
 
-    pub fn accepts_client(&self) -> bool {
+    pub(crate) fn accepts_client(&self) -> bool {
         self.clients() < MAX_CLIENTS
     }
 
     /// Hands an accepted event-stream request's connection to the
     /// broadcaster, which writes the response head and the `hello` event.
-    pub fn connect(&self, connection: Box<dyn Write + Send>) {
+    pub(crate) fn connect(&self, connection: Box<dyn Write + Send>) {
         let _ = self.commands.send(Command::Connect(connection));
     }
 
     /// Right after a rebuild wrote its files: open pages showing one of
     /// them reload. Pages loaded from now on start with the problems known
     /// so far; the checks' findings follow in [`Live::publish_problems`].
-    pub fn publish_reload(&self, rebuild: &Rebuild) {
+    pub(crate) fn publish_reload(&self, rebuild: &Rebuild) {
         let mut state = self.shared.state();
         state.problems = rebuild.problems.iter().map(ToString::to_string).collect();
         state.stale = rebuild.stale;
@@ -172,7 +172,7 @@ impl Live {
     }
 
     /// After the checks: what the overlay lists (an empty list clears it).
-    pub fn publish_problems(&self, rebuild: &Rebuild) {
+    pub(crate) fn publish_problems(&self, rebuild: &Rebuild) {
         let mut state = self.shared.state();
         state.problems = rebuild.problems.iter().map(ToString::to_string).collect();
         state.stale = rebuild.stale;
@@ -187,7 +187,7 @@ impl Live {
     }
 
     /// Closes every event stream and stops the broadcaster.
-    pub fn stop(&self) {
+    pub(crate) fn stop(&self) {
         let _ = self.commands.send(Command::Stop);
         let handle = self
             .broadcaster

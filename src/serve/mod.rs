@@ -9,10 +9,10 @@
 //! leaves a consistent output directory: the default SIGINT handling is
 //! all the shutdown the command needs.
 
-pub mod http;
-pub mod live;
-pub mod watch;
-pub mod workspace;
+pub(crate) mod http;
+pub(crate) mod live;
+pub(crate) mod watch;
+pub(crate) mod workspace;
 
 use crate::config::ConfigError;
 use http::Served;
@@ -35,20 +35,23 @@ const WORKERS: usize = 4;
 /// Quiet time that ends a burst of events. An editor's save (probe file,
 /// backup rename, write, backup removal) takes a few milliseconds; a
 /// shorter wait would split it, a longer one is felt on every save.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Where progress lines go: stderr for the command line, a buffer in tests.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// How `folio serve` runs.
 pub struct ServeOptions {
     /// The site root (where `folio.yml` is).
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
+    /// The address to listen on; loopback unless the user asks otherwise.
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
     /// How long the sources must be quiet before a rebuild starts: one
     /// rebuild per burst of events (an editor's save is several).
-    pub debounce: Duration,
+    pub(crate) debounce: Duration,
+    /// Where progress lines go.
     pub log: Log,
 }
 
@@ -68,32 +71,46 @@ impl ServeOptions {
 /// Why `folio serve` could not start (exit code 2).
 #[derive(Debug, Error)]
 pub enum ServeError {
+    /// The site root does not exist or cannot be read.
     #[error("the site root {root} cannot be used: {source}")]
     Root {
+        /// As given.
         root: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// `folio.yml` is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The first build could not start (configuration or output folder).
     #[error(transparent)]
     Site(#[from] crate::Error),
     #[error(
         "port {port} on {bind} is already in use; choose another with --port (for example --port {suggestion}), or --port 0 for any free port"
     )]
+    /// Another program listens on the port.
     PortInUse {
+        /// The address asked for.
         bind: IpAddr,
+        /// The port asked for.
         port: u16,
+        /// A port that was free when we looked.
         suggestion: u16,
     },
     #[error(
         "cannot listen on {addr}: {source}; choose another address with --bind or port with --port"
     )]
+    /// Listening failed for another reason (address not local, permissions).
     Listen {
+        /// The address and port asked for.
         addr: SocketAddr,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The file watcher could not be set up.
     #[error("cannot watch the site for changes: {0}")]
     Watch(#[from] notify::Error),
+    /// The HTTP server could not start.
     #[error("cannot start the server: {0}")]
     Start(std::io::Error),
 }
@@ -114,10 +131,6 @@ impl ServerHandle {
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    pub fn port(&self) -> u16 {
-        self.addr.port()
     }
 
     /// Where to open the preview: `http://127.0.0.1:8000/`.

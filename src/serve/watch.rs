@@ -8,7 +8,6 @@
 //! orders); the workspace looks at the disk when it applies a batch.
 
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::is_editor_leftover;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,24 +20,24 @@ const LONGEST_BURST: Duration = Duration::from_secs(1);
 
 /// What one burst of events changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Content-relative paths of files or folders that were created,
     /// modified, deleted or renamed; `""` is the whole content directory.
-    pub content: BTreeSet<String>,
-    pub templates: bool,
-    pub theme: bool,
-    pub config: bool,
+    pub(crate) content: BTreeSet<String>,
+    pub(crate) templates: bool,
+    pub(crate) theme: bool,
+    pub(crate) config: bool,
     /// Events were lost (the kernel queue overflowed): look at everything again.
-    pub rescan: bool,
+    pub(crate) rescan: bool,
 }
 
 impl Changes {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.content.is_empty() && !self.needs_full_rebuild()
     }
 
     /// Templates, theme and `folio.yml` reach every page.
-    pub fn needs_full_rebuild(&self) -> bool {
+    pub(crate) fn needs_full_rebuild(&self) -> bool {
         self.templates || self.theme || self.config || self.rescan
     }
 
@@ -56,7 +55,7 @@ impl Changes {
 
 /// What a changed path is to the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// Content-relative path (`""`: the content directory itself).
     Content(String),
     Templates,
@@ -66,14 +65,14 @@ pub enum Change {
 
 /// Where a site's sources and output live, as absolute paths.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SourceDirs {
-    pub root: PathBuf,
-    pub content: PathBuf,
-    pub output: PathBuf,
+pub(crate) struct SourceDirs {
+    pub(crate) root: PathBuf,
+    pub(crate) content: PathBuf,
+    pub(crate) output: PathBuf,
 }
 
 impl SourceDirs {
-    pub fn of(config: &Config) -> SourceDirs {
+    pub(crate) fn of(config: &Config) -> SourceDirs {
         SourceDirs {
             root: config.root.clone(),
             content: config.content_dir.clone(),
@@ -92,7 +91,7 @@ impl SourceDirs {
     /// What a changed path means; `None` for paths Folio does not read:
     /// the output directory (our own writes), hidden files, editor backup,
     /// swap and lock files, and anything else in the site root.
-    pub fn classify(&self, path: &Path) -> Option<Change> {
+    pub(crate) fn classify(&self, path: &Path) -> Option<Change> {
         if path.starts_with(&self.output) {
             return None;
         }
@@ -129,7 +128,7 @@ impl SourceDirs {
 
 /// A relative path Folio may read: no hidden segment, not an editor leftover.
 fn is_source_path(rel: &str) -> bool {
-    !rel.split('/').any(|s| s.starts_with('.')) && !is_editor_leftover(rel)
+    !crate::paths::is_ignored_file(rel)
 }
 
 fn is_not_found(e: &notify::Error) -> bool {
@@ -142,12 +141,12 @@ fn is_not_found(e: &notify::Error) -> bool {
 
 /// What reaches the watcher's queue.
 #[derive(Debug)]
-pub enum Message {
+pub(crate) enum Message {
     Fs(notify::Result<notify::Event>),
     Stop,
 }
 
-pub struct Watcher {
+pub(crate) struct Watcher {
     notify: RecommendedWatcher,
     events: Receiver<Message>,
     dirs: SourceDirs,
@@ -159,7 +158,7 @@ pub struct Watcher {
 
 impl Watcher {
     /// Starts watching; the sender stops [`Watcher::next_batch`] with [`Message::Stop`].
-    pub fn new(dirs: SourceDirs) -> notify::Result<(Watcher, Sender<Message>)> {
+    pub(crate) fn new(dirs: SourceDirs) -> notify::Result<(Watcher, Sender<Message>)> {
         let (tx, events) = channel();
         let forward = tx.clone();
         let notify = notify::recommended_watcher(move |event| {
@@ -179,7 +178,7 @@ impl Watcher {
     /// Watches the folders of `dirs` that exist (again); call after every
     /// batch, since `templates/` may have appeared or `folio.yml` may have
     /// moved the content directory.
-    pub fn sync(&mut self, dirs: SourceDirs) -> notify::Result<()> {
+    pub(crate) fn sync(&mut self, dirs: SourceDirs) -> notify::Result<()> {
         let wanted = dirs.watches();
         let stale = std::mem::take(&mut self.stale);
         for (dir, mode) in std::mem::take(&mut self.watched) {
@@ -207,7 +206,7 @@ impl Watcher {
 
     /// Blocks until a burst of changes is over: `quiet` without a relevant
     /// event, or one second after it began. `None` once stopped.
-    pub fn next_batch(&mut self, quiet: Duration) -> Option<Changes> {
+    pub(crate) fn next_batch(&mut self, quiet: Duration) -> Option<Changes> {
         let Watcher {
             events,
             dirs,

@@ -26,12 +26,13 @@
 //! are reported on every rebuild until they are fixed.
 
 use crate::check;
-use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::config::{CONFIG_FILE, Config, ConfigError, LangId};
 use crate::content::front_matter::Date;
 use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::paths;
 use crate::render::output::OutputDir;
-use crate::render::{self, File, Output, RenderedPage, Renderer, Templates};
+use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Templates};
 use crate::site::nav::{Nav, NavId};
 use crate::site::{PageId, Site};
 use rayon::prelude::*;
@@ -47,10 +48,10 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Relative to the site root (or the output directory, for write errors).
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based; 0 when unknown.
-    pub line: u32,
-    pub message: String,
+    pub(crate) line: u32,
+    pub(crate) message: String,
 }
 
 impl Problem {
@@ -94,28 +95,28 @@ pub struct Rebuild {
     /// Pages whose output was written.
     pub pages: usize,
     /// Output files deleted (pages and files the site no longer has).
-    pub removed: usize,
+    pub(crate) removed: usize,
     /// Site-relative paths written or deleted.
     pub changed: Vec<String>,
     /// What the browser overlay lists: what keeps the preview from matching
     /// the files (a file held back at its last good version, `folio.yml`,
     /// templates, write errors), then, once [`Workspace::check`] ran, the
     /// errors this rebuild brought or that are in the files it read.
-    pub problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
     /// The preview does not match the files on disk (see `problems`).
-    pub stale: bool,
+    pub(crate) stale: bool,
     /// What the terminal shows before the summary line.
-    pub report: Vec<String>,
+    pub(crate) report: Vec<String>,
     /// Loading and rendering; checks are not included.
-    pub elapsed: Duration,
-    pub kind: Kind,
+    pub(crate) elapsed: Duration,
+    pub(crate) kind: Kind,
     /// Content paths this rebuild read.
-    pub touched: BTreeSet<String>,
+    pub(crate) touched: BTreeSet<String>,
 }
 
 /// Which rebuild it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The build `serve` starts with.
     First,
     /// Templates, theme or `folio.yml` changed: everything was reloaded.
@@ -196,7 +197,7 @@ struct Shape {
 struct PageShape {
     path: String,
     url: String,
-    lang: usize,
+    lang: LangId,
     key: TranslationKey,
     published: bool,
     title: String,
@@ -209,9 +210,8 @@ impl Shape {
     fn of(site: &Site) -> Shape {
         Shape {
             pages: site
-                .pages
-                .iter()
-                .zip(&site.content.pages)
+                .pages()
+                .map(|(id, page)| (page, site.source(id)))
                 .map(|(page, source)| PageShape {
                     path: source.path.clone(),
                     url: page.url.clone(),
@@ -224,9 +224,9 @@ impl Shape {
                     nav: page.nav,
                 })
                 .collect(),
-            navs: site.navs.clone(),
-            assets: site.content.assets.clone(),
-            withheld: site.withheld.iter().cloned().collect(),
+            navs: site.navs().map(|(_, nav)| nav.clone()).collect(),
+            assets: site.content().assets.clone(),
+            withheld: site.withheld().iter().cloned().collect(),
         }
     }
 }
@@ -234,19 +234,57 @@ impl Shape {
 /// What a render pass will write, worked out before anything is written.
 #[derive(Default)]
 struct Plan {
-    /// Site-relative path and bytes; skipped when identical to what is on disk.
-    writes: Vec<(String, Vec<u8>)>,
-    /// Files copied in: source and site-relative path.
-    copies: Vec<(PathBuf, String)>,
-    /// Pages rendered: content path, fingerprint, output path.
-    pages: Vec<(String, u64, String)>,
+    /// Skipped when identical to what is on disk.
+    writes: Vec<FileWrite>,
+    /// Files copied in.
+    copies: Vec<FileCopy>,
+    /// Pages rendered.
+    pages: Vec<PageOutput>,
     /// Content paths of pages that failed to render: tried again next time.
     failed_pages: Vec<String>,
     /// Template errors: the page or file keeps its last good output.
     failures: Vec<Diagnostic>,
-    /// Every output path and every published page's content path, when the
-    /// pass looked at the whole site.
-    whole_site: Option<(HashSet<String>, HashSet<String>)>,
+    /// Set when the pass looked at the whole site.
+    whole_site: Option<WholeSite>,
+}
+
+/// Bytes for one output file.
+struct FileWrite {
+    /// Site-relative.
+    path: String,
+    bytes: Vec<u8>,
+}
+
+/// A content or theme file copied into the output.
+struct FileCopy {
+    from: PathBuf,
+    /// Site-relative.
+    path: String,
+}
+
+/// A page rendered by this pass.
+struct PageOutput {
+    /// Content path of the page.
+    source: String,
+    /// Its [`Renderer::fingerprint`].
+    fingerprint: u64,
+    /// Site-relative output path.
+    path: String,
+}
+
+/// What the site consists of, when a pass looked at all of it.
+struct WholeSite {
+    /// Every output path.
+    outputs: HashSet<String>,
+    /// Every published page's content path.
+    published: HashSet<String>,
+}
+
+/// The outcome of writing one planned file.
+struct Written {
+    path: String,
+    hash: u64,
+    result: Result<(), String>,
 }
 
 /// What a render pass did.
@@ -290,21 +328,23 @@ impl Workspace {
         Ok((workspace, rebuild))
     }
 
+    /// The served site's configuration (`base_url` is the preview's).
     pub fn config(&self) -> &Config {
         &self.site.config
     }
 
+    /// The site as the last rebuild left it.
     pub fn site(&self) -> &Site {
         &self.site
     }
 
     /// Where the served files are.
-    pub fn output_dir(&self) -> &Path {
+    pub(crate) fn output_dir(&self) -> &Path {
         self.output.path()
     }
 
     /// Brings the output up to date with a batch of changes.
-    pub fn apply(&mut self, changes: &super::watch::Changes) -> Rebuild {
+    pub(crate) fn apply(&mut self, changes: &super::watch::Changes) -> Rebuild {
         if changes.needs_full_rebuild() {
             self.rebuild_everything()
         } else {
@@ -363,34 +403,25 @@ impl Workspace {
     /// gone) and re-renders what depends on them.
     pub fn rebuild_content(&mut self, paths: &BTreeSet<String>) -> Rebuild {
         let started = Instant::now();
-        let edit = read_changes(&self.site.config, &self.site.content, paths);
+        let edit = read_changes(&self.site.config, self.site.content(), paths);
 
         // What changed for parsing: Markdown files whose text the model
         // now has anew, and whether such a file appeared or disappeared
         // (a page may include a file that did not exist before).
-        let mut markdown: HashSet<String> = HashSet::new();
-        let mut markdown_set_changed = false;
-        for rel in &edit.removed {
-            self.held_back.retain(|p, _| !is_within(p, rel));
-            for path in self.site.content.files_under(rel) {
-                if self.site.content.has_markdown(&path) {
-                    markdown.insert(path);
-                    markdown_set_changed = true;
-                }
-            }
-        }
+        let mut markdown = self.forget_removed(&edit.removed);
+        let mut markdown_set_changed = !markdown.is_empty();
         let mut inserts = Vec::new();
         let mut assets = BTreeSet::new();
         for item in edit.loaded {
             let path = item.path().to_string();
-            if let Some(why) = failed_update(&self.site.content, &item) {
+            if let Some(why) = failed_update(self.site.content(), &item) {
                 self.held_back.insert(path, why);
                 continue;
             }
             self.held_back.remove(&path);
             match &item {
                 Loaded::Page(_) | Loaded::Fragment(_) => {
-                    markdown_set_changed |= !self.site.content.has_markdown(&path);
+                    markdown_set_changed |= !self.site.content().has_markdown(&path);
                     markdown.insert(path);
                 }
                 Loaded::Asset(_) => {
@@ -442,11 +473,26 @@ impl Workspace {
         self.finish(started, rendered, paths.clone(), Kind::Content)
     }
 
+    /// Stops holding back files that are gone; returns the Markdown files
+    /// among them (their includers must be parsed again).
+    fn forget_removed(&mut self, removed: &[String]) -> HashSet<String> {
+        let mut markdown = HashSet::new();
+        for rel in removed {
+            self.held_back.retain(|p, _| !paths::is_within(p, rel));
+            for path in self.site.content().files_under(rel) {
+                if self.site.content().has_markdown(&path) {
+                    markdown.insert(path);
+                }
+            }
+        }
+        markdown
+    }
+
     /// A freshly loaded file that failed replaces nothing that loaded fine.
     fn keep_last_good_versions(&mut self, content: &mut Content) {
         self.held_back.clear();
-        let previous = &self.site.content;
-        for page in &mut content.pages {
+        let previous = self.site.content();
+        for page in content.pages_mut() {
             if let Some(good) = previous
                 .page(&page.path)
                 .filter(|p| page.failed && !p.failed)
@@ -488,8 +534,8 @@ impl Workspace {
             Scope::Pages(paths) => {
                 let pages: Vec<PageId> = paths
                     .iter()
-                    .filter_map(|p| site.index.by_path.get(p).copied())
-                    .filter(|&id| site.pages[id].published)
+                    .filter_map(|p| site.page_by_path(p))
+                    .filter(|&id| site.page(id).published)
                     .collect();
                 self.plan_pages(&renderer, &pages, false, &mut plan);
                 for asset in assets.iter().filter(|a| site.publishes_asset(a)) {
@@ -528,9 +574,15 @@ impl Workspace {
         for (source, page) in fresh {
             match page.html {
                 Ok(html) => {
-                    plan.pages
-                        .push((source, page.fingerprint, page.path.clone()));
-                    plan.writes.push((page.path, html.into_bytes()));
+                    plan.pages.push(PageOutput {
+                        source,
+                        fingerprint: page.fingerprint,
+                        path: page.path.clone(),
+                    });
+                    plan.writes.push(FileWrite {
+                        path: page.path,
+                        bytes: html.into_bytes(),
+                    });
                 }
                 Err(d) => {
                     plan.failed_pages.push(source);
@@ -543,39 +595,71 @@ impl Workspace {
     /// Writes and copies what the plan says, deletes what the site no
     /// longer has, and remembers what is on disk now.
     fn carry_out(&mut self, plan: Plan, everything: bool) -> Rendered {
-        let out = &self.output;
         let mut rendered = Rendered {
             failures: plan.failures,
             ..Rendered::default()
         };
-        for (from, path) in plan.copies {
-            match out.copy(&from, &path) {
-                Ok(true) => rendered.changed.push(path),
-                Ok(false) => {}
-                Err(e) => rendered.write_errors.push(write_problem(&path, &e)),
+        self.copy_files(plan.copies, &mut rendered);
+        let results = self.write_files(plan.writes, everything);
+        let failed_writes = self.record_writes(results, &plan.pages, &mut rendered);
+        for page in plan.pages {
+            if failed_writes.contains(&page.path) {
+                self.fingerprints.remove(&page.source);
+            } else {
+                self.fingerprints.insert(page.source, page.fingerprint);
             }
         }
-        // Bytes identical to what is on disk are not written again, so a
-        // change that does not show leaves open pages alone. A rebuild of
-        // everything also looks at the disk: the folder may have been
-        // emptied behind the server's back.
-        let written = &self.written;
+        for source in &plan.failed_pages {
+            self.fingerprints.remove(source);
+        }
+        if let Some(whole) = plan.whole_site {
+            self.remove_gone(whole, everything, &mut rendered);
+        }
+        rendered.changed.sort();
+        rendered
+    }
+
+    fn copy_files(&self, copies: Vec<FileCopy>, rendered: &mut Rendered) {
+        for copy in copies {
+            match self.output.copy(&copy.from, &copy.path) {
+                Ok(true) => rendered.changed.push(copy.path),
+                Ok(false) => {}
+                Err(e) => rendered.write_errors.push(write_problem(&copy.path, &e)),
+            }
+        }
+    }
+
+    /// Writes in parallel. Bytes identical to what is on disk are not
+    /// written again, so a change that does not show leaves open pages
+    /// alone. A rebuild of everything also looks at the disk: the folder
+    /// may have been emptied behind the server's back.
+    fn write_files(&self, writes: Vec<FileWrite>, everything: bool) -> Vec<Written> {
+        let (out, written) = (&self.output, &self.written);
         let on_disk = |path: &str| !everything || out.file(path).is_ok_and(|f| f.is_file());
-        let results: Vec<(String, u64, Result<(), String>)> = plan
-            .writes
+        writes
             .into_par_iter()
-            .filter_map(|(path, bytes)| {
+            .filter_map(|FileWrite { path, bytes }| {
                 let hash = hash_bytes(&bytes);
                 if written.get(&path) == Some(&hash) && on_disk(&path) {
                     return None;
                 }
                 let result = out.write(&path, &bytes).map_err(|e| e.to_string());
-                Some((path, hash, result))
+                Some(Written { path, hash, result })
             })
-            .collect();
-        let page_outputs: HashSet<&str> = plan.pages.iter().map(|(_, _, p)| p.as_str()).collect();
+            .collect()
+    }
+
+    /// Remembers what was written and counts pages; returns the paths
+    /// whose write failed.
+    fn record_writes(
+        &mut self,
+        results: Vec<Written>,
+        pages: &[PageOutput],
+        rendered: &mut Rendered,
+    ) -> HashSet<String> {
+        let page_outputs: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let mut failed_writes = HashSet::new();
-        for (path, hash, result) in results {
+        for Written { path, hash, result } in results {
             match result {
                 Ok(()) => {
                     rendered.pages += usize::from(page_outputs.contains(path.as_str()));
@@ -593,40 +677,31 @@ impl Workspace {
                 }
             }
         }
-        for (source, fingerprint, path) in plan.pages {
-            if failed_writes.contains(&path) {
-                self.fingerprints.remove(&source);
-            } else {
-                self.fingerprints.insert(source, fingerprint);
-            }
-        }
-        for source in &plan.failed_pages {
-            self.fingerprints.remove(source);
-        }
+        failed_writes
+    }
 
-        if let Some((expected, published)) = plan.whole_site {
-            for gone in self.expected.difference(&expected) {
-                match out.remove(gone) {
-                    Ok(()) => {
-                        rendered.removed += 1;
-                        rendered.changed.push(gone.clone());
-                    }
-                    Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
+    /// Deletes the outputs the site no longer has (with `everything`, also
+    /// leftovers of earlier builds and interrupted writes).
+    fn remove_gone(&mut self, whole: WholeSite, everything: bool, rendered: &mut Rendered) {
+        let out = &self.output;
+        for gone in self.expected.difference(&whole.outputs) {
+            match out.remove(gone) {
+                Ok(()) => {
+                    rendered.removed += 1;
+                    rendered.changed.push(gone.clone());
                 }
-                self.written.remove(gone);
+                Err(e) => rendered.write_errors.push(write_problem(gone, &e)),
             }
-            if everything {
-                // Leftovers of earlier builds and of interrupted writes.
-                if let Err(e) = out.remove_stale(&expected) {
-                    rendered.write_errors.push(write_problem("", &e));
-                }
-            }
-            self.fingerprints
-                .retain(|source, _| published.contains(source));
-            self.expected = expected;
+            self.written.remove(gone);
         }
-        rendered.changed.sort();
-        rendered
+        if everything {
+            if let Err(e) = out.remove_stale(&whole.outputs) {
+                rendered.write_errors.push(write_problem("", &e));
+            }
+        }
+        self.fingerprints
+            .retain(|source, _| whole.published.contains(source));
+        self.expected = whole.outputs;
     }
 
     /// The rebuild's report before checks: what keeps the preview from
@@ -696,7 +771,7 @@ impl Workspace {
         let first = rebuild.kind == Kind::First;
         for d in &found {
             let new = !known.contains(&(d.file.as_str(), d.code, d.message.as_str()));
-            if first || new || sources.iter().any(|s| is_within(&d.file, s)) {
+            if first || new || sources.iter().any(|s| paths::is_within(&d.file, s)) {
                 rebuild.report.push(d.to_string());
                 if !first && d.severity == Severity::Error {
                     rebuild.problems.push(Problem::of(d));
@@ -730,10 +805,13 @@ fn plan_site_files(
     for (path, result) in produced {
         match result {
             Ok(files) => {
-                for (path, file) in files {
-                    expected.insert(path.clone());
-                    if let File::Bytes(bytes) = file {
-                        plan.writes.push((path, bytes));
+                for file in files {
+                    expected.insert(file.path.clone());
+                    if let File::Bytes(bytes) = file.content {
+                        plan.writes.push(FileWrite {
+                            path: file.path,
+                            bytes,
+                        });
                     }
                 }
             }
@@ -759,7 +837,10 @@ fn plan_site_files(
             plan_file(renderer, output, changed, plan);
         }
     }
-    plan.whole_site = Some((expected, published));
+    plan.whole_site = Some(WholeSite {
+        outputs: expected,
+        published,
+    });
 }
 
 /// Plans writing or copying a theme file or an asset. A file known to have
@@ -768,15 +849,15 @@ fn plan_site_files(
 fn plan_file(renderer: &Renderer, output: &Output, changed: bool, plan: &mut Plan) {
     match renderer.produce(output) {
         Ok(files) => {
-            for (path, file) in files {
-                match file {
-                    File::Bytes(bytes) => plan.writes.push((path, bytes)),
+            for OutputFile { path, content } in files {
+                match content {
+                    File::Bytes(bytes) => plan.writes.push(FileWrite { path, bytes }),
                     File::Copy(from) if changed => match std::fs::read(&from) {
-                        Ok(bytes) => plan.writes.push((path, bytes)),
+                        Ok(bytes) => plan.writes.push(FileWrite { path, bytes }),
                         // Copying reports why it cannot be read.
-                        Err(_) => plan.copies.push((from, path)),
+                        Err(_) => plan.copies.push(FileCopy { from, path }),
                     },
-                    File::Copy(from) => plan.copies.push((from, path)),
+                    File::Copy(from) => plan.copies.push(FileCopy { from, path }),
                 }
             }
         }
@@ -871,23 +952,14 @@ fn failed_update(current: &Content, item: &Loaded) -> Option<Vec<Diagnostic>> {
 fn single_output_path(site: &Site, output: &Output) -> Option<String> {
     match output {
         Output::Page(id) => Some(render::page_output_path(site, *id)),
-        Output::Home(lang) => Some(format!("{}/index.html", site.config.languages[*lang].code)),
+        Output::Home(lang) => Some(format!("{}/index.html", site.config.language(*lang).code)),
         Output::Chooser => Some("index.html".into()),
         Output::NotFound => Some("404.html".into()),
-        Output::Nav(n) => Some(site.navs[*n].output_path(site)),
+        Output::Nav(n) => Some(site.nav(*n).output_path(site)),
         Output::Theme(path) => Some(path.clone()),
         Output::Asset(a) => Some(site.asset_url(a)),
         Output::Sitemap => None,
     }
-}
-
-/// Is `path` the file or folder `rel`, or inside it (`""`: everything)?
-fn is_within(path: &str, rel: &str) -> bool {
-    rel.is_empty()
-        || path == rel
-        || path
-            .strip_prefix(rel)
-            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn write_problem(path: &str, e: &crate::render::output::OutputError) -> Problem {

@@ -47,7 +47,7 @@ struct Claim {
 
 /// Marks the losers of every collision: pages are unpublished, assets
 /// withheld (`Site::withheld`); each gets a `path-collision` error.
-pub fn resolve(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn resolve(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     site.withheld.clear();
     let claims = claims(site);
     // Folded path → the claim that owns it, as a file or as a folder.
@@ -112,10 +112,10 @@ fn claims(site: &Site) -> Vec<Claim> {
     }
     for lang in site.languages_in_use() {
         let home = site
-            .translation(&Default::default(), lang)
-            .is_some_and(|p| site.pages[p].published);
+            .published_translation(&Default::default(), lang)
+            .is_some();
         if !home {
-            let code = &site.config.languages[lang].code;
+            let code = &site.config.language(lang).code;
             claims.push(folio(
                 format!("{code}/index.html"),
                 format!("the generated home of `{code}`"),
@@ -202,7 +202,7 @@ fn lose(site: &mut Site, loser: &Claim, winner: &Claim, diagnostics: &mut Vec<Di
         .hint(hint),
     );
     match &loser.who {
-        Who::Page(id) => site.pages[*id].published = false,
+        Who::Page(id) => site.page_mut(*id).published = false,
         Who::Asset(a) => {
             site.withheld.insert(a.clone());
         }

@@ -11,7 +11,7 @@ use crate::paths;
 
 /// What a link destination refers to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A page of the site. `case_mismatch`: found only with other letter case.
     Page {
         page: PageId,
@@ -48,7 +48,7 @@ pub enum Target {
 }
 
 /// Splits `path?query#fragment`.
-pub fn split_dest(dest: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_dest(dest: &str) -> (&str, Option<&str>) {
     let (before_fragment, fragment) = match dest.find('#') {
         Some(i) => (&dest[..i], Some(&dest[i + 1..])),
         None => (dest, None),
@@ -58,7 +58,7 @@ pub fn split_dest(dest: &str) -> (&str, Option<&str>) {
 }
 
 /// The query of `path?query#fragment`, without `?` (`None` when empty).
-pub fn query(dest: &str) -> Option<&str> {
+pub(crate) fn query(dest: &str) -> Option<&str> {
     let before_fragment = dest.split('#').next().unwrap_or("");
     before_fragment
         .split_once('?')
@@ -67,7 +67,7 @@ pub fn query(dest: &str) -> Option<&str> {
 }
 
 /// `http:`, `mailto:`, `C:`… (a scheme per RFC 3986).
-pub fn scheme(dest: &str) -> Option<&str> {
+pub(crate) fn scheme(dest: &str) -> Option<&str> {
     let colon = dest.find(':')?;
     let scheme = &dest[..colon];
     let mut chars = scheme.chars();
@@ -80,7 +80,7 @@ pub fn scheme(dest: &str) -> Option<&str> {
 /// `someone@example.com`: a local part and a dotted domain name whose
 /// last label is letters (a top-level domain), and nothing a path would
 /// have (`/`, `\\`, a second `@`).
-pub fn is_email_address(s: &str) -> bool {
+pub(crate) fn is_email_address(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -106,7 +106,7 @@ pub fn is_email_address(s: &str) -> bool {
 impl Site {
     /// Resolves a link of a page, written in `from_file`: [`Site::resolve`],
     /// except that an image is never an e-mail address.
-    pub fn resolve_link(&self, from_file: &str, link: &Link) -> Target {
+    pub(crate) fn resolve_link(&self, from_file: &str, link: &Link) -> Target {
         match self.resolve(from_file, &link.dest) {
             Target::Email if link.kind == LinkKind::Image => {
                 let (path, _) = split_dest(link.dest.trim());
@@ -120,7 +120,7 @@ impl Site {
     }
 
     /// Resolves a link destination written in `from_file` (content-relative).
-    pub fn resolve(&self, from_file: &str, dest: &str) -> Target {
+    pub(crate) fn resolve(&self, from_file: &str, dest: &str) -> Target {
         if let Some(unsafe_url) = paths::url::unsafe_url(dest) {
             return Target::Unsafe(unsafe_url);
         }
@@ -179,7 +179,7 @@ impl Site {
 
     fn lookup(&self, path: &str, fragment: Option<String>, case_mismatch: bool) -> Option<Target> {
         let page = |page: PageId| {
-            if self.content.pages[page].failed {
+            if self.source(page).failed {
                 Target::Unbuilt { page }
             } else {
                 Target::Page {
@@ -189,7 +189,7 @@ impl Site {
                 }
             }
         };
-        if let Some(&id) = self.index.by_path.get(path) {
+        if let Some(id) = self.page_by_path(path) {
             return Some(page(id));
         }
         if self.content.assets.contains(path) {
@@ -218,8 +218,8 @@ impl Site {
 
     /// The `href` a page at `from_url` writes for a resolved link (HTML-escaped).
     /// A query is kept as written (DocFX sites select tabs with `?tabs=`).
-    pub fn href(&self, from_url: &str, dest: &str, target: &Target) -> String {
-        use crate::markdown::html::escape_href;
+    pub(crate) fn href(&self, from_url: &str, dest: &str, target: &Target) -> String {
+        use crate::paths::url::escape_href;
         let with_query = |mut href: String| {
             if let Some(q) = query(dest.trim()) {
                 href.push('?');
@@ -229,7 +229,7 @@ impl Site {
         };
         match target {
             Target::Page { page, fragment, .. } => {
-                let mut href = with_query(paths::relative_url(from_url, &self.pages[*page].url));
+                let mut href = with_query(paths::relative_url(from_url, &self.page(*page).url));
                 if let Some(f) = fragment {
                     href.push('#');
                     href.push_str(&paths::encode_path(f, false));
@@ -251,9 +251,9 @@ impl Site {
 
     /// Where an asset is published: inside a language folder it moves with
     /// the language's pages (`spanish-playbook/media/a.png` → `es/media/a.png`).
-    pub fn asset_url(&self, path: &str) -> String {
+    pub(crate) fn asset_url(&self, path: &str) -> String {
         match crate::content::language::folder_language(&self.config, path) {
-            Some((lang, inside)) => format!("{}/{}", self.config.languages[lang].code, inside),
+            Some((lang, inside)) => format!("{}/{}", self.config.language(lang).code, inside),
             None => path.to_string(),
         }
     }

@@ -6,68 +6,106 @@
 //! looks things up through indexes rather than scans.
 
 mod collisions;
-pub mod links;
-pub mod nav;
-pub mod toc;
+pub(crate) mod links;
+pub(crate) mod nav;
+pub(crate) mod toc;
 
-use crate::config::{Config, TaskLabels};
+use crate::config::{Config, LangId, TaskLabels};
 use crate::content::{Content, PageSource, TranslationKey};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::{self, Document, Sources};
 use links::Target;
 use nav::{Nav, NavId};
+use rayon::iter::IndexedParallelIterator;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use toc::Toc;
 
-/// Index into `Site::pages` (and `Site::content.pages`, which it mirrors).
-pub type PageId = usize;
+/// A page of the site, published or not. Pages are in path order; the id
+/// is only meaningful for the [`Site`] that handed it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(usize);
 
+/// A page as the site resolved it: language, key, URL, parsed document,
+/// link targets, navigation.
 #[derive(Clone, Debug)]
 pub struct Page {
-    pub lang: usize,
-    pub key: TranslationKey,
+    pub(crate) lang: LangId,
+    pub(crate) key: TranslationKey,
     /// Site-relative URL directory: `es/initiate-kickoff/`.
     pub url: String,
     /// Front matter `title`, else the first `#` heading, else the file name.
-    pub title: String,
+    pub(crate) title: String,
     /// The first `#` heading, else the title: what navigation shows.
-    pub heading: String,
-    pub description: Option<String>,
-    pub doc: Document,
+    pub(crate) heading: String,
+    pub(crate) description: Option<String>,
+    pub(crate) doc: Document,
     /// One per `doc.links`.
-    pub targets: Vec<Target>,
+    pub(crate) targets: Vec<Target>,
     /// Rendered: neither failed to load nor shadowed by a duplicate.
-    pub published: bool,
-    pub nav: Option<NavId>,
+    pub(crate) published: bool,
+    pub(crate) nav: Option<NavId>,
+}
+
+impl Page {
+    /// Site-relative URL directory: `es/initiate-kickoff/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The content files this page's text comes from: the page itself,
+    /// then the includes it expands.
+    pub fn files(&self) -> &[String] {
+        &self.doc.files
+    }
+}
+
+/// The pages of one translation key: at most one per language.
+#[derive(Clone, Debug)]
+pub(crate) struct Translations(Vec<Option<PageId>>);
+
+impl Translations {
+    /// The key's page in `lang`, published or not.
+    pub(crate) fn get(&self, lang: LangId) -> Option<PageId> {
+        self.0.get(lang.index()).copied().flatten()
+    }
+
+    /// Every page of the key, in language order.
+    pub(crate) fn pages(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.0.iter().flatten().copied()
+    }
 }
 
 /// Lookups the resolve step builds once.
 #[derive(Clone, Debug, Default)]
-pub struct Index {
+struct Index {
     /// Content-relative path → page (every page, published or not).
-    pub by_path: HashMap<String, PageId>,
+    by_path: HashMap<String, PageId>,
     /// Lowercased content-relative path → actual path, pages and assets.
-    pub lowercase: HashMap<String, String>,
-    /// Key → the page of each language (by language index).
-    pub translations: HashMap<TranslationKey, Vec<Option<PageId>>>,
+    lowercase: HashMap<String, String>,
+    /// Key → its page in each language.
+    translations: HashMap<TranslationKey, Translations>,
     /// Directory → its pages' file names (for "did you mean" hints).
     by_dir: HashMap<String, NameIndex>,
 }
 
+/// The resolved site: what every later stage (check, render, serve) reads.
+/// Its parts are reached through methods, so the indexes stay its own.
 #[derive(Clone, Debug)]
 pub struct Site {
-    pub config: Config,
-    pub content: Content,
-    pub pages: Vec<Page>,
-    pub index: Index,
-    pub tocs: Vec<Toc>,
-    pub navs: Vec<Nav>,
+    pub(crate) config: Config,
+    content: Content,
+    /// One per `content.pages()`, in the same (path) order: [`PageId`]
+    /// indexes both, and only this module pairs them.
+    pages: Vec<Page>,
+    index: Index,
+    tocs: Vec<Toc>,
+    navs: Vec<Nav>,
     /// Assets (content-relative) not published because another file
     /// claims their output path (`path-collision`).
-    pub withheld: HashSet<String>,
+    withheld: HashSet<String>,
     /// What loading and resolving found (front matter, includes, duplicates, tocs).
-    pub diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Gives the markdown parser the texts of pages and fragments.
@@ -87,26 +125,26 @@ impl Sources for ContentSources<'_> {
 
 impl Site {
     /// Loads, parses and resolves the site described by `config`.
-    pub fn load(config: Config) -> Site {
-        let content = crate::phase("load", || Content::load(&config));
+    pub(crate) fn load(config: Config) -> Site {
+        let content = crate::timing::phase("load", || Content::load(&config));
         Site::from_content(config, content)
     }
 
     /// Parses every page of already loaded content, then resolves.
-    pub fn from_content(config: Config, content: Content) -> Site {
-        let docs: Vec<Document> = crate::phase("parse", || {
+    pub(crate) fn from_content(config: Config, content: Content) -> Site {
+        let docs: Vec<Document> = crate::timing::phase("parse", || {
             let sources = ContentSources {
                 config: &config,
                 content: &content,
             };
             let labels = task_labels(&config);
             content
-                .pages
+                .pages()
                 .par_iter()
                 .map(|p| parse_page(&config, &sources, &labels, p))
                 .collect()
         });
-        crate::phase("resolve", || Site::assemble(config, content, docs))
+        crate::timing::phase("resolve", || Site::assemble(config, content, docs))
     }
 
     /// Applies `edit` to the content, then re-parses the pages `reparse`
@@ -114,14 +152,14 @@ impl Site {
     /// are new, reuses every other page's document, and resolves the whole
     /// site again. This is `serve`'s incremental step: parsing is the
     /// expensive part, resolving goes through indexes.
-    pub fn update(
+    pub(crate) fn update(
         &mut self,
         edit: impl FnOnce(&mut Content),
         reparse: &(dyn Fn(&str, &Document) -> bool + Sync),
     ) {
         let mut previous: HashMap<String, Document> = self
             .content
-            .pages
+            .pages()
             .iter()
             .map(|s| s.path.clone())
             .zip(std::mem::take(&mut self.pages).into_iter().map(|p| p.doc))
@@ -129,7 +167,7 @@ impl Site {
         edit(&mut self.content);
         let old: Vec<Option<Document>> = self
             .content
-            .pages
+            .pages()
             .iter()
             .map(|p| previous.remove(&p.path))
             .collect();
@@ -140,7 +178,7 @@ impl Site {
             };
             let labels = task_labels(&self.config);
             self.content
-                .pages
+                .pages()
                 .par_iter()
                 .zip(old)
                 .map(|(p, doc)| match doc {
@@ -171,7 +209,7 @@ impl Site {
 
     fn new_pages(&self, docs: Vec<Document>) -> Vec<Page> {
         self.content
-            .pages
+            .pages()
             .iter()
             .zip(docs)
             .map(|(source, doc)| new_page(&self.config, source, doc))
@@ -180,7 +218,7 @@ impl Site {
 
     fn resolve_all(&mut self) {
         let mut diagnostics: Vec<Diagnostic> = self.content.diagnostics.clone();
-        for source in &self.content.pages {
+        for source in self.content.pages() {
             diagnostics.extend(source.diagnostics.iter().cloned());
         }
         for file in self
@@ -223,9 +261,9 @@ impl Site {
     }
 
     fn build_index(&mut self, diagnostics: &mut Vec<Diagnostic>) {
-        let n_langs = self.config.languages.len();
+        let n_langs = self.config.language_count();
         let mut index = Index::default();
-        for (id, source) in self.content.pages.iter().enumerate() {
+        for (id, source) in self.sources() {
             index.by_path.insert(source.path.clone(), id);
             index
                 .lowercase
@@ -246,21 +284,22 @@ impl Site {
         for names in index.by_dir.values_mut() {
             names.sort();
         }
-        for (id, page) in self.pages.iter().enumerate() {
-            let slots = index
+        for (id, page) in self.pages() {
+            let slots = &mut index
                 .translations
                 .entry(page.key.clone())
-                .or_insert_with(|| vec![None; n_langs]);
-            let placement = &self.content.pages[id].placement;
-            match slots[page.lang] {
+                .or_insert_with(|| Translations(vec![None; n_langs]))
+                .0;
+            let placement = &self.source(id).placement;
+            match slots[page.lang.index()] {
                 Some(other)
-                    if duplicate_rank(&self.content.pages[other].placement)
+                    if duplicate_rank(&self.source(other).placement)
                         <= duplicate_rank(placement) => {}
-                _ => slots[page.lang] = Some(id),
+                _ => slots[page.lang.index()] = Some(id),
             }
         }
-        for (id, page) in self.pages.iter().enumerate() {
-            let winner = index.translations[&page.key][page.lang];
+        for (id, page) in self.pages() {
+            let winner = index.translations[&page.key].get(page.lang);
             if let Some(winner) = winner.filter(|&w| w != id) {
                 diagnostics.push(self.duplicate_diagnostic(id, winner));
             }
@@ -269,8 +308,8 @@ impl Site {
             page.published = false;
         }
         for slots in index.translations.values() {
-            for &id in slots.iter().flatten() {
-                self.pages[id].published = !self.content.pages[id].failed;
+            for id in slots.pages() {
+                self.pages[id.0].published = !self.content.pages()[id.0].failed;
             }
         }
         self.index = index;
@@ -279,18 +318,17 @@ impl Site {
     /// `translation-duplicate` on `loser`, naming the file published
     /// instead and why.
     fn duplicate_diagnostic(&self, loser: PageId, winner: PageId) -> Diagnostic {
-        let (w, l) = (&self.content.pages[winner], &self.content.pages[loser]);
-        let languages = &self.config.languages;
-        let lang = &languages[w.placement.lang].code;
+        let (w, l) = (self.source(winner), self.source(loser));
+        let lang = &self.config.language(w.placement.lang).code;
         let why = match (duplicate_rank(&w.placement), duplicate_rank(&l.placement)) {
             (a, b) if a == b => "the first in path order".to_string(),
             (0, _) => format!("its suffix names {lang}"),
             _ => format!("`{}`'s suffix names another language", l.path),
         };
         let hint = match l.placement.conflict {
-            Some((_, named)) => format!(
+            Some(conflict) => format!(
                 "its suffix names {}: move it to that language's folder, or delete it if it is a stale copy",
-                languages[named].code
+                self.config.language(conflict.suffix).code
             ),
             None => "delete the stale copy, or rename it so its key differs".to_string(),
         };
@@ -299,24 +337,117 @@ impl Site {
             self.config.source_path(&l.path),
             format!(
                 "`{}` and `{}` are both the {lang} version of `{}`; only `{}` is published ({why})",
-                l.path, w.path, self.pages[loser].key, w.path
+                l.path,
+                w.path,
+                self.page(loser).key,
+                w.path
             ),
         )
         .at(1, 1)
         .hint(hint)
     }
 
+    /// A page of this site.
+    pub(crate) fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0]
+    }
+
+    fn page_mut(&mut self, id: PageId) -> &mut Page {
+        &mut self.pages[id.0]
+    }
+
+    /// Every page, published or not, in path order.
+    pub fn pages(&self) -> impl ExactSizeIterator<Item = (PageId, &Page)> + Clone {
+        self.pages.iter().enumerate().map(|(i, p)| (PageId(i), p))
+    }
+
+    /// [`Site::pages`] for rayon.
+    pub(crate) fn par_pages(&self) -> impl IndexedParallelIterator<Item = (PageId, &Page)> {
+        self.pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| (PageId(i), p))
+    }
+
     /// The source of a page.
-    pub fn source(&self, id: PageId) -> &PageSource {
-        &self.content.pages[id]
+    pub(crate) fn source(&self, id: PageId) -> &PageSource {
+        &self.content.pages()[id.0]
+    }
+
+    /// Every page's source, in path order.
+    pub(crate) fn sources(&self) -> impl Iterator<Item = (PageId, &PageSource)> {
+        self.content
+            .pages()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (PageId(i), s))
+    }
+
+    /// The page at this content-relative path, published or not.
+    pub fn page_by_path(&self, rel: &str) -> Option<PageId> {
+        self.index.by_path.get(rel).copied()
+    }
+
+    /// Every file of the content folder at `rel` or under the folder `rel`
+    /// that the site read (`""`: all of them).
+    pub fn files_under(&self, rel: &str) -> Vec<String> {
+        self.content.files_under(rel)
+    }
+
+    /// The content as loaded.
+    pub(crate) fn content(&self) -> &Content {
+        &self.content
+    }
+
+    /// What loading and resolving found (front matter, includes,
+    /// duplicates, tocs).
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// A navigation tree.
+    pub(crate) fn nav(&self, id: NavId) -> &Nav {
+        &self.navs[id.index()]
+    }
+
+    /// Every navigation tree.
+    pub(crate) fn navs(&self) -> impl Iterator<Item = (NavId, &Nav)> {
+        self.navs
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (NavId::new(i), n))
+    }
+
+    /// Assets not published because another file claims their output path.
+    pub(crate) fn withheld(&self) -> &HashSet<String> {
+        &self.withheld
+    }
+
+    /// The pages of a translation key, one slot per language.
+    pub(crate) fn translations_of(&self, key: &TranslationKey) -> Option<&Translations> {
+        self.index.translations.get(key)
+    }
+
+    /// Every translation key with its pages, in no particular order.
+    pub(crate) fn all_translations(
+        &self,
+    ) -> impl Iterator<Item = (&TranslationKey, &Translations)> {
+        self.index.translations.iter()
     }
 
     /// The page with this key in this language, published or not.
-    pub fn translation(&self, key: &TranslationKey, lang: usize) -> Option<PageId> {
-        self.index
-            .translations
-            .get(key)
-            .and_then(|s| s.get(lang).copied().flatten())
+    pub(crate) fn translation(&self, key: &TranslationKey, lang: LangId) -> Option<PageId> {
+        self.translations_of(key).and_then(|t| t.get(lang))
+    }
+
+    /// The published page with this key in this language.
+    pub(crate) fn published_translation(
+        &self,
+        key: &TranslationKey,
+        lang: LangId,
+    ) -> Option<PageId> {
+        self.translation(key, lang)
+            .filter(|&p| self.page(p).published)
     }
 
     /// The text of a site file named as diagnostics name it (pages,
@@ -334,27 +465,31 @@ impl Site {
     }
 
     /// Is this content file (an asset) copied into the output?
-    pub fn publishes_asset(&self, path: &str) -> bool {
+    pub(crate) fn publishes_asset(&self, path: &str) -> bool {
         self.content.assets.contains(path) && !self.withheld.contains(path)
     }
 
     /// Published pages, in path order.
-    pub fn published(&self) -> impl Iterator<Item = (PageId, &Page)> {
-        self.pages.iter().enumerate().filter(|(_, p)| p.published)
+    pub(crate) fn published(&self) -> impl Iterator<Item = (PageId, &Page)> {
+        self.pages().filter(|(_, p)| p.published)
     }
 
     /// Languages that have at least one page, in configured order.
-    pub fn languages_in_use(&self) -> Vec<usize> {
-        let mut used = vec![false; self.config.languages.len()];
+    pub(crate) fn languages_in_use(&self) -> Vec<LangId> {
+        let mut used = vec![false; self.config.language_count()];
         for (_, p) in self.published() {
-            used[p.lang] = true;
+            used[p.lang.index()] = true;
         }
-        (0..used.len()).filter(|&l| used[l]).collect()
+        self.config
+            .languages()
+            .filter(|(id, _)| used[id.index()])
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// The existing page closest to a missing content path: the most
     /// similar file name in the same folder.
-    pub fn nearest_page(&self, missing: &str) -> Option<String> {
+    pub(crate) fn nearest_page(&self, missing: &str) -> Option<String> {
         let dir = crate::paths::parent(missing);
         let best = self
             .index
@@ -432,7 +567,7 @@ impl NameIndex {
 impl Site {
     /// The existing file (asset) closest to a missing content path: the
     /// most similar file name in the same folder.
-    pub fn nearest_asset(&self, missing: &str) -> Option<String> {
+    pub(crate) fn nearest_asset(&self, missing: &str) -> Option<String> {
         let dir = crate::paths::parent(missing);
         let name = crate::paths::file_name(missing);
         let prefix = if dir.is_empty() {
@@ -452,12 +587,11 @@ impl Site {
 }
 
 fn task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
-    (0..config.languages.len())
-        .map(|lang| {
-            let mut order: Vec<&str> = vec![
-                config.languages[lang].code.as_str(),
-                config.default_lang().code.as_str(),
-            ];
+    config
+        .languages()
+        .map(|(_, language)| {
+            let mut order: Vec<&str> =
+                vec![language.code.as_str(), config.default_lang().code.as_str()];
             order.extend(config.tasks.keys().map(String::as_str));
             let mut seen = Vec::new();
             order
@@ -495,8 +629,8 @@ fn parse_page(
         text: &page.text,
         body_start: page.body_start,
         sources,
-        lang: &config.languages[lang].code,
-        task_labels: labels[lang].clone(),
+        lang: &config.language(lang).code,
+        task_labels: labels[lang.index()].clone(),
         raw_html: config.markdown.raw_html,
     })
 }
@@ -514,7 +648,7 @@ fn new_page(config: &Config, source: &PageSource, doc: Document) -> Page {
     let heading = doc.title.clone().unwrap_or_else(|| title.clone());
     Page {
         lang,
-        url: source.placement.key.url(&config.languages[lang]),
+        url: source.placement.key.url(config.language(lang)),
         key: source.placement.key.clone(),
         title,
         heading,
@@ -532,7 +666,10 @@ fn new_page(config: &Config, source: &PageSource, doc: Document) -> Page {
 /// Folders can hold thousands of pages, so candidates are pruned by two
 /// cheap lower bounds of the edit distance (length difference, character
 /// bag difference) before the exact computation.
-pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted: Vec<char> = wanted.to_lowercase().chars().collect();
     let wanted_bag = char_bag(&wanted);
     let mut best: Option<(usize, &str)> = None;

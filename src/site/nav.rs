@@ -4,13 +4,26 @@
 
 use super::toc::{TocItem, TocTarget};
 use super::{PageId, Site};
+use crate::config::LangId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub type NavId = usize;
+/// A navigation tree of the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct NavId(usize);
+
+impl NavId {
+    pub(super) fn new(index: usize) -> NavId {
+        NavId(index)
+    }
+
+    pub(super) fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// Where a navigation tree comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NavSource {
+pub(crate) enum NavSource {
     /// Index into `Site::tocs`.
     Toc(usize),
     /// The language's pages, arranged by their keys.
@@ -18,24 +31,24 @@ pub enum NavSource {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Nav {
-    pub source: NavSource,
-    pub lang: usize,
+pub(crate) struct Nav {
+    pub(crate) source: NavSource,
+    pub(crate) lang: LangId,
     /// Stable name for the output file (`_folio/nav/<lang>/<file_id>.html`).
-    pub file_id: String,
-    pub entries: Vec<NavEntry>,
+    pub(crate) file_id: String,
+    pub(crate) entries: Vec<NavEntry>,
     positions: HashMap<PageId, Position>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct NavEntry {
-    pub title: String,
-    pub link: NavLink,
-    pub children: Vec<NavEntry>,
+pub(crate) struct NavEntry {
+    pub(crate) title: String,
+    pub(crate) link: NavLink,
+    pub(crate) children: Vec<NavEntry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NavLink {
+pub(crate) enum NavLink {
     None,
     Page(PageId),
     /// An external URL, as written.
@@ -46,41 +59,64 @@ pub enum NavLink {
 
 /// A page's place in a navigation tree.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Position {
-    /// Ancestors, outermost first: (title, page if linked).
-    pub trail: Vec<(String, Option<PageId>)>,
-    pub prev: Option<PageId>,
-    pub next: Option<PageId>,
+pub(crate) struct Position {
+    /// Ancestors, outermost first.
+    pub(crate) trail: Vec<TrailStep>,
+    pub(crate) prev: Option<PageId>,
+    pub(crate) next: Option<PageId>,
+}
+
+/// One ancestor of a page in a navigation tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TrailStep {
+    pub(crate) title: String,
+    /// The page the entry links to, if it links to one of this language.
+    pub(crate) page: Option<PageId>,
+}
+
+impl Site {
+    /// The navigation most of a language's pages use (on a tie, the first
+    /// built): what its generated home shows.
+    pub(crate) fn main_nav(&self, lang: LangId) -> Option<&Nav> {
+        let mut uses = vec![0usize; self.navs.len()];
+        for page in &self.pages {
+            if let Some(n) = page.nav {
+                uses[n.0] += 1;
+            }
+        }
+        (0..self.navs.len())
+            .filter(|&n| self.navs[n].lang == lang)
+            .max_by_key(|&n| (uses[n], std::cmp::Reverse(n)))
+            .map(|n| &self.navs[n])
+    }
 }
 
 impl Nav {
-    pub fn position(&self, page: PageId) -> Option<&Position> {
+    pub(crate) fn position(&self, page: PageId) -> Option<&Position> {
         self.positions.get(&page)
     }
 
     /// The output path of this tree, site-relative.
-    pub fn output_path(&self, site: &Site) -> String {
+    pub(crate) fn output_path(&self, site: &Site) -> String {
         format!(
             "_folio/nav/{}/{}.html",
-            site.config.languages[self.lang].code, self.file_id
+            site.config.language(self.lang).code,
+            self.file_id
         )
     }
 }
 
 /// Builds every navigation tree a published page needs and assigns it.
-pub fn build(site: &mut Site) {
+pub(crate) fn build(site: &mut Site) {
     let toc_by_dir: HashMap<String, usize> = site
         .tocs
         .iter()
         .enumerate()
         .map(|(i, t)| (t.dir().to_string(), i))
         .collect();
-    let mut wanted: BTreeMap<(NavSource, usize), Vec<PageId>> = BTreeMap::new();
-    for (id, page) in site.pages.iter().enumerate() {
-        if !page.published {
-            continue;
-        }
-        let source = nearest_toc(&site.content.pages[id].path, &toc_by_dir)
+    let mut wanted: BTreeMap<(NavSource, LangId), Vec<PageId>> = BTreeMap::new();
+    for (id, page) in site.published() {
+        let source = nearest_toc(&site.source(id).path, &toc_by_dir)
             .map(NavSource::Toc)
             .unwrap_or(NavSource::Tree);
         wanted.entry((source, page.lang)).or_default().push(id);
@@ -96,9 +132,9 @@ pub fn build(site: &mut Site) {
             NavSource::Tree => "pages".to_string(),
         };
         let positions = positions(site, &entries, lang);
-        let nav_id = navs.len();
+        let nav_id = NavId(navs.len());
         for id in pages {
-            site.pages[id].nav = Some(nav_id);
+            site.page_mut(id).nav = Some(nav_id);
         }
         navs.push(Nav {
             source,
@@ -145,21 +181,18 @@ fn toc_file_id(dir: &str) -> String {
 
 /// Toc items for one language: pages map to their translation in `lang`
 /// when the toc lists another language's page (one toc serving all languages).
-fn toc_entries(site: &Site, items: &[TocItem], lang: usize) -> Vec<NavEntry> {
+fn toc_entries(site: &Site, items: &[TocItem], lang: LangId) -> Vec<NavEntry> {
     items
         .iter()
         .map(|item| {
             let (link, title) = match &item.target {
                 TocTarget::Page(p) => {
-                    let page = &site.pages[*p];
+                    let page = &site.page(*p);
                     if page.lang == lang {
                         (NavLink::Page(*p), item.name.clone())
                     } else {
-                        match site
-                            .translation(&page.key, lang)
-                            .filter(|&t| site.pages[t].published)
-                        {
-                            Some(t) => (NavLink::Page(t), site.pages[t].heading.clone()),
+                        match site.published_translation(&page.key, lang) {
+                            Some(t) => (NavLink::Page(t), site.page(t).heading.clone()),
                             None => (NavLink::Page(*p), item.name.clone()),
                         }
                     }
@@ -178,7 +211,7 @@ fn toc_entries(site: &Site, items: &[TocItem], lang: usize) -> Vec<NavEntry> {
 }
 
 /// The language's pages as a tree of their keys: `a/b` sits under `a`.
-fn tree_entries(site: &Site, lang: usize) -> Vec<NavEntry> {
+fn tree_entries(site: &Site, lang: LangId) -> Vec<NavEntry> {
     #[derive(Default)]
     struct Node {
         page: Option<PageId>,
@@ -186,8 +219,8 @@ fn tree_entries(site: &Site, lang: usize) -> Vec<NavEntry> {
     }
     let mut root = Node::default();
     let mut home = None;
-    for (id, page) in site.pages.iter().enumerate() {
-        if !page.published || page.lang != lang {
+    for (id, page) in site.published() {
+        if page.lang != lang {
             continue;
         }
         if page.key.as_str().is_empty() {
@@ -206,7 +239,7 @@ fn tree_entries(site: &Site, lang: usize) -> Vec<NavEntry> {
             .map(|(seg, node)| NavEntry {
                 title: node
                     .page
-                    .map(|p| site.pages[p].heading.clone())
+                    .map(|p| site.page(p).heading.clone())
                     .unwrap_or(seg),
                 link: node.page.map(NavLink::Page).unwrap_or(NavLink::None),
                 children: convert(site, node.children),
@@ -219,7 +252,7 @@ fn tree_entries(site: &Site, lang: usize) -> Vec<NavEntry> {
     let mut entries = Vec::new();
     if let Some(h) = home {
         entries.push(NavEntry {
-            title: site.pages[h].heading.clone(),
+            title: site.page(h).heading.clone(),
             link: NavLink::Page(h),
             children: Vec::new(),
         });
@@ -229,22 +262,22 @@ fn tree_entries(site: &Site, lang: usize) -> Vec<NavEntry> {
 }
 
 /// Trails and reading order (pages of `lang` only, first occurrence wins).
-fn positions(site: &Site, entries: &[NavEntry], lang: usize) -> HashMap<PageId, Position> {
+fn positions(site: &Site, entries: &[NavEntry], lang: LangId) -> HashMap<PageId, Position> {
     let mut order = Vec::new();
     let mut trails = HashMap::new();
     let mut seen = HashSet::new();
     fn walk(
         site: &Site,
         entries: &[NavEntry],
-        lang: usize,
-        trail: &mut Vec<(String, Option<PageId>)>,
+        lang: LangId,
+        trail: &mut Vec<TrailStep>,
         order: &mut Vec<PageId>,
-        trails: &mut HashMap<PageId, Vec<(String, Option<PageId>)>>,
+        trails: &mut HashMap<PageId, Vec<TrailStep>>,
         seen: &mut HashSet<PageId>,
     ) {
         for e in entries {
             let page = match e.link {
-                NavLink::Page(p) if site.pages[p].lang == lang => Some(p),
+                NavLink::Page(p) if site.page(p).lang == lang => Some(p),
                 _ => None,
             };
             if let Some(p) = page {
@@ -253,7 +286,10 @@ fn positions(site: &Site, entries: &[NavEntry], lang: usize) -> HashMap<PageId, 
                     trails.insert(p, trail.clone());
                 }
             }
-            trail.push((e.title.clone(), page));
+            trail.push(TrailStep {
+                title: e.title.clone(),
+                page,
+            });
             walk(site, &e.children, lang, trail, order, trails, seen);
             trail.pop();
         }

@@ -10,22 +10,22 @@ use crate::{limits, paths};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Toc {
+pub(crate) struct Toc {
     /// Content-relative path of the `toc.yml`.
-    pub path: String,
-    pub items: Vec<TocItem>,
+    pub(crate) path: String,
+    pub(crate) items: Vec<TocItem>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct TocItem {
-    pub name: String,
-    pub href: Option<String>,
-    pub target: TocTarget,
-    pub items: Vec<TocItem>,
+pub(crate) struct TocItem {
+    pub(crate) name: String,
+    pub(crate) href: Option<String>,
+    pub(crate) target: TocTarget,
+    pub(crate) items: Vec<TocItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TocTarget {
+pub(crate) enum TocTarget {
     /// A heading without a link.
     None,
     Page(PageId),
@@ -39,7 +39,7 @@ pub enum TocTarget {
 
 impl Toc {
     /// The directory whose pages this toc navigates.
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         paths::parent(&self.path)
     }
 }
@@ -48,7 +48,7 @@ impl Toc {
 /// once; a nested toc is expanded where it is nested, up to
 /// [`limits::TOC_DEPTH`] levels and [`limits::TOC_ENTRIES`] entries for all
 /// tocs together (`limit-exceeded` says where the rest was skipped).
-pub fn load_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<Toc> {
+pub(crate) fn load_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<Toc> {
     let mut loader = Loader {
         site,
         parsed: HashMap::new(),
@@ -248,7 +248,7 @@ impl Loader<'_, '_> {
         }
         if item.name.is_empty() {
             if let TocTarget::Page(p) = item.target {
-                item.name = self.site.pages[p].heading.clone();
+                item.name = self.site.page(p).heading.clone();
             }
         }
         item
@@ -329,25 +329,11 @@ fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnost
         } if !fragment.is_empty()
             && fragment != "top"
             && !cx.site.source(page).failed
-            && !cx.site.pages[page].doc.anchors.contains(&fragment)
+            && !cx.site.page(page).doc.anchors.contains(&fragment)
             && !cx.site.config.is_ignored_target(href) =>
         {
             // The page is there (navigation still goes to it), the section is not.
-            let anchors = &cx.site.pages[page].doc.anchors;
-            let mut d = Diagnostic::new(
-                Code::TocBroken,
-                cx.shown,
-                format!(
-                    "toc entry `{href}`: `#{fragment}` matches no heading or anchor in `{}`",
-                    cx.site.source(page).path
-                ),
-            )
-            .at(at.line, at.column)
-            .target(href.to_string());
-            if let Some(near) = super::nearest(&fragment, anchors.iter().map(String::as_str)) {
-                d = d.hint(format!("did you mean `#{near}`?"));
-            }
-            diagnostics.push(d);
+            diagnostics.push(missing_section(cx, href, page, &fragment, at));
             TocTarget::Page(page)
         }
         Target::Page { page, .. } => TocTarget::Page(page),
@@ -373,17 +359,7 @@ fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnost
         Target::Anchor(_) => TocTarget::None,
         Target::Unbuilt { page } => {
             if !cx.site.config.is_ignored_target(href) {
-                let path = &cx.site.source(page).path;
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::TocBroken,
-                        cx.shown,
-                        format!("toc entry `{href}` points at `{path}`, which could not be built"),
-                    )
-                    .at(at.line, at.column)
-                    .target(href.to_string())
-                    .hint(format!("fix the error reported for `{path}`")),
-                );
+                diagnostics.push(unbuilt(cx, href, page, at));
             }
             TocTarget::Broken
         }
@@ -404,6 +380,44 @@ fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnost
             missing(cx, href, message, resolved, at, diagnostics)
         }
     }
+}
+
+/// `toc-broken`: the entry's `#fragment` names no section of its page.
+fn missing_section(
+    cx: &Context<'_>,
+    href: &str,
+    page: PageId,
+    fragment: &str,
+    at: Pos,
+) -> Diagnostic {
+    let anchors = &cx.site.page(page).doc.anchors;
+    let d = Diagnostic::new(
+        Code::TocBroken,
+        cx.shown,
+        format!(
+            "toc entry `{href}`: `#{fragment}` matches no heading or anchor in `{}`",
+            cx.site.source(page).path
+        ),
+    )
+    .at(at.line, at.column)
+    .target(href.to_string());
+    match super::nearest(fragment, anchors.iter().map(String::as_str)) {
+        Some(near) => d.hint(format!("did you mean `#{near}`?")),
+        None => d,
+    }
+}
+
+/// `toc-broken`: the entry's page exists but could not be built.
+fn unbuilt(cx: &Context<'_>, href: &str, page: PageId, at: Pos) -> Diagnostic {
+    let path = &cx.site.source(page).path;
+    Diagnostic::new(
+        Code::TocBroken,
+        cx.shown,
+        format!("toc entry `{href}` points at `{path}`, which could not be built"),
+    )
+    .at(at.line, at.column)
+    .target(href.to_string())
+    .hint(format!("fix the error reported for `{path}`"))
 }
 
 /// A toc entry that leads nowhere: reported (unless ignored), shown as a

@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub mod html;
@@ -16,19 +15,24 @@ pub use http::*;
 /// Upper bound for anything a test waits for; typical is well under 0.5 s.
 pub const PATIENCE: Duration = Duration::from_secs(5);
 
-/// A site in a fresh temporary directory, deleted on drop.
+/// A site in a fresh temporary directory (the `tempfile` crate), deleted
+/// on drop; named `folio-it-<name>-…`, never hidden (Folio skips hidden
+/// folders).
 pub struct TempSite {
     pub root: PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl TempSite {
     pub fn new(name: &str) -> TempSite {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let root = std::env::temp_dir().join(format!("folio-it-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).expect("create temp site");
-        TempSite { root }
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("folio-it-{name}-"))
+            .tempdir()
+            .expect("create temp site");
+        TempSite {
+            root: dir.path().to_path_buf(),
+            _dir: dir,
+        }
     }
 
     /// A copy of the repository's sample site, plus a page with a
@@ -99,12 +103,6 @@ impl TempSite {
 
     pub fn exists(&self, rel: &str) -> bool {
         self.root.join(rel).exists()
-    }
-}
-
-impl Drop for TempSite {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
     }
 }
 
