@@ -502,7 +502,4 @@ mod tests {
             assert!(!is_placeholder(&tag(m)), "{m}");
         }
     }
-
-    #[test]
-    fn hrefs_are_encoded_then_escaped() {}
 }
