@@ -79,7 +79,7 @@ pub struct BuildOutcome {
 pub fn build(config: Config) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let output = OutputDir::prepare(&config, false)?;
-    let site = Site::load(config);
+    let site = Site::load(config, Some(output.body_store()));
     let SiteBuild {
         diagnostics,
         failed,
@@ -154,7 +154,7 @@ impl CheckOutcome {
 /// (`--external`; the only part that uses the network or writes a file,
 /// its cache).
 pub fn check_with(config: Config, external: Option<&check::external::Options>) -> CheckOutcome {
-    let site = Site::load(config);
+    let site = Site::load(config, None);
     let mut diagnostics = phase("check", || check::run(&site));
     let mut stats = None;
     if let Some(options) = external {

@@ -167,6 +167,9 @@ fn check(root: PathBuf, format: Format, deny_warnings: bool, external: bool) -> 
         }
     }
     let failing = outcome.summary.errors > 0 || (deny_warnings && outcome.summary.warnings > 0);
+    // The process ends here: freeing the whole site model first would only
+    // cost time (about a tenth of a 10,000-page check).
+    std::mem::forget(outcome);
     if failing {
         ExitCode::from(1)
     } else {

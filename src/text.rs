@@ -36,7 +36,7 @@ pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, InvalidUtf8> {
 
 /// Line ends to `\n`, NUL to U+FFFD.
 fn normalize_line_ends(text: String) -> String {
-    if !text.as_bytes().iter().any(|&b| b == b'\r' || b == 0) {
+    if memchr::memchr2(b'\r', 0, text.as_bytes()).is_none() {
         return text;
     }
     text.replace("\r\n", "\n")

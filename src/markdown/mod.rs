@@ -1,10 +1,14 @@
-//! Markdown → [`Document`]: one parse per page yields everything the rest of
-//! the pipeline needs: rendered HTML, heading ids, anchors, links with their
-//! source positions, and task tables.
+//! Markdown → [`Document`]: what the rest of the pipeline needs to know
+//! about a page (heading ids, anchors, links with their source positions,
+//! task tables, include problems), and, when asked, its HTML.
 //!
-//! Link targets are not known while parsing (they depend on the whole
-//! site), so the HTML is kept as [`Body`]: fragments between link slots.
-//! The site resolves each link once and [`Body::render`] fills the slots.
+//! A page is walked twice in a build: [`parse`] for the site model (no HTML
+//! is made, so `check` never pays for it and the model holds no page's
+//! HTML), and [`render`] when its output is written, so each page's HTML
+//! lives only while it is written. Both run the same walk, so they agree
+//! on every link, id and diagnostic. Link targets depend on the whole
+//! site, so the HTML comes as a [`Body`]: fragments between link slots,
+//! which [`Body::render`] fills.
 
 pub(crate) mod html;
 pub(crate) mod include;
@@ -64,33 +68,84 @@ pub struct Heading {
     pub(crate) pos: Pos,
 }
 
-/// Rendered HTML with holes for links' `href`/`src`.
+/// Rendered HTML with a hole (the [`SLOT`] character) where each link's
+/// `href`/`src` goes: links are resolved against the whole site, after
+/// parsing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Body {
-    parts: Vec<String>,
-    /// The link (index into `Document::links`) of each hole: usually one
-    /// hole per link in order, but sanitizing may drop or repeat one.
-    slots: Vec<usize>,
+    html: String,
+    /// In order of position.
+    slots: Vec<Slot>,
+}
+
+/// A hole in a [`Body`]: where, and for which link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slot {
+    /// Byte offset of the [`SLOT`] character in the HTML.
+    at: usize,
+    /// Index into `Document::links`: usually one slot per link in order,
+    /// but sanitizing may drop or repeat one.
+    pub(crate) link: usize,
 }
 
 impl Body {
-    /// Joins the HTML, asking `href(i)` for the (already escaped) URL of link `i`.
-    pub(crate) fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
-        let mut out = String::with_capacity(
-            self.parts.iter().map(String::len).sum::<usize>() + 64 * self.parts.len(),
-        );
-        for (i, part) in self.parts.iter().enumerate() {
-            if let Some(&link) = i.checked_sub(1).and_then(|hole| self.slots.get(hole)) {
-                out.push_str(&href(link));
+    /// HTML whose `n`th slot character is link `n`'s hole; slot characters
+    /// beyond the page's `links` are left out of the output.
+    fn numbered(html: String, links: usize) -> Body {
+        let slots = memchr::memchr_iter(SLOT as u8, html.as_bytes())
+            .enumerate()
+            .map(|(link, at)| Slot { at, link })
+            .collect::<Vec<_>>();
+        let mut body = Body { html, slots };
+        body.slots.retain(|s| s.link < links);
+        body
+    }
+
+    /// HTML fragments with the link of the hole between each two.
+    fn from_parts(parts: Vec<String>, links: Vec<usize>) -> Body {
+        let mut html =
+            String::with_capacity(parts.iter().map(String::len).sum::<usize>() + links.len());
+        let mut slots = Vec::with_capacity(links.len());
+        for (i, part) in parts.iter().enumerate() {
+            if let Some(&link) = i.checked_sub(1).and_then(|hole| links.get(hole)) {
+                slots.push(Slot {
+                    at: html.len(),
+                    link,
+                });
+                html.push(SLOT);
             }
-            out.push_str(part);
+            html.push_str(part);
         }
+        Body { html, slots }
+    }
+
+    /// A body kept elsewhere (see `site::bodies`) with its slots.
+    pub(crate) fn from_stored(html: String, slots: Vec<Slot>) -> Body {
+        Body { html, slots }
+    }
+
+    /// The HTML with its holes, and the slots: what storing a body keeps.
+    pub(crate) fn into_stored(self) -> (String, Vec<Slot>) {
+        (self.html, self.slots)
+    }
+
+    /// The HTML, asking `href(i)` for the (already escaped) URL of link `i`.
+    pub(crate) fn render(&self, mut href: impl FnMut(usize) -> String) -> String {
+        let mut out = String::with_capacity(self.html.len() + 64 * self.slots.len());
+        let mut from = 0;
+        for slot in &self.slots {
+            out.push_str(&self.html[from..slot.at]);
+            out.push_str(&href(slot.link));
+            from = slot.at + SLOT.len_utf8();
+        }
+        // Slot characters with no link (see `numbered`) are dropped.
+        out.extend(self.html[from..].split(SLOT));
         out
     }
 }
 
 /// Everything one parse of a page yields.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
     /// Content-relative paths: `files[0]` is the page, then what it includes.
     pub files: Vec<String>,
@@ -102,7 +157,6 @@ pub struct Document {
     pub(crate) anchors: BTreeSet<String>,
     pub(crate) links: Vec<Link>,
     pub(crate) tasks: Vec<TaskTable>,
-    pub(crate) body: Body,
     /// Include problems found while expanding.
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -133,8 +187,24 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// Parses one page.
+/// Parses one page for the site model: everything but its HTML.
 pub fn parse(cx: &ParseContext<'_>) -> Document {
+    walk(cx, Made::Analysis).0
+}
+
+/// Parses one page and makes its HTML (the same [`Document`] as [`parse`]).
+pub(crate) fn render(cx: &ParseContext<'_>) -> (Document, Body) {
+    walk(cx, Made::Html)
+}
+
+/// What a walk makes besides the [`Document`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Made {
+    Analysis,
+    Html,
+}
+
+fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
     let exp = Expansion::new(cx.path, cx.text, cx.body_start, cx.sources);
     let events: Vec<(Option<Event<'_>>, Range<usize>)> =
         TextMergeWithOffset::new(Parser::new_ext(&exp.text, options()).into_offset_iter())
@@ -144,7 +214,8 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
         cx,
         exp: &exp,
         strings: i18n::strings(cx.lang),
-        out: Vec::with_capacity(events.len()),
+        html: made == Made::Html,
+        out: Vec::with_capacity(if made == Made::Html { events.len() } else { 0 }),
         frames: Vec::new(),
         quotes: Vec::new(),
         slugger: Slugger::default(),
@@ -156,33 +227,35 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
         doc: Document::default(),
     };
     r.run(events);
-    let mut html = String::with_capacity(exp.text.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
-    let mut doc = r.doc;
-    if let (Some(at), RawHtml::Sanitize) = (r.first_markup, cx.raw_html) {
-        let depth = html::nesting_depth(&html);
-        if depth > crate::limits::HTML_DEPTH {
-            return too_deep_to_sanitize(cx, &exp, at, depth);
-        }
-        let cleaned = sanitize::clean(&html, SLOT);
-        doc.body = Body {
-            parts: cleaned.parts,
-            slots: cleaned.slots,
-        };
-    } else {
-        let mut parts: Vec<String> = html.split(SLOT).map(str::to_string).collect();
-        // Every slot was written for a registered link; keep the invariant even if not.
-        parts.resize(doc.links.len() + 1, String::new());
-        doc.body = Body {
-            parts,
-            slots: (0..doc.links.len()).collect(),
-        };
+    let (mut doc, out, first_markup) = (r.doc, r.out, r.first_markup);
+    let sanitized = first_markup.filter(|_| cx.raw_html == RawHtml::Sanitize);
+    if made == Made::Analysis && sanitized.is_some() {
+        // Whether the page can be sanitized depends on its HTML (nesting
+        // depth), and the answer changes its links: make the HTML.
+        return walk(cx, Made::Html);
     }
+    let body = match made {
+        Made::Analysis => Body::default(),
+        Made::Html => {
+            let mut html = String::with_capacity(exp.text.len() * 2);
+            pulldown_cmark::html::push_html(&mut html, out.into_iter());
+            if let Some(at) = sanitized {
+                let depth = html::nesting_depth(&html);
+                if depth > crate::limits::HTML_DEPTH {
+                    return too_deep_to_sanitize(cx, &exp, at, depth, made);
+                }
+                let cleaned = sanitize::clean(&html, SLOT);
+                Body::from_parts(cleaned.parts, cleaned.slots)
+            } else {
+                Body::numbered(html, doc.links.len())
+            }
+        }
+    };
     doc.files = exp.files.clone();
     let mut diagnostics = exp.diagnostics;
     diagnostics.append(&mut doc.diagnostics);
     doc.diagnostics = diagnostics;
-    doc
+    (doc, body)
 }
 
 /// A page nesting elements deeper than browsers build: the HTML parser
@@ -193,12 +266,16 @@ fn too_deep_to_sanitize(
     exp: &Expansion<'_>,
     at: usize,
     depth: usize,
-) -> Document {
-    let mut doc = parse(&ParseContext {
-        raw_html: RawHtml::Escape,
-        task_labels: cx.task_labels.clone(),
-        ..*cx
-    });
+    made: Made,
+) -> (Document, Body) {
+    let (mut doc, body) = walk(
+        &ParseContext {
+            raw_html: RawHtml::Escape,
+            task_labels: cx.task_labels.clone(),
+            ..*cx
+        },
+        made,
+    );
     let pos = exp.locate(at);
     let file = exp
         .files
@@ -216,7 +293,7 @@ fn too_deep_to_sanitize(
         .at(pos.line, pos.column)
         .hint("close the tags this page opens, or split the page"),
     );
-    doc
+    (doc, body)
 }
 
 /// The end of a paragraph or block, where an unclosed `<style>` or
@@ -283,6 +360,8 @@ struct Renderer<'a, 'cx> {
     cx: &'cx ParseContext<'cx>,
     exp: &'cx Expansion<'cx>,
     strings: &'static i18n::Strings,
+    /// HTML is made (else only the [`Document`]).
+    html: bool,
     out: Vec<Event<'a>>,
     frames: Vec<Frame<'a>>,
     /// For each open block quote: is it a callout?
@@ -542,14 +621,17 @@ impl<'a> Renderer<'a, '_> {
     /// Sends an event to the innermost open construct, or to the output.
     fn emit(&mut self, event: Event<'a>) {
         match self.frames.last_mut() {
+            // A heading's events are kept either way: its attribute block
+            // is found in its last text.
             Some(Frame::Heading { events, .. }) => events.push(event),
             Some(Frame::Image { .. }) => {}
-            Some(Frame::Table(t)) => {
+            Some(Frame::Table(t)) if self.html => {
                 if let Some(cell) = &mut t.cell {
                     cell.events.push(event);
                 }
             }
-            None => self.out.push(event),
+            None if self.html => self.out.push(event),
+            _ => {}
         }
     }
 
@@ -697,27 +779,33 @@ impl<'a> Renderer<'a, '_> {
             self.doc.title = Some(text.clone());
         }
         self.doc.anchors.insert(id.clone());
+        let pos = self.exp.locate(start);
+        if self.html {
+            self.write_heading(level_num, &id, &attrs.classes, events);
+        }
         self.doc.headings.push(Heading {
             level: level_num,
             text,
-            id: id.clone(),
-            pos: self.exp.locate(start),
+            id,
+            pos,
         });
-        let class = if attrs.classes.is_empty() {
+    }
+
+    /// A heading's HTML: its id, classes, content and permalink.
+    fn write_heading(&mut self, level: u8, id: &str, classes: &[String], events: Vec<Event<'a>>) {
+        let class = if classes.is_empty() {
             String::new()
         } else {
-            format!(" class=\"{}\"", escape(&attrs.classes.join(" ")))
+            format!(" class=\"{}\"", escape(&classes.join(" ")))
         };
-        let id = escape(&id);
-        self.emit(Event::Html(
-            format!("<h{level_num} id=\"{id}\"{class}>").into(),
-        ));
+        let id = escape(id);
+        self.emit(Event::Html(format!("<h{level} id=\"{id}\"{class}>").into()));
         for e in events {
             self.emit(e);
         }
         self.emit(Event::Html(
             format!(
-                "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{}\">#</a></h{level_num}>\n",
+                "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{}\">#</a></h{level}>\n",
                 escape(self.strings.permalink)
             )
             .into(),
@@ -856,7 +944,9 @@ impl<'a> Renderer<'a, '_> {
                 .map(|(_, labels)| *labels)
         });
         let mut out = String::new();
-        write_table_head(&mut out, t.head, &t.aligns, task.is_some());
+        if self.html {
+            write_table_head(&mut out, t.head, &t.aligns, task.is_some());
+        }
         // GFM writes no empty body for a table without rows.
         let has_rows = !t.rows.is_empty();
         if has_rows {
@@ -879,7 +969,9 @@ impl<'a> Renderer<'a, '_> {
             };
             let column = task_table.as_ref().and_then(|tt| tt.columns.requirement);
             let marked = requirement.zip(column);
-            self.row_cells(&mut out, row.cells, &t.aligns, marked);
+            if self.html {
+                self.row_cells(&mut out, row.cells, &t.aligns, marked);
+            }
             out.push_str("</tr>\n");
         }
         if has_rows {

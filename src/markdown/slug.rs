@@ -34,6 +34,16 @@ pub(crate) fn slug(text: &str) -> String {
 /// github-slugger's rule: a character survives unless its category is in the
 /// removed set, and Alphabetic characters (circled letters are Symbols) always do.
 fn kept(c: char) -> bool {
+    if c.is_ascii() {
+        // The same rule, without a table lookup: letters, digits and the
+        // connector `_` are kept; other punctuation, symbols and controls are not.
+        return c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    }
+    kept_by_category(c)
+}
+
+/// [`kept`] by the Unicode tables.
+fn kept_by_category(c: char) -> bool {
     use GeneralCategory::*;
     if c == '-' || c.is_alphabetic() {
         return true;
@@ -125,6 +135,13 @@ impl Slugger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_shortcut_is_the_category_rule() {
+        for c in (0u8..128).map(char::from).filter(|&c| c != ' ') {
+            assert_eq!(kept(c), kept_by_category(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn github_compatible() {

@@ -41,15 +41,32 @@ pub(crate) struct TaskRow {
     pub(crate) services: Option<String>,
 }
 
-/// Compares a header cell with a label: case, surrounding and repeated spaces ignored.
+/// Compares a header cell with a label: case, surrounding and repeated
+/// spaces ignored. Compares word by word without allocating: every table
+/// of every page is tried against every language's labels.
 pub(crate) fn label_matches(cell: &str, label: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
+    let (mut a, mut b) = (cell.split_whitespace(), label.split_whitespace());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if same_word(x, y) => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Equal ignoring case (full Unicode lowercasing; final sigma is sigma).
+fn same_word(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    let fold = |s: &str| {
+        s.chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == 'ς' { 'σ' } else { c })
+            .collect::<Vec<char>>()
     };
-    norm(cell) == norm(label)
+    fold(a) == fold(b)
 }
 
 /// Matches a header row against label sets, tried in order (the page's
@@ -129,6 +146,12 @@ mod tests {
             "(e) erforderlich  (o) optional"
         ));
         assert!(!label_matches("Task", "Task ID"));
+        assert!(!label_matches("Task ID x", "Task ID"));
+        assert!(label_matches("ÜBERSICHT  Straße", "übersicht straße"));
+        assert!(label_matches("ΟΔΟΣ", "οδος"));
+        assert!(label_matches("タスク ID", "タスク id"));
+        assert!(!label_matches("", "Task"));
+        assert!(label_matches(" ", ""));
     }
 
     #[test]

@@ -43,8 +43,13 @@ fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, Stri
         task_labels: labels,
         raw_html: crate::config::RawHtml::default(),
     };
-    let doc = parse(&cx);
-    let html = doc.body.render(|i| format!("[{}]", doc.links[i].dest));
+    let (doc, body) = render(&cx);
+    assert_eq!(
+        parse(&cx),
+        doc,
+        "parse and render must agree on the document"
+    );
+    let html = body.render(|i| format!("[{}]", doc.links[i].dest));
     (doc, html)
 }
 
@@ -431,8 +436,13 @@ fn parse_policy(text: &str, policy: RawHtml) -> (Document, String) {
         task_labels: Vec::new(),
         raw_html: policy,
     };
-    let doc = parse(&cx);
-    let html = doc.body.render(|i| format!("[{}]", doc.links[i].dest));
+    let (doc, body) = render(&cx);
+    assert_eq!(
+        parse(&cx),
+        doc,
+        "parse and render must agree on the document"
+    );
+    let html = body.render(|i| format!("[{}]", doc.links[i].dest));
     (doc, html)
 }
 

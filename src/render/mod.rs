@@ -328,11 +328,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = site.page(id);
         let source = site.source(id);
-        let from = page.url.as_str();
-        let content = page
-            .doc
-            .body
-            .render(|i| site.href(from, &page.doc.links[i].dest, &page.targets[i]));
+        let content = site.body_html(id);
         PageInfo {
             title: page.title.clone(),
             heading: page.heading.clone(),

@@ -139,6 +139,13 @@ impl OutputDir {
         &self.root
     }
 
+    /// Where a build keeps pages' HTML until they are written: an unnamed
+    /// scratch file in this folder (it has no path and disappears when
+    /// closed), or `None` if one cannot be made here (bodies stay in memory).
+    pub(crate) fn body_store(&self) -> crate::site::BodyStore {
+        crate::site::BodyStore::new(tempfile::tempfile_in(&self.root).ok())
+    }
+
     /// The file system path of a site-relative output path. Refuses anything
     /// that would leave the output directory.
     pub(crate) fn file(&self, rel: &str) -> Result<PathBuf, OutputError> {
@@ -159,7 +166,25 @@ impl OutputDir {
 
     /// Writes one output file (site-relative path).
     pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if self.holds(rel, bytes) {
+            return self.record(rel);
+        }
         self.put(rel, |file| file.write_all(bytes))
+    }
+
+    /// Is `rel` already a file of exactly these bytes, reached through
+    /// real folders? Then a rebuild leaves it alone: no write, no new
+    /// modification time for deploy tools to upload again, and no rename
+    /// over it (which makes some file systems, ext4 among them, write the
+    /// new file to disk at once).
+    fn holds(&self, rel: &str, bytes: &[u8]) -> bool {
+        let Ok(path) = self.file(rel) else {
+            return false;
+        };
+        let same_size = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        // Only ever read: a symlink swapped in meanwhile is never written through.
+        same_size && self.real_parents(rel) && std::fs::read(&path).is_ok_and(|old| old == bytes)
     }
 
     /// Copies a file in unless the copy there has the same size and the
@@ -522,6 +547,43 @@ mod tests {
         let out = OutputDir::prepare(&c, false).unwrap();
         out.write("en/a/index.html", b"x").unwrap();
         assert!(OutputDir::prepare(&c, false).is_ok());
+    }
+
+    #[test]
+    fn identical_files_are_left_alone_and_changed_ones_replaced() {
+        let tmp = temp("same");
+        let d = tmp.path();
+        let c = site(d, "");
+        let out = OutputDir::prepare(&c, true).unwrap();
+        out.write("en/a/index.html", b"same").unwrap();
+        let path = d.join("public/en/a/index.html");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(old))
+            .unwrap();
+        out.write("en/a/index.html", b"same").unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), old);
+        out.write("en/a/index.html", b"diff").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"diff");
+        assert_ne!(std::fs::metadata(&path).unwrap().modified().unwrap(), old);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_with_the_same_bytes_is_still_replaced() {
+        let tmp = temp("same-link");
+        let d = tmp.path();
+        let c = site(d, "");
+        let out = OutputDir::prepare(&c, true).unwrap();
+        std::fs::write(d.join("user.txt"), "same").unwrap();
+        std::fs::create_dir_all(d.join("public/en")).unwrap();
+        std::os::unix::fs::symlink(d.join("user.txt"), d.join("public/en/x.txt")).unwrap();
+        out.write("en/x.txt", b"same").unwrap();
+        let meta = std::fs::symlink_metadata(d.join("public/en/x.txt")).unwrap();
+        assert!(meta.is_file(), "the link was kept");
+        assert_eq!(std::fs::read_to_string(d.join("user.txt")).unwrap(), "same");
     }
 
     #[test]

@@ -309,10 +309,11 @@ impl Workspace {
             Ok(t) => (Some(t), None),
             Err(d) => (None, Some(*d)),
         };
+        let site = Site::load(config, Some(output.body_store()));
         let mut workspace = Workspace {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
-            site: Site::load(config),
+            site,
             templates,
             output,
             fingerprints: HashMap::new(),
@@ -394,7 +395,7 @@ impl Workspace {
         }
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
-        self.site = Site::from_content(config, content);
+        self.site = Site::from_content(config, content, Some(self.output.body_store()));
         let rendered = self.render(&Scope::Everything, &BTreeSet::new());
         self.finish(started, rendered, BTreeSet::new(), kind)
     }

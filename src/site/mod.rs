@@ -5,6 +5,7 @@
 //! every later stage (check, render, serve) reads one consistent model and
 //! looks things up through indexes rather than scans.
 
+mod bodies;
 mod collisions;
 pub(crate) mod links;
 pub(crate) mod nav;
@@ -14,6 +15,8 @@ use crate::config::{Config, LangId, TaskLabels};
 use crate::content::{Content, PageSource, TranslationKey};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::{self, Document, Sources};
+pub(crate) use bodies::BodyStore;
+use bodies::StoredBody;
 use links::Target;
 use nav::{Nav, NavId};
 use rayon::iter::IndexedParallelIterator;
@@ -45,6 +48,8 @@ pub struct Page {
     /// Rendered: neither failed to load nor shadowed by a duplicate.
     pub(crate) published: bool,
     pub(crate) nav: Option<NavId>,
+    /// Its HTML, when the site was loaded to be rendered.
+    body: Option<StoredBody>,
 }
 
 impl Page {
@@ -91,7 +96,7 @@ struct Index {
 
 /// The resolved site: what every later stage (check, render, serve) reads.
 /// Its parts are reached through methods, so the indexes stay its own.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Site {
     pub(crate) config: Config,
     content: Content,
@@ -106,6 +111,14 @@ pub struct Site {
     withheld: HashSet<String>,
     /// What loading and resolving found (front matter, includes, duplicates, tocs).
     diagnostics: Vec<Diagnostic>,
+    /// Where pages' HTML waits to be written; `None`: the site is only checked.
+    bodies: Option<BodyStore>,
+}
+
+/// One page's parse: its document, and its HTML when the site is rendered.
+struct Parsed {
+    doc: Document,
+    body: Option<StoredBody>,
 }
 
 /// Gives the markdown parser the texts of pages and fragments.
@@ -124,27 +137,35 @@ impl Sources for ContentSources<'_> {
 }
 
 impl Site {
-    /// Loads, parses and resolves the site described by `config`.
-    pub(crate) fn load(config: Config) -> Site {
+    /// Loads, parses and resolves the site described by `config`. Given a
+    /// store, each page's HTML is made while it is parsed and kept there
+    /// for rendering; without one, no HTML is made (`check`).
+    pub(crate) fn load(config: Config, bodies: Option<BodyStore>) -> Site {
         let content = crate::timing::phase("load", || Content::load(&config));
-        Site::from_content(config, content)
+        Site::from_content(config, content, bodies)
     }
 
     /// Parses every page of already loaded content, then resolves.
-    pub(crate) fn from_content(config: Config, content: Content) -> Site {
-        let docs: Vec<Document> = crate::timing::phase("parse", || {
+    pub(crate) fn from_content(
+        config: Config,
+        content: Content,
+        bodies: Option<BodyStore>,
+    ) -> Site {
+        let parsed: Vec<Parsed> = crate::timing::phase("parse", || {
             let sources = ContentSources {
                 config: &config,
                 content: &content,
             };
-            let labels = task_labels(&config);
+            let labels = all_task_labels(&config);
             content
                 .pages()
                 .par_iter()
-                .map(|p| parse_page(&config, &sources, &labels, p))
+                .map(|p| parse_page(&config, &sources, &labels, p, bodies.as_ref()))
                 .collect()
         });
-        crate::timing::phase("resolve", || Site::assemble(config, content, docs))
+        crate::timing::phase("resolve", || {
+            Site::assemble(config, content, parsed, bodies)
+        })
     }
 
     /// Applies `edit` to the content, then re-parses the pages `reparse`
@@ -157,41 +178,50 @@ impl Site {
         edit: impl FnOnce(&mut Content),
         reparse: &(dyn Fn(&str, &Document) -> bool + Sync),
     ) {
-        let mut previous: HashMap<String, Document> = self
+        let mut previous: HashMap<String, Parsed> = self
             .content
             .pages()
             .iter()
             .map(|s| s.path.clone())
-            .zip(std::mem::take(&mut self.pages).into_iter().map(|p| p.doc))
+            .zip(std::mem::take(&mut self.pages).into_iter().map(|p| Parsed {
+                doc: p.doc,
+                body: p.body,
+            }))
             .collect();
         edit(&mut self.content);
-        let old: Vec<Option<Document>> = self
+        let old: Vec<Option<Parsed>> = self
             .content
             .pages()
             .iter()
             .map(|p| previous.remove(&p.path))
             .collect();
-        let docs: Vec<Document> = {
+        let parsed: Vec<Parsed> = {
             let sources = ContentSources {
                 config: &self.config,
                 content: &self.content,
             };
-            let labels = task_labels(&self.config);
+            let labels = all_task_labels(&self.config);
+            let bodies = self.bodies.as_ref();
             self.content
                 .pages()
                 .par_iter()
                 .zip(old)
-                .map(|(p, doc)| match doc {
-                    Some(doc) if !reparse(&p.path, &doc) => doc,
-                    _ => parse_page(&self.config, &sources, &labels, p),
+                .map(|(p, old)| match old {
+                    Some(old) if !reparse(&p.path, &old.doc) => old,
+                    _ => parse_page(&self.config, &sources, &labels, p, bodies),
                 })
                 .collect()
         };
-        self.pages = self.new_pages(docs);
+        self.pages = self.new_pages(parsed);
         self.resolve_all();
     }
 
-    fn assemble(config: Config, content: Content, docs: Vec<Document>) -> Site {
+    fn assemble(
+        config: Config,
+        content: Content,
+        parsed: Vec<Parsed>,
+        bodies: Option<BodyStore>,
+    ) -> Site {
         let mut site = Site {
             config,
             content,
@@ -201,18 +231,19 @@ impl Site {
             navs: Vec::new(),
             withheld: HashSet::new(),
             diagnostics: Vec::new(),
+            bodies,
         };
-        site.pages = site.new_pages(docs);
+        site.pages = site.new_pages(parsed);
         site.resolve_all();
         site
     }
 
-    fn new_pages(&self, docs: Vec<Document>) -> Vec<Page> {
+    fn new_pages(&self, parsed: Vec<Parsed>) -> Vec<Page> {
         self.content
             .pages()
             .iter()
-            .zip(docs)
-            .map(|(source, doc)| new_page(&self.config, source, doc))
+            .zip(parsed)
+            .map(|(source, parsed)| new_page(&self.config, source, parsed))
             .collect()
     }
 
@@ -586,29 +617,87 @@ impl Site {
     }
 }
 
-fn task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
-    config
-        .languages()
-        .map(|(_, language)| {
-            let mut order: Vec<&str> =
-                vec![language.code.as_str(), config.default_lang().code.as_str()];
-            order.extend(config.tasks.keys().map(String::as_str));
-            let mut seen = Vec::new();
-            order
-                .into_iter()
-                .filter_map(|code| {
-                    if seen.contains(&code) {
-                        return None;
-                    }
-                    seen.push(code);
-                    config
-                        .tasks
-                        .get_key_value(code)
-                        .map(|(k, v)| (k.as_str(), v))
-                })
-                .collect()
+impl Site {
+    /// A page's body HTML, each link resolved as seen from the page's URL:
+    /// from the body store when the site kept it, else parsed again.
+    pub(crate) fn body_html(&self, id: PageId) -> String {
+        let page = self.page(id);
+        let from = page.url.as_str();
+        let kept = page
+            .body
+            .as_ref()
+            .zip(self.bodies.as_ref())
+            .and_then(|(stored, store)| store.get(stored).ok());
+        if let Some(body) = kept {
+            return body.render(|i| self.href(from, &page.doc.links[i].dest, &page.targets[i]));
+        }
+        let source = self.source(id);
+        if source.failed {
+            return String::new();
+        }
+        let sources = ContentSources {
+            config: &self.config,
+            content: &self.content,
+        };
+        let labels = task_labels(&self.config, source.placement.lang);
+        let cx = parse_context(&self.config, &sources, labels, source);
+        let (doc, body) = markdown::render(&cx);
+        body.render(|i| {
+            let link = &doc.links[i];
+            let file = &doc.files[link.pos.file as usize];
+            self.href(from, &link.dest, &self.resolve_link(file, link))
+        })
+    }
+}
+
+/// Task-table labels to try for pages of `lang`: its own first, then the
+/// default language's, then every other configured set.
+fn task_labels(config: &Config, lang: LangId) -> Vec<(&str, &TaskLabels)> {
+    let mut order: Vec<&str> = vec![
+        config.language(lang).code.as_str(),
+        config.default_lang().code.as_str(),
+    ];
+    order.extend(config.tasks.keys().map(String::as_str));
+    let mut seen = Vec::new();
+    order
+        .into_iter()
+        .filter_map(|code| {
+            if seen.contains(&code) {
+                return None;
+            }
+            seen.push(code);
+            config
+                .tasks
+                .get_key_value(code)
+                .map(|(k, v)| (k.as_str(), v))
         })
         .collect()
+}
+
+/// [`task_labels`] of every language, indexed by [`LangId`].
+fn all_task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
+    config
+        .languages()
+        .map(|(id, _)| task_labels(config, id))
+        .collect()
+}
+
+/// How a page is parsed: the same for the model and for its HTML.
+fn parse_context<'a>(
+    config: &'a Config,
+    sources: &'a ContentSources<'a>,
+    task_labels: Vec<(&'a str, &'a TaskLabels)>,
+    page: &'a PageSource,
+) -> markdown::ParseContext<'a> {
+    markdown::ParseContext {
+        path: &page.path,
+        text: &page.text,
+        body_start: page.body_start,
+        sources,
+        lang: &config.language(page.placement.lang).code,
+        task_labels,
+        raw_html: config.markdown.raw_html,
+    }
 }
 
 fn parse_page(
@@ -616,26 +705,34 @@ fn parse_page(
     sources: &ContentSources<'_>,
     labels: &[Vec<(&str, &TaskLabels)>],
     page: &PageSource,
-) -> Document {
+    bodies: Option<&BodyStore>,
+) -> Parsed {
     if page.failed {
-        return Document {
+        let doc = Document {
             files: vec![page.path.clone()],
             ..Document::default()
         };
+        return Parsed { doc, body: None };
     }
-    let lang = page.placement.lang;
-    markdown::parse(&markdown::ParseContext {
-        path: &page.path,
-        text: &page.text,
-        body_start: page.body_start,
-        sources,
-        lang: &config.language(lang).code,
-        task_labels: labels[lang.index()].clone(),
-        raw_html: config.markdown.raw_html,
-    })
+    let labels = labels[page.placement.lang.index()].clone();
+    let cx = parse_context(config, sources, labels, page);
+    match bodies {
+        Some(store) => {
+            let (doc, body) = markdown::render(&cx);
+            Parsed {
+                doc,
+                body: Some(store.put(body)),
+            }
+        }
+        None => Parsed {
+            doc: markdown::parse(&cx),
+            body: None,
+        },
+    }
 }
 
-fn new_page(config: &Config, source: &PageSource, doc: Document) -> Page {
+fn new_page(config: &Config, source: &PageSource, parsed: Parsed) -> Page {
+    let Parsed { doc, body } = parsed;
     let lang = source.placement.lang;
     let file_stem =
         crate::content::language::strip_markdown_ext(crate::paths::file_name(&source.path))
@@ -657,6 +754,7 @@ fn new_page(config: &Config, source: &PageSource, doc: Document) -> Page {
         targets: Vec::new(),
         published: false,
         nav: None,
+        body,
     }
 }
 
