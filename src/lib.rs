@@ -34,7 +34,7 @@ use config::{Config, ConfigError};
 use diagnostic::{Code, Diagnostic};
 use render::output::OutputDir;
 use render::{Renderer, Templates};
-use site::Site;
+use site::{Purpose, Site};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -79,7 +79,7 @@ pub struct BuildOutcome {
 pub fn build(config: Config) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let output = OutputDir::prepare(&config, false)?;
-    let site = Site::load(config, Some(output.body_store()));
+    let site = Site::load(config, Purpose::Build(output.body_store()));
     let SiteBuild {
         diagnostics,
         failed,
@@ -145,7 +145,7 @@ pub struct CheckOutcome {
 impl CheckOutcome {
     /// The text of a site file named as diagnostics name it (pages,
     /// fragments, tocs), for report excerpts.
-    pub fn source_text(&self, shown: &str) -> Option<&str> {
+    pub fn source_text(&self, shown: &str) -> Option<std::borrow::Cow<'_, str>> {
         self.site.source_text(shown)
     }
 }
@@ -154,7 +154,7 @@ impl CheckOutcome {
 /// (`--external`; the only part that uses the network or writes a file,
 /// its cache).
 pub fn check_with(config: Config, external: Option<&check::external::Options>) -> CheckOutcome {
-    let site = Site::load(config, None);
+    let site = Site::load(config, Purpose::Check);
     let mut diagnostics = phase("check", || check::run(&site));
     let mut stats = None;
     if let Some(options) = external {

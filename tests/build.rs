@@ -639,3 +639,49 @@ fn corpus_partner_site_builds() {
         assert!(out.join(lang).join("index.html").exists(), "{lang} home");
     }
 }
+
+/// Pages are read, parsed and released one by one: a page may include
+/// another page (not a fragment) whatever the order they are read in, and
+/// check reports on both.
+#[test]
+fn pages_include_other_pages_in_any_order() {
+    let site = TempSite::new("page-includes");
+    site.write("folio.yml", "title: T\nbase_url: https://x.example/\n");
+    for i in 0..40 {
+        let next = (i + 1) % 40;
+        site.write(
+            &format!("content/p{i:02}.md"),
+            &format!("# Page {i}\n\nOwn text {i}.\n\n[!INCLUDE [n](shared{next:02}.md)]\n"),
+        );
+        site.write(
+            &format!("content/shared{i:02}.md"),
+            &format!("---\ntitle: Shared {i}\n---\nShared text {i} with a [broken](missing-{i}.md) link.\n"),
+        );
+    }
+    let run = build(&site);
+    assert!(run.stderr.contains("missing-7.md"), "{}", run.stderr);
+    for i in 0..40 {
+        let next = (i + 1) % 40;
+        let page = site.read(&format!("public/en/p{i:02}/index.html"));
+        assert!(page.contains(&format!("Own text {i}.")), "{page}");
+        assert!(
+            page.contains(&format!("Shared text {next} with")),
+            "p{i:02}: {page}"
+        );
+        assert!(
+            !page.contains("title: Shared"),
+            "front matter leaked: {page}"
+        );
+    }
+    let check = site.folio("check", &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("json report");
+    let broken = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "link-broken")
+        .count();
+    // Each shared page's broken link once: where it is written, whether
+    // reached as a page or through an include.
+    assert_eq!(broken, 40, "{}", check.stdout);
+}

@@ -45,7 +45,7 @@ const DEVIATIONS: &[Deviation] = &[Deviation {
 struct NoIncludes;
 
 impl Sources for NoIncludes {
-    fn markdown(&self, _: &str) -> Option<&str> {
+    fn markdown(&self, _: &str) -> Option<std::borrow::Cow<'_, str>> {
         None
     }
     fn display(&self, path: &str) -> String {

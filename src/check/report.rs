@@ -48,7 +48,7 @@ impl Summary {
 
 /// A site file's whole text, given its name as diagnostics show it; what
 /// the human format takes its excerpts from.
-pub(crate) type SourceText<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
+pub(crate) type SourceText<'a> = dyn Fn(&str) -> Option<Cow<'a, str>> + 'a;
 
 /// Writes a report as it goes (a report can be far larger than is worth
 /// holding in memory: thousands of diagnostics on one long line).
@@ -121,7 +121,7 @@ struct Excerpts<'s, 'a> {
 
 struct SourceFile<'a> {
     name: String,
-    text: Option<&'a str>,
+    text: Option<Cow<'a, str>>,
     line_starts: Vec<usize>,
     /// (line, column, byte offset) of the last column found.
     cursor: (u32, u32, usize),
@@ -142,6 +142,7 @@ impl<'s, 'a> Excerpts<'s, 'a> {
         if self.file.as_ref().is_none_or(|f| f.name != file) {
             let text = (self.source)(file);
             let line_starts = text
+                .as_deref()
                 .map(|t| {
                     std::iter::once(0)
                         .chain(t.match_indices('\n').map(|(i, _)| i + 1))
@@ -156,7 +157,7 @@ impl<'s, 'a> Excerpts<'s, 'a> {
             });
         }
         let f = self.file.as_mut()?;
-        let text = f.text?;
+        let text: &str = f.text.as_deref()?;
         let start = *f.line_starts.get(line as usize - 1)?;
         let end = f
             .line_starts
@@ -415,7 +416,7 @@ mod tests {
     fn human_shows_line_caret_hint_and_summary() {
         let d = sample();
         let text = render(Format::Human, &d, Summary::new(&d, 3, 2), &|file| {
-            (file == "content/a.md").then_some("---\nSee [x](x.md) now\n")
+            (file == "content/a.md").then_some(Cow::Borrowed("---\nSee [x](x.md) now\n"))
         });
         assert!(
             text.contains("content/a.md:2:5: error[link-broken]: `x.md` points at"),
@@ -493,7 +494,7 @@ mod tests {
             Format::Human,
             &diagnostics,
             Summary::new(&diagnostics, 1, 1),
-            &|_| Some(text.as_str()),
+            &|_| Some(Cow::Borrowed(text.as_str())),
         );
         assert!(report.len() < 2000 * 400, "{} bytes", report.len());
         let lines: Vec<&str> = report.lines().collect();
@@ -564,7 +565,9 @@ mod tests {
         ];
         let source = "[l](<x\u{1b}[2K>)\n";
         for format in [Format::Human, Format::Github] {
-            let text = render(format, &d, Summary::new(&d, 1, 1), &|_| Some(source));
+            let text = render(format, &d, Summary::new(&d, 1, 1), &|_| {
+                Some(Cow::Borrowed(source))
+            });
             for line in text.lines() {
                 assert!(!line.contains('\u{1b}'), "{line:?}");
                 if format == Format::Human {

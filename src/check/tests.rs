@@ -41,7 +41,7 @@ pub(crate) fn load_site(folio_yml: &str, files: &[(&str, &str)]) -> (TempDir, Si
         dir.write(&format!("content/{path}"), text);
     }
     let config = Config::load(dir.path()).expect("valid folio.yml");
-    let site = Site::load(config, None);
+    let site = Site::load(config, crate::site::Purpose::Check);
     (dir, site)
 }
 
@@ -965,7 +965,7 @@ fn file_unreadable() {
     let (dir, _) = load_site(ONE, &dir_files);
     dir.write("content/en/latin1.md", b"# Caf\xe9\n");
     let config = Config::load(dir.path()).unwrap();
-    let site = Site::load(config, None);
+    let site = Site::load(config, crate::site::Purpose::Check);
     let got: Vec<_> = super::run(&site)
         .into_iter()
         .map(|d| (d.file, d.code.as_str()))
@@ -1094,7 +1094,10 @@ fn symlink_outside() {
     .unwrap();
     // Valid twin: a symlink to a file inside the site.
     std::os::unix::fs::symlink(content.join("en/real.png"), content.join("en/alias.png")).unwrap();
-    let site = Site::load(Config::load(dir.path()).unwrap(), None);
+    let site = Site::load(
+        Config::load(dir.path()).unwrap(),
+        crate::site::Purpose::Check,
+    );
     let got: Vec<_> = super::run(&site)
         .into_iter()
         .map(|d| (d.file, d.line, d.code.as_str()))

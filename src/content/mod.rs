@@ -14,6 +14,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use front_matter::{Date, FrontMatter};
 pub(crate) use language::{Placement, TranslationKey};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 pub(crate) use walk::scan;
@@ -67,8 +68,10 @@ pub(crate) struct PageSource {
     /// Content-relative path.
     pub(crate) path: String,
     pub(crate) placement: Placement,
-    /// The file's text with BOM removed and line ends normalized to `\n`.
+    /// The file's text with BOM removed and line ends normalized to `\n`
+    /// (empty once released: see [`Content::release_page_texts`]).
     pub(crate) text: String,
+    pub(crate) text_released: bool,
     pub(crate) front_matter: FrontMatter,
     /// Byte offset in `text` where the Markdown body starts.
     pub(crate) body_start: usize,
@@ -99,6 +102,9 @@ pub(crate) struct Content {
     pub(crate) assets: BTreeSet<String>,
     /// Problems with the directory itself (missing, unreadable entries).
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Pages found but not read yet, while [`Content::load_with`] reads
+    /// them: what an include may name before its page is loaded.
+    unread_pages: std::collections::HashSet<String>,
 }
 
 impl Content {
@@ -126,6 +132,52 @@ impl Content {
             content.insert(item);
         }
         content
+    }
+
+    /// Walks the content directory like [`Content::load`], but hands each
+    /// page to `each_page` as soon as it is read (with the content read so
+    /// far: fragments, tocs and assets; other pages' texts are read on
+    /// demand) and, unless `keep_texts`, releases its text right after: a
+    /// build or check never holds every page's text at once.
+    pub(crate) fn load_with<T: Send>(
+        config: &Config,
+        keep_texts: bool,
+        each_page: impl Fn(&Content, &PageSource) -> T + Sync,
+    ) -> (Content, Vec<T>) {
+        let mut content = Content::default();
+        if !config.content_dir.is_dir() {
+            return (Content::load(config), Vec::new());
+        }
+        let (files, diagnostics) = scan(config, "");
+        content.diagnostics = diagnostics;
+        let (pages, others): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(_, kind)| *kind == FileKind::Page);
+        let loaded: Vec<Loaded> = others
+            .into_par_iter()
+            .map(|(rel, kind)| load_file(config, &rel, kind))
+            .collect();
+        for item in loaded {
+            content.insert(item);
+        }
+        content.unread_pages = pages.iter().map(|(rel, _)| rel.clone()).collect();
+        let mut done: Vec<(PageSource, T)> = pages
+            .into_par_iter()
+            .map(|(rel, _)| {
+                let mut page = load_page(config, &rel);
+                let made = each_page(&content, &page);
+                if !keep_texts {
+                    page.text = String::new();
+                    page.text_released = true;
+                }
+                (page, made)
+            })
+            .collect();
+        content.unread_pages.clear();
+        done.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let (sources, made): (Vec<PageSource>, Vec<T>) = done.into_iter().unzip();
+        content.pages = sources;
+        (content, made)
     }
 
     /// Adds or replaces one loaded file.
@@ -176,15 +228,45 @@ impl Content {
             .collect()
     }
 
-    /// The text of any Markdown file (page or fragment), for includes.
+    /// The text of any Markdown file (page or fragment), for includes;
+    /// `None` for a page whose text was released.
     pub(crate) fn markdown_text(&self, rel: &str) -> Option<&str> {
         if let Some(f) = self.fragments.get(rel) {
             return f.text.as_deref();
         }
-        self.pages
-            .binary_search_by(|p| p.path.as_str().cmp(rel))
-            .ok()
-            .map(|i| self.pages[i].text.as_str())
+        self.page(rel)
+            .filter(|p| !p.text_released)
+            .map(|p| p.text.as_str())
+    }
+
+    /// Frees the texts of pages `keep` does not name. Once every page is
+    /// parsed, a build or check needs a page's text again only for a
+    /// report excerpt, and [`Content::page_text`] reads it back then.
+    pub(crate) fn release_page_texts(&mut self, keep: impl Fn(&str) -> bool) {
+        for page in self.pages.iter_mut().filter(|p| !keep(&p.path)) {
+            page.text = String::new();
+            page.text_released = true;
+        }
+    }
+
+    /// A page's text: as loaded, or read from disk if it was released or
+    /// is not read yet.
+    pub(crate) fn page_text(&self, config: &Config, rel: &str) -> Option<Cow<'_, str>> {
+        match self.page(rel) {
+            Some(page) if !page.text_released => Some(Cow::Borrowed(&page.text)),
+            Some(_) => read_text(config, rel).ok().map(Cow::Owned),
+            None if self.unread_pages.contains(rel) => read_text(config, rel).ok().map(Cow::Owned),
+            None => None,
+        }
+    }
+
+    /// The text of any Markdown file (fragment or page), reading a page's
+    /// text from disk when it is not in memory: what includes see.
+    pub(crate) fn markdown_source(&self, config: &Config, rel: &str) -> Option<Cow<'_, str>> {
+        match self.fragments.get(rel) {
+            Some(f) => f.text.as_deref().map(Cow::Borrowed),
+            None => self.page_text(config, rel),
+        }
     }
 
     /// Every page, sorted by path.
@@ -270,6 +352,7 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         path: rel.to_string(),
         placement,
         text: String::new(),
+        text_released: false,
         front_matter: FrontMatter::default(),
         body_start: 0,
         date: None,

@@ -13,6 +13,7 @@ use crate::content::front_matter;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::paths;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -24,7 +25,7 @@ pub(crate) struct Expansion<'a> {
     pub(crate) text: String,
     /// Content-relative paths, each once; `files[0]` is the page itself.
     pub(crate) files: Vec<String>,
-    texts: Vec<&'a str>,
+    texts: Vec<Cow<'a, str>>,
     lines: Vec<OnceCell<LineIndex>>,
     /// The includes written in each file (found once per file).
     found: Vec<Option<Vec<Found>>>,
@@ -52,8 +53,9 @@ pub struct Pos {
 
 /// Where expansion gets file texts and how it names files in diagnostics.
 pub trait Sources {
-    /// The normalized text of a Markdown file (content-relative), if it exists.
-    fn markdown(&self, path: &str) -> Option<&str>;
+    /// The normalized text of a Markdown file (content-relative), if it
+    /// exists: borrowed when the text is in memory, else read for this call.
+    fn markdown(&self, path: &str) -> Option<Cow<'_, str>>;
     /// The path diagnostics show for a content-relative path.
     fn display(&self, path: &str) -> String;
 }
@@ -97,12 +99,12 @@ impl<'a> Expansion<'a> {
             segments: Vec::new(),
             diagnostics: Vec::new(),
         };
-        exp.add_file(path.to_string(), text);
+        exp.add_file(path.to_string(), Cow::Borrowed(text));
         exp.expand(body_start, sources);
         exp
     }
 
-    fn add_file(&mut self, path: String, text: &'a str) -> usize {
+    fn add_file(&mut self, path: String, text: Cow<'a, str>) -> usize {
         let index = self.files.len();
         self.by_path.insert(path.clone(), index);
         self.files.push(path);
@@ -121,8 +123,7 @@ impl<'a> Expansion<'a> {
             file,
             src: src_start,
         });
-        let text = self.texts[file];
-        self.text.push_str(&text[src_start..src_end]);
+        self.text.push_str(&self.texts[file][src_start..src_end]);
     }
 
     /// Synthetic text (padding around block includes), mapped to `src` of `file`.
@@ -139,7 +140,7 @@ impl<'a> Expansion<'a> {
     /// The includes of `file` between `start` and `end`, found once.
     fn includes_of(&mut self, file: usize, start: usize, end: usize) -> usize {
         if self.found[file].is_none() {
-            self.found[file] = Some(find_includes(self.texts[file], start, end));
+            self.found[file] = Some(find_includes(&self.texts[file], start, end));
         }
         self.found[file].as_ref().map_or(0, Vec::len)
     }
@@ -238,7 +239,7 @@ impl<'a> Expansion<'a> {
         let included = sources
             .markdown(&resolved)
             .ok_or_else(|| Refusal::Missing(resolved.clone()))?;
-        let body_start = match front_matter::split(included) {
+        let body_start = match front_matter::split(&included) {
             Ok(Some(block)) => block.body_start,
             _ => 0,
         };
@@ -325,7 +326,7 @@ impl<'a> Expansion<'a> {
     }
 
     fn pos_in(&self, file: usize, offset: usize) -> Pos {
-        let text = self.texts[file];
+        let text = &self.texts[file];
         let lines = self.lines[file].get_or_init(|| LineIndex::new(text));
         let (line, column) = lines.position(text, offset);
         Pos {
@@ -557,8 +558,8 @@ mod tests {
     struct Files(HashMap<&'static str, &'static str>);
 
     impl Sources for Files {
-        fn markdown(&self, path: &str) -> Option<&str> {
-            self.0.get(path).copied()
+        fn markdown(&self, path: &str) -> Option<Cow<'_, str>> {
+            self.0.get(path).map(|t| Cow::Borrowed(*t))
         }
         fn display(&self, path: &str) -> String {
             format!("content/{path}")
@@ -720,8 +721,8 @@ mod tests {
     struct Owned(HashMap<String, String>);
 
     impl Sources for Owned {
-        fn markdown(&self, path: &str) -> Option<&str> {
-            self.0.get(path).map(String::as_str)
+        fn markdown(&self, path: &str) -> Option<Cow<'_, str>> {
+            self.0.get(path).map(|t| Cow::Borrowed(t.as_str()))
         }
         fn display(&self, path: &str) -> String {
             format!("content/{path}")

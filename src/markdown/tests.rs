@@ -6,8 +6,10 @@ use std::collections::HashMap;
 struct Files(HashMap<String, String>);
 
 impl Sources for Files {
-    fn markdown(&self, path: &str) -> Option<&str> {
-        self.0.get(path).map(String::as_str)
+    fn markdown(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.0
+            .get(path)
+            .map(|t| std::borrow::Cow::Borrowed(t.as_str()))
     }
     fn display(&self, path: &str) -> String {
         format!("content/{path}")

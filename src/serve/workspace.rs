@@ -34,7 +34,7 @@ use crate::paths;
 use crate::render::output::OutputDir;
 use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Templates};
 use crate::site::nav::{Nav, NavId};
-use crate::site::{PageId, Site};
+use crate::site::{PageId, Purpose, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -309,7 +309,7 @@ impl Workspace {
             Ok(t) => (Some(t), None),
             Err(d) => (None, Some(*d)),
         };
-        let site = Site::load(config, Some(output.body_store()));
+        let site = Site::load(config, Purpose::Serve(output.body_store()));
         let mut workspace = Workspace {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
@@ -395,7 +395,7 @@ impl Workspace {
         }
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
-        self.site = Site::from_content(config, content, Some(self.output.body_store()));
+        self.site = Site::from_content(config, content, Purpose::Serve(self.output.body_store()));
         let rendered = self.render(&Scope::Everything, &BTreeSet::new());
         self.finish(started, rendered, BTreeSet::new(), kind)
     }

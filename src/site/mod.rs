@@ -21,6 +21,7 @@ use links::Target;
 use nav::{Nav, NavId};
 use rayon::iter::IndexedParallelIterator;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use toc::Toc;
 
@@ -115,6 +116,31 @@ pub struct Site {
     bodies: Option<BodyStore>,
 }
 
+/// What a site is loaded for, which decides what its model keeps.
+#[derive(Debug)]
+pub(crate) enum Purpose {
+    /// Diagnostics only: no HTML is made, and page texts are released
+    /// after parsing (a report reads back the few it shows).
+    Check,
+    /// Written once: each page's HTML goes to the store as it is parsed;
+    /// page texts are released after parsing.
+    Build(BodyStore),
+    /// Kept and updated (`serve`): HTML to the store, page texts kept for
+    /// re-parsing pages whose includes change.
+    Serve(BodyStore),
+}
+
+impl Purpose {
+    /// The body store, if any, and whether page texts stay in memory.
+    fn keeps(self) -> (Option<BodyStore>, bool) {
+        match self {
+            Purpose::Check => (None, false),
+            Purpose::Build(store) => (Some(store), false),
+            Purpose::Serve(store) => (Some(store), true),
+        }
+    }
+}
+
 /// One page's parse: its document, and its HTML when the site is rendered.
 struct Parsed {
     doc: Document,
@@ -128,8 +154,8 @@ struct ContentSources<'a> {
 }
 
 impl Sources for ContentSources<'_> {
-    fn markdown(&self, path: &str) -> Option<&str> {
-        self.content.markdown_text(path)
+    fn markdown(&self, path: &str) -> Option<Cow<'_, str>> {
+        self.content.markdown_source(self.config, path)
     }
     fn display(&self, path: &str) -> String {
         self.config.source_path(path)
@@ -137,32 +163,39 @@ impl Sources for ContentSources<'_> {
 }
 
 impl Site {
-    /// Loads, parses and resolves the site described by `config`. Given a
-    /// store, each page's HTML is made while it is parsed and kept there
-    /// for rendering; without one, no HTML is made (`check`).
-    pub(crate) fn load(config: Config, bodies: Option<BodyStore>) -> Site {
-        let content = crate::timing::phase("load", || Content::load(&config));
-        Site::from_content(config, content, bodies)
+    /// Loads, parses and resolves the site described by `config`, keeping
+    /// what `purpose` needs.
+    pub(crate) fn load(config: Config, purpose: Purpose) -> Site {
+        let (bodies, keep_texts) = purpose.keeps();
+        let labels = all_task_labels(&config);
+        let (content, parsed) = crate::timing::phase("load and parse", || {
+            Content::load_with(&config, keep_texts, |content, page| {
+                let sources = ContentSources {
+                    config: &config,
+                    content,
+                };
+                parse_page(&config, &sources, &labels, page, bodies.as_ref())
+            })
+        });
+        drop(labels);
+        crate::timing::phase("resolve", || {
+            Site::assemble(config, content, parsed, bodies)
+        })
     }
 
     /// Parses every page of already loaded content, then resolves.
-    pub(crate) fn from_content(
-        config: Config,
-        content: Content,
-        bodies: Option<BodyStore>,
-    ) -> Site {
-        let parsed: Vec<Parsed> = crate::timing::phase("parse", || {
-            let sources = ContentSources {
-                config: &config,
-                content: &content,
-            };
-            let labels = all_task_labels(&config);
-            content
-                .pages()
-                .par_iter()
-                .map(|p| parse_page(&config, &sources, &labels, p, bodies.as_ref()))
-                .collect()
-        });
+    pub(crate) fn from_content(config: Config, mut content: Content, purpose: Purpose) -> Site {
+        let (bodies, keep_texts) = purpose.keeps();
+        let parsed = parse_all(&config, &content, bodies.as_ref());
+        if !keep_texts {
+            // Pages that others include are parsed with them if a body
+            // must be made again (see `body_html`); every other text goes.
+            let included: HashSet<&str> = parsed
+                .iter()
+                .flat_map(|p| p.doc.files.iter().skip(1).map(String::as_str))
+                .collect();
+            content.release_page_texts(|path| included.contains(path));
+        }
         crate::timing::phase("resolve", || {
             Site::assemble(config, content, parsed, bodies)
         })
@@ -483,16 +516,20 @@ impl Site {
 
     /// The text of a site file named as diagnostics name it (pages,
     /// fragments, tocs), for report excerpts.
-    pub fn source_text(&self, shown: &str) -> Option<&str> {
+    pub fn source_text(&self, shown: &str) -> Option<Cow<'_, str>> {
         let content_dir = self.config.display_path(&self.config.content_dir);
         let rel = if content_dir.is_empty() || content_dir == "." {
             shown
         } else {
             shown.strip_prefix(&content_dir)?.strip_prefix('/')?
         };
+        if let Some(text) = self.content.page_text(&self.config, rel) {
+            return Some(text);
+        }
         self.content
             .markdown_text(rel)
             .or_else(|| self.content.tocs.get(rel).and_then(|t| t.text.as_deref()))
+            .map(Cow::Borrowed)
     }
 
     /// Is this content file (an asset) copied into the output?
@@ -632,15 +669,22 @@ impl Site {
             return body.render(|i| self.href(from, &page.doc.links[i].dest, &page.targets[i]));
         }
         let source = self.source(id);
-        if source.failed {
+        let Some(text) = self
+            .content
+            .page_text(&self.config, &source.path)
+            .filter(|_| !source.failed)
+        else {
             return String::new();
-        }
+        };
         let sources = ContentSources {
             config: &self.config,
             content: &self.content,
         };
         let labels = task_labels(&self.config, source.placement.lang);
-        let cx = parse_context(&self.config, &sources, labels, source);
+        let cx = markdown::ParseContext {
+            text: &text,
+            ..parse_context(&self.config, &sources, labels, source)
+        };
         let (doc, body) = markdown::render(&cx);
         body.render(|i| {
             let link = &doc.links[i];
@@ -698,6 +742,19 @@ fn parse_context<'a>(
         task_labels,
         raw_html: config.markdown.raw_html,
     }
+}
+
+/// Parses every page in parallel, making and storing HTML given a store.
+fn parse_all(config: &Config, content: &Content, bodies: Option<&BodyStore>) -> Vec<Parsed> {
+    crate::timing::phase("parse", || {
+        let sources = ContentSources { config, content };
+        let labels = all_task_labels(config);
+        content
+            .pages()
+            .par_iter()
+            .map(|p| parse_page(config, &sources, &labels, p, bodies))
+            .collect()
+    })
 }
 
 fn parse_page(
