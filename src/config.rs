@@ -3,7 +3,7 @@
 //! Every key is optional; a missing file means "all defaults". An unknown key
 //! or a value of the wrong type is a [`ConfigError`] naming the key and line.
 
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Code, Newlines, Severity, escape_controls};
 use crate::yaml::{self, Pos, Step};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -17,8 +17,13 @@ pub(crate) const CONFIG_FILE: &str = "folio.yml";
 /// A problem with `folio.yml` (or the command line paths it implies). Exit code 2.
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    /// A key or value is wrong; the position is that of the node.
-    #[error("{file}:{line}:{column}: {message}")]
+    /// A key or value is wrong; the position is that of the node. Shown
+    /// with control characters escaped: keys and values come from the file.
+    #[error(
+        "{}:{line}:{column}: {}",
+        escape_controls(file, Newlines::Escape),
+        escape_controls(message, Newlines::Escape)
+    )]
     Invalid {
         /// `folio.yml` as the user named it.
         file: String,
@@ -30,7 +35,7 @@ pub enum ConfigError {
         message: String,
     },
     /// The file exists but cannot be read.
-    #[error("{file}: cannot read: {source}")]
+    #[error("{}: cannot read: {source}", escape_controls(file, Newlines::Escape))]
     Read {
         /// `folio.yml` as the user named it.
         file: String,

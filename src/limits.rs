@@ -6,8 +6,13 @@
 //! diagnostic naming the file and place; the part beyond the limit is
 //! skipped and the rest of the site still builds. README.md ("Limits")
 //! lists them; keep the two in sync.
+//!
+//! The preview server's limits (`HTTP_*`, `LIVE_*`) bound what a client
+//! can make `folio serve` hold: bytes, sockets, threads and time. Going
+//! past one is an HTTP status or a closed connection.
 
 use crate::yaml;
+use std::time::Duration;
 
 /// Folders below the content folder: deeper folders are not read.
 pub const FOLDER_DEPTH: usize = 32;
@@ -67,3 +72,44 @@ pub const INCLUDES_PER_PAGE: usize = 10_000;
 /// time quadratic in the depth. Browsers stop nesting here too (Blink's
 /// parser limit). A deeper page shows its raw HTML as text.
 pub const HTML_DEPTH: usize = 512;
+
+/// `folio serve`: one line of a request head, the request line (else 414)
+/// or a header line (else 431). Browsers send lines of a few hundred bytes.
+pub const HTTP_LINE_BYTES: usize = 16 * 1024;
+
+/// `folio serve`: a whole request head (else 431). Only this much of a
+/// request is ever held for a connection.
+pub const HTTP_HEAD_BYTES: usize = 64 * 1024;
+
+/// `folio serve`: header fields of one request (else 431).
+pub const HTTP_HEADERS: usize = 100;
+
+/// `folio serve`: a request body, which the preview reads and drops (else
+/// 413; a body without `Content-Length` is a 411).
+pub const HTTP_BODY_BYTES: u64 = 64 * 1024;
+
+/// `folio serve`: open connections besides live-reload streams. At the
+/// cap, the connection that has waited longest for its client (idle,
+/// or sending its head) is closed to make room for the new one.
+pub const HTTP_CONNECTIONS: usize = 512;
+
+/// `folio serve`: time to send a whole request head and body, from its
+/// first byte (else 408 and close): a client trickling bytes (slowloris)
+/// cannot hold a connection.
+pub const HTTP_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `folio serve`: a connection with no request in progress is closed
+/// after this long (keep-alive).
+pub const HTTP_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `folio serve`: a response the client stops reading is dropped after
+/// this long without progress.
+pub const HTTP_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `folio serve`: open live-reload streams. Past the cap a new stream is
+/// answered with `retry:` and closed, so the browser tries again later.
+pub const LIVE_STREAMS: usize = 256;
+
+/// `folio serve`: unsent bytes a live-reload stream may hold before it is
+/// dropped as a client that stopped reading (it reconnects and catches up).
+pub const LIVE_STREAM_BYTES: usize = 1024 * 1024;

@@ -189,6 +189,10 @@ fn serve(root: PathBuf, port: u16, bind: String, open: bool) -> ExitCode {
     let mut options = folio::serve::ServeOptions::new(root);
     options.port = port;
     options.bind = bind;
+    if let Some(timeout) = test_timeout() {
+        options.idle_timeout = timeout;
+        options.request_timeout = timeout;
+    }
     let server = match folio::serve::start(options) {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
@@ -204,6 +208,13 @@ fn serve(root: PathBuf, port: u16, bind: String, open: bool) -> ExitCode {
     // Runs until Ctrl-C ends the process (see `folio::serve`).
     server.wait();
     ExitCode::SUCCESS
+}
+
+/// `FOLIO_SERVE_IDLE_TIMEOUT_MS`: shorter idle and request timeouts, so
+/// that tests of the preview server need not wait for the real ones.
+fn test_timeout() -> Option<std::time::Duration> {
+    let ms = std::env::var("FOLIO_SERVE_IDLE_TIMEOUT_MS").ok()?;
+    ms.trim().parse().ok().map(std::time::Duration::from_millis)
 }
 
 fn parse_bind(bind: &str) -> Option<std::net::IpAddr> {

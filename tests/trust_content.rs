@@ -593,12 +593,27 @@ fn readme_lists_the_limits() {
         folio::yaml::bytes(folio::limits::EXPANDED_PAGE_BYTES),
         group(folio::limits::INCLUDES_PER_PAGE),
         folio::limits::HTML_DEPTH.to_string(),
+        folio::yaml::bytes(folio::limits::HTTP_LINE_BYTES),
+        folio::yaml::bytes(folio::limits::HTTP_HEAD_BYTES),
+        folio::limits::HTTP_HEADERS.to_string(),
+        folio::yaml::bytes(folio::limits::HTTP_BODY_BYTES as usize),
+        seconds(folio::limits::HTTP_HEADER_TIMEOUT),
+        seconds(folio::limits::HTTP_IDLE_TIMEOUT),
+        seconds(folio::limits::HTTP_WRITE_TIMEOUT),
+        folio::limits::HTTP_CONNECTIONS.to_string(),
+        folio::limits::LIVE_STREAMS.to_string(),
+        folio::yaml::bytes(folio::limits::LIVE_STREAM_BYTES),
     ] {
         assert!(
             section.contains(&format!("| {figure} |")),
             "README's Limits table lacks {figure}"
         );
     }
+}
+
+/// `10 s`, as the README writes durations.
+fn seconds(d: std::time::Duration) -> String {
+    format!("{} s", d.as_secs())
 }
 
 /// `100000` → `100,000`, as the README writes numbers.

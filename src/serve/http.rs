@@ -1,5 +1,7 @@
-//! The preview's HTTP side: static files from the output directory, the
-//! live-reload script and event stream.
+//! The preview's answers: static files from the output directory, the
+//! live-reload script and event stream. A request comes in parsed
+//! (`request`), the answer goes out as a [`Response`] that the connection
+//! layer (`server`) writes.
 //!
 //! Only files inside the output directory are ever read: a request path is
 //! decoded once, refused (400) if any segment is `..` or holds a backslash,
@@ -8,12 +10,13 @@
 //! temporary files of atomic writes) are never served.
 
 use super::live::{self, Live};
+use super::request::{Method, Request};
 use crate::paths;
+use std::fs::File;
 use std::io::Read;
 use std::net::IpAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{PoisonError, RwLock};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// What the workers need: where the site is, the live-reload hub, and
 /// which `Host` headers to answer.
@@ -166,73 +169,112 @@ pub(crate) fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Answers one request. Never blocks on an event stream.
-pub(crate) fn handle(request: Request, served: &Served) {
-    let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        let response = with_header(
-            text(405, "only GET and HEAD are supported"),
-            "Allow",
-            "GET, HEAD",
-        );
-        let _ = request.respond(response);
-        return;
+/// An answer, as `handle` makes it; the connection layer adds
+/// `Content-Length` and `Connection` when it writes it.
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    /// Names and values built here, never from request data.
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+}
+
+/// A response body: bytes in memory, or a file read as it is sent.
+pub(crate) enum Body {
+    Bytes(Vec<u8>),
+    /// The open file and its length when opened.
+    File(File, u64),
+}
+
+impl Body {
+    pub(crate) fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File(_, len) => *len,
+        }
     }
-    if served.loopback_only && !is_loopback_host(&request) {
-        let _ = request.respond(text(
+}
+
+/// What to do with a request.
+pub(crate) enum Reply {
+    Response(Response),
+    /// The live-reload stream: the connection goes to the broadcaster.
+    Events,
+}
+
+impl Response {
+    /// Every answer: nothing is cached (the next save changes it), and
+    /// browsers take the `Content-Type` as given.
+    fn new(status: u16, content_type: &str, body: Body) -> Response {
+        Response {
+            status,
+            headers: vec![
+                ("Content-Type", content_type.to_string()),
+                ("Cache-Control", "no-store".into()),
+                ("X-Content-Type-Options", "nosniff".into()),
+            ],
+            body,
+        }
+    }
+
+    /// A short plain-text answer.
+    pub(crate) fn text(status: u16, message: &str) -> Response {
+        let body = Body::Bytes(format!("{message}\n").into_bytes());
+        Response::new(status, "text/plain; charset=utf-8", body)
+    }
+
+    pub(crate) fn with(mut self, name: &'static str, value: &str) -> Response {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+}
+
+/// Answers one request. Never blocks on an event stream.
+pub(crate) fn handle(request: &Request, served: &Served) -> Reply {
+    if !matches!(request.method, Method::Get | Method::Head) {
+        let refusal = Response::text(405, "only GET and HEAD are supported");
+        return Reply::Response(refusal.with("Allow", "GET, HEAD"));
+    }
+    if served.loopback_only && !is_loopback_host(request.host.as_deref()) {
+        return Reply::Response(Response::text(
             403,
             "this preview only answers requests addressed to localhost or 127.0.0.1, \
              so that other web sites cannot read it through a name of theirs (DNS rebinding); \
              to open it under another name (a forwarded port, another machine), \
              start folio serve with --bind 0.0.0.0",
         ));
-        return;
     }
-    let target = request.url().to_string();
+    let target = request.target.as_str();
     let path = target.split(['?', '#']).next().unwrap_or("");
-    match path {
-        live::EVENTS_PATH => event_stream(request, served, method),
-        live::SCRIPT_PATH => {
-            let response = with_header(
-                Response::from_data(live::SCRIPT.as_bytes()),
-                "Content-Type",
-                "text/javascript; charset=utf-8",
-            );
-            let _ = request.respond(common_headers(response));
-        }
-        _ => static_file(request, served, &target),
-    }
-}
-
-fn event_stream(request: Request, served: &Served, method: Method) {
-    if method == Method::Head {
-        let response = with_header(
-            Response::empty(200),
-            "Content-Type",
+    Reply::Response(match path {
+        live::EVENTS_PATH if request.method == Method::Get => return Reply::Events,
+        live::EVENTS_PATH => Response::new(
+            200,
             "text/event-stream; charset=utf-8",
-        );
-        let _ = request.respond(common_headers(response));
-    } else if !served.live.accepts_client() {
-        let _ = request.respond(text(503, "too many open live-reload streams"));
-    } else {
-        served.live.connect(request.into_writer());
-    }
+            Body::Bytes(Vec::new()),
+        ),
+        live::SCRIPT_PATH => Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            Body::Bytes(live::SCRIPT.as_bytes().to_vec()),
+        ),
+        _ => static_file(served, target),
+    })
 }
 
-fn static_file(request: Request, served: &Served, target: &str) {
+fn static_file(served: &Served, target: &str) -> Response {
     let root = served.out_dir();
-    let response = match resolve(&root, target) {
+    match resolve(&root, target) {
         Resolved::File(file) => file_response(served, &root, &file, 200, false),
         Resolved::Redirect(location) => {
-            common_headers(with_header(Response::empty(301), "Location", &location)).boxed()
+            Response::new(301, "text/plain; charset=utf-8", Body::Bytes(Vec::new()))
+                .with("Location", &location)
         }
         Resolved::NotFound => not_found(served, &root),
-        Resolved::BadRequest => text(400, "bad request path").boxed(),
-    };
-    let _ = request.respond(response);
+        Resolved::BadRequest => Response::text(400, "bad request path"),
+    }
 }
 
-fn not_found(served: &Served, root: &Path) -> tiny_http::ResponseBox {
+fn not_found(served: &Served, root: &Path) -> Response {
     let page = root.join("404.html");
     if page.is_file() {
         return file_response(served, root, &page, 404, true);
@@ -247,11 +289,11 @@ fn file_response(
     file: &Path,
     status: u16,
     missing: bool,
-) -> tiny_http::ResponseBox {
+) -> Response {
     let kind = content_type(file);
     if kind.starts_with("text/html") {
         let mut html = String::new();
-        if std::fs::File::open(file)
+        if File::open(file)
             .and_then(|mut f| f.read_to_string(&mut html))
             .is_ok()
         {
@@ -262,35 +304,27 @@ fn file_response(
             return html_response(served, &html, &rel, status, missing);
         }
     }
-    match std::fs::File::open(file) {
-        Ok(f) => common_headers(with_header(
-            Response::from_file(f).with_status_code(status),
-            "Content-Type",
-            kind,
-        ))
-        .boxed(),
+    let opened = File::open(file).and_then(|f| {
+        let len = f.metadata()?.len();
+        Ok(Body::File(f, len))
+    });
+    match opened {
+        Ok(body) => Response::new(status, kind, body),
         // Deleted by a rebuild since it was found.
-        Err(_) => text(404, "not found").boxed(),
+        Err(_) => Response::text(404, "not found"),
     }
 }
 
 /// An HTML page with the live-reload script added (pages on disk never
 /// carry it). `file` is the page's site-relative path, which the script
 /// compares with the paths a rebuild changed.
-fn html_response(
-    served: &Served,
-    html: &str,
-    file: &str,
-    status: u16,
-    missing: bool,
-) -> tiny_http::ResponseBox {
+fn html_response(served: &Served, html: &str, file: &str, status: u16, missing: bool) -> Response {
     let html = inject_script(html, &served.live.generation(), file, missing);
-    common_headers(with_header(
-        Response::from_data(html.into_bytes()).with_status_code(status),
-        "Content-Type",
+    Response::new(
+        status,
         "text/html; charset=utf-8",
-    ))
-    .boxed()
+        Body::Bytes(html.into_bytes()),
+    )
 }
 
 /// Adds the live-reload `<script>` before `</body>` of an HTML document;
@@ -322,13 +356,8 @@ pub(crate) fn inject_script(html: &str, generation: &str, file: &str, missing: b
 }
 
 /// A loopback name in `Host` (or none: HTTP/1.0 clients).
-fn is_loopback_host(request: &Request) -> bool {
-    let Some(host) = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_ascii_lowercase())
-    else {
+fn is_loopback_host(host: Option<&str>) -> bool {
+    let Some(host) = host.map(str::to_ascii_lowercase) else {
         return true;
     };
     let name = match host.strip_prefix('[') {
@@ -338,31 +367,6 @@ fn is_loopback_host(request: &Request) -> bool {
     name == "localhost"
         || name.ends_with(".localhost")
         || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Every answer: nothing is cached (the next save changes it), and
-/// browsers take the `Content-Type` as given.
-fn common_headers<R: Read>(response: Response<R>) -> Response<R> {
-    let response = with_header(response, "Cache-Control", "no-store");
-    with_header(response, "X-Content-Type-Options", "nosniff")
-}
-
-fn text(status: u16, message: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    common_headers(with_header(
-        Response::from_data(format!("{message}\n").into_bytes())
-            .with_status_code(StatusCode(status)),
-        "Content-Type",
-        "text/plain; charset=utf-8",
-    ))
-}
-
-/// Adds a header built here (never from request data): ASCII names and
-/// values, which is all `Header` refuses otherwise.
-fn with_header<R: Read>(response: Response<R>, name: &str, value: &str) -> Response<R> {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(h) => response.with_header(h),
-        Err(()) => response,
-    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,14 @@
 //! Events stream that tells open pages to reload or to show problems.
 //!
 //! Event streams are not kept on request threads: each one is handed to a
-//! single broadcaster thread that writes every event to every client and
-//! drops those that went away, so open tabs never occupy the workers that
-//! answer normal requests.
+//! single broadcaster thread that polls them (non-blocking, mio) and writes
+//! every event to every client. A stream whose client closes it is dropped
+//! as soon as the close arrives (the poll reports it), so a page that
+//! reloads finds its old stream gone and its place free; one that stops
+//! reading is dropped once [`limits::LIVE_STREAM_BYTES`] wait for it.
+//! Past [`limits::LIVE_STREAMS`] a new stream is answered with `retry:`
+//! and closed, so the browser tries again later: never a 503, after which
+//! `EventSource` would give up for good.
 //!
 //! Events (`data` is JSON):
 //! - `hello` on connect: `{generation, problems, stale}`. A page served at
@@ -14,13 +19,17 @@
 //!   an empty list clears the overlay.
 
 use super::workspace::Rebuild;
+use crate::limits;
+use mio::net::TcpStream;
+use mio::{Events, Interest, Poll, Token, Waker};
 use serde::Serialize;
-use std::io::Write;
+use std::collections::{HashMap, VecDeque};
+use std::io::{ErrorKind, Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The event stream's URL path.
 pub(crate) const EVENTS_PATH: &str = "/__folio/events";
@@ -29,13 +38,16 @@ pub(crate) const SCRIPT_PATH: &str = "/__folio/live.js";
 /// The client script: reload, scroll position, problem overlay.
 pub(crate) const SCRIPT: &str = include_str!("live.js");
 
-/// Open event streams are bounded: each costs a connection thread in the
-/// HTTP library.
-const MAX_CLIENTS: usize = 256;
-/// An idle stream gets a comment this often, which finds closed tabs.
+/// An idle stream gets a comment this often: proxies keep it open, and a
+/// client gone without closing (a sleeping laptop) fails the write.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// More changed paths than this are sent as `*` (every page reloads).
 const MAX_PATHS: usize = 200;
+/// How long a browser waits before reconnecting a dropped stream.
+const RETRY_MS: u32 = 1000;
+/// The same, when every place is taken.
+const BUSY_RETRY_MS: u32 = 10_000;
+const WAKER: Token = Token(0);
 
 const STREAM_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\n\
 Content-Type: text/event-stream; charset=utf-8\r\n\
@@ -47,6 +59,7 @@ Connection: close\r\n\r\n";
 pub(crate) struct Live {
     shared: Arc<Shared>,
     commands: Sender<Command>,
+    waker: Arc<Waker>,
     broadcaster: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -71,8 +84,9 @@ impl State {
 }
 
 enum Command {
-    Connect(Box<dyn Write + Send>),
-    Send(String),
+    Connect(TcpStream),
+    /// An event for every stream, written once and shared.
+    Send(Arc<[u8]>),
     Stop,
 }
 
@@ -110,16 +124,23 @@ impl Live {
             }),
             clients: AtomicUsize::new(0),
         });
+        let poll = Poll::new()?;
+        let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         let (commands, queue) = channel();
-        let broadcaster = {
-            let shared = shared.clone();
-            std::thread::Builder::new()
-                .name("folio-live".into())
-                .spawn(move || broadcast(&shared, &queue))?
+        let broadcaster = Broadcaster {
+            poll,
+            queue,
+            shared: shared.clone(),
+            streams: HashMap::new(),
+            next: 1,
         };
+        let broadcaster = std::thread::Builder::new()
+            .name("folio-live".into())
+            .spawn(move || broadcaster.run())?;
         Ok(Live {
             shared,
             commands,
+            waker,
             broadcaster: Mutex::new(Some(broadcaster)),
         })
     }
@@ -134,14 +155,17 @@ impl Live {
         self.shared.clients.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn accepts_client(&self) -> bool {
-        self.clients() < MAX_CLIENTS
+    /// Hands the connection of an event-stream request (its head read) to
+    /// the broadcaster, which writes the response head and the `hello`
+    /// event.
+    pub(crate) fn connect(&self, connection: TcpStream) {
+        self.command(Command::Connect(connection));
     }
 
-    /// Hands an accepted event-stream request's connection to the
-    /// broadcaster, which writes the response head and the `hello` event.
-    pub(crate) fn connect(&self, connection: Box<dyn Write + Send>) {
-        let _ = self.commands.send(Command::Connect(connection));
+    fn command(&self, command: Command) {
+        if self.commands.send(command).is_ok() {
+            let _ = self.waker.wake();
+        }
     }
 
     /// Right after a rebuild wrote its files: open pages showing one of
@@ -168,7 +192,7 @@ impl Live {
                 paths,
             },
         );
-        let _ = self.commands.send(Command::Send(reload));
+        self.command(Command::Send(reload.into_bytes().into()));
     }
 
     /// After the checks: what the overlay lists (an empty list clears it).
@@ -183,12 +207,12 @@ impl Live {
                 stale: state.stale,
             },
         );
-        let _ = self.commands.send(Command::Send(errors));
+        self.command(Command::Send(errors.into_bytes().into()));
     }
 
     /// Closes every event stream and stops the broadcaster.
     pub(crate) fn stop(&self) {
-        let _ = self.commands.send(Command::Stop);
+        self.command(Command::Stop);
         let handle = self
             .broadcaster
             .lock()
@@ -205,20 +229,21 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn hello(&self) -> String {
+    /// The response head and the first event of a new stream; `retry`
+    /// makes the browser reconnect soon after the server restarts.
+    fn hello(&self) -> Arc<[u8]> {
         let state = self.state();
-        // `retry`: reconnect soon after the server restarts.
-        format!(
-            "retry: 1000\n{}",
-            event(
-                "hello",
-                &Hello {
-                    generation: state.generation(),
-                    problems: &state.problems,
-                    stale: state.stale,
-                },
-            )
-        )
+        let hello = event(
+            "hello",
+            &Hello {
+                generation: state.generation(),
+                problems: &state.problems,
+                stale: state.stale,
+            },
+        );
+        let mut bytes = STREAM_HEAD.to_vec();
+        bytes.extend_from_slice(format!("retry: {RETRY_MS}\n{hello}").as_bytes());
+        bytes.into()
     }
 }
 
@@ -227,33 +252,184 @@ fn event(name: &str, data: &impl Serialize) -> String {
     format!("event: {name}\ndata: {json}\n\n")
 }
 
-/// The broadcaster thread: owns every open stream.
-fn broadcast(shared: &Shared, commands: &Receiver<Command>) {
-    let mut clients: Vec<Box<dyn Write + Send>> = Vec::new();
-    loop {
-        let message = match commands.recv_timeout(HEARTBEAT) {
-            Ok(Command::Connect(mut client)) => {
-                let hello = shared.hello();
-                if send(&mut client, STREAM_HEAD)
-                    .and_then(|()| send(&mut client, hello.as_bytes()))
-                    .is_ok()
-                {
-                    clients.push(client);
-                }
-                shared.clients.store(clients.len(), Ordering::Relaxed);
-                continue;
-            }
-            Ok(Command::Send(text)) => text,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Ok(Command::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-        };
-        clients.retain_mut(|c| send(c, message.as_bytes()).is_ok());
-        shared.clients.store(clients.len(), Ordering::Relaxed);
-    }
-    shared.clients.store(0, Ordering::Relaxed);
+/// One open stream: its socket and the events not yet written to it
+/// (shared with the other streams), the first one `sent` bytes in.
+struct Stream {
+    socket: TcpStream,
+    queue: VecDeque<Arc<[u8]>>,
+    sent: usize,
+    queued: usize,
 }
 
-fn send(client: &mut Box<dyn Write + Send>, bytes: &[u8]) -> std::io::Result<()> {
-    client.write_all(bytes)?;
-    client.flush()
+impl Stream {
+    /// Queues `bytes` and writes what the socket takes; `false` if the
+    /// client is gone or stopped reading.
+    fn send(&mut self, bytes: Arc<[u8]>) -> bool {
+        if self.queued > limits::LIVE_STREAM_BYTES {
+            return false;
+        }
+        self.queued += bytes.len();
+        self.queue.push_back(bytes);
+        self.flush()
+    }
+
+    /// Writes queued bytes until the socket would block.
+    fn flush(&mut self) -> bool {
+        while let Some(front) = self.queue.front() {
+            match self.socket.write(&front[self.sent..]) {
+                Ok(0) => return false,
+                Ok(n) => {
+                    self.sent += n;
+                    self.queued -= n;
+                    if self.sent == front.len() {
+                        self.queue.pop_front();
+                        self.sent = 0;
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return true,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// Whether the client still listens: a browser sends nothing on an
+    /// event stream, so a close, an error or any data ends it.
+    fn alive(&mut self) -> bool {
+        let mut byte = [0u8; 64];
+        loop {
+            match self.socket.read(&mut byte) {
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return true,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// The broadcaster thread: owns every open stream.
+struct Broadcaster {
+    poll: Poll,
+    queue: Receiver<Command>,
+    shared: Arc<Shared>,
+    streams: HashMap<Token, Stream>,
+    next: usize,
+}
+
+impl Broadcaster {
+    fn run(mut self) {
+        let mut events = Events::with_capacity(256);
+        let mut heartbeat = Instant::now() + HEARTBEAT;
+        loop {
+            let wait = heartbeat.saturating_duration_since(Instant::now());
+            if let Err(e) = self.poll.poll(&mut events, Some(wait)) {
+                if e.kind() != ErrorKind::Interrupted {
+                    break;
+                }
+            }
+            // Closes first, so that a page reloading frees its place
+            // before its new stream asks for one.
+            for event in events.iter().filter(|e| e.token() != WAKER) {
+                self.ready(event);
+            }
+            if !self.commands() {
+                break;
+            }
+            if Instant::now() >= heartbeat {
+                self.broadcast(Arc::from(&b": keep-alive\n\n"[..]));
+                heartbeat = Instant::now() + HEARTBEAT;
+            }
+            self.shared
+                .clients
+                .store(self.streams.len(), Ordering::Relaxed);
+        }
+        self.shared.clients.store(0, Ordering::Relaxed);
+    }
+
+    /// A stream's socket changed: the client closed it (or sent
+    /// something, which no browser does), or it takes more bytes.
+    fn ready(&mut self, event: &mio::event::Event) {
+        let token = event.token();
+        let Some(stream) = self.streams.get_mut(&token) else {
+            return;
+        };
+        let input = event.is_readable() || event.is_read_closed() || event.is_error();
+        let gone = (input && !stream.alive()) || (event.is_writable() && !stream.flush());
+        if gone {
+            self.drop_stream(token);
+        }
+    }
+
+    /// Carries out the waiting commands; `false` once told to stop.
+    fn commands(&mut self) -> bool {
+        loop {
+            match self.queue.try_recv() {
+                Ok(Command::Connect(socket)) => self.connect(socket),
+                Ok(Command::Send(bytes)) => self.broadcast(bytes),
+                Ok(Command::Stop) | Err(TryRecvError::Disconnected) => return false,
+                Err(TryRecvError::Empty) => return true,
+            }
+        }
+    }
+
+    fn connect(&mut self, mut socket: TcpStream) {
+        if self.streams.len() >= limits::LIVE_STREAMS {
+            // Closes not reported yet.
+            let gone: Vec<Token> = self
+                .streams
+                .iter_mut()
+                .filter_map(|(token, stream)| (!stream.alive()).then_some(*token))
+                .collect();
+            for token in gone {
+                self.drop_stream(token);
+            }
+        }
+        if self.streams.len() >= limits::LIVE_STREAMS {
+            let busy = format!(
+                "retry: {BUSY_RETRY_MS}\n: too many open live-reload streams; try again later\n\n"
+            );
+            let _ = socket.write_all(&[STREAM_HEAD, busy.as_bytes()].concat());
+            return;
+        }
+        let token = Token(self.next);
+        self.next += 1;
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        if self
+            .poll
+            .registry()
+            .register(&mut socket, token, interest)
+            .is_err()
+        {
+            return;
+        }
+        let mut stream = Stream {
+            socket,
+            queue: VecDeque::new(),
+            sent: 0,
+            queued: 0,
+        };
+        if stream.send(self.shared.hello()) {
+            self.streams.insert(token, stream);
+        } else {
+            let _ = self.poll.registry().deregister(&mut stream.socket);
+        }
+    }
+
+    fn broadcast(&mut self, bytes: Arc<[u8]>) {
+        let gone: Vec<Token> = self
+            .streams
+            .iter_mut()
+            .filter_map(|(token, stream)| (!stream.send(bytes.clone())).then_some(*token))
+            .collect();
+        for token in gone {
+            self.drop_stream(token);
+        }
+    }
+
+    fn drop_stream(&mut self, token: Token) {
+        if let Some(mut stream) = self.streams.remove(&token) {
+            let _ = self.poll.registry().deregister(&mut stream.socket);
+        }
+    }
 }

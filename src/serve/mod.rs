@@ -1,26 +1,31 @@
 //! `folio serve`: builds the site, serves it on a local port and rebuilds
 //! what changed whenever a source is saved; open pages reload themselves.
 //!
-//! Threads: a few HTTP workers answer requests from the output directory;
-//! one rebuild thread owns the file watcher and the [`Workspace`] (so
-//! rebuilds never overlap); one broadcaster writes live-reload events to
-//! open pages. Output files are written atomically (temporary file and
+//! Threads, whatever the number of clients: one connection thread owns
+//! every socket (`server`: limits, timeouts, the connection cap); a few
+//! HTTP workers answer requests from the output directory (`http`); one
+//! rebuild thread owns the file watcher and the [`Workspace`] (so rebuilds
+//! never overlap); one broadcaster holds the live-reload streams of open
+//! pages (`live`). Output files are written atomically (temporary file and
 //! rename), so a request never sees half a file, and a Ctrl-C at any moment
 //! leaves a consistent output directory: the default SIGINT handling is
 //! all the shutdown the command needs.
 
 pub(crate) mod http;
 pub(crate) mod live;
+pub(crate) mod request;
+pub(crate) mod server;
 pub(crate) mod watch;
 pub(crate) mod workspace;
 
 use crate::config::ConfigError;
+use crate::limits;
 use http::Served;
 use live::Live;
+use server::{Server, Timeouts};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -28,8 +33,8 @@ use thiserror::Error;
 use watch::{SourceDirs, Watcher};
 pub use workspace::{Problem, Rebuild, Workspace};
 
-/// Requests are short (files from disk), and event streams do not occupy
-/// a worker; a few workers keep a slow client from holding up the others.
+/// Requests are short (files from disk); sockets, slow clients and event
+/// streams never occupy a worker.
 const WORKERS: usize = 4;
 
 /// Quiet time that ends a burst of events. An editor's save (probe file,
@@ -53,6 +58,12 @@ pub struct ServeOptions {
     pub(crate) debounce: Duration,
     /// Where progress lines go.
     pub log: Log,
+    /// A connection with no request in progress is closed after this
+    /// long ([`limits::HTTP_IDLE_TIMEOUT`]).
+    pub idle_timeout: Duration,
+    /// Time to send a whole request from its first byte
+    /// ([`limits::HTTP_HEADER_TIMEOUT`]).
+    pub request_timeout: Duration,
 }
 
 impl ServeOptions {
@@ -64,6 +75,8 @@ impl ServeOptions {
             port: 8000,
             debounce: DEBOUNCE,
             log: Arc::new(|line: &str| eprintln!("{line}")),
+            idle_timeout: limits::HTTP_IDLE_TIMEOUT,
+            request_timeout: limits::HTTP_HEADER_TIMEOUT,
         }
     }
 }
@@ -119,12 +132,11 @@ pub enum ServeError {
 pub struct ServerHandle {
     addr: SocketAddr,
     url: String,
-    server: Arc<tiny_http::Server>,
+    server: Server,
     served: Arc<Served>,
     stop_watching: Sender<watch::Message>,
     rebuilder: Option<JoinHandle<()>>,
-    workers: Vec<JoinHandle<()>>,
-    stopping: Arc<AtomicBool>,
+    stopped: bool,
 }
 
 impl ServerHandle {
@@ -145,9 +157,7 @@ impl ServerHandle {
 
     /// Blocks while the server runs (the command line's main thread).
     pub fn wait(mut self) {
-        for worker in std::mem::take(&mut self.workers) {
-            let _ = worker.join();
-        }
+        self.server.wait();
     }
 
     /// Stops watching, lets a running rebuild finish, closes the event
@@ -157,7 +167,7 @@ impl ServerHandle {
     }
 
     fn stop(&mut self) {
-        if self.stopping.swap(true, Ordering::SeqCst) {
+        if std::mem::replace(&mut self.stopped, true) {
             return;
         }
         let _ = self.stop_watching.send(watch::Message::Stop);
@@ -165,12 +175,7 @@ impl ServerHandle {
             let _ = rebuilder.join();
         }
         self.served.live.stop();
-        for _ in &self.workers {
-            self.server.unblock();
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
+        self.server.stop();
     }
 }
 
@@ -211,29 +216,26 @@ pub fn start(options: ServeOptions) -> Result<ServerHandle, ServeError> {
         live,
         options.bind,
     ));
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| ServeError::Start(std::io::Error::other(e.to_string())))?,
-    );
-    let stopping = Arc::new(AtomicBool::new(false));
+    let timeouts = Timeouts {
+        idle: options.idle_timeout,
+        request: options.request_timeout,
+    };
+    let server = match Server::start(listener, served.clone(), timeouts, WORKERS) {
+        Ok(server) => server,
+        Err(e) => {
+            served.live.stop();
+            return Err(ServeError::Start(e));
+        }
+    };
     let mut handle = ServerHandle {
         addr,
         url,
-        server: server.clone(),
+        server,
         served: served.clone(),
         stop_watching,
         rebuilder: None,
-        workers: Vec::new(),
-        stopping: stopping.clone(),
+        stopped: false,
     };
-    for n in 0..WORKERS {
-        let (server, served, stopping) = (server.clone(), served.clone(), stopping.clone());
-        let worker = std::thread::Builder::new()
-            .name(format!("folio-http-{n}"))
-            .spawn(move || answer_requests(&server, &served, &stopping))
-            .map_err(ServeError::Start)?;
-        handle.workers.push(worker);
-    }
     let debounce = options.debounce;
     let rebuilder = std::thread::Builder::new()
         .name("folio-rebuild".into())
@@ -297,17 +299,6 @@ fn browsable(addr: SocketAddr) -> String {
             format!("[{}]:{}", Ipv6Addr::LOCALHOST, addr.port())
         }
         _ => addr.to_string(),
-    }
-}
-
-fn answer_requests(server: &tiny_http::Server, served: &Served, stopping: &AtomicBool) {
-    loop {
-        match server.recv() {
-            Ok(request) => http::handle(request, served),
-            // `unblock` from `stop`, or an accept error already reported.
-            Err(_) if stopping.load(Ordering::SeqCst) => return,
-            Err(_) => {}
-        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! orders); the workspace looks at the disk when it applies a batch.
 
 use crate::config::{CONFIG_FILE, Config};
+use notify::event::ModifyKind;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -216,17 +217,35 @@ impl Watcher {
         } = self;
         gather(events, quiet, |changes, event| {
             if let Ok(e) = &event {
-                // A watched folder itself was deleted or replaced.
-                stale.extend(
-                    e.paths
-                        .iter()
-                        .filter(|p| watched.iter().any(|(dir, _)| dir == *p))
-                        .cloned(),
-                );
+                stale.extend(replaced_folders(e, watched));
             }
             add(dirs, changes, event);
         })
     }
+}
+
+/// Watched folders that `event` says were deleted or replaced (created,
+/// renamed), so that their kernel watch is gone. Reading a folder (ours:
+/// every walk of the content folder opens it) or changing its metadata
+/// is no reason to watch it anew: that drops the watch for a moment, and
+/// saves made in that moment were lost (`scripts/soak` found it).
+fn replaced_folders<'a>(
+    event: &'a notify::Event,
+    watched: &'a [(PathBuf, RecursiveMode)],
+) -> impl Iterator<Item = PathBuf> + 'a {
+    let replaced = matches!(
+        event.kind,
+        EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Name(_))
+            | EventKind::Any
+            | EventKind::Other
+    );
+    event
+        .paths
+        .iter()
+        .filter(move |p| replaced && watched.iter().any(|(dir, _)| dir == *p))
+        .cloned()
 }
 
 /// Waits for the first event that changes something, then collects until
@@ -343,6 +362,69 @@ mod tests {
             d.classify(Path::new("/site/en/a.md")),
             Some(Change::Content("en/a.md".into()))
         );
+    }
+
+    #[test]
+    fn only_a_deleted_renamed_or_new_folder_is_watched_anew() {
+        use notify::event::{
+            AccessKind, AccessMode, CreateKind, MetadataKind, RemoveKind, RenameMode,
+        };
+        let watched = [(PathBuf::from("/site/content"), RecursiveMode::Recursive)];
+        let replaced = |kind: EventKind, path: &str| {
+            let e = notify::Event::new(kind).add_path(path.into());
+            replaced_folders(&e, &watched).count() > 0
+        };
+        assert!(replaced(
+            EventKind::Remove(RemoveKind::Folder),
+            "/site/content"
+        ));
+        assert!(replaced(
+            EventKind::Create(CreateKind::Folder),
+            "/site/content"
+        ));
+        assert!(replaced(
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            "/site/content"
+        ));
+        assert!(!replaced(
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            "/site/content"
+        ));
+        assert!(!replaced(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+            "/site/content"
+        ));
+        assert!(!replaced(
+            EventKind::Remove(RemoveKind::File),
+            "/site/content/en/a.md"
+        ));
+    }
+
+    /// The real watcher: a walk of the content folder (every rebuild of
+    /// everything does one) opens it, which is no replacement of it.
+    #[test]
+    fn reading_the_content_folder_keeps_its_watch() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/en")).unwrap();
+        std::fs::write(root.join("content/en/a.md"), "# A\n").unwrap();
+        let dirs = SourceDirs {
+            root: root.clone(),
+            content: root.join("content"),
+            output: root.join("public"),
+        };
+        let (mut watcher, _stop) = Watcher::new(dirs).unwrap();
+        let _ = std::fs::read_dir(root.join("content")).unwrap().count();
+        std::fs::write(root.join("content/en/a.md"), "# A, edited\n").unwrap();
+        let changes = watcher.next_batch(Duration::from_millis(100)).unwrap();
+        assert!(changes.content.contains("en/a.md"), "{changes:?}");
+        assert!(watcher.stale.is_empty(), "{:?}", watcher.stale);
+
+        std::fs::rename(root.join("content"), root.join("old")).unwrap();
+        std::fs::create_dir_all(root.join("content/en")).unwrap();
+        let changes = watcher.next_batch(Duration::from_millis(100)).unwrap();
+        assert!(changes.content.contains(""), "{changes:?}");
+        assert!(watcher.stale.contains(&root.join("content")));
     }
 
     fn event(kind: EventKind, path: &str) -> Message {

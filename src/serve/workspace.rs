@@ -29,7 +29,7 @@ use crate::check;
 use crate::config::{CONFIG_FILE, Config, ConfigError, LangId};
 use crate::content::front_matter::Date;
 use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
-use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::diagnostic::{self, Code, Diagnostic, Newlines, Severity};
 use crate::paths;
 use crate::render::output::OutputDir;
 use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Templates};
@@ -79,12 +79,16 @@ impl Problem {
     }
 }
 
+/// As the terminal and the overlay show it: control characters from
+/// content (file names, keys of `folio.yml`) escaped, as in every report.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = diagnostic::escape_controls(&self.file, Newlines::Escape);
+        let message = diagnostic::escape_controls(&self.message, Newlines::Escape);
         if self.line > 0 {
-            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+            write!(f, "{file}:{}: {message}", self.line)
         } else {
-            write!(f, "{}: {}", self.file, self.message)
+            write!(f, "{file}: {message}")
         }
     }
 }

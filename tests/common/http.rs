@@ -172,6 +172,8 @@ pub struct Events {
     reader: BufReader<TcpStream>,
     /// A line cut off by a read timeout, completed by the next read.
     partial: String,
+    /// The reconnection delay the server asked for (`retry:`), in ms.
+    pub retry: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +215,7 @@ impl Events {
         let mut events = Events {
             reader: BufReader::new(stream),
             partial: String::new(),
+            retry: None,
         };
         let deadline = Instant::now() + PATIENCE;
         let status = events.line(deadline).expect("status line");
@@ -255,6 +258,8 @@ impl Events {
                 name = v.trim().to_string();
             } else if let Some(v) = line.strip_prefix("data:") {
                 data.push_str(v.trim_start());
+            } else if let Some(v) = line.strip_prefix("retry:") {
+                self.retry = v.trim().parse().ok();
             }
         }
     }
@@ -323,5 +328,78 @@ pub fn eventually(within: Duration, mut check: impl FnMut() -> bool) -> bool {
             return false;
         }
         std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// `folio serve --port 0` run as its own process, so that its threads,
+/// descriptors and memory can be read from `/proc`; killed on drop.
+pub struct ServeProcess {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl ServeProcess {
+    /// Starts the binary on `site` with extra environment variables and
+    /// waits for its `serving http://…` line.
+    pub fn start(site: &TempSite, env: &[(&str, &str)]) -> ServeProcess {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(&site.root)
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("folio starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let url = loop {
+            let line = lines.next().expect("a line").expect("readable");
+            if let Some(rest) = line.strip_prefix("serving ") {
+                break rest.split(' ').next().unwrap_or("").to_string();
+            }
+        };
+        // The rest of the log is read so that the server never blocks on it.
+        std::thread::spawn(move || lines.for_each(drop));
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .expect("address in the URL");
+        ServeProcess { child, addr }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// A number from `/proc/<pid>/status` (`Threads`, `VmRSS` in kB).
+    pub fn status(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("/proc/<pid>/status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in {status}"))
+    }
+
+    /// Open file descriptors.
+    pub fn descriptors(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .map(|d| d.count())
+            .expect("/proc/<pid>/fd")
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().ok().flatten().is_none()
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
