@@ -90,7 +90,7 @@ fn heading_ids_match_github_on_its_fixtures() {
         body_start: 0,
         sources: &NoIncludes,
         lang: "en",
-        task_labels: Vec::new(),
+        task_headers: &folio::markdown::TaskHeaders::default(),
         raw_html: folio::config::RawHtml::default(),
     });
     assert_eq!(doc.headings.len(), fixtures.len());

@@ -17,7 +17,7 @@ mod sanitize;
 pub(crate) mod slug;
 pub(crate) mod table;
 
-use crate::config::{RawHtml, TaskLabels};
+use crate::config::RawHtml;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::html::escape;
 use crate::i18n;
@@ -31,6 +31,7 @@ use raw::{Found, RawHtmlPass};
 use slug::Slugger;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+pub use table::TaskHeaders;
 pub(crate) use table::{TaskRow, TaskTable};
 
 /// Marks a link slot in rendered HTML. Page text never contains NUL: loading
@@ -174,7 +175,7 @@ pub struct ParseContext<'a> {
     /// The page's language code, for callout titles.
     pub lang: &'a str,
     /// Task-table labels to try, the page's language first.
-    pub task_labels: Vec<(&'a str, &'a TaskLabels)>,
+    pub task_headers: &'a TaskHeaders,
     /// `markdown.raw_html`.
     pub raw_html: RawHtml,
 }
@@ -271,7 +272,6 @@ fn too_deep_to_sanitize(
     let (mut doc, body) = walk(
         &ParseContext {
             raw_html: RawHtml::Escape,
-            task_labels: cx.task_labels.clone(),
             ..*cx
         },
         made,
@@ -935,14 +935,8 @@ impl<'a> Renderer<'a, '_> {
 
     fn table(&mut self, t: TableBuilder<'a>) -> String {
         let headers: Vec<String> = t.head.iter().map(|c| c.text.trim().to_string()).collect();
-        let task = table::match_header(&headers, &self.cx.task_labels);
-        let labels = task.and_then(|(lang, _)| {
-            self.cx
-                .task_labels
-                .iter()
-                .find(|(l, _)| *l == lang)
-                .map(|(_, labels)| *labels)
-        });
+        let task = self.cx.task_headers.match_header(&headers);
+        let labels = task.map(|(set, _)| set);
         let mut out = String::new();
         if self.html {
             write_table_head(&mut out, t.head, &t.aligns, task.is_some());
@@ -952,9 +946,9 @@ impl<'a> Renderer<'a, '_> {
         if has_rows {
             out.push_str("<tbody>\n");
         }
-        let mut task_table = task.map(|(lang, columns)| TaskTable {
+        let mut task_table = task.map(|(set, columns)| TaskTable {
             pos: self.exp.locate(t.start),
-            labels: lang.to_string(),
+            labels: set.lang().to_string(),
             header_cells: table::count_source_cells(line_at(&self.exp.text, t.start)),
             columns,
             rows: Vec::new(),
@@ -991,7 +985,7 @@ impl<'a> Renderer<'a, '_> {
         &mut self,
         out: &mut String,
         tt: &mut TaskTable,
-        labels: &TaskLabels,
+        labels: &table::LabelSet,
         row: &Row<'a>,
     ) -> Option<&'static str> {
         let cell_text = |i: Option<usize>| {
@@ -1003,7 +997,7 @@ impl<'a> Renderer<'a, '_> {
         let requirement = cell_text(columns.requirement);
         let class = requirement
             .as_deref()
-            .and_then(|r| requirement_class(labels, r));
+            .and_then(|r| labels.requirement_class(r));
         let anchor = format!("task-{id}");
         let fresh = !id.is_empty()
             && id.chars().all(|c| c.is_ascii_digit())
@@ -1053,26 +1047,6 @@ impl<'a> Renderer<'a, '_> {
             pulldown_cmark::html::push_html(out, cell.events.into_iter());
             out.push_str("</td>");
         }
-    }
-}
-
-/// `mandatory` or `optional` when a requirement cell holds one of the
-/// language's values.
-fn requirement_class(labels: &TaskLabels, value: &str) -> Option<&'static str> {
-    if labels
-        .mandatory
-        .iter()
-        .any(|m| table::label_matches(value, m))
-    {
-        Some("mandatory")
-    } else if labels
-        .optional
-        .iter()
-        .any(|o| table::label_matches(value, o))
-    {
-        Some("optional")
-    } else {
-        None
     }
 }
 

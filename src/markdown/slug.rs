@@ -21,14 +21,19 @@ pub(crate) const TEMPLATE_IDS: &[&str] = &["folio-main", "folio-nav", "folio-otp
 
 /// The id GitHub gives a heading with this text content (before de-duplication).
 pub(crate) fn slug(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if kept(c) => Some(c),
-            _ => None,
-        })
-        .collect()
+    let keep = |c: char| match c {
+        ' ' => Some('-'),
+        c if kept(c) => Some(c),
+        _ => None,
+    };
+    if text.is_ascii() {
+        // One pass: ASCII lowercasing needs no context (final sigma).
+        return text
+            .chars()
+            .filter_map(|c| keep(c.to_ascii_lowercase()))
+            .collect();
+    }
+    text.to_lowercase().chars().filter_map(keep).collect()
 }
 
 /// github-slugger's rule: a character survives unless its category is in the

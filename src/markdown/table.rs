@@ -41,60 +41,115 @@ pub(crate) struct TaskRow {
     pub(crate) services: Option<String>,
 }
 
-/// Compares a header cell with a label: case, surrounding and repeated
-/// spaces ignored. Compares word by word without allocating: every table
-/// of every page is tried against every language's labels.
+/// Compares a header cell with a label: case, surrounding and repeated spaces ignored.
 pub(crate) fn label_matches(cell: &str, label: &str) -> bool {
-    let (mut a, mut b) = (cell.split_whitespace(), label.split_whitespace());
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if same_word(x, y) => {}
-            _ => return false,
+    normalize(cell) == normalize(label)
+}
+
+/// The form labels and cells are compared in: words joined by one space,
+/// lowercased (final sigma as sigma).
+fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            let start = out.len();
+            out.push_str(word);
+            out[start..].make_ascii_lowercase();
+        } else {
+            out.extend(
+                word.chars()
+                    .flat_map(char::to_lowercase)
+                    .map(|c| if c == 'ς' { 'σ' } else { c }),
+            );
         }
     }
+    out
 }
 
-/// Equal ignoring case (full Unicode lowercasing; final sigma is sigma).
-fn same_word(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
-    }
-    let fold = |s: &str| {
-        s.chars()
-            .flat_map(char::to_lowercase)
-            .map(|c| if c == 'ς' { 'σ' } else { c })
-            .collect::<Vec<char>>()
-    };
-    fold(a) == fold(b)
+/// The task-table labels of several languages, in the order they are
+/// tried (a page's language first), normalized once: every table of every
+/// page is matched against them.
+#[derive(Debug, Default)]
+pub struct TaskHeaders {
+    sets: Vec<LabelSet>,
 }
 
-/// Matches a header row against label sets, tried in order (the page's
-/// language first). A table is a task table when one cell is an ID label.
-pub(crate) fn match_header<'a>(
-    headers: &[String],
-    label_sets: &[(&'a str, &'a TaskLabels)],
-) -> Option<(&'a str, TaskColumns)> {
-    for (lang, labels) in label_sets {
-        let find = |candidates: &[String]| {
-            headers
+/// One language's labels, normalized.
+#[derive(Debug)]
+pub(crate) struct LabelSet {
+    lang: String,
+    id: Vec<String>,
+    name: Vec<String>,
+    requirement: Vec<String>,
+    role: Vec<String>,
+    services: Vec<String>,
+    mandatory: Vec<String>,
+    optional: Vec<String>,
+}
+
+impl TaskHeaders {
+    /// Label sets by language code, in the order to try them.
+    pub fn new(sets: &[(&str, &TaskLabels)]) -> TaskHeaders {
+        let all = |labels: &[String]| labels.iter().map(|l| normalize(l)).collect();
+        TaskHeaders {
+            sets: sets
                 .iter()
-                .position(|h| candidates.iter().any(|c| label_matches(h, c)))
-        };
-        if let Some(id) = find(&labels.id) {
-            return Some((
-                lang,
+                .map(|(lang, l)| LabelSet {
+                    lang: lang.to_string(),
+                    id: all(&l.id),
+                    name: all(&l.name),
+                    requirement: all(&l.requirement),
+                    role: all(&l.role),
+                    services: all(&l.services),
+                    mandatory: all(&l.mandatory),
+                    optional: all(&l.optional),
+                })
+                .collect(),
+        }
+    }
+
+    /// The first label set one of whose ID labels is a header cell: a task
+    /// table, with its columns.
+    pub(crate) fn match_header(&self, headers: &[String]) -> Option<(&LabelSet, TaskColumns)> {
+        let cells: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
+        let find = |labels: &[String]| cells.iter().position(|c| labels.contains(c));
+        self.sets.iter().find_map(|set| {
+            let id = find(&set.id)?;
+            Some((
+                set,
                 TaskColumns {
                     id,
-                    name: find(&labels.name),
-                    requirement: find(&labels.requirement),
-                    role: find(&labels.role),
-                    services: find(&labels.services),
+                    name: find(&set.name),
+                    requirement: find(&set.requirement),
+                    role: find(&set.role),
+                    services: find(&set.services),
                 },
-            ));
+            ))
+        })
+    }
+}
+
+impl LabelSet {
+    /// The language code whose labels these are.
+    pub(crate) fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// `mandatory` or `optional` when a requirement cell holds one of the
+    /// language's values.
+    pub(crate) fn requirement_class(&self, value: &str) -> Option<&'static str> {
+        let value = normalize(value);
+        if self.mandatory.contains(&value) {
+            Some("mandatory")
+        } else if self.optional.contains(&value) {
+            Some("optional")
+        } else {
+            None
         }
     }
-    None
 }
 
 /// Counts the cells of a table row as written: pipes separate cells unless
@@ -172,10 +227,17 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let (lang, cols) = match_header(&headers, &[("en", &en), ("de", &de)]).unwrap();
-        assert_eq!(lang, "de");
+        let (set, cols) = TaskHeaders::new(&[("en", &en), ("de", &de)])
+            .match_header(&headers)
+            .map(|(set, cols)| (set.lang().to_string(), cols))
+            .unwrap();
+        assert_eq!(set, "de");
         assert_eq!((cols.id, cols.requirement, cols.name), (0, Some(2), None));
         let other: Vec<String> = vec!["Date".into(), "Who".into()];
-        assert!(match_header(&other, &[("en", &en)]).is_none());
+        assert!(
+            TaskHeaders::new(&[("en", &en)])
+                .match_header(&other)
+                .is_none()
+        );
     }
 }

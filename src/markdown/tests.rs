@@ -36,13 +36,14 @@ fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, Stri
     if lang == "de" {
         labels.reverse();
     }
+    let headers = TaskHeaders::new(&labels);
     let cx = ParseContext {
         path: "en/page.md",
         text,
         body_start: 0,
         sources: &files,
         lang,
-        task_labels: labels,
+        task_headers: &headers,
         raw_html: crate::config::RawHtml::default(),
     };
     let (doc, body) = render(&cx);
@@ -435,7 +436,7 @@ fn parse_policy(text: &str, policy: RawHtml) -> (Document, String) {
         body_start: 0,
         sources: &files,
         lang: "en",
-        task_labels: Vec::new(),
+        task_headers: &TaskHeaders::default(),
         raw_html: policy,
     };
     let (doc, body) = render(&cx);

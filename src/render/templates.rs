@@ -9,6 +9,10 @@ use tera::Tera;
 pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
+    (
+        "switcher.html",
+        include_str!("../../templates/switcher.html"),
+    ),
     ("page.html", include_str!("../../templates/page.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("nav.html", include_str!("../../templates/nav.html")),

@@ -14,7 +14,7 @@ pub(crate) mod toc;
 use crate::config::{Config, LangId, TaskLabels};
 use crate::content::{Content, PageSource, TranslationKey};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::markdown::{self, Document, Sources};
+use crate::markdown::{self, Document, Sources, TaskHeaders};
 pub(crate) use bodies::BodyStore;
 use bodies::StoredBody;
 use links::Target;
@@ -167,17 +167,17 @@ impl Site {
     /// what `purpose` needs.
     pub(crate) fn load(config: Config, purpose: Purpose) -> Site {
         let (bodies, keep_texts) = purpose.keeps();
-        let labels = all_task_labels(&config);
+        let headers = all_task_headers(&config);
         let (content, parsed) = crate::timing::phase("load and parse", || {
             Content::load_with(&config, keep_texts, |content, page| {
                 let sources = ContentSources {
                     config: &config,
                     content,
                 };
-                parse_page(&config, &sources, &labels, page, bodies.as_ref())
+                parse_page(&config, &sources, &headers, page, bodies.as_ref())
             })
         });
-        drop(labels);
+        drop(headers);
         crate::timing::phase("resolve", || {
             Site::assemble(config, content, parsed, bodies)
         })
@@ -233,7 +233,7 @@ impl Site {
                 config: &self.config,
                 content: &self.content,
             };
-            let labels = all_task_labels(&self.config);
+            let headers = all_task_headers(&self.config);
             let bodies = self.bodies.as_ref();
             self.content
                 .pages()
@@ -241,7 +241,7 @@ impl Site {
                 .zip(old)
                 .map(|(p, old)| match old {
                     Some(old) if !reparse(&p.path, &old.doc) => old,
-                    _ => parse_page(&self.config, &sources, &labels, p, bodies),
+                    _ => parse_page(&self.config, &sources, &headers, p, bodies),
                 })
                 .collect()
         };
@@ -680,10 +680,10 @@ impl Site {
             config: &self.config,
             content: &self.content,
         };
-        let labels = task_labels(&self.config, source.placement.lang);
+        let headers = task_headers(&self.config, source.placement.lang);
         let cx = markdown::ParseContext {
             text: &text,
-            ..parse_context(&self.config, &sources, labels, source)
+            ..parse_context(&self.config, &sources, &headers, source)
         };
         let (doc, body) = markdown::render(&cx);
         body.render(|i| {
@@ -696,14 +696,14 @@ impl Site {
 
 /// Task-table labels to try for pages of `lang`: its own first, then the
 /// default language's, then every other configured set.
-fn task_labels(config: &Config, lang: LangId) -> Vec<(&str, &TaskLabels)> {
+fn task_headers(config: &Config, lang: LangId) -> TaskHeaders {
     let mut order: Vec<&str> = vec![
         config.language(lang).code.as_str(),
         config.default_lang().code.as_str(),
     ];
     order.extend(config.tasks.keys().map(String::as_str));
     let mut seen = Vec::new();
-    order
+    let sets: Vec<(&str, &TaskLabels)> = order
         .into_iter()
         .filter_map(|code| {
             if seen.contains(&code) {
@@ -715,14 +715,15 @@ fn task_labels(config: &Config, lang: LangId) -> Vec<(&str, &TaskLabels)> {
                 .get_key_value(code)
                 .map(|(k, v)| (k.as_str(), v))
         })
-        .collect()
+        .collect();
+    TaskHeaders::new(&sets)
 }
 
-/// [`task_labels`] of every language, indexed by [`LangId`].
-fn all_task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
+/// [`task_headers`] of every language, indexed by [`LangId`].
+fn all_task_headers(config: &Config) -> Vec<TaskHeaders> {
     config
         .languages()
-        .map(|(id, _)| task_labels(config, id))
+        .map(|(id, _)| task_headers(config, id))
         .collect()
 }
 
@@ -730,7 +731,7 @@ fn all_task_labels(config: &Config) -> Vec<Vec<(&str, &TaskLabels)>> {
 fn parse_context<'a>(
     config: &'a Config,
     sources: &'a ContentSources<'a>,
-    task_labels: Vec<(&'a str, &'a TaskLabels)>,
+    task_headers: &'a TaskHeaders,
     page: &'a PageSource,
 ) -> markdown::ParseContext<'a> {
     markdown::ParseContext {
@@ -739,7 +740,7 @@ fn parse_context<'a>(
         body_start: page.body_start,
         sources,
         lang: &config.language(page.placement.lang).code,
-        task_labels,
+        task_headers,
         raw_html: config.markdown.raw_html,
     }
 }
@@ -748,11 +749,11 @@ fn parse_context<'a>(
 fn parse_all(config: &Config, content: &Content, bodies: Option<&BodyStore>) -> Vec<Parsed> {
     crate::timing::phase("parse", || {
         let sources = ContentSources { config, content };
-        let labels = all_task_labels(config);
+        let headers = all_task_headers(config);
         content
             .pages()
             .par_iter()
-            .map(|p| parse_page(config, &sources, &labels, p, bodies))
+            .map(|p| parse_page(config, &sources, &headers, p, bodies))
             .collect()
     })
 }
@@ -760,7 +761,7 @@ fn parse_all(config: &Config, content: &Content, bodies: Option<&BodyStore>) -> 
 fn parse_page(
     config: &Config,
     sources: &ContentSources<'_>,
-    labels: &[Vec<(&str, &TaskLabels)>],
+    headers: &[TaskHeaders],
     page: &PageSource,
     bodies: Option<&BodyStore>,
 ) -> Parsed {
@@ -771,8 +772,7 @@ fn parse_page(
         };
         return Parsed { doc, body: None };
     }
-    let labels = labels[page.placement.lang.index()].clone();
-    let cx = parse_context(config, sources, labels, page);
+    let cx = parse_context(config, sources, &headers[page.placement.lang.index()], page);
     match bodies {
         Some(store) => {
             let (doc, body) = markdown::render(&cx);
