@@ -146,6 +146,7 @@ impl<'a> Renderer<'a> {
         outputs: &[Output],
         out: &OutputDir,
     ) -> Result<RenderReport, OutputError> {
+        let _pass = out.pass();
         let results: Vec<Result<Produced, OutputError>> = outputs
             .par_iter()
             .map(|o| {

@@ -56,7 +56,30 @@ fn io(path: &Path, source: std::io::Error) -> OutputError {
 pub(crate) struct OutputDir {
     root: PathBuf,
     manifest: Mutex<Manifest>,
+    /// During a [`WritePass`], folders (site-relative) already seen to be
+    /// real folders: the language folder is on the path of every page, and
+    /// looking again for each would cost a system call a page. `None`
+    /// outside a pass: then every write looks at every folder, so a folder
+    /// replaced by a symlink between two passes is always caught.
+    real_folders: Mutex<Option<HashSet<String>>>,
 }
+
+/// One pass of writes (a build's render): within it, each output folder
+/// is checked for symlinks once. Ends when dropped.
+pub(crate) struct WritePass<'a> {
+    dir: &'a OutputDir,
+}
+
+impl Drop for WritePass<'_> {
+    fn drop(&mut self) {
+        *self.dir.real_folders() = None;
+    }
+}
+
+/// Present in the output folder while a build writes; found at the start
+/// of a build, it says the last one was interrupted and may have left
+/// temporary files, which that build's end looks for.
+const WRITING: &str = ".folio-writing";
 
 /// The files Folio wrote here, in memory and on disk.
 struct Manifest {
@@ -130,8 +153,10 @@ impl OutputDir {
                 owned,
                 append: None,
             }),
+            real_folders: Mutex::new(None),
         };
         dir.save_manifest()?;
+        dir.mark_writing()?;
         Ok(dir)
     }
 
@@ -178,6 +203,11 @@ impl OutputDir {
     /// over it (which makes some file systems, ext4 among them, write the
     /// new file to disk at once).
     fn holds(&self, rel: &str, bytes: &[u8]) -> bool {
+        // Only a file an earlier build wrote can already be there (a fresh
+        // build skips the look).
+        if !self.owns(rel) {
+            return false;
+        }
         let Ok(path) = self.file(rel) else {
             return false;
         };
@@ -246,6 +276,13 @@ impl OutputDir {
         for part in &parts[..parts.len() - 1] {
             dir.push(part);
             dir_rel = crate::paths::child(&dir_rel, part);
+            if self
+                .real_folders()
+                .as_ref()
+                .is_some_and(|seen| seen.contains(&dir_rel))
+            {
+                continue;
+            }
             // Several writers may create one folder at once: look again
             // after any failure before giving up.
             let mut tries = 0;
@@ -274,6 +311,9 @@ impl OutputDir {
                     Err(e) if tries >= 3 => return Err(io(&dir, e)),
                     Err(_) => {}
                 }
+            }
+            if let Some(seen) = self.real_folders().as_mut() {
+                seen.insert(dir_rel.clone());
             }
         }
         Ok(())
@@ -413,7 +453,12 @@ impl OutputDir {
                 removed += usize::from(self.delete(rel, &path)?);
             }
         }
-        self.remove_temp_files();
+        let writing = self.root.join(WRITING);
+        if std::fs::symlink_metadata(&writing).is_ok_and(|m| m.is_file() && m.len() > 0) {
+            // An earlier build was interrupted: its temporary files may be anywhere.
+            self.remove_temp_files();
+        }
+        let _ = std::fs::remove_file(&writing);
         {
             let mut manifest = self.manifest();
             for rel in &stale {
@@ -422,6 +467,39 @@ impl OutputDir {
         }
         self.save_manifest()?;
         Ok(removed)
+    }
+
+    /// Leaves [`WRITING`] in the folder until [`OutputDir::remove_stale`]:
+    /// empty for this build, or `interrupted` if an earlier build's was
+    /// still there (then the temporary files it may have left are looked for).
+    fn mark_writing(&self) -> Result<(), OutputError> {
+        let path = self.root.join(WRITING);
+        let interrupted = std::fs::symlink_metadata(&path).is_ok();
+        if interrupted {
+            // Whatever it is (a symlink too), it goes: it is Folio's name.
+            let _ = std::fs::remove_file(&path);
+        }
+        let (tmp, mut file) = create_temp(&path)?;
+        let written = file.write_all(if interrupted { b"interrupted\n" } else { b"" });
+        drop(file);
+        written
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                io(&path, e)
+            })
+    }
+
+    fn real_folders(&self) -> std::sync::MutexGuard<'_, Option<HashSet<String>>> {
+        self.real_folders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts a pass of writes: see [`WritePass`].
+    pub(crate) fn pass(&self) -> WritePass<'_> {
+        *self.real_folders() = Some(HashSet::new());
+        WritePass { dir: self }
     }
 
     /// Temporary files of writes that were interrupted (their names are
@@ -608,6 +686,59 @@ mod tests {
         assert!(out.write("/etc/x", b"x").is_err());
         assert!(out.write(MARKER, b"x").is_err());
         assert!(!d.join("escape.html").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_are_checked_once_a_pass_and_again_in_the_next() {
+        let tmp = temp("pass");
+        let d = tmp.path();
+        let c = site(d, "");
+        let elsewhere = d.join("elsewhere");
+        std::fs::create_dir_all(elsewhere.join("a")).unwrap();
+        let out = OutputDir::prepare(&c, false).unwrap();
+        {
+            let _pass = out.pass();
+            out.write("en/a/index.html", b"first").unwrap();
+        }
+        std::fs::remove_dir_all(d.join("public/en")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, d.join("public/en")).unwrap();
+        {
+            let _pass = out.pass();
+            out.write("en/a/index.html", b"second").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(elsewhere.join("a")).unwrap().count(), 0);
+        assert!(
+            std::fs::symlink_metadata(d.join("public/en"))
+                .unwrap()
+                .is_dir()
+        );
+    }
+
+    #[test]
+    fn only_an_interrupted_build_makes_the_next_look_for_temporary_files() {
+        let tmp = temp("writing");
+        let d = tmp.path();
+        let c = site(d, "");
+        let out = OutputDir::prepare(&c, false).unwrap();
+        out.write("en/a/index.html", b"a").unwrap();
+        assert!(d.join("public").join(WRITING).exists());
+        out.remove_stale(&["en/a/index.html".to_string()].into())
+            .unwrap();
+        assert!(
+            !d.join("public").join(WRITING).exists(),
+            "a finished build leaves no marker"
+        );
+        drop(out);
+        // Interrupted: the marker stays, and so does a half-written file.
+        let out = OutputDir::prepare(&c, false).unwrap();
+        std::fs::write(d.join("public/en/a/.index.html.9-9.folio-tmp"), "half").unwrap();
+        drop(out);
+        let out = OutputDir::prepare(&c, false).unwrap();
+        out.remove_stale(&["en/a/index.html".to_string()].into())
+            .unwrap();
+        assert!(!d.join("public/en/a/.index.html.9-9.folio-tmp").exists());
+        assert!(!d.join("public").join(WRITING).exists());
     }
 
     #[test]
