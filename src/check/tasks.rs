@@ -58,8 +58,8 @@ fn check_page(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
                     .hint("add or remove `|` separators so every row matches the header"),
                 );
             }
-            out.extend(check_id(row.id.trim(), &mut seen, &diag));
-            if let (Some(value), Some(labels)) = (&row.requirement, labels) {
+            out.extend(check_id(row.id().trim(), &mut seen, &diag));
+            if let (Some(value), Some(labels)) = (row.requirement(), labels) {
                 if requirement(labels, value).is_none() {
                     out.push(bad_requirement(value, labels, &table.labels, &diag));
                 }
@@ -142,11 +142,11 @@ fn tasks_of<'a>(
     for table in tables {
         let labels = site.config.tasks.get(&table.labels);
         for row in &table.rows {
-            let id = row.id.trim();
+            let id = row.id().trim();
             if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
-            let req = match (labels, &row.requirement) {
+            let req = match (labels, row.requirement()) {
                 (Some(l), Some(v)) => requirement(l, v),
                 _ => None,
             };

@@ -988,16 +988,11 @@ impl<'a> Renderer<'a, '_> {
         labels: &table::LabelSet,
         row: &Row<'a>,
     ) -> Option<&'static str> {
-        let cell_text = |i: Option<usize>| {
-            i.and_then(|i| row.cells.get(i))
-                .map(|c| c.text.trim().to_string())
-        };
+        let cell_text = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map(|c| c.text.trim());
         let columns = tt.columns;
         let id = cell_text(Some(columns.id)).unwrap_or_default();
         let requirement = cell_text(columns.requirement);
-        let class = requirement
-            .as_deref()
-            .and_then(|r| labels.requirement_class(r));
+        let class = requirement.and_then(|r| labels.requirement_class(r));
         let anchor = format!("task-{id}");
         let fresh = !id.is_empty()
             && id.chars().all(|c| c.is_ascii_digit())
@@ -1009,15 +1004,17 @@ impl<'a> Renderer<'a, '_> {
         } else {
             out.push_str("<tr>");
         }
-        tt.rows.push(TaskRow {
-            pos: self.exp.locate(row.start),
-            source_cells: table::count_source_cells(line_at(&self.exp.text, row.start)),
-            id,
-            name: cell_text(columns.name),
-            requirement,
-            role: cell_text(columns.role),
-            services: cell_text(columns.services),
-        });
+        tt.rows.push(TaskRow::new(
+            self.exp.locate(row.start),
+            table::count_source_cells(line_at(&self.exp.text, row.start)),
+            [
+                Some(id),
+                cell_text(columns.name),
+                requirement,
+                cell_text(columns.role),
+                cell_text(columns.services),
+            ],
+        ));
         class
     }
 

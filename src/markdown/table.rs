@@ -28,17 +28,71 @@ pub(crate) struct TaskColumns {
 }
 
 /// One task row, cells as plain text (an ID written as a link keeps its text).
+///
+/// Every task of the site stays in the model (checks, and the task index
+/// they feed), so a row keeps its cells in one string: one allocation a
+/// row instead of five.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TaskRow {
     pub(crate) pos: Pos,
     /// Cells in this row as written in the source; the Markdown parser pads
     /// and truncates silently, so this is what `task-columns` checks.
     pub(crate) source_cells: usize,
-    pub(crate) id: String,
-    pub(crate) name: Option<String>,
-    pub(crate) requirement: Option<String>,
-    pub(crate) role: Option<String>,
-    pub(crate) services: Option<String>,
+    /// ID, name, requirement, role and services, one after the other.
+    cells: Box<str>,
+    /// Where each of the five ends in `cells`, or `None` when the table has
+    /// no such column (or the row no such cell).
+    ends: [Option<u32>; 5],
+}
+
+/// A [`TaskRow`]'s cells, in the order `TaskRow` keeps them. (Name, role
+/// and services are kept for the task index; only tests read them yet.)
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) enum TaskField {
+    Id,
+    Name,
+    Requirement,
+    Role,
+    Services,
+}
+
+impl TaskRow {
+    /// A row from its cells' texts (`None`: no such column or cell).
+    pub(crate) fn new(pos: Pos, source_cells: usize, fields: [Option<&str>; 5]) -> TaskRow {
+        let mut cells = String::with_capacity(fields.iter().flatten().map(|f| f.len()).sum());
+        let mut ends = [None; 5];
+        for (end, field) in ends.iter_mut().zip(fields) {
+            if let Some(text) = field {
+                cells.push_str(text);
+                *end = u32::try_from(cells.len()).ok();
+            }
+        }
+        TaskRow {
+            pos,
+            source_cells,
+            cells: cells.into_boxed_str(),
+            ends,
+        }
+    }
+
+    /// One cell's text.
+    pub(crate) fn field(&self, field: TaskField) -> Option<&str> {
+        let i = field as usize;
+        let end = self.ends[i]? as usize;
+        let start = self.ends[..i].iter().rev().find_map(|e| *e).unwrap_or(0) as usize;
+        self.cells.get(start..end)
+    }
+
+    /// The task ID as written (empty when the cell is).
+    pub(crate) fn id(&self) -> &str {
+        self.field(TaskField::Id).unwrap_or("")
+    }
+
+    /// The requirement cell, if the table has one.
+    pub(crate) fn requirement(&self) -> Option<&str> {
+        self.field(TaskField::Requirement)
+    }
 }
 
 /// Compares a header cell with a label: case, surrounding and repeated spaces ignored.
@@ -182,6 +236,23 @@ pub(crate) fn count_source_cells(line: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn task_rows_give_back_their_cells() {
+        let pos = Pos::default();
+        let row = TaskRow::new(
+            pos,
+            5,
+            [Some("12"), Some("Kick-off"), None, Some(""), Some("Teams")],
+        );
+        assert_eq!(row.id(), "12");
+        assert_eq!(row.field(TaskField::Name), Some("Kick-off"));
+        assert_eq!(row.requirement(), None);
+        assert_eq!(row.field(TaskField::Role), Some(""));
+        assert_eq!(row.field(TaskField::Services), Some("Teams"));
+        let empty = TaskRow::new(pos, 1, [None; 5]);
+        assert_eq!(empty.id(), "");
+    }
 
     #[test]
     fn counts_cells_like_the_source() {

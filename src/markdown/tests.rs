@@ -222,9 +222,9 @@ fn task_tables_are_recognized_and_rendered() {
     assert_eq!(t.labels, "en");
     assert_eq!(t.header_cells, 5);
     assert_eq!(t.pos.line, 3);
-    let ids: Vec<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = t.rows.iter().map(|r| r.id()).collect();
     assert_eq!(ids, ["3979", "3616", "42"]);
-    assert_eq!(t.rows[0].requirement.as_deref(), Some("O"));
+    assert_eq!(t.rows[0].requirement(), Some("O"));
     assert_eq!(t.rows[2].source_cells, 3);
     assert_eq!(t.rows[2].pos.line, 7);
     assert!(html.contains("<table class=\"task-table\">"), "{html}");
