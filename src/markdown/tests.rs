@@ -360,6 +360,35 @@ fn footnote_ids_cannot_equal_heading_ids() {
     assert!(doc.anchors.contains("fn:1") && doc.anchors.contains("fn:2"));
 }
 
+/// Found by tests/properties.rs: a raw `id=` the page already had (a
+/// template's, a heading's, an earlier raw one) was written again.
+#[test]
+fn raw_html_ids_never_repeat_an_id_of_the_page() {
+    let (doc, html) = parse_md(
+        "## Setup\n\n<div id=\"setup\">a</div>\n\n<span id=\"folio-nav\">n</span> \
+         <b id=x>1</b><b id='x'>2</b><i id=\"\">3</i>\n\n<p id=\"fn:1\">p</p>\n",
+    );
+    for id in ["setup", "folio-nav", "x", "fn:1"] {
+        let written = format!("id=\"{id}\"");
+        let expected = usize::from(matches!(id, "setup" | "x"));
+        assert_eq!(html.matches(&written).count(), expected, "{id}: {html}");
+    }
+    assert!(html.contains("<div>a</div>"), "{html}");
+    assert!(html.contains("<b>2</b><i>3</i>"), "{html}");
+    assert!(doc.anchors.contains("x") && !doc.anchors.contains("fn:1"));
+}
+
+/// Found by tests/properties.rs: a label defined twice, or a heading
+/// `{#fn:2}` before the definition, wrote a footnote's id twice.
+#[test]
+fn footnote_ids_are_only_footnotes() {
+    let (doc, html) =
+        parse_md("x[^a] y[^b]\n\n[^a]: one\n\n[^a]: two\n\n## Foot {#fn:2}\n\n[^b]: three\n");
+    assert_eq!(html.matches("id=\"fn:1\"").count(), 1, "{html}");
+    assert_eq!(html.matches("id=\"fn:2\"").count(), 1, "{html}");
+    assert_eq!(doc.headings[0].id, "fn:2-1");
+}
+
 #[test]
 fn heading_text_content_is_slugged_untrimmed_like_github() {
     let (doc, _) = parse_md(
