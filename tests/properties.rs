@@ -183,14 +183,31 @@ fn site() -> impl Strategy<Value = BTreeMap<String, String>> {
     (
         proptest::collection::vec(page, 1..7),
         proptest::collection::vec(fragment, FRAGMENTS.len()),
+        proptest::option::of(toc()),
     )
-        .prop_map(|(pages, fragments)| {
+        .prop_map(|(pages, fragments, toc)| {
             let mut files: BTreeMap<String, String> = pages.into_iter().collect();
             for (path, text) in FRAGMENTS.iter().zip(fragments) {
                 files.insert(path.to_string(), text);
             }
+            if let Some(toc) = toc {
+                files.insert("en/toc.yml".into(), toc);
+            }
             files
         })
+}
+
+/// A `toc.yml` whose entries (some nested) link where pages link.
+fn toc() -> impl Strategy<Value = String> {
+    let entry = (proptest::sample::select(DESTS), any::<bool>()).prop_map(|(href, nested)| {
+        let item = format!("- name: Entry\n  href: {href}\n");
+        if nested {
+            format!("{item}  items:\n  - name: Inner\n    href: {href}\n")
+        } else {
+            item
+        }
+    });
+    proptest::collection::vec(entry, 1..5).prop_map(|entries| entries.concat())
 }
 
 /// The smallest PNG header, for the images pages link to.
@@ -358,10 +375,10 @@ fn reported(root: &Path, found: &[serde_json::Value], url: &str) -> bool {
         made_from
             && std::fs::read_to_string(root.join(file)).is_ok_and(|text| {
                 line >= 1
-                    && text
-                        .lines()
-                        .nth(line as usize - 1)
-                        .is_some_and(|l| l.contains(&format!("<{target}>")))
+                    && text.lines().nth(line as usize - 1).is_some_and(|l| {
+                        l.contains(&format!("<{target}>"))
+                            || l.trim_start().strip_prefix("href: ") == Some(target)
+                    })
             })
     })
 }
