@@ -158,6 +158,19 @@ mod tests {
         );
     }
 
+    /// The first `page` fuzz finding (a check of the harness, not a bug):
+    /// a file name with `\` is one name on the systems Folio writes to, so
+    /// its copy stays inside the output folder, beside its language's pages.
+    #[test]
+    fn a_backslash_in_a_file_name_stays_one_name() {
+        let built = page(b"# P\n", &[("en/a\\..\\x.png", b"")]);
+        assert!(
+            built.files.iter().any(|(p, _)| p == "en/a\\..\\x.png"),
+            "{:?}",
+            built.files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        );
+    }
+
     #[test]
     fn a_bad_folio_yml_is_an_error() {
         assert!(site("languages: 3\n", &[]).is_err());

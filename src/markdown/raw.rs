@@ -246,7 +246,11 @@ impl RawHtmlPass {
             let written = &raw[token.start..token.end];
             match token.kind {
                 TokenKind::Text if prose => escape_text(&mut p.html, written),
-                TokenKind::Text => p.html.push_str(written),
+                // A `<` Folio reads as text (`a < b`, a tag the fragment
+                // ends inside) must stay text in the page too: the page
+                // goes on after the fragment, and a browser would read a
+                // tag left open there on into the next element.
+                TokenKind::Text => push_lt_escaped(&mut p.html, written),
                 TokenKind::Comment | TokenKind::Cdata | TokenKind::Declaration => {
                     if self.policy == RawHtml::Escape {
                         escape_text(&mut p.html, written);
@@ -433,6 +437,17 @@ fn report_unsafe_urls(tag: &Tag, p: &mut Processed) {
             });
         }
     }
+}
+
+/// Raw text as written, but every `<` as `&lt;`, so it starts no tag.
+fn push_lt_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push_str("&lt;");
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Visible text, escaped as the Markdown renderer escapes text.

@@ -389,6 +389,23 @@ fn footnote_ids_are_only_footnotes() {
     assert_eq!(doc.headings[0].id, "fn:2-1");
 }
 
+/// Found by the `page` fuzz target (minimized): an HTML block ending inside
+/// a tag. Folio read the rest as text and wrote it as is, but the page
+/// goes on after the block, so a browser read the open tag on into the
+/// next element: a second `id`, and under `allow` a `javascript:` URL that
+/// no check saw. Such a `<` is now written as text.
+#[test]
+fn a_tag_left_open_at_the_end_of_an_html_block_stays_text() {
+    let (_, html) = parse_md("<div id=tane,><div id=tane,\n\n.\n");
+    assert_eq!(html.matches("id=\"tane,\"").count(), 1, "{html}");
+    let (_, html) = parse_policy(
+        "<div><a href=\"javascript:alert(1)\" x=\n\nclick me\n",
+        RawHtml::Allow,
+    );
+    assert!(html.contains("<div>&lt;a href="), "{html}");
+    assert!(!html.contains("<a href"), "{html}");
+}
+
 #[test]
 fn heading_text_content_is_slugged_untrimmed_like_github() {
     let (doc, _) = parse_md(
