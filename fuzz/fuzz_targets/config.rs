@@ -28,5 +28,8 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(built) = folio::fuzzing::site(text, SITE) {
         common::check(&built);
+        if let Ok(again) = folio::fuzzing::site(text, SITE) {
+            common::same(&built, &again);
+        }
     }
 });

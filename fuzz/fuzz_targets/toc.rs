@@ -23,5 +23,7 @@ const SITE: &[(&str, &[u8])] = &[
 fuzz_target!(|data: &[u8]| {
     let (toc, mut files) = common::split(data);
     files.extend_from_slice(SITE);
-    common::check(&folio::fuzzing::toc(toc, &files));
+    let built = folio::fuzzing::toc(toc, &files);
+    common::check(&built);
+    common::same(&built, &folio::fuzzing::toc(toc, &files));
 });
