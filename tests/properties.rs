@@ -13,7 +13,7 @@
 //! 4. everything written is a plain file or folder inside the output
 //!    folder, and nothing is written anywhere else in the site.
 //!
-//! Case counts are small (`PROPTEST_CASES` raises them) so the file runs
+//! 32 cases (`PROPTEST_CASES` raises them), so the file runs
 //! in seconds.
 
 mod common;
@@ -429,7 +429,7 @@ fn check(files: &BTreeMap<String, String>) -> Result<(), String> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 48,
+        cases: 32,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
