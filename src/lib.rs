@@ -15,6 +15,8 @@ pub mod check;
 pub mod config;
 mod content;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzzing;
 mod html;
 mod i18n;
 pub mod limits;

@@ -32,6 +32,9 @@ const COMMONMARK_DEVIATIONS: &[(u32, &str)] = &[
     (33, READABLE_UNICODE),
     (96, FRONT_MATTER),
     (98, FRONT_MATTER),
+    (156, OPEN_TAG),
+    (157, OPEN_TAG),
+    (158, OPEN_TAG),
     (163, PLACEHOLDER),
     (202, BACKSLASH),
     (206, READABLE_UNICODE),
@@ -55,6 +58,9 @@ const ATTRIBUTE_ENTITIES: &str = "a character reference in a raw-HTML attribute 
      (`&ouml;` as `ö`): the value a browser reads, encoded once";
 const PLACEHOLDER: &str = "a capitalized or spaced unknown tag (`<Warning>`, `<foo bar>`) is an \
      author's placeholder and stays visible text";
+const OPEN_TAG: &str = "a tag that an HTML block ends inside is written as text (`&lt;div …`): \
+     the page goes on after the block, and a browser would read the open tag on into the next \
+     element (found by fuzzing)";
 const RAW_HREF: &str = "a raw-HTML `href` is written as a valid URL (percent-encoded)";
 
 const GFM_DEVIATIONS: &[(u32, &str)] = &[

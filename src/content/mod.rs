@@ -164,7 +164,7 @@ impl Content {
         let mut done: Vec<(PageSource, T)> = pages
             .into_par_iter()
             .map(|(rel, _)| {
-                let mut page = load_page(config, &rel);
+                let mut page = load_page(config, &rel, read_text(config, &rel));
                 let made = each_page(&content, &page);
                 if !keep_texts {
                     page.text = String::new();
@@ -319,33 +319,71 @@ impl Loaded {
 
 /// Reads one content file (content-relative path) of a known kind.
 pub(crate) fn load_file(config: &Config, rel: &str, kind: FileKind) -> Loaded {
-    match kind {
-        FileKind::Asset => Loaded::Asset(rel.to_string()),
-        FileKind::Fragment | FileKind::Toc => {
-            let mut diagnostics = Vec::new();
-            let text = match read_text(config, rel) {
-                Ok(t) => Some(t),
-                Err(d) => {
-                    diagnostics.push(*d);
-                    None
-                }
-            };
-            let file = TextFile {
-                path: rel.to_string(),
-                text,
-                diagnostics,
-            };
-            if kind == FileKind::Toc {
-                Loaded::Toc(file)
-            } else {
-                Loaded::Fragment(file)
-            }
+    if kind == FileKind::Asset {
+        return Loaded::Asset(rel.to_string());
+    }
+    load_text(config, rel, kind, read_text(config, rel))
+}
+
+/// Classifies a content-relative path by its name alone and loads the
+/// file from bytes already in memory: what [`load_file`] does after
+/// reading, for `fuzzing`. `None` for a path the walk would never yield
+/// (absolute, `..`, empty or hidden segments, too deep) or would ignore.
+pub(crate) fn load_bytes(config: &Config, rel: &str, bytes: Vec<u8>) -> Option<Loaded> {
+    let normal = !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | "..") && !part.starts_with('.'));
+    if !normal || walk::depth(crate::paths::parent(rel)) > crate::limits::FOLDER_DEPTH {
+        return None;
+    }
+    let kind = classify_name(config, rel)?;
+    if kind == FileKind::Asset {
+        return Some(Loaded::Asset(rel.to_string()));
+    }
+    if bytes.len() as u64 > crate::limits::TEXT_FILE_BYTES {
+        let too_large = too_large(&config.source_path(rel), bytes.len() as u64);
+        return Some(load_text(config, rel, kind, Err(too_large)));
+    }
+    Some(load_text(
+        config,
+        rel,
+        kind,
+        decode_text(config, rel, bytes),
+    ))
+}
+
+/// A page, fragment or toc from its text, or from why it could not be read.
+fn load_text(
+    config: &Config,
+    rel: &str,
+    kind: FileKind,
+    text: Result<String, Box<Diagnostic>>,
+) -> Loaded {
+    if kind == FileKind::Page {
+        return Loaded::Page(Box::new(load_page(config, rel, text)));
+    }
+    let mut diagnostics = Vec::new();
+    let text = match text {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diagnostics.push(*d);
+            None
         }
-        FileKind::Page => Loaded::Page(Box::new(load_page(config, rel))),
+    };
+    let file = TextFile {
+        path: rel.to_string(),
+        text,
+        diagnostics,
+    };
+    if kind == FileKind::Toc {
+        Loaded::Toc(file)
+    } else {
+        Loaded::Fragment(file)
     }
 }
 
-fn load_page(config: &Config, rel: &str) -> PageSource {
+fn load_page(config: &Config, rel: &str, text: Result<String, Box<Diagnostic>>) -> PageSource {
     let placement = language::place(config, rel);
     let source = config.source_path(rel);
     let mut page = PageSource {
@@ -363,7 +401,7 @@ fn load_page(config: &Config, rel: &str) -> PageSource {
         let d = language_conflict(config, &source, conflict, page.placement.suffix.as_deref());
         page.diagnostics.push(d);
     }
-    match read_text(config, rel) {
+    match text {
         Ok(text) => page.text = text,
         Err(d) => {
             page.diagnostics.push(*d);
@@ -527,20 +565,6 @@ pub(crate) fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagno
         )
     };
     let limit = crate::limits::TEXT_FILE_BYTES;
-    let too_large = |size: u64| {
-        Box::new(
-            Diagnostic::new(
-                Code::LimitExceeded,
-                &source,
-                format!(
-                    "the file is {size} bytes, more than the limit of {}; it is not read",
-                    crate::yaml::bytes(limit as usize)
-                ),
-            )
-            .at(1, 1)
-            .hint("split it into several files"),
-        )
-    };
     // A FIFO or device would block or never end.
     let meta =
         std::fs::metadata(&path).map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
@@ -548,20 +572,41 @@ pub(crate) fn read_text(config: &Config, rel: &str) -> Result<String, Box<Diagno
         return Err(unreadable("not a regular file".into()));
     }
     if meta.len() > limit {
-        return Err(too_large(meta.len()));
+        return Err(too_large(&source, meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(&path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(&source, bytes.len() as u64));
     }
+    decode_text(config, rel, bytes)
+}
+
+/// `limit-exceeded`: a text file over [`crate::limits::TEXT_FILE_BYTES`].
+fn too_large(source: &str, size: u64) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::new(
+            Code::LimitExceeded,
+            source,
+            format!(
+                "the file is {size} bytes, more than the limit of {}; it is not read",
+                crate::yaml::bytes(crate::limits::TEXT_FILE_BYTES as usize)
+            ),
+        )
+        .at(1, 1)
+        .hint("split it into several files"),
+    )
+}
+
+/// A content file's bytes as normalized text (see [`read_text`]).
+fn decode_text(config: &Config, rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
     crate::text::decode(bytes).map_err(|bad| {
         Box::new(
             Diagnostic::new(
                 Code::FileUnreadable,
-                &source,
+                config.source_path(rel),
                 format!("the file is not valid UTF-8 (byte {})", bad.offset),
             )
             .at(bad.pos.line, bad.pos.column)

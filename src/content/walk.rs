@@ -64,7 +64,7 @@ impl Boundary {
 }
 
 /// Folders between the content folder and `rel_dir` (`""` is 0).
-fn depth(rel_dir: &str) -> usize {
+pub(crate) fn depth(rel_dir: &str) -> usize {
     if rel_dir.is_empty() {
         0
     } else {

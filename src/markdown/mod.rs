@@ -29,7 +29,7 @@ use pulldown_cmark::{
 };
 use raw::{Found, RawHtmlPass};
 use slug::Slugger;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 pub use table::TaskHeaders;
 pub(crate) use table::{TaskRow, TaskTable};
@@ -221,6 +221,7 @@ fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
         quotes: Vec::new(),
         slugger: Slugger::default(),
         footnotes: HashMap::new(),
+        defined_footnotes: HashSet::new(),
         raw: RawHtmlPass::new(cx.raw_html),
         html_block_as_prose: false,
         first_markup: None,
@@ -369,6 +370,8 @@ struct Renderer<'a, 'cx> {
     slugger: Slugger,
     /// Footnote label (case-folded) → its number.
     footnotes: HashMap<String, usize>,
+    /// Footnote numbers whose definition has been written (and has the id).
+    defined_footnotes: HashSet<usize>,
     raw: RawHtmlPass,
     /// The open HTML block is shown as a paragraph of text.
     html_block_as_prose: bool,
@@ -595,10 +598,16 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let n = self.footnote_number(&label);
-                self.doc.anchors.insert(format!("fn:{n}"));
+                // A label defined twice: the id goes to the first.
+                let id = if self.defined_footnotes.insert(n) {
+                    self.doc.anchors.insert(format!("fn:{n}"));
+                    format!(" id=\"fn:{n}\"")
+                } else {
+                    String::new()
+                };
                 self.emit(Event::Html(
                     format!(
-                        "<div class=\"footnote-definition\" id=\"fn:{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                        "<div class=\"footnote-definition\"{id}><sup class=\"footnote-definition-label\">{n}</sup>"
                     )
                     .into(),
                 ));
@@ -664,7 +673,8 @@ impl<'a> Renderer<'a, '_> {
     }
 
     /// Footnotes are numbered in order of first mention; their ids (`fn:1`)
-    /// have a colon, which heading slugs never contain, so they cannot clash.
+    /// are theirs alone: headings and raw HTML never take one
+    /// ([`slug::is_footnote_id`]).
     fn footnote_number(&mut self, label: &str) -> usize {
         let next = self.footnotes.len() + 1;
         *self.footnotes.entry(label.to_lowercase()).or_insert(next)
@@ -862,7 +872,7 @@ impl<'a> Renderer<'a, '_> {
     /// fragment so a `<script>` or comment spanning lines is one token.
     fn html_fragment(&mut self, pieces: Vec<(CowStr<'a>, usize)>, prose: bool) {
         let joined: String = pieces.iter().map(|(p, _)| p.as_ref()).collect();
-        let processed = self.raw.process(&joined, prose);
+        let processed = self.raw.process(&joined, prose, &mut self.slugger);
         let mut piece_starts = Vec::with_capacity(pieces.len());
         let mut out = 0;
         for (piece, src) in &pieces {
@@ -882,7 +892,7 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn inline_html(&mut self, raw: &str, start: usize) {
-        let processed = self.raw.process(raw, false);
+        let processed = self.raw.process(raw, false, &mut self.slugger);
         self.record(processed.found, &|offset| start + offset);
         if processed.markup {
             self.first_markup.get_or_insert(start);

@@ -19,6 +19,7 @@
 
 use super::LinkKind;
 use super::html::{self, Tag, TokenKind};
+use super::slug::Slugger;
 use crate::config::RawHtml;
 use crate::diagnostic::Code;
 use crate::paths::url::{self, UnsafeUrl};
@@ -215,7 +216,9 @@ impl RawHtmlPass {
     }
 
     /// Processes one fragment. In `prose`, text between tags is escaped.
-    pub(crate) fn process(&mut self, raw: &str, prose: bool) -> Processed {
+    /// A kept tag's `id` is claimed from `ids`, the page's ids; one the
+    /// page already has is dropped (a `#fragment` leads to the first).
+    pub(crate) fn process(&mut self, raw: &str, prose: bool, ids: &mut Slugger) -> Processed {
         let mut p = Processed {
             html: String::with_capacity(raw.len() + 16),
             ..Processed::default()
@@ -243,7 +246,11 @@ impl RawHtmlPass {
             let written = &raw[token.start..token.end];
             match token.kind {
                 TokenKind::Text if prose => escape_text(&mut p.html, written),
-                TokenKind::Text => p.html.push_str(written),
+                // A `<` Folio reads as text (`a < b`, a tag the fragment
+                // ends inside) must stay text in the page too: the page
+                // goes on after the fragment, and a browser would read a
+                // tag left open there on into the next element.
+                TokenKind::Text => push_lt_escaped(&mut p.html, written),
                 TokenKind::Comment | TokenKind::Cdata | TokenKind::Declaration => {
                     if self.policy == RawHtml::Escape {
                         escape_text(&mut p.html, written);
@@ -252,14 +259,14 @@ impl RawHtmlPass {
                         p.html.push_str(written);
                     }
                 }
-                TokenKind::Tag(tag) => self.tag(raw, &tag, &mut p),
+                TokenKind::Tag(tag) => self.tag(raw, &tag, &mut p, ids),
             }
             at = token.end;
         }
         p
     }
 
-    fn tag(&mut self, raw: &str, tag: &Tag, p: &mut Processed) {
+    fn tag(&mut self, raw: &str, tag: &Tag, p: &mut Processed, ids: &mut Slugger) {
         let written = &raw[tag.start..tag.end];
         if html::is_placeholder(tag) {
             p.found.push(Found::Placeholder {
@@ -298,7 +305,7 @@ impl RawHtmlPass {
             p.html.push_str(written);
             return;
         }
-        self.keep_tag(raw, tag, p);
+        self.keep_tag(raw, tag, p, ids);
         if self.policy == RawHtml::Allow && RAW_TEXT.contains(&tag.name.as_str()) {
             self.open_scope(tag, true);
         }
@@ -314,9 +321,11 @@ impl RawHtmlPass {
     }
 
     /// Writes a kept start tag: URL attributes become link slots (or are
-    /// neutralized in place), ids become anchors.
-    fn keep_tag(&mut self, raw: &str, tag: &Tag, p: &mut Processed) {
-        if let Some(id) = tag.attr("id") {
+    /// neutralized in place), ids become anchors, or are dropped when the
+    /// page has them already (an HTML page has each id once).
+    fn keep_tag(&mut self, raw: &str, tag: &Tag, p: &mut Processed, ids: &mut Slugger) {
+        let id_kept = tag.attr("id").is_some_and(|id| ids.claim(&id.value));
+        if let (true, Some(id)) = (id_kept, tag.attr("id")) {
             p.found.push(Found::Anchor(id.value.clone()));
         }
         if tag.name == "a" {
@@ -327,6 +336,11 @@ impl RawHtmlPass {
         let mut copied = tag.start;
         for (i, attr) in tag.attrs.iter().enumerate() {
             let first = tag.attrs[..i].iter().all(|a| a.name != attr.name);
+            if first && attr.name == "id" && !id_kept {
+                p.html.push_str(&raw[copied..attr.name_start]);
+                copied = attr.value_end + usize::from(attr.quoted);
+                continue;
+            }
             if !first || !attr.has_value {
                 continue;
             }
@@ -425,6 +439,17 @@ fn report_unsafe_urls(tag: &Tag, p: &mut Processed) {
     }
 }
 
+/// Raw text as written, but every `<` as `&lt;`, so it starts no tag.
+fn push_lt_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push_str("&lt;");
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
 /// Visible text, escaped as the Markdown renderer escapes text.
 fn escape_text(out: &mut String, text: &str) {
     crate::html::push_escaped_text(out, text);
@@ -452,7 +477,7 @@ mod tests {
     use super::*;
 
     fn run(policy: RawHtml, raw: &str) -> Processed {
-        RawHtmlPass::new(policy).process(raw, false)
+        RawHtmlPass::new(policy).process(raw, false, &mut Slugger::default())
     }
 
     #[test]

@@ -77,6 +77,13 @@ fn kept_by_category(c: char) -> bool {
     )
 }
 
+/// The id of a footnote definition (`fn:1`): only footnotes take these,
+/// wherever on the page the definition is written.
+pub(crate) fn is_footnote_id(id: &str) -> bool {
+    id.strip_prefix("fn:")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Hands out unique ids within one page, the way GitHub does, never one of
 /// the templates' ids.
 #[derive(Debug)]
@@ -118,7 +125,10 @@ impl Slugger {
     /// out already nor `taken` (ids the page has from elsewhere).
     pub(crate) fn unique(&mut self, base: String, taken: impl Fn(&str) -> bool) -> String {
         let mut candidate = base.clone();
-        while self.occurrences.contains_key(&candidate) || taken(&candidate) {
+        while self.occurrences.contains_key(&candidate)
+            || taken(&candidate)
+            || is_footnote_id(&candidate)
+        {
             let n = self.occurrences.entry(base.clone()).or_insert(0);
             *n += 1;
             candidate = format!("{base}-{n}");
@@ -127,9 +137,10 @@ impl Slugger {
         candidate
     }
 
-    /// Takes `id` as is if it is still free (task rows: `task-12`).
+    /// Takes `id` as is if it is still free (task rows: `task-12`, raw
+    /// HTML `id=`): not handed out, not empty, not a footnote's.
     pub(crate) fn claim(&mut self, id: &str) -> bool {
-        if self.occurrences.contains_key(id) {
+        if id.is_empty() || self.occurrences.contains_key(id) || is_footnote_id(id) {
             return false;
         }
         self.occurrences.insert(id.to_string(), 0);

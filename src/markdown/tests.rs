@@ -368,6 +368,52 @@ fn footnote_ids_cannot_equal_heading_ids() {
     assert!(doc.anchors.contains("fn:1") && doc.anchors.contains("fn:2"));
 }
 
+/// Found by tests/properties.rs: a raw `id=` the page already had (a
+/// template's, a heading's, an earlier raw one) was written again.
+#[test]
+fn raw_html_ids_never_repeat_an_id_of_the_page() {
+    let (doc, html) = parse_md(
+        "## Setup\n\n<div id=\"setup\">a</div>\n\n<span id=\"folio-nav\">n</span> \
+         <b id=x>1</b><b id='x'>2</b><i id=\"\">3</i>\n\n<p id=\"fn:1\">p</p>\n",
+    );
+    for id in ["setup", "folio-nav", "x", "fn:1"] {
+        let written = format!("id=\"{id}\"");
+        let expected = usize::from(matches!(id, "setup" | "x"));
+        assert_eq!(html.matches(&written).count(), expected, "{id}: {html}");
+    }
+    assert!(html.contains("<div>a</div>"), "{html}");
+    assert!(html.contains("<b>2</b><i>3</i>"), "{html}");
+    assert!(doc.anchors.contains("x") && !doc.anchors.contains("fn:1"));
+}
+
+/// Found by tests/properties.rs: a label defined twice, or a heading
+/// `{#fn:2}` before the definition, wrote a footnote's id twice.
+#[test]
+fn footnote_ids_are_only_footnotes() {
+    let (doc, html) =
+        parse_md("x[^a] y[^b]\n\n[^a]: one\n\n[^a]: two\n\n## Foot {#fn:2}\n\n[^b]: three\n");
+    assert_eq!(html.matches("id=\"fn:1\"").count(), 1, "{html}");
+    assert_eq!(html.matches("id=\"fn:2\"").count(), 1, "{html}");
+    assert_eq!(doc.headings[0].id, "fn:2-1");
+}
+
+/// Found by the `page` fuzz target (minimized): an HTML block ending inside
+/// a tag. Folio read the rest as text and wrote it as is, but the page
+/// goes on after the block, so a browser read the open tag on into the
+/// next element: a second `id`, and under `allow` a `javascript:` URL that
+/// no check saw. Such a `<` is now written as text.
+#[test]
+fn a_tag_left_open_at_the_end_of_an_html_block_stays_text() {
+    let (_, html) = parse_md("<div id=tane,><div id=tane,\n\n.\n");
+    assert_eq!(html.matches("id=\"tane,\"").count(), 1, "{html}");
+    let (_, html) = parse_policy(
+        "<div><a href=\"javascript:alert(1)\" x=\n\nclick me\n",
+        RawHtml::Allow,
+    );
+    assert!(html.contains("<div>&lt;a href="), "{html}");
+    assert!(!html.contains("<a href"), "{html}");
+}
+
 #[test]
 fn heading_text_content_is_slugged_untrimmed_like_github() {
     let (doc, _) = parse_md(

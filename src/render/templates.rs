@@ -50,10 +50,7 @@ impl Templates {
     /// The defaults overridden by `site_root/templates/*`. A template that
     /// does not parse is a diagnostic naming the file.
     pub(crate) fn load(site_root: &Path) -> Result<Templates, Box<Diagnostic>> {
-        let mut sources: Vec<(String, String)> = DEFAULTS
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
+        let mut sources = default_sources();
         let dir = site_root.join("templates");
         for name in override_files(&dir) {
             let shown = format!("templates/{name}");
@@ -82,12 +79,22 @@ impl Templates {
                 None => sources.push((name, text)),
             }
         }
+        Templates::compile(&sources)
+    }
+
+    /// The built-in templates alone, as a site without `templates/` has.
+    pub(crate) fn defaults() -> Result<Templates, Box<Diagnostic>> {
+        Templates::compile(&default_sources())
+    }
+
+    /// Compiles named template texts.
+    fn compile(sources: &[(String, String)]) -> Result<Templates, Box<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable.
         tera.set_escape_fn(crate::html::escape);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| Box::new(template_error(&e, &sources)))?;
+            .map_err(|e| Box::new(template_error(&e, sources)))?;
         Ok(Templates { tera })
     }
 
@@ -98,6 +105,14 @@ impl Templates {
     ) -> Result<String, tera::Error> {
         self.tera.render(name, context)
     }
+}
+
+/// The built-in templates' names and texts.
+fn default_sources() -> Vec<(String, String)> {
+    DEFAULTS
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
 }
 
 /// Tera errors nest the useful part; flatten the chain into one message

@@ -414,7 +414,7 @@ impl Built {
 
 /// The site-relative file a relative URL written in `file` leads to;
 /// `None` for absolute URLs, other schemes and same-page fragments.
-fn relative_target(file: &str, url: &str) -> Option<String> {
+pub fn relative_target(file: &str, url: &str) -> Option<String> {
     let path = url.split(['#', '?']).next().unwrap_or("");
     let has_scheme = path
         .split_once(':')
