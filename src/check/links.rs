@@ -111,7 +111,7 @@ fn missing_anchor(
         Code::LinkAnchor,
         format!("`#{fragment}` matches no heading or anchor {place}"),
     );
-    if let Some(near) = nearest(fragment, target.doc.anchors.iter().map(String::as_str)) {
+    if let Some(near) = nearest(fragment, target.doc.anchors.iter()) {
         d = d.hint(format!("did you mean `#{near}`?"));
     }
     Some(d)

@@ -145,6 +145,29 @@ impl Body {
     }
 }
 
+/// The ids of a page, frozen once it is parsed: sorted, one allocation
+/// each (every page's ids stay in the model, for anchor checks).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Anchors(Box<[Box<str>]>);
+
+impl Anchors {
+    /// Does the page have this id?
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.0.binary_search_by(|a| (**a).cmp(id)).is_ok()
+    }
+
+    /// Every id, sorted.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|a| &**a)
+    }
+}
+
+impl From<BTreeSet<String>> for Anchors {
+    fn from(set: BTreeSet<String>) -> Anchors {
+        Anchors(set.into_iter().map(String::into_boxed_str).collect())
+    }
+}
+
 /// Everything one parse of a page yields.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
@@ -155,11 +178,29 @@ pub struct Document {
     /// Every heading, in order.
     pub headings: Vec<Heading>,
     /// Every id a `#fragment` may name: headings, `{#id}`, `<a name>`, `id=`, tasks.
-    pub(crate) anchors: BTreeSet<String>,
+    pub(crate) anchors: Anchors,
     pub(crate) links: Vec<Link>,
     pub(crate) tasks: Vec<TaskTable>,
     /// Include problems found while expanding.
     pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl Document {
+    /// Frees the spare capacity of its lists: every page's document stays
+    /// in the model, and growth by doubling leaves up to half unused.
+    fn shrink_to_fit(&mut self) {
+        self.files.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        for heading in &mut self.headings {
+            heading.id.shrink_to_fit();
+        }
+        self.links.shrink_to_fit();
+        self.tasks.shrink_to_fit();
+        for table in &mut self.tasks {
+            table.rows.shrink_to_fit();
+        }
+        self.diagnostics.shrink_to_fit();
+    }
 }
 
 /// What parsing one page needs to know.
@@ -226,10 +267,12 @@ fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
         html_block_as_prose: false,
         first_markup: None,
         in_code_block: false,
+        anchors: BTreeSet::new(),
         doc: Document::default(),
     };
     r.run(events);
     let (mut doc, out, first_markup) = (r.doc, r.out, r.first_markup);
+    doc.anchors = Anchors::from(r.anchors);
     let sanitized = first_markup.filter(|_| cx.raw_html == RawHtml::Sanitize);
     if made == Made::Analysis && sanitized.is_some() {
         // Whether the page can be sanitized depends on its HTML (nesting
@@ -257,6 +300,7 @@ fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
     let mut diagnostics = exp.diagnostics;
     diagnostics.append(&mut doc.diagnostics);
     doc.diagnostics = diagnostics;
+    doc.shrink_to_fit();
     (doc, body)
 }
 
@@ -379,6 +423,8 @@ struct Renderer<'a, 'cx> {
     /// sanitized).
     first_markup: Option<usize>,
     in_code_block: bool,
+    /// The page's ids so far (frozen into `doc.anchors` at the end).
+    anchors: BTreeSet<String>,
     doc: Document,
 }
 
@@ -600,7 +646,7 @@ impl<'a> Renderer<'a, '_> {
                 let n = self.footnote_number(&label);
                 // A label defined twice: the id goes to the first.
                 let id = if self.defined_footnotes.insert(n) {
-                    self.doc.anchors.insert(format!("fn:{n}"));
+                    self.anchors.insert(format!("fn:{n}"));
                     format!(" id=\"fn:{n}\"")
                 } else {
                     String::new()
@@ -778,7 +824,7 @@ impl<'a> Renderer<'a, '_> {
                 }
             }
         }
-        let anchors = &self.doc.anchors;
+        let anchors = &self.anchors;
         let id = match attrs.id {
             Some(explicit) => self.slugger.unique(explicit, |c| anchors.contains(c)),
             None => self.slugger.heading_id(&content, |c| anchors.contains(c)),
@@ -788,7 +834,7 @@ impl<'a> Renderer<'a, '_> {
         if level_num == 1 && self.doc.title.is_none() && !text.is_empty() {
             self.doc.title = Some(text.clone());
         }
-        self.doc.anchors.insert(id.clone());
+        self.anchors.insert(id.clone());
         let pos = self.exp.locate(start);
         if self.html {
             self.write_heading(level_num, &id, &attrs.classes, events);
@@ -914,7 +960,7 @@ impl<'a> Renderer<'a, '_> {
                     self.add_link(dest, kind, locate(at));
                 }
                 Found::Anchor(id) => {
-                    self.doc.anchors.insert(id);
+                    self.anchors.insert(id);
                 }
                 finding => {
                     if let Some(report) = raw::report(finding, self.cx.raw_html) {
@@ -1006,11 +1052,11 @@ impl<'a> Renderer<'a, '_> {
         let anchor = format!("task-{id}");
         let fresh = !id.is_empty()
             && id.chars().all(|c| c.is_ascii_digit())
-            && !self.doc.anchors.contains(&anchor)
+            && !self.anchors.contains(&anchor)
             && self.slugger.claim(&anchor);
         if fresh {
             out.push_str(&format!("<tr id=\"{anchor}\">"));
-            self.doc.anchors.insert(anchor);
+            self.anchors.insert(anchor);
         } else {
             out.push_str("<tr>");
         }

@@ -401,7 +401,7 @@ fn missing_section(
     )
     .at(at.line, at.column)
     .target(href.to_string());
-    match super::nearest(fragment, anchors.iter().map(String::as_str)) {
+    match super::nearest(fragment, anchors.iter()) {
         Some(near) => d.hint(format!("did you mean `#{near}`?")),
         None => d,
     }
