@@ -14,7 +14,7 @@ use crate::config::{Config, ConfigError};
 use crate::content::{self, Content, Loaded};
 use crate::diagnostic::Diagnostic;
 use crate::render::{File, Renderer, Templates};
-use crate::site::{BodyStore, Purpose, Site};
+use crate::site::{Purpose, Site};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -102,7 +102,7 @@ fn build(config: Config, files: &[(&str, &[u8])]) -> Built {
         }
     }
     // As `folio build` loads a site, with pages' HTML kept in memory.
-    let site = Site::from_content(config, content, Purpose::Build(BodyStore::new(None)));
+    let site = Site::from_content(config, content, Purpose::Build);
     let mut found = check::run(&site);
     let renderer = Renderer::new(&site, templates());
     let mut written = Vec::new();

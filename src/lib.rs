@@ -81,7 +81,7 @@ pub struct BuildOutcome {
 pub fn build(config: Config) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let output = OutputDir::prepare(&config, false)?;
-    let site = Site::load(config, Purpose::Build(output.body_store()));
+    let site = Site::load(config, Purpose::Build);
     let SiteBuild {
         diagnostics,
         failed,

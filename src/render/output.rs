@@ -164,13 +164,6 @@ impl OutputDir {
         &self.root
     }
 
-    /// Where a build keeps pages' HTML until they are written: an unnamed
-    /// scratch file in this folder (it has no path and disappears when
-    /// closed), or `None` if one cannot be made here (bodies stay in memory).
-    pub(crate) fn body_store(&self) -> crate::site::BodyStore {
-        crate::site::BodyStore::new(tempfile::tempfile_in(&self.root).ok())
-    }
-
     /// The file system path of a site-relative output path. Refuses anything
     /// that would leave the output directory.
     pub(crate) fn file(&self, rel: &str) -> Result<PathBuf, OutputError> {
@@ -252,7 +245,9 @@ impl OutputDir {
         fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
         let path = self.file(rel)?;
-        self.make_parents(rel)?;
+        // A file no build wrote before most likely goes into a new folder.
+        let new = !self.owns(rel);
+        self.make_parents(rel, new)?;
         self.record(rel)?;
         let (tmp, mut file) = create_temp(&path)?;
         let written = fill(&mut file).and_then(|()| file.flush());
@@ -269,7 +264,7 @@ impl OutputDir {
 
     /// Creates the folders of `rel` as real folders: a symlink in the way
     /// is removed (not followed), and so is a file Folio wrote there before.
-    fn make_parents(&self, rel: &str) -> Result<(), OutputError> {
+    fn make_parents(&self, rel: &str, new: bool) -> Result<(), OutputError> {
         let mut dir = self.root.clone();
         let mut dir_rel = String::new();
         let parts: Vec<&str> = rel.split('/').collect();
@@ -281,6 +276,12 @@ impl OutputDir {
                 .as_ref()
                 .is_some_and(|seen| seen.contains(&dir_rel))
             {
+                continue;
+            }
+            // Creating is also the cheapest look when the folder is new:
+            // `mkdir` fails on anything already there, a symlink included.
+            if new && std::fs::create_dir(&dir).is_ok() {
+                self.remember_real_folder(&dir_rel);
                 continue;
             }
             // Several writers may create one folder at once: look again
@@ -312,11 +313,15 @@ impl OutputDir {
                     Err(_) => {}
                 }
             }
-            if let Some(seen) = self.real_folders().as_mut() {
-                seen.insert(dir_rel.clone());
-            }
+            self.remember_real_folder(&dir_rel);
         }
         Ok(())
+    }
+
+    fn remember_real_folder(&self, rel: &str) {
+        if let Some(seen) = self.real_folders().as_mut() {
+            seen.insert(rel.to_string());
+        }
     }
 
     /// True when every folder of `rel` inside the output is a real folder

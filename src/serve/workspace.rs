@@ -313,7 +313,7 @@ impl Workspace {
             Ok(t) => (Some(t), None),
             Err(d) => (None, Some(*d)),
         };
-        let site = Site::load(config, Purpose::Serve(output.body_store()));
+        let site = Site::load(config, Purpose::Serve);
         let mut workspace = Workspace {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
@@ -399,7 +399,7 @@ impl Workspace {
         }
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
-        self.site = Site::from_content(config, content, Purpose::Serve(self.output.body_store()));
+        self.site = Site::from_content(config, content, Purpose::Serve);
         let rendered = self.render(&Scope::Everything, &BTreeSet::new());
         self.finish(started, rendered, BTreeSet::new(), kind)
     }

@@ -15,7 +15,6 @@ use crate::config::{Config, LangId, TaskLabels};
 use crate::content::{Content, PageSource, TranslationKey};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::{self, Document, Sources, TaskHeaders};
-pub(crate) use bodies::BodyStore;
 use bodies::StoredBody;
 use links::Target;
 use nav::{Nav, NavId};
@@ -112,31 +111,32 @@ pub struct Site {
     withheld: HashSet<String>,
     /// What loading and resolving found (front matter, includes, duplicates, tocs).
     diagnostics: Vec<Diagnostic>,
-    /// Where pages' HTML waits to be written; `None`: the site is only checked.
-    bodies: Option<BodyStore>,
+    /// Pages' HTML is made while parsing and kept until written (not by `check`).
+    keeps_bodies: bool,
 }
 
 /// What a site is loaded for, which decides what its model keeps.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Purpose {
     /// Diagnostics only: no HTML is made, and page texts are released
     /// after parsing (a report reads back the few it shows).
     Check,
-    /// Written once: each page's HTML goes to the store as it is parsed;
-    /// page texts are released after parsing.
-    Build(BodyStore),
-    /// Kept and updated (`serve`): HTML to the store, page texts kept for
+    /// Written once: each page's HTML is made as it is parsed and kept
+    /// compressed until written; page texts are released after parsing.
+    Build,
+    /// Kept and updated (`serve`): HTML as for a build, page texts kept for
     /// re-parsing pages whose includes change.
-    Serve(BodyStore),
+    Serve,
 }
 
 impl Purpose {
-    /// The body store, if any, and whether page texts stay in memory.
-    fn keeps(self) -> (Option<BodyStore>, bool) {
+    /// Whether pages' HTML is made while parsing, and whether page texts
+    /// stay in memory.
+    fn keeps(self) -> (bool, bool) {
         match self {
-            Purpose::Check => (None, false),
-            Purpose::Build(store) => (Some(store), false),
-            Purpose::Serve(store) => (Some(store), true),
+            Purpose::Check => (false, false),
+            Purpose::Build => (true, false),
+            Purpose::Serve => (true, true),
         }
     }
 }
@@ -174,7 +174,7 @@ impl Site {
                     config: &config,
                     content,
                 };
-                parse_page(&config, &sources, &headers, page, bodies.as_ref())
+                parse_page(&config, &sources, &headers, page, bodies)
             })
         });
         drop(headers);
@@ -186,7 +186,7 @@ impl Site {
     /// Parses every page of already loaded content, then resolves.
     pub(crate) fn from_content(config: Config, mut content: Content, purpose: Purpose) -> Site {
         let (bodies, keep_texts) = purpose.keeps();
-        let parsed = parse_all(&config, &content, bodies.as_ref());
+        let parsed = parse_all(&config, &content, bodies);
         if !keep_texts {
             // Pages that others include are parsed with them if a body
             // must be made again (see `body_html`); every other text goes.
@@ -234,7 +234,7 @@ impl Site {
                 content: &self.content,
             };
             let headers = all_task_headers(&self.config);
-            let bodies = self.bodies.as_ref();
+            let bodies = self.keeps_bodies;
             self.content
                 .pages()
                 .par_iter()
@@ -249,12 +249,7 @@ impl Site {
         self.resolve_all();
     }
 
-    fn assemble(
-        config: Config,
-        content: Content,
-        parsed: Vec<Parsed>,
-        bodies: Option<BodyStore>,
-    ) -> Site {
+    fn assemble(config: Config, content: Content, parsed: Vec<Parsed>, keeps_bodies: bool) -> Site {
         let mut site = Site {
             config,
             content,
@@ -264,7 +259,7 @@ impl Site {
             navs: Vec::new(),
             withheld: HashSet::new(),
             diagnostics: Vec::new(),
-            bodies,
+            keeps_bodies,
         };
         site.pages = site.new_pages(parsed);
         site.resolve_all();
@@ -656,15 +651,11 @@ impl Site {
 
 impl Site {
     /// A page's body HTML, each link resolved as seen from the page's URL:
-    /// from the body store when the site kept it, else parsed again.
+    /// as kept when the page was parsed, else parsed again.
     pub(crate) fn body_html(&self, id: PageId) -> String {
         let page = self.page(id);
         let from = page.url.as_str();
-        let kept = page
-            .body
-            .as_ref()
-            .zip(self.bodies.as_ref())
-            .and_then(|(stored, store)| store.get(stored).ok());
+        let kept = page.body.as_ref().and_then(StoredBody::body);
         if let Some(body) = kept {
             return body.render(|i| self.href(from, &page.doc.links[i].dest, &page.targets[i]));
         }
@@ -746,7 +737,7 @@ fn parse_context<'a>(
 }
 
 /// Parses every page in parallel, making and storing HTML given a store.
-fn parse_all(config: &Config, content: &Content, bodies: Option<&BodyStore>) -> Vec<Parsed> {
+fn parse_all(config: &Config, content: &Content, bodies: bool) -> Vec<Parsed> {
     crate::timing::phase("parse", || {
         let sources = ContentSources { config, content };
         let headers = all_task_headers(config);
@@ -763,7 +754,7 @@ fn parse_page(
     sources: &ContentSources<'_>,
     headers: &[TaskHeaders],
     page: &PageSource,
-    bodies: Option<&BodyStore>,
+    bodies: bool,
 ) -> Parsed {
     if page.failed {
         let doc = Document {
@@ -773,18 +764,16 @@ fn parse_page(
         return Parsed { doc, body: None };
     }
     let cx = parse_context(config, sources, &headers[page.placement.lang.index()], page);
-    match bodies {
-        Some(store) => {
-            let (doc, body) = markdown::render(&cx);
-            Parsed {
-                doc,
-                body: Some(store.put(body)),
-            }
-        }
-        None => Parsed {
-            doc: markdown::parse(&cx),
-            body: None,
-        },
+    if bodies {
+        let (doc, body) = markdown::render(&cx);
+        return Parsed {
+            doc,
+            body: Some(StoredBody::new(body)),
+        };
+    }
+    Parsed {
+        doc: markdown::parse(&cx),
+        body: None,
     }
 }
 
