@@ -59,7 +59,7 @@ pub fn load_config(root: &Path, out: Option<&Path>) -> Result<Config, ConfigErro
     let mut config = Config::load(root)?;
     config.require_content_dir()?;
     if let Some(out) = out {
-        config.output_dir = paths::absolute(out);
+        config.set_output_dir(paths::absolute(out));
     }
     Ok(config)
 }
