@@ -909,6 +909,19 @@ mod tests {
     }
 
     #[test]
+    fn base_url_can_be_replaced_for_a_preview() {
+        let mut c = parse("base_url: https://docs.example.com/").unwrap();
+        c.set_base_url(" https://preview.example.com/pr-7 ")
+            .unwrap();
+        assert_eq!(c.base_url, "https://preview.example.com/pr-7/");
+        assert_eq!(c.base_path(), "/pr-7/");
+        for bad in ["", "not a url", "https://x.exa\nmple/"] {
+            assert!(c.set_base_url(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(c.base_url, "https://preview.example.com/pr-7/");
+    }
+
+    #[test]
     fn defaults_without_file() {
         let c = parse("").unwrap();
         assert_eq!(c.languages.len(), 1);

@@ -28,6 +28,10 @@ enum Command {
         /// Output directory (overrides `output_dir`).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The URL the site is published at (overrides `base_url`, e.g. for
+        /// a preview deployment).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Check links, anchors, task tables, front matter and translations.
     Check {
@@ -66,7 +70,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out } => build(root, out),
+        Command::Build {
+            root,
+            out,
+            base_url,
+        } => build(root, out, base_url),
         Command::Check {
             root,
             format,
@@ -82,11 +90,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(root: PathBuf, out: Option<PathBuf>) -> ExitCode {
-    let config = match folio::load_config(&root, out.as_deref()) {
+fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
+    let mut config = match folio::load_config(&root, out.as_deref()) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
+    if let Some(url) = base_url {
+        if let Err(e) = config.set_base_url(&url) {
+            return usage_error(&e);
+        }
+    }
     match folio::build(config) {
         Ok(outcome) => {
             // One locked, buffered writer: large sites print thousands of lines.
