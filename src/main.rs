@@ -2,7 +2,9 @@
 //! outcomes to exit codes (0 ok, 1 content errors, 2 usage or configuration).
 
 use clap::{Parser, Subcommand};
+use folio::check::gate::{self, GateOptions};
 use folio::check::report::{self, Format};
+use folio::check::scope::FileScope;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +41,8 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// human: excerpts and hints; json: one object for scripts; github:
-        /// workflow commands that annotate pull requests.
+        /// workflow commands that annotate pull requests; markdown: counts
+        /// and a table for job summaries and pull-request comments.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Exit 1 on warnings too.
@@ -49,6 +52,25 @@ enum Command {
         /// .folio-cache/links.json).
         #[arg(long)]
         external: bool,
+        /// Report and fail only on problems this baseline file does not
+        /// list; also list the listed problems that are fixed.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Write every current problem to the --baseline file (and exit 0).
+        #[arg(long, requires = "baseline", conflicts_with_all = ["files", "changed_from"])]
+        update_baseline: bool,
+        /// Report only diagnostics of these files or folders; links still
+        /// resolve against the whole site.
+        #[arg(long, value_name = "PATH", num_args = 1.., conflicts_with = "changed_from")]
+        files: Vec<PathBuf>,
+        /// Report only diagnostics of files changed since the merge base of
+        /// REF and HEAD (committed or not, and untracked files), as git
+        /// lists them.
+        #[arg(long, value_name = "REF")]
+        changed_from: Option<String>,
+        /// markdown: rows of the problem table.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        max_rows: usize,
     },
     /// Build, serve on 127.0.0.1 and rebuild on change; open pages reload.
     Serve {
@@ -80,7 +102,22 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
             external,
-        } => check(root, format, deny_warnings, external),
+            baseline,
+            update_baseline,
+            files,
+            changed_from,
+            max_rows,
+        } => check(CheckArgs {
+            root,
+            format,
+            deny_warnings,
+            external,
+            baseline,
+            update_baseline,
+            files,
+            changed_from,
+            max_rows,
+        }),
         Command::Serve {
             root,
             port,
@@ -129,12 +166,35 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> ExitC
     }
 }
 
-fn check(root: PathBuf, format: Format, deny_warnings: bool, external: bool) -> ExitCode {
-    let config = match folio::load_config(&root, None) {
+/// `folio check`'s arguments.
+struct CheckArgs {
+    root: PathBuf,
+    format: Format,
+    deny_warnings: bool,
+    external: bool,
+    baseline: Option<PathBuf>,
+    update_baseline: bool,
+    files: Vec<PathBuf>,
+    changed_from: Option<String>,
+    max_rows: usize,
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let config = match folio::load_config(&args.root, None) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
-    let external = external.then(|| folio::check::external::Options::for_site(&config));
+    let scope = if let Some(reference) = &args.changed_from {
+        match FileScope::changed_from(&args.root, reference) {
+            Ok(s) => Some(s),
+            Err(e) => return usage_error(&e),
+        }
+    } else {
+        (!args.files.is_empty()).then(|| FileScope::of_paths(&args.files))
+    };
+    let external = args
+        .external
+        .then(|| folio::check::external::Options::for_site(&config));
     let outcome = folio::check_with(config, external.as_ref());
     if let Some(stats) = &outcome.external {
         // stderr, so `--format json` stays one JSON document on stdout.
@@ -143,43 +203,19 @@ fn check(root: PathBuf, format: Format, deny_warnings: bool, external: bool) -> 
             eprintln!("warning: {e}");
         }
     }
-    let rebased;
-    let diagnostics = if format == Format::Github {
-        // Annotations need paths relative to the checkout, not to the site.
-        let base = std::env::var_os("GITHUB_WORKSPACE")
-            .map(PathBuf::from)
-            .or_else(|| std::env::current_dir().ok());
-        match (
-            base.and_then(|b| b.canonicalize().ok()),
-            root.canonicalize(),
-        ) {
-            (Some(base), Ok(root)) => {
-                rebased = report::rebase(&outcome.diagnostics, &base, &root);
-                &rebased
-            }
-            _ => &outcome.diagnostics,
-        }
-    } else {
-        &outcome.diagnostics
+    let options = GateOptions {
+        baseline: args.baseline.clone(),
+        update_baseline: args.update_baseline,
+        scope,
     };
-    // Streamed through one buffered writer: a report can be large.
-    // `folio check | head` closes the pipe early: that is not an error.
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    if let Err(e) = report::write(
-        format,
-        diagnostics,
-        outcome.summary,
-        &|file| outcome.source_text(file),
-        &mut stdout,
-    )
-    .and_then(|()| stdout.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return ExitCode::from(2);
-        }
+    let gate = match gate::apply(&outcome, &args.root, &options) {
+        Ok(g) => g,
+        Err(e) => return usage_error(&e),
+    };
+    if let Err(code) = print_report(&args, &outcome, &gate) {
+        return code;
     }
-    let failing = outcome.summary.errors > 0 || (deny_warnings && outcome.summary.warnings > 0);
+    let failing = gate.summary.errors > 0 || (args.deny_warnings && gate.summary.warnings > 0);
     // The process ends here: freeing the whole site model first would only
     // cost time (about a tenth of a 10,000-page check).
     std::mem::forget(outcome);
@@ -188,6 +224,58 @@ fn check(root: PathBuf, format: Format, deny_warnings: bool, external: bool) -> 
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Writes the report to stdout; `Err` holds the exit code when it cannot.
+fn print_report(
+    args: &CheckArgs,
+    outcome: &folio::CheckOutcome,
+    gate: &gate::Gate,
+) -> Result<(), ExitCode> {
+    let rebased;
+    let diagnostics = if matches!(args.format, Format::Github | Format::Markdown) {
+        // Annotations and links need paths relative to the checkout, not to the site.
+        let base = std::env::var_os("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok());
+        match (
+            base.and_then(|b| b.canonicalize().ok()),
+            args.root.canonicalize(),
+        ) {
+            (Some(base), Ok(root)) => {
+                rebased = report::rebase(&gate.diagnostics, &base, &root);
+                &rebased
+            }
+            _ => &gate.diagnostics,
+        }
+    } else {
+        &gate.diagnostics
+    };
+    let extras = report::Extras {
+        baseline: gate.baseline.as_ref(),
+        scope: gate.scope,
+        max_rows: args.max_rows,
+        link_prefix: report::github_blob_prefix(),
+    };
+    // Streamed through one buffered writer: a report can be large.
+    // `folio check | head` closes the pipe early: that is not an error.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Err(e) = report::write_with(
+        args.format,
+        diagnostics,
+        gate.summary,
+        &|file| outcome.source_text(file),
+        &extras,
+        &mut stdout,
+    )
+    .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return Err(ExitCode::from(2));
+        }
+    }
+    Ok(())
 }
 
 fn serve(root: PathBuf, port: u16, bind: String, open: bool) -> ExitCode {
