@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod fuzzing;
 mod html;
 mod i18n;
+pub mod init;
 pub mod limits;
 pub mod markdown;
 mod paths;

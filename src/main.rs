@@ -6,7 +6,7 @@ use folio::check::gate::{self, GateOptions};
 use folio::check::report::{self, Format};
 use folio::check::scope::FileScope;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -72,6 +72,16 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 50)]
         max_rows: usize,
     },
+    /// Write a commented folio.yml for the playbook in DIR (or a starter
+    /// playbook when DIR holds no Markdown).
+    Init {
+        /// The folder to set up (created when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Replace an existing folio.yml.
+        #[arg(long)]
+        force: bool,
+    },
     /// Build, serve on 127.0.0.1 and rebuild on change; open pages reload.
     Serve {
         #[arg(long, default_value = ".")]
@@ -118,6 +128,7 @@ fn main() -> ExitCode {
             changed_from,
             max_rows,
         }),
+        Command::Init { dir, force } => init(&dir, force),
         Command::Serve {
             root,
             port,
@@ -276,6 +287,16 @@ fn print_report(
         }
     }
     Ok(())
+}
+
+fn init(dir: &Path, force: bool) -> ExitCode {
+    match folio::init::run(dir, force) {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&e),
+    }
 }
 
 fn serve(root: PathBuf, port: u16, bind: String, open: bool) -> ExitCode {
