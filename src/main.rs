@@ -1,7 +1,7 @@
 //! The `folio` command line: parses arguments, calls the library, maps
 //! outcomes to exit codes (0 ok, 1 content errors, 2 usage or configuration).
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use folio::check::gate::{self, GateOptions};
 use folio::check::report::{self, Format};
 use folio::check::scope::FileScope;
@@ -82,6 +82,18 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into DIR.
+    Man {
+        /// Write folio.1 and folio-<command>.1 here instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Build, serve on 127.0.0.1 and rebuild on change; open pages reload.
     Serve {
         #[arg(long, default_value = ".")]
@@ -129,6 +141,14 @@ fn main() -> ExitCode {
             max_rows,
         }),
         Command::Init { dir, force } => init(&dir, force),
+        Command::Completions { shell } => {
+            // Into memory first: clap_complete panics on a write error,
+            // and `folio completions bash | head` closes the pipe early.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "folio", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man { dir } => man(dir.as_deref()),
         Command::Serve {
             root,
             port,
@@ -296,6 +316,33 @@ fn init(dir: &Path, force: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => usage_error(&e),
+    }
+}
+
+/// Writes to stdout; a reader that stops early (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => usage_error(&e),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// `folio man`: the page on stdout, or every command's page into `dir`.
+fn man(dir: Option<&Path>) -> ExitCode {
+    let cli = Cli::command();
+    let Some(dir) = dir else {
+        let mut page = Vec::new();
+        return match clap_mangen::Man::new(cli).render(&mut page) {
+            Ok(()) => print_bytes(&page),
+            Err(e) => usage_error(&e),
+        };
+    };
+    // One page per command: folio.1, folio-build.1, …
+    let written = std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cli, dir));
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => usage_error(&format!("{}: {e}", dir.display())),
     }
 }
 
