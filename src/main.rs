@@ -311,10 +311,7 @@ fn print_report(
 
 fn init(dir: &Path, force: bool) -> ExitCode {
     match folio::init::run(dir, force) {
-        Ok(report) => {
-            print!("{report}");
-            ExitCode::SUCCESS
-        }
+        Ok(report) => print_bytes(report.to_string().as_bytes()),
         Err(e) => usage_error(&e),
     }
 }
