@@ -84,6 +84,10 @@ pub struct Config {
     /// `checks.ignore`: globs over link targets that are never reported
     /// (`http://example.com*`).
     ignore_set: GlobSet,
+    /// Content-relative paths of the site's own files when they lie inside
+    /// the content folder (`content_dir: .`): `folio.yml`, `templates/`,
+    /// `theme/` and the output folder are Folio's, never content.
+    reserved: Vec<String>,
 }
 
 /// One of the site's languages: its place in `languages` of `folio.yml`.
@@ -361,19 +365,16 @@ impl Config {
 
         let external = resolve_external(&raw.checks.external, &invalid)?;
 
-        let base_url = {
-            let mut url = raw.base_url.unwrap_or_else(|| "/".to_string());
-            if !url.ends_with('/') {
-                url.push('/');
-            }
-            url
-        };
+        let base_url = with_trailing_slash(raw.base_url.unwrap_or_else(|| "/".to_string()));
 
+        let content_dir = root.join(raw.content_dir.unwrap_or_else(|| "content".into()));
+        let output_dir = root.join(raw.output_dir.unwrap_or_else(|| "public".into()));
+        let reserved = reserved_paths(&root, &content_dir, &output_dir);
         Ok(Config {
             title: raw.title.unwrap_or_else(|| "Playbook".to_string()),
             base_url,
-            content_dir: root.join(raw.content_dir.unwrap_or_else(|| "content".into())),
-            output_dir: root.join(raw.output_dir.unwrap_or_else(|| "public".into())),
+            content_dir,
+            output_dir,
             default_language,
             languages,
             front_matter: raw.front_matter,
@@ -383,8 +384,33 @@ impl Config {
             follow_symlinks: raw.follow_symlinks,
             exclude_set,
             ignore_set,
+            reserved,
             root,
         })
+    }
+
+    /// Replaces `base_url` (`folio build --base-url`, for preview
+    /// deployments), normalized as in `folio.yml`.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), ConfigError> {
+        let url = url.trim();
+        if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ConfigError::Invalid {
+                file: "--base-url".into(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "`{url}` is not a URL; give the address the site is published at, such as https://example.com/docs/ (or a path such as /docs/)"
+                ),
+            });
+        }
+        self.base_url = with_trailing_slash(url.to_string());
+        Ok(())
+    }
+
+    /// Replaces `output_dir` (`--out`).
+    pub(crate) fn set_output_dir(&mut self, dir: PathBuf) {
+        self.output_dir = dir;
+        self.reserved = reserved_paths(&self.root, &self.content_dir, &self.output_dir);
     }
 
     /// A site needs its content folder; say which setting points where.
@@ -434,6 +460,15 @@ impl Config {
         self.exclude_set.is_match(rel)
     }
 
+    /// Is this content-relative path one of the site's own files or
+    /// folders (`folio.yml`, `templates/`, `theme/`, the output folder) or
+    /// inside one? Only when the content folder holds the site root.
+    pub(crate) fn is_reserved(&self, rel: &str) -> bool {
+        self.reserved
+            .iter()
+            .any(|r| crate::paths::is_within(rel, r))
+    }
+
     /// Is this link target silenced by `checks.ignore`?
     pub(crate) fn is_ignored_target(&self, target: &str) -> bool {
         self.ignore_set.is_match(target)
@@ -481,6 +516,34 @@ impl Config {
             format!("{dir}/{content_rel}")
         }
     }
+}
+
+/// `base_url` always ends in `/`.
+fn with_trailing_slash(mut url: String) -> String {
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+/// The site's own paths that lie inside the content folder, content-relative
+/// (see [`Config::is_reserved`]); compared with symlinks resolved.
+fn reserved_paths(root: &Path, content: &Path, output: &Path) -> Vec<String> {
+    let real = crate::paths::real_path;
+    let content = real(content);
+    let own = [
+        root.join(CONFIG_FILE),
+        root.join("templates"),
+        root.join("theme"),
+        output.to_path_buf(),
+    ];
+    own.iter()
+        .filter_map(|p| {
+            let rel = real(p).strip_prefix(&content).ok()?.to_path_buf();
+            let rel = crate::paths::to_slash(&rel);
+            (!rel.is_empty()).then_some(rel)
+        })
+        .collect()
 }
 
 /// Parses `folio.yml`'s text (BOM removed) into its top node; an empty
@@ -843,6 +906,19 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(Path::new("/site"), Path::new("folio.yml"), text)
+    }
+
+    #[test]
+    fn base_url_can_be_replaced_for_a_preview() {
+        let mut c = parse("base_url: https://docs.example.com/").unwrap();
+        c.set_base_url(" https://preview.example.com/pr-7 ")
+            .unwrap();
+        assert_eq!(c.base_url, "https://preview.example.com/pr-7/");
+        assert_eq!(c.base_path(), "/pr-7/");
+        for bad in ["", "not a url", "https://x.exa\nmple/"] {
+            assert!(c.set_base_url(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(c.base_url, "https://preview.example.com/pr-7/");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod fuzzing;
 mod html;
 mod i18n;
+pub mod init;
 pub mod limits;
 pub mod markdown;
 mod paths;
@@ -59,7 +60,7 @@ pub fn load_config(root: &Path, out: Option<&Path>) -> Result<Config, ConfigErro
     let mut config = Config::load(root)?;
     config.require_content_dir()?;
     if let Some(out) = out {
-        config.output_dir = paths::absolute(out);
+        config.set_output_dir(paths::absolute(out));
     }
     Ok(config)
 }

@@ -185,6 +185,10 @@ fn is_editor_leftover(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
+/// The manifest file that marks a folder as Folio's output
+/// (`render::output`); a folder holding one is never read as content.
+pub(crate) const OUTPUT_MARKER: &str = ".folio-output";
+
 /// Is `path` the file or folder `rel`, or inside it (`""`: everything)?
 pub(crate) fn is_within(path: &str, rel: &str) -> bool {
     rel.is_empty()

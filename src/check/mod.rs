@@ -2,9 +2,12 @@
 //! model the build renders (same parsing, heading ids, link resolution), so
 //! what checks clean renders right, and it writes nothing.
 
+pub mod baseline;
 pub mod external;
+pub mod gate;
 mod links;
 pub mod report;
+pub mod scope;
 mod tasks;
 mod translations;
 

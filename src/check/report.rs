@@ -1,7 +1,11 @@
 //! Printing diagnostics: `human` (with the source line and a caret),
-//! `json` (one object, a contract for CI scripts) and `github` (workflow
-//! commands that annotate pull requests).
+//! `json` (one object, a contract for CI scripts), `github` (workflow
+//! commands that annotate pull requests) and `markdown` (job summaries
+//! and pull-request comments).
 
+mod markdown;
+
+use super::gate::BaselineReport;
 use crate::diagnostic::{Code, Counts, Diagnostic, Newlines, Severity, escape_controls};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -21,6 +25,45 @@ pub enum Format {
     Json,
     #[allow(missing_docs)]
     Github,
+    #[allow(missing_docs)]
+    Markdown,
+}
+
+/// What a report says besides the diagnostics (`folio check`'s options).
+#[derive(Clone, Debug)]
+pub struct Extras<'a> {
+    /// What `--baseline` did.
+    pub baseline: Option<&'a BaselineReport>,
+    /// With `--files` or `--changed-from`: how many files and folders were named.
+    pub scope: Option<usize>,
+    /// `markdown`: rows of the problem table (`--max-rows`).
+    pub max_rows: usize,
+    /// `markdown`: what makes a file path a link to the file
+    /// (`https://github.com/o/r/blob/<sha>/`); relative links without it.
+    pub link_prefix: Option<String>,
+}
+
+impl Default for Extras<'_> {
+    fn default() -> Self {
+        Extras {
+            baseline: None,
+            scope: None,
+            max_rows: 50,
+            link_prefix: None,
+        }
+    }
+}
+
+/// Where files of this GitHub Actions run are shown (`$GITHUB_SERVER_URL/
+/// $GITHUB_REPOSITORY/blob/$GITHUB_SHA/`), outside Actions `None`.
+pub fn github_blob_prefix() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?.trim_end_matches('/'),
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
 }
 
 /// Totals printed after the diagnostics.
@@ -59,17 +102,100 @@ pub fn write<'a>(
     source: &SourceText<'a>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    write_with(
+        format,
+        diagnostics,
+        summary,
+        source,
+        &Extras::default(),
+        out,
+    )
+}
+
+/// [`write`], with what `--baseline` and `--files` add.
+pub fn write_with<'a>(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    summary: Summary,
+    source: &SourceText<'a>,
+    extras: &Extras<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human(diagnostics, summary, source, out),
-        Format::Json => json(diagnostics, summary, out),
-        Format::Github => github(diagnostics, summary, out),
+        Format::Human => human(diagnostics, summary, source, extras, out),
+        Format::Json => json(diagnostics, summary, extras, out),
+        Format::Github => github(diagnostics, summary, extras, out),
+        Format::Markdown => markdown::write(diagnostics, summary, extras, out),
     }
+}
+
+/// Plain lines about the baseline and the files looked at, printed
+/// before the summary line by `human` and `github`.
+fn extra_lines(extras: &Extras<'_>) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(n) = extras.scope {
+        lines.push(format!(
+            "only diagnostics of the {n} {} named are shown",
+            plural(n, "file or folder", "files and folders")
+        ));
+    }
+    match extras.baseline {
+        Some(BaselineReport::Compared { file, known, fixed }) => {
+            lines.push(format!(
+                "baseline {file}: {known} known {} not shown",
+                plural(*known, "problem", "problems")
+            ));
+            if !fixed.is_empty() {
+                let n: usize = fixed.iter().map(|e| e.count).sum();
+                lines.push(format!(
+                    "baseline {file}: {n} {} fixed; remove {} with `folio check --baseline {file} --update-baseline`:",
+                    plural(n, "problem is", "problems are"),
+                    plural(n, "it", "them")
+                ));
+                for e in fixed {
+                    lines.push(format!("  fixed: {}", entry_text(e)));
+                }
+            }
+        }
+        Some(BaselineReport::Updated {
+            file,
+            problems,
+            files,
+            before,
+        }) => lines.push(format!(
+            "wrote baseline {file}: {problems} {} in {files} {}{}",
+            plural(*problems, "problem", "problems"),
+            plural(*files, "file", "files"),
+            before.map_or(String::new(), |b| format!(" (it had {b})"))
+        )),
+        None => {}
+    }
+    lines
+}
+
+/// A baseline entry on one line: `file: code `target` (message)`.
+fn entry_text(e: &super::baseline::Entry) -> String {
+    let target = e
+        .target
+        .as_deref()
+        .map_or(String::new(), |t| format!(" `{t}`"));
+    let times = if e.count > 1 {
+        format!(" ×{}", e.count)
+    } else {
+        String::new()
+    };
+    escape_controls(
+        &format!("{}: {}{target}{times} ({})", e.file, e.code, e.message),
+        Newlines::Escape,
+    )
+    .into_owned()
 }
 
 fn human<'a>(
     diagnostics: &[Diagnostic],
     summary: Summary,
     source: &SourceText<'a>,
+    extras: &Extras<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut excerpts = Excerpts::new(source);
@@ -96,6 +222,9 @@ fn human<'a>(
     }
     for ((severity, code), n) in &by_code {
         writeln!(out, "{n:>6} {}[{code}]", severity.as_str())?;
+    }
+    for line in extra_lines(extras) {
+        writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", summary_line(&summary))
 }
@@ -258,7 +387,7 @@ pub fn summary_line(s: &Summary) -> String {
     )
 }
 
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 { one } else { many }
 }
 
@@ -266,6 +395,12 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 struct JsonReport<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: Summary,
+    /// Only with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a BaselineReport>,
+    /// Only with `--files` or `--changed-from`: files and folders named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -280,7 +415,12 @@ struct JsonDiagnostic<'a> {
     hint: Option<&'a str>,
 }
 
-fn json(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> io::Result<()> {
+fn json(
+    diagnostics: &[Diagnostic],
+    summary: Summary,
+    extras: &Extras<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let report = JsonReport {
         diagnostics: diagnostics
             .iter()
@@ -296,6 +436,8 @@ fn json(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> io
             })
             .collect(),
         summary,
+        baseline: extras.baseline,
+        scope: extras.scope,
     };
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
     writeln!(out)
@@ -304,7 +446,12 @@ fn json(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> io
 /// GitHub workflow commands. GitHub's own escaping keeps each command on
 /// one line (`%0A`); other control characters are escaped as the human
 /// format does, so nothing from content reaches the log raw.
-fn github(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> io::Result<()> {
+fn github(
+    diagnostics: &[Diagnostic],
+    summary: Summary,
+    extras: &Extras<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for d in diagnostics {
         let kind = if d.severity == Severity::Error {
             "error"
@@ -324,6 +471,10 @@ fn github(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> 
             escape_property(d.code.as_str()),
             escape_data(&message)
         )?;
+    }
+    for line in extra_lines(extras) {
+        // Plain log lines: each starts with Folio's words, never `::`.
+        writeln!(out, "{line}")?;
     }
     writeln!(out, "{}", summary_line(&summary))
 }

@@ -44,7 +44,7 @@ pub(crate) fn classify(config: &Config, rel: &str) -> Option<FileKind> {
 /// [`classify`] by the path alone, for the walk that has already looked
 /// at the file system.
 fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
-    if crate::paths::is_ignored_file(rel) || config.is_excluded(rel) {
+    if crate::paths::is_ignored_file(rel) || config.is_excluded(rel) || config.is_reserved(rel) {
         return None;
     }
     let name = crate::paths::file_name(rel);

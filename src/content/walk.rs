@@ -5,7 +5,9 @@
 //! the output folder (nor contains it), and is not a folder that contains
 //! the link (a cycle, `/` included). Anything else is a `symlink-outside`
 //! warning and is not read. Folders deeper than [`limits::FOLDER_DEPTH`]
-//! are not read either (`limit-exceeded`).
+//! are not read either (`limit-exceeded`), nor is an output folder inside
+//! the content folder: the configured one, and any folder holding Folio's
+//! output marker (a build with another `--out`).
 //!
 //! The same rule serves the full walk ([`scan`]) and single paths
 //! ([`admitted`]: what `serve` reloads when the watcher reports a file), so
@@ -134,6 +136,9 @@ fn resolve(config: &Config, boundary: &Boundary, rel: &str) -> Result<PathBuf, O
         }
         path.push(part);
         shown = paths::child(&shown, part);
+        if is_output_folder(&path) {
+            return Err(None);
+        }
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             real.push(part);
             continue;
@@ -152,6 +157,12 @@ fn resolve(config: &Config, boundary: &Boundary, rel: &str) -> Result<PathBuf, O
         }
     }
     Ok(real)
+}
+
+/// Does the folder (on the way to a content path) hold Folio's output
+/// marker? The walk does not read such a folder.
+fn is_output_folder(path: &Path) -> bool {
+    std::fs::symlink_metadata(path.join(paths::OUTPUT_MARKER)).is_ok_and(|m| m.is_file())
 }
 
 /// What an entry of a folder is to the walk.
@@ -197,6 +208,10 @@ impl Walk<'_> {
                     return true;
                 }
             };
+        if !dir.rel.is_empty() && names.iter().any(|(n, _)| n == paths::OUTPUT_MARKER) {
+            // A folder Folio built into: its pages are output, not content.
+            return true;
+        }
         names.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, file_type) in names {
             let Some(name) = name.to_str() else {
@@ -436,6 +451,27 @@ mod tests {
         );
         assert!(!admitted(&cfg, "pub/old.html"));
         assert!(!admitted(&cfg, "rootlink/etc/passwd"));
+    }
+
+    #[test]
+    fn output_folders_inside_the_content_are_not_content() {
+        let site = TempDir::new("walk-output");
+        site.write("en/index.md", "# Home");
+        site.write("public/en/index.html", "<p>built</p>");
+        site.write("_site/.folio-output", "");
+        site.write("_site/en/index.html", "<p>built elsewhere</p>");
+        site.write("folio.yml", "content_dir: .\noutput_dir: public");
+        site.write("theme/folio.css", "body {}");
+        let cfg = config(site.path(), "content_dir: .\noutput_dir: public");
+        assert_eq!(files(&cfg), ["en/index.md"]);
+        for rel in [
+            "_site/en/index.html",
+            "public/en/index.html",
+            "folio.yml",
+            "theme/folio.css",
+        ] {
+            assert_eq!(crate::content::classify(&cfg, rel), None, "{rel}");
+        }
     }
 
     #[test]

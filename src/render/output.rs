@@ -20,7 +20,7 @@ use thiserror::Error;
 /// Written into every output directory Folio owns: the manifest of the
 /// files it wrote there, one site-relative path a line (`/path`: a file it
 /// deleted since; a full build rewrites the list without those).
-pub(crate) const MARKER: &str = ".folio-output";
+pub(crate) const MARKER: &str = crate::paths::OUTPUT_MARKER;
 
 /// The manifest's first line; an older marker without it lists nothing.
 const MANIFEST_HEADER: &str = "# Folio wrote the files listed below and replaces or deletes only these; other files in this folder are left alone.";
@@ -122,9 +122,9 @@ impl OutputDir {
                 )));
             }
         }
-        if out.starts_with(real(&config.content_dir)) {
-            return Err(unsafe_dir("it is inside the content directory, whose files are read as pages; choose a folder outside it".into()));
-        }
+        // Inside the content folder is fine (`content_dir: .`, `output_dir:
+        // public`): the content walk never reads the output folder, and the
+        // rule below still refuses a folder that holds files of the user's.
         let marker = out.join(MARKER);
         let owned = if out.exists() {
             if !out.is_dir() {
@@ -605,13 +605,30 @@ mod tests {
     fn refuses_root_content_and_their_parents() {
         let tmp = temp("refuse");
         let d = tmp.path();
-        for out in [".", "content", "..", "templates", "content/public", "/"] {
+        for out in [".", "content", "..", "templates", "/"] {
             let c = site(d, &format!("output_dir: \"{out}\""));
             let err = OutputDir::prepare(&c, false)
                 .err()
                 .unwrap_or_else(|| panic!("{out} accepted"));
             assert!(matches!(err, OutputError::Unsafe { .. }), "{out}: {err}");
         }
+    }
+
+    #[test]
+    fn output_inside_the_content_is_fine_unless_it_holds_user_files() {
+        let tmp = temp("in-content");
+        let d = tmp.path();
+        let c = site(d, "content_dir: .\noutput_dir: public");
+        OutputDir::prepare(&c, false).expect("a new folder inside the content");
+        assert!(d.join("public").join(MARKER).is_file());
+        OutputDir::prepare(&c, false).expect("its own folder again");
+        std::fs::create_dir_all(d.join("_site")).unwrap();
+        std::fs::write(d.join("_site/notes.md"), "mine").unwrap();
+        let c = site(d, "content_dir: .\noutput_dir: _site");
+        assert!(
+            OutputDir::prepare(&c, false).is_err(),
+            "a folder of the user's"
+        );
     }
 
     #[test]
