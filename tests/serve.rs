@@ -591,6 +591,7 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         "{:?}",
         r.changed
     );
+    assert_up_to_date(&mut ws);
 
     // The date is in the sitemap; an edited image is copied, nothing else.
     site.edit(KICKOFF, |t| {
@@ -601,6 +602,7 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         r.changed,
         vec![KICKOFF_OUT.to_string(), "sitemap.xml".into()]
     );
+    assert_up_to_date(&mut ws);
     let image = "content/english-playbook/media/lifecycle.svg";
     site.edit(image, |t| t.replace("</svg>", "<!-- edited --></svg>"));
     let r = ws.rebuild_content(&touched(image));
@@ -660,6 +662,70 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         "{:?}",
         r.changed
     );
+}
+
+/// A toc is read again when it changes, and only then: the navigation
+/// file shows the new entries; pages whose place in it moved get new
+/// pagers; other pages are not written.
+#[test]
+fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
+    let site = TempSite::sample("toc-edit");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let toc = "content/english-playbook/toc.yml";
+    let nav = "_folio/nav/en/toc-english-playbook.html";
+    let touched = BTreeSet::from([toc.trim_start_matches("content/").to_string()]);
+
+    // A new name: only the navigation file shows it.
+    site.edit(toc, |t| {
+        t.replace(
+            "- name: Run the customer kickoff",
+            "- name: Kickoff with the customer",
+        )
+    });
+    let r = ws.rebuild_content(&touched);
+    assert_eq!(r.changed, vec![nav.to_string()]);
+    assert!(
+        site.read(&format!("public/{nav}"))
+            .contains("Kickoff with the customer")
+    );
+
+    // Two entries swapped: their pages and their neighbours get new pagers.
+    site.edit(toc, |t| {
+        t.replace(
+            "    - name: Kickoff with the customer\n      href: initiate-kickoff.md\n    - name: Establish delivery governance\n      href: initiate-governance.md\n",
+            "    - name: Establish delivery governance\n      href: initiate-governance.md\n    - name: Kickoff with the customer\n      href: initiate-kickoff.md\n",
+        )
+    });
+    let r = ws.rebuild_content(&touched);
+    let mut expected: Vec<String> = [
+        nav,
+        "en/initiate-governance/index.html",
+        "en/initiate-kickoff/index.html",
+        "en/phase-assess/index.html",
+        "en/phase-initiate/index.html",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    expected.sort();
+    assert_eq!(r.changed, expected);
+    let kickoff = site.read(&format!("public/{KICKOFF_OUT}"));
+    assert!(
+        kickoff.contains("Establish delivery governance"),
+        "{kickoff}"
+    );
+    assert_up_to_date(&mut ws);
+
+    // Saved again unchanged: nothing is written.
+    let r = ws.rebuild_content(&touched);
+    assert!(r.changed.is_empty(), "{:?}", r.changed);
+}
+
+/// Rendering everything again changes no file: the incremental rebuilds
+/// before left nothing out.
+fn assert_up_to_date(ws: &mut Workspace) {
+    let r = ws.rebuild_everything();
+    assert!(r.changed.is_empty(), "left out: {:?}", r.changed);
 }
 
 #[cfg(unix)]

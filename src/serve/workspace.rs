@@ -26,22 +26,20 @@
 //! are reported on every rebuild until they are fixed.
 
 use crate::check;
-use crate::config::{CONFIG_FILE, Config, ConfigError, LangId};
-use crate::content::front_matter::Date;
-use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
+use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::content::{self, Content, FileKind, Loaded};
 use crate::diagnostic::{self, Code, Diagnostic, Newlines, Severity};
 use crate::paths;
 use crate::render::output::OutputDir;
 use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Templates};
-use crate::site::nav::{Nav, NavId};
-use crate::site::{PageId, Purpose, Site};
+use crate::site::{self, Changed, PageId, Purpose, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+
 use std::time::{Duration, Instant};
 
 /// A line of the browser overlay: `path:line: message`.
@@ -181,58 +179,12 @@ enum Scope {
     /// The site's shape changed: compare every page's fingerprint and
     /// produce the site-level files.
     Site,
-    /// The shape is unchanged: only these pages (content paths) may differ.
-    Pages(HashSet<String>),
-}
-
-/// What one page's output reads from other pages, and what the site-level
-/// files are made of. While it stays equal, an edit can only change the
-/// output of the pages that were re-parsed.
-#[derive(PartialEq)]
-struct Shape {
-    pages: Vec<PageShape>,
-    navs: Vec<Nav>,
-    assets: BTreeSet<String>,
-    /// Assets not published (`path-collision`).
-    withheld: BTreeSet<String>,
-}
-
-#[derive(PartialEq)]
-struct PageShape {
-    path: String,
-    url: String,
-    lang: LangId,
-    key: TranslationKey,
-    published: bool,
-    title: String,
-    heading: String,
-    date: Option<Date>,
-    nav: Option<NavId>,
-}
-
-impl Shape {
-    fn of(site: &Site) -> Shape {
-        Shape {
-            pages: site
-                .pages()
-                .map(|(id, page)| (page, site.source(id)))
-                .map(|(page, source)| PageShape {
-                    path: source.path.clone(),
-                    url: page.url.clone(),
-                    lang: page.lang,
-                    key: page.key.clone(),
-                    published: page.published,
-                    title: page.title.clone(),
-                    heading: page.heading.clone(),
-                    date: source.date,
-                    nav: page.nav,
-                })
-                .collect(),
-            navs: site.navs().map(|(_, nav)| nav.clone()).collect(),
-            assets: site.content().assets.clone(),
-            withheld: site.withheld().iter().cloned().collect(),
-        }
-    }
+    /// Files neither came nor went: only these pages and site-level files
+    /// may differ.
+    Some {
+        pages: Vec<PageId>,
+        files: Vec<Output>,
+    },
 }
 
 /// What a render pass will write, worked out before anything is written.
@@ -437,45 +389,60 @@ impl Workspace {
             inserts.push(item);
         }
 
-        let before = Shape::of(&self.site);
-        let reparsed = Mutex::new(HashSet::new());
-        self.site.update(
-            |content| {
-                for rel in &edit.removed {
-                    content.remove_tree(rel);
-                }
-                for item in inserts {
-                    content.insert(item);
-                }
+        let changed = self.site.update(
+            site::Edit {
+                removed: edit.removed,
+                loaded: inserts,
             },
             &|path, doc| {
-                let stale = markdown.contains(path)
+                markdown.contains(path)
                     || doc.files.iter().skip(1).any(|f| markdown.contains(f))
                     || (markdown_set_changed
                         && doc
                             .diagnostics
                             .iter()
-                            .any(|d| d.code == Code::IncludeMissing));
-                if stale {
-                    reparsed
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(path.to_string());
-                }
-                stale
+                            .any(|d| d.code == Code::IncludeMissing))
             },
         );
-        let scope = if Shape::of(&self.site) == before {
-            Scope::Pages(
-                reparsed
-                    .into_inner()
-                    .unwrap_or_else(PoisonError::into_inner),
-            )
-        } else {
+        let scope = if changed.everything {
             Scope::Site
+        } else {
+            self.scope_of(&changed)
         };
         let rendered = self.render(&scope, &assets);
         self.finish(started, rendered, paths.clone(), Kind::Content)
+    }
+
+    /// What may differ after an update in which no file came or went: the
+    /// pages parsed again and their neighbours, the navigation trees that
+    /// changed with the homes that show them, the sitemap if a date changed.
+    fn scope_of(&self, changed: &Changed) -> Scope {
+        let site = &self.site;
+        let mut pages = changed.reparsed.clone();
+        pages.extend(&changed.neighbours);
+        pages.sort();
+        pages.dedup();
+        let mut files: Vec<Output> = changed.navs.iter().map(|&n| Output::Nav(n)).collect();
+        if !changed.navs.is_empty() {
+            let homes = self
+                .templates
+                .as_ref()
+                .map(|t| Renderer::new(site, t).generated_homes());
+            files.extend(
+                homes
+                    .into_iter()
+                    .flatten()
+                    .filter(|&lang| {
+                        site.main_nav_id(lang)
+                            .is_some_and(|n| changed.navs.contains(&n))
+                    })
+                    .map(Output::Home),
+            );
+        }
+        if changed.dates {
+            files.push(Output::Sitemap);
+        }
+        Scope::Some { pages, files }
     }
 
     /// Stops holding back files that are gone; returns the Markdown files
@@ -536,13 +503,16 @@ impl Workspace {
         let everything = matches!(scope, Scope::Everything);
         let mut plan = Plan::default();
         match scope {
-            Scope::Pages(paths) => {
-                let pages: Vec<PageId> = paths
+            Scope::Some { pages, files } => {
+                let pages: Vec<PageId> = pages
                     .iter()
-                    .filter_map(|p| site.page_by_path(p))
+                    .copied()
                     .filter(|&id| site.page(id).published)
                     .collect();
                 self.plan_pages(&renderer, &pages, false, &mut plan);
+                for file in files {
+                    plan_file(&renderer, file, false, &mut plan);
+                }
                 for asset in assets.iter().filter(|a| site.publishes_asset(a)) {
                     plan_file(&renderer, &Output::Asset(asset.clone()), true, &mut plan);
                 }

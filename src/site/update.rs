@@ -1,0 +1,244 @@
+//! `serve`'s incremental step: the site brought up to date with a batch of
+//! changed files, doing only what they need.
+//!
+//! When no file came or went (the usual save: one page's text), the pages
+//! that read a changed file are parsed again and only their links are
+//! resolved: the indexes, the other pages' links, the collisions and the
+//! duplicates are exactly as before. Tocs keep their parsed YAML
+//! ([`toc::Cache`]) and are resolved again, with the navigation trees,
+//! only when a toc changed or a page's heading did (navigation shows it),
+//! or the anchors of a page a toc entry points into. Otherwise (a file
+//! created, deleted or renamed, a page that starts or stops failing to
+//! load) page ids may move, and the whole site is resolved again from the
+//! kept documents.
+
+use super::{
+    Changed, ContentSources, Edit, Page, PageId, Site, all_task_headers, new_page, parse_page,
+    section_links,
+};
+use crate::content::Loaded;
+use crate::content::front_matter::Date;
+use crate::markdown::Document;
+use crate::site::Parsed;
+use crate::site::links::Target;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// Which test decides that a page is parsed again.
+pub(crate) type Reparse<'a> = &'a (dyn Fn(&str, &Document) -> bool + Sync);
+
+impl Site {
+    /// Applies `edit` to the content, re-parses the pages `reparse` picks
+    /// (given a page's path and its previous document) and those the edit
+    /// loaded, reuses every other page's document, and resolves what
+    /// depends on them (see the module's documentation).
+    pub(crate) fn update(&mut self, edit: Edit, reparse: Reparse<'_>) -> Changed {
+        if self.kept.is_none() || self.changes_files(&edit) {
+            self.update_all(edit, reparse);
+            return Changed {
+                everything: true,
+                ..Changed::default()
+            };
+        }
+        let (tocs_changed, old_dates) = self.apply(edit.loaded);
+        let ids: Vec<PageId> = self
+            .pages()
+            .filter(|(id, page)| {
+                let path = &self.source(*id).path;
+                old_dates.contains_key(path) || reparse(path, &page.doc)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        let (mut changed, retitled) = self.reparse(&ids, &old_dates);
+        let anchored = self
+            .kept
+            .as_ref()
+            .is_some_and(|k| changed.anchors.iter().any(|p| k.anchored.contains(p)));
+        if tocs_changed || anchored || !retitled.is_empty() {
+            self.renavigate(&mut changed, &retitled);
+        }
+        changed
+    }
+
+    /// Does the edit add or remove a file, or make a page start or stop
+    /// failing to load? Then pages' ids, the indexes and links' targets
+    /// may all change.
+    fn changes_files(&self, edit: &Edit) -> bool {
+        let content = &self.content;
+        edit.removed
+            .iter()
+            .any(|rel| !content.files_under(rel).is_empty())
+            || edit.loaded.iter().any(|item| match item {
+                Loaded::Page(p) => content
+                    .page(&p.path)
+                    .is_none_or(|old| old.failed != p.failed),
+                Loaded::Fragment(f) => !content.fragments.contains_key(&f.path),
+                Loaded::Toc(t) => !content.tocs.contains_key(&t.path),
+                Loaded::Asset(a) => !content.assets.contains(a),
+            })
+    }
+
+    /// Puts changed files into the content: whether a toc changed, and
+    /// the previous date of each page loaded.
+    fn apply(&mut self, loaded: Vec<Loaded>) -> (bool, HashMap<String, Option<Date>>) {
+        let mut tocs_changed = false;
+        let mut dates = HashMap::new();
+        for item in loaded {
+            match &item {
+                Loaded::Toc(t) => {
+                    if let Some(kept) = &mut self.kept {
+                        kept.tocs.remove(&t.path);
+                    }
+                    tocs_changed = true;
+                }
+                Loaded::Page(p) => {
+                    let before = self.content.page(&p.path).and_then(|s| s.date);
+                    dates.insert(p.path.clone(), before);
+                }
+                Loaded::Fragment(_) | Loaded::Asset(_) => {}
+            }
+            self.content.insert(item);
+        }
+        (tocs_changed, dates)
+    }
+
+    /// Parses the pages `ids` again and resolves their links; returns what
+    /// changed and the pages whose heading did.
+    fn reparse(
+        &mut self,
+        ids: &[PageId],
+        old_dates: &HashMap<String, Option<Date>>,
+    ) -> (Changed, Vec<PageId>) {
+        let fresh: Vec<Page> = {
+            let sources = ContentSources {
+                config: &self.config,
+                content: &self.content,
+            };
+            let headers = all_task_headers(&self.config);
+            let bodies = self.keeps_bodies;
+            ids.par_iter()
+                .map(|&id| {
+                    let source = self.source(id);
+                    let parsed = parse_page(&self.config, &sources, &headers, source, bodies);
+                    let mut page = new_page(&self.config, source, parsed);
+                    page.targets = self.resolve_links(&page.doc);
+                    page
+                })
+                .collect()
+        };
+        let mut changed = Changed {
+            reparsed: ids.to_vec(),
+            ..Changed::default()
+        };
+        let mut retitled = Vec::new();
+        for (&id, mut page) in ids.iter().zip(fresh) {
+            page.published = self.pages[id.0].published;
+            page.nav = self.pages[id.0].nav;
+            let old = std::mem::replace(&mut self.pages[id.0], page);
+            let new = &self.pages[id.0];
+            if new.heading != old.heading {
+                retitled.push(id);
+            }
+            if new.doc.anchors != old.doc.anchors {
+                changed.anchors.push(id);
+            }
+            let source = self.source(id);
+            changed.dates |= old_dates
+                .get(&source.path)
+                .is_some_and(|&before| before != source.date);
+            self.relink(id, &old.targets);
+        }
+        (changed, retitled)
+    }
+
+    /// Keeps [`super::Kept::linked_from`] true after page `id`'s links
+    /// changed from `old`.
+    fn relink(&mut self, id: PageId, old: &[Target]) {
+        let Some(kept) = &mut self.kept else {
+            return;
+        };
+        for to in section_links(old) {
+            if let Some(from) = kept.linked_from.get_mut(&to) {
+                from.remove(&id);
+            }
+        }
+        for to in section_links(&self.pages[id.0].targets) {
+            kept.linked_from.entry(to).or_default().insert(id);
+        }
+    }
+
+    /// Resolves tocs and navigation again; records which trees changed
+    /// and which pages' place in them (or neighbour's heading) did.
+    fn renavigate(&mut self, changed: &mut Changed, retitled: &[PageId]) {
+        let old = std::mem::take(&mut self.navs);
+        self.resolve_navigation();
+        changed.navs = self
+            .navs()
+            .filter(|(id, nav)| old.get(id.index()) != Some(*nav))
+            .map(|(id, _)| id)
+            .collect();
+        let retitled: HashSet<PageId> = retitled.iter().copied().collect();
+        for (id, page) in self.published() {
+            let Some(n) = page.nav else {
+                continue;
+            };
+            let now = self.nav(n).position(id);
+            let before = old.get(n.index()).and_then(|o| o.position(id));
+            let shows_retitled = now.is_some_and(|p| {
+                p.prev
+                    .iter()
+                    .chain(&p.next)
+                    .any(|near| retitled.contains(near))
+            });
+            if now != before || shows_retitled {
+                changed.neighbours.insert(id);
+            }
+        }
+    }
+
+    /// Applies the edit, re-parses what `reparse` picks and new pages,
+    /// and resolves the whole site again.
+    fn update_all(&mut self, edit: Edit, reparse: Reparse<'_>) {
+        let mut previous: HashMap<String, Parsed> = self
+            .content
+            .pages()
+            .iter()
+            .map(|s| s.path.clone())
+            .zip(std::mem::take(&mut self.pages).into_iter().map(|p| Parsed {
+                doc: p.doc,
+                body: p.body,
+            }))
+            .collect();
+        for rel in &edit.removed {
+            self.content.remove_tree(rel);
+        }
+        let (_, loaded) = self.apply(edit.loaded);
+        let old: Vec<Option<Parsed>> = self
+            .content
+            .pages()
+            .iter()
+            .map(|p| previous.remove(&p.path))
+            .collect();
+        let parsed: Vec<Parsed> = {
+            let sources = ContentSources {
+                config: &self.config,
+                content: &self.content,
+            };
+            let headers = all_task_headers(&self.config);
+            let bodies = self.keeps_bodies;
+            self.content
+                .pages()
+                .par_iter()
+                .zip(old)
+                .map(|(p, old)| match old {
+                    Some(old) if !loaded.contains_key(&p.path) && !reparse(&p.path, &old.doc) => {
+                        old
+                    }
+                    _ => parse_page(&self.config, &sources, &headers, p, bodies),
+                })
+                .collect()
+        };
+        self.pages = self.new_pages(parsed);
+        self.resolve_all();
+    }
+}
