@@ -721,6 +721,87 @@ fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
     assert!(r.changed.is_empty(), "{:?}", r.changed);
 }
 
+/// A change to a file's text.
+type Edit = fn(String) -> String;
+
+/// Checks after a rebuild look only at what it may have changed (the
+/// edited page, its translations, pages linking into it), and find what a
+/// full `folio check` finds.
+#[test]
+fn incremental_checks_find_what_a_full_check_finds() {
+    let site = TempSite::sample("incremental-checks");
+    let (mut ws, mut first) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    ws.check(&mut first);
+    let full = || {
+        let config = folio::load_config(&site.root, None).expect("config");
+        folio::check_with(config, None).diagnostics
+    };
+    assert_eq!(ws.diagnostics(), full());
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+    let edits: [(&str, Edit); 4] = [
+        // A broken link.
+        (KICKOFF, |t| format!("{t}\n[Gone](no-such-page.md)\n")),
+        // A section others link to loses its heading.
+        (KICKOFF, |t| t.replace("## ", "Was a heading: ")),
+        // The original's task tables change: translations are compared with them.
+        (KICKOFF, |t| t.replace("| 4101 |", "| 9101 |")),
+        // A newer original makes translations stale.
+        (KICKOFF, |t| {
+            t.replace("ms.date: 3/05/2024", "ms.date: 3/05/2025")
+        }),
+    ];
+    for (n, (file, edit)) in edits.into_iter().enumerate() {
+        site.edit(file, edit);
+        let mut r = ws.rebuild_content(&touched(file));
+        ws.check(&mut r);
+        assert_eq!(ws.diagnostics(), full(), "after edit {n}");
+    }
+    let broken = ws
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.to_string().contains("no-such-page.md"))
+        .count();
+    assert_eq!(broken, 1);
+}
+
+/// A check gives way to a newer save: the save is rebuilt (and reloaded)
+/// first, and the check that follows covers both.
+#[test]
+fn a_check_gives_way_to_a_newer_save() {
+    let site = TempSite::sample("check-gives-way");
+    let (mut ws, mut first) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    ws.check(&mut first);
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+
+    site.edit(KICKOFF, |t| format!("{t}\n[Gone](no-such-page.md)\n"));
+    let mut first_save = ws.rebuild_content(&touched(KICKOFF));
+    assert_eq!(first_save.changed, vec![KICKOFF_OUT.to_string()]);
+    let newer_save_waiting = || true;
+    assert!(!ws.check_unless(&mut first_save, &newer_save_waiting));
+    assert!(
+        first_save.problems().is_empty(),
+        "{:?}",
+        first_save.problems()
+    );
+
+    let other = "content/english-playbook/initiate-governance.md";
+    site.edit(other, |t| format!("{t}\nOne more line.\n"));
+    let mut second_save = ws.rebuild_content(&touched(other));
+    assert_eq!(
+        second_save.changed,
+        vec!["en/initiate-governance/index.html".to_string()]
+    );
+    assert!(ws.check_unless(&mut second_save, &|| false));
+    assert!(
+        second_save
+            .problems()
+            .iter()
+            .any(|p| p.to_string().contains("no-such-page.md")),
+        "{:?}",
+        second_save.problems()
+    );
+}
+
 /// Rendering everything again changes no file: the incremental rebuilds
 /// before left nothing out.
 fn assert_up_to_date(ws: &mut Workspace) {

@@ -12,6 +12,8 @@ use notify::event::ModifyKind;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -147,9 +149,24 @@ pub(crate) enum Message {
     Stop,
 }
 
+/// What [`Watcher::next`] saw.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// A burst of changes is over.
+    Changes(Changes),
+    /// Nothing changed for the time given.
+    Idle,
+    /// The watcher was stopped.
+    Stopped,
+}
+
 pub(crate) struct Watcher {
     notify: RecommendedWatcher,
     events: Receiver<Message>,
+    /// File system events (other than reads) sent so far.
+    sent: Arc<AtomicU64>,
+    /// [`Watcher::sent`] when the last batch was handed out.
+    handed: u64,
     dirs: SourceDirs,
     watched: Vec<(PathBuf, RecursiveMode)>,
     /// Watched folders that were themselves deleted or replaced: their
@@ -162,12 +179,22 @@ impl Watcher {
     pub(crate) fn new(dirs: SourceDirs) -> notify::Result<(Watcher, Sender<Message>)> {
         let (tx, events) = channel();
         let forward = tx.clone();
-        let notify = notify::recommended_watcher(move |event| {
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = sent.clone();
+        let notify = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            if !event
+                .as_ref()
+                .is_ok_and(|e| matches!(e.kind, EventKind::Access(_)))
+            {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
             let _ = forward.send(Message::Fs(event));
         })?;
         let mut watcher = Watcher {
             notify,
             events,
+            sent,
+            handed: 0,
             dirs: dirs.clone(),
             watched: Vec::new(),
             stale: BTreeSet::new(),
@@ -207,7 +234,17 @@ impl Watcher {
 
     /// Blocks until a burst of changes is over: `quiet` without a relevant
     /// event, or one second after it began. `None` once stopped.
+    #[cfg(test)]
     pub(crate) fn next_batch(&mut self, quiet: Duration) -> Option<Changes> {
+        match self.next(quiet, None) {
+            Next::Changes(changes) => Some(changes),
+            Next::Idle | Next::Stopped => None,
+        }
+    }
+
+    /// The next burst of changes, as [`Watcher::next_batch`]; with `idle`,
+    /// [`Next::Idle`] when no change began within it.
+    pub(crate) fn next(&mut self, quiet: Duration, idle: Option<Duration>) -> Next {
         let Watcher {
             events,
             dirs,
@@ -215,12 +252,23 @@ impl Watcher {
             stale,
             ..
         } = self;
-        gather(events, quiet, |changes, event| {
+        let mut add = |changes: &mut Changes, event: notify::Result<notify::Event>| {
             if let Ok(e) = &event {
                 stale.extend(replaced_folders(e, watched));
             }
             add(dirs, changes, event);
-        })
+        };
+        let next = gather(events, quiet, idle, &mut add);
+        self.handed = self.sent.load(Ordering::SeqCst);
+        next
+    }
+
+    /// Have file system events arrived since the last [`Watcher::next`]
+    /// returned? (Perhaps only leftovers of its burst: the next call
+    /// tells.) Safe to ask from any thread.
+    pub(crate) fn pending(&self) -> impl Fn() -> bool + Sync + use<> {
+        let (sent, handed) = (self.sent.clone(), self.handed);
+        move || sent.load(Ordering::SeqCst) != handed
     }
 }
 
@@ -248,30 +296,38 @@ fn replaced_folders<'a>(
         .cloned()
 }
 
-/// Waits for the first event that changes something, then collects until
-/// `quiet` passes without an event (or the burst gets too long).
+/// Waits for the first event that changes something (for at most `idle`,
+/// if given), then collects until `quiet` passes without an event (or the
+/// burst gets too long).
 fn gather(
     events: &Receiver<Message>,
     quiet: Duration,
+    idle: Option<Duration>,
     mut add: impl FnMut(&mut Changes, notify::Result<notify::Event>),
-) -> Option<Changes> {
+) -> Next {
     let mut changes = Changes::default();
+    let deadline = idle.map(|idle| Instant::now() + idle);
     while changes.is_empty() {
-        match events.recv() {
+        let message = match deadline {
+            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(at) => events.recv_timeout(at.saturating_duration_since(Instant::now())),
+        };
+        match message {
             Ok(Message::Fs(event)) => add(&mut changes, event),
-            Ok(Message::Stop) | Err(_) => return None,
+            Err(RecvTimeoutError::Timeout) => return Next::Idle,
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
         }
     }
     let began = Instant::now();
     loop {
         let wait = quiet.min(LONGEST_BURST.saturating_sub(began.elapsed()));
         if wait.is_zero() {
-            return Some(changes);
+            return Next::Changes(changes);
         }
         match events.recv_timeout(wait) {
             Ok(Message::Fs(event)) => add(&mut changes, event),
-            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return None,
-            Err(RecvTimeoutError::Timeout) => return Some(changes),
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
+            Err(RecvTimeoutError::Timeout) => return Next::Changes(changes),
         }
     }
 }
@@ -465,7 +521,9 @@ mod tests {
             tx.send(m).unwrap();
         }
         let quiet = Duration::from_millis(50);
-        let batch = gather(&rx, quiet, |c, e| add(&d, c, e)).unwrap();
+        let Next::Changes(batch) = gather(&rx, quiet, None, |c, e| add(&d, c, e)) else {
+            panic!("a batch")
+        };
         assert_eq!(batch.content, BTreeSet::from(["en/a.md".to_string()]));
         assert!(!batch.needs_full_rebuild());
 
@@ -480,10 +538,15 @@ mod tests {
             "/site/templates/base.html",
         ))
         .unwrap();
-        let batch = gather(&rx, quiet, |c, e| add(&d, c, e)).unwrap();
+        let Next::Changes(batch) = gather(&rx, quiet, None, |c, e| add(&d, c, e)) else {
+            panic!("a batch")
+        };
         assert!(batch.templates && batch.content.is_empty());
 
         tx.send(Message::Stop).unwrap();
-        assert_eq!(gather(&rx, quiet, |c, e| add(&d, c, e)), None);
+        assert_eq!(
+            gather(&rx, quiet, None, |c, e| add(&d, c, e)),
+            Next::Stopped
+        );
     }
 }

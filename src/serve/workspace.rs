@@ -25,7 +25,7 @@
 //! and an invalid `folio.yml` or template leaves the site as it was. Both
 //! are reported on every rebuild until they are fixed.
 
-use crate::check;
+use crate::check::kept::{Found, Kept, Parts};
 use crate::config::{CONFIG_FILE, Config, ConfigError};
 use crate::content::{self, Content, FileKind, Loaded};
 use crate::diagnostic::{self, Code, Diagnostic, Newlines, Severity};
@@ -112,8 +112,6 @@ pub struct Rebuild {
     /// Loading and rendering; checks are not included.
     pub(crate) elapsed: Duration,
     pub(crate) kind: Kind,
-    /// Content paths this rebuild read.
-    pub(crate) touched: BTreeSet<String>,
 }
 
 /// Which rebuild it was.
@@ -128,6 +126,11 @@ pub(crate) enum Kind {
 }
 
 impl Rebuild {
+    /// What the browser overlay lists (see the field).
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
     /// `rebuilt 3 pages in 12 ms`, with what is wrong when the preview is stale.
     pub fn summary(&self) -> String {
         let verb = if self.kind == Kind::First {
@@ -168,8 +171,21 @@ pub struct Workspace {
     held_back: BTreeMap<String, Vec<Diagnostic>>,
     config_problem: Option<Problem>,
     template_problem: Option<Diagnostic>,
-    /// Everything the last rebuild's checks found.
-    diagnostics: Vec<Diagnostic>,
+    /// What the last check found, in parts; `None` before the first.
+    checked: Option<Kept>,
+    /// What the next check must look at again.
+    unchecked: Unchecked,
+}
+
+/// What rebuilds changed since the last check that finished.
+#[derive(Debug, Default)]
+struct Unchecked {
+    /// Files came or went, or everything was reloaded: check everything.
+    everything: bool,
+    parts: Parts,
+    /// Content paths the rebuilds read: their diagnostics are reported
+    /// again, new or not.
+    touched: BTreeSet<String>,
 }
 
 /// Which outputs a rebuild looks at.
@@ -278,10 +294,14 @@ impl Workspace {
             held_back: BTreeMap::new(),
             config_problem: None,
             template_problem,
-            diagnostics: Vec::new(),
+            checked: None,
+            unchecked: Unchecked {
+                everything: true,
+                ..Unchecked::default()
+            },
         };
         let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
-        let rebuild = workspace.finish(started, rendered, BTreeSet::new(), Kind::First);
+        let rebuild = workspace.finish(started, rendered, Kind::First);
         Ok((workspace, rebuild))
     }
 
@@ -318,7 +338,7 @@ impl Workspace {
             Ok(c) => c,
             Err(e) => {
                 self.config_problem = Some(Problem::of_config(&e));
-                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+                return self.finish(started, Rendered::default(), kind);
             }
         };
         if config.output_dir != self.site.config.output_dir {
@@ -334,7 +354,7 @@ impl Workspace {
                         line: 0,
                         message: e.to_string(),
                     });
-                    return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+                    return self.finish(started, Rendered::default(), kind);
                 }
             }
         }
@@ -346,14 +366,15 @@ impl Workspace {
             }
             Err(d) => {
                 self.template_problem = Some(*d);
-                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+                return self.finish(started, Rendered::default(), kind);
             }
         }
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
         self.site = Site::from_content(config, content, Purpose::Serve);
         let rendered = self.render(&Scope::Everything, &BTreeSet::new());
-        self.finish(started, rendered, BTreeSet::new(), kind)
+        self.unchecked.everything = true;
+        self.finish(started, rendered, kind)
     }
 
     /// Applies changed content paths (files or folders, created, modified or
@@ -362,11 +383,7 @@ impl Workspace {
         let started = Instant::now();
         let edit = read_changes(&self.site.config, self.site.content(), paths);
 
-        // What changed for parsing: Markdown files whose text the model
-        // now has anew, and whether such a file appeared or disappeared
-        // (a page may include a file that did not exist before).
-        let mut markdown = self.forget_removed(&edit.removed);
-        let mut markdown_set_changed = !markdown.is_empty();
+        self.forget_removed(&edit.removed);
         let mut inserts = Vec::new();
         let mut assets = BTreeSet::new();
         for item in edit.loaded {
@@ -376,41 +393,48 @@ impl Workspace {
                 continue;
             }
             self.held_back.remove(&path);
-            match &item {
-                Loaded::Page(_) | Loaded::Fragment(_) => {
-                    markdown_set_changed |= !self.site.content().has_markdown(&path);
-                    markdown.insert(path);
-                }
-                Loaded::Asset(_) => {
-                    assets.insert(path);
-                }
-                Loaded::Toc(_) => {}
+            if let Loaded::Asset(_) = item {
+                assets.insert(path);
             }
             inserts.push(item);
         }
 
-        let changed = self.site.update(
-            site::Edit {
-                removed: edit.removed,
-                loaded: inserts,
-            },
-            &|path, doc| {
-                markdown.contains(path)
-                    || doc.files.iter().skip(1).any(|f| markdown.contains(f))
-                    || (markdown_set_changed
-                        && doc
-                            .diagnostics
-                            .iter()
-                            .any(|d| d.code == Code::IncludeMissing))
-            },
-        );
+        let changed = self.site.update(site::Edit {
+            removed: edit.removed,
+            loaded: inserts,
+        });
         let scope = if changed.everything {
+            self.unchecked.everything = true;
             Scope::Site
         } else {
+            self.schedule_checks(&changed);
             self.scope_of(&changed)
         };
         let rendered = self.render(&scope, &assets);
-        self.finish(started, rendered, paths.clone(), Kind::Content)
+        self.unchecked.touched.extend(paths.iter().cloned());
+        self.finish(started, rendered, Kind::Content)
+    }
+
+    /// Adds to the next check what an update in which no file came or went
+    /// may have changed: the pages parsed again, their translations (task
+    /// tables are compared with the original), the pages linking to a
+    /// section of a page whose anchors changed, and the pages' keys.
+    fn schedule_checks(&mut self, changed: &Changed) {
+        let site = &self.site;
+        let parts = &mut self.unchecked.parts;
+        for &id in &changed.reparsed {
+            let key = &site.page(id).key;
+            parts.pages.insert(id);
+            parts.pages.extend(
+                site.translations_of(key)
+                    .into_iter()
+                    .flat_map(|t| t.pages()),
+            );
+            parts.keys.insert(key.clone());
+        }
+        for &id in &changed.anchors {
+            parts.pages.extend(site.linking_to_sections_of(id));
+        }
     }
 
     /// What may differ after an update in which no file came or went: the
@@ -445,19 +469,11 @@ impl Workspace {
         Scope::Some { pages, files }
     }
 
-    /// Stops holding back files that are gone; returns the Markdown files
-    /// among them (their includers must be parsed again).
-    fn forget_removed(&mut self, removed: &[String]) -> HashSet<String> {
-        let mut markdown = HashSet::new();
+    /// Stops holding back files that are gone.
+    fn forget_removed(&mut self, removed: &[String]) {
         for rel in removed {
             self.held_back.retain(|p, _| !paths::is_within(p, rel));
-            for path in self.site.content().files_under(rel) {
-                if self.site.content().has_markdown(&path) {
-                    markdown.insert(path);
-                }
-            }
         }
-        markdown
     }
 
     /// A freshly loaded file that failed replaces nothing that loaded fine.
@@ -681,13 +697,7 @@ impl Workspace {
 
     /// The rebuild's report before checks: what keeps the preview from
     /// matching the files on disk.
-    fn finish(
-        &self,
-        started: Instant,
-        rendered: Rendered,
-        touched: BTreeSet<String>,
-        kind: Kind,
-    ) -> Rebuild {
+    fn finish(&self, started: Instant, rendered: Rendered, kind: Kind) -> Rebuild {
         let config = &self.site.config;
         let mut blocking: Vec<Diagnostic> = self
             .held_back
@@ -721,39 +731,91 @@ impl Workspace {
             report,
             elapsed: started.elapsed(),
             kind,
-            touched,
         }
     }
 
-    /// Runs every check on the site and adds to the rebuild's report what
-    /// it brought: diagnostics that are new (compared without their line,
-    /// which an edit above them moves) or in a file the rebuild read. The
-    /// first build reports all of them in the terminal, as `folio build`
-    /// does, but none in the overlay, which is for what the author just did.
+    /// Checks what the rebuilds since the last check may have changed and
+    /// adds to the rebuild's report what that brought: diagnostics that are
+    /// new (compared without their line, which an edit above them moves)
+    /// or in a file the rebuilds read. The first build reports all of them
+    /// in the terminal, as `folio build` does, but none in the overlay,
+    /// which is for what the author just did.
     pub fn check(&mut self, rebuild: &mut Rebuild) {
+        self.check_unless(rebuild, &|| false);
+    }
+
+    /// [`Workspace::check`], unless `stop` (asked between pages) says a
+    /// newer batch of changes is waiting: then it returns `false`, and the
+    /// next check also looks at what this one would have.
+    pub fn check_unless(
+        &mut self,
+        rebuild: &mut Rebuild,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> bool {
+        let found = match (&mut self.checked, self.unchecked.everything) {
+            (Some(kept), false) => match kept.recheck(&self.site, &self.unchecked.parts, stop) {
+                Some(found) => found,
+                None => return false,
+            },
+            (before, _) => {
+                let Some(kept) = Kept::all(&self.site, stop) else {
+                    return false;
+                };
+                let known = before.as_ref().map(Kept::diagnostics).unwrap_or_default();
+                let known: HashSet<(&str, Code, &str)> = known
+                    .iter()
+                    .map(|d| (d.file.as_str(), d.code, d.message.as_str()))
+                    .collect();
+                let found = kept
+                    .diagnostics()
+                    .into_iter()
+                    .map(|d| Found {
+                        new: !known.contains(&(d.file.as_str(), d.code, d.message.as_str())),
+                        diagnostic: d,
+                    })
+                    .collect();
+                self.checked = Some(kept);
+                found
+            }
+        };
+        let unchecked = std::mem::take(&mut self.unchecked);
+        self.report_checks(rebuild, found, &unchecked.touched);
+        true
+    }
+
+    /// Every diagnostic the last check that ran to the end found, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.checked
+            .as_ref()
+            .map(Kept::diagnostics)
+            .unwrap_or_default()
+    }
+
+    fn report_checks(&self, rebuild: &mut Rebuild, found: Vec<Found>, touched: &BTreeSet<String>) {
         let config = &self.site.config;
-        let found = check::run(&self.site);
-        let known: HashSet<(&str, Code, &str)> = self
-            .diagnostics
-            .iter()
-            .map(|d| (d.file.as_str(), d.code, d.message.as_str()))
-            .collect();
-        let sources: Vec<String> = rebuild
-            .touched
+        let sources: Vec<String> = touched
             .iter()
             .map(|t| config.source_path(t).trim_end_matches('/').to_string())
             .collect();
         let first = rebuild.kind == Kind::First;
-        for d in &found {
-            let new = !known.contains(&(d.file.as_str(), d.code, d.message.as_str()));
-            if first || new || sources.iter().any(|s| paths::is_within(&d.file, s)) {
-                rebuild.report.push(d.to_string());
-                if !first && d.severity == Severity::Error {
-                    rebuild.problems.push(Problem::of(d));
-                }
+        let mut reported: Vec<Diagnostic> = found
+            .into_iter()
+            .filter(|f| {
+                first
+                    || f.new
+                    || sources
+                        .iter()
+                        .any(|s| paths::is_within(&f.diagnostic.file, s))
+            })
+            .map(|f| f.diagnostic)
+            .collect();
+        diagnostic::normalize(&mut reported);
+        for d in &reported {
+            rebuild.report.push(d.to_string());
+            if !first && d.severity == Severity::Error {
+                rebuild.problems.push(Problem::of(d));
             }
         }
-        self.diagnostics = found;
     }
 }
 

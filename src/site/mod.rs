@@ -30,6 +30,13 @@ use toc::Toc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PageId(usize);
 
+impl PageId {
+    /// Its place in path order.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// A page as the site resolved it: language, key, URL, parsed document,
 /// link targets, navigation.
 #[derive(Clone, Debug)]
@@ -129,6 +136,20 @@ struct Kept {
     anchored: HashSet<PageId>,
     /// Page → the pages with a link to one of its sections (`page.md#x`).
     linked_from: HashMap<PageId, BTreeSet<PageId>>,
+    /// Markdown file → the pages that include it.
+    included_by: HashMap<String, BTreeSet<PageId>>,
+}
+
+impl Kept {
+    /// Adds what `page` links into and includes.
+    fn add_page(&mut self, id: PageId, page: &Page) {
+        for to in section_links(&page.targets) {
+            self.linked_from.entry(to).or_default().insert(id);
+        }
+        for file in page.doc.files.iter().skip(1) {
+            self.included_by.entry(file.clone()).or_default().insert(id);
+        }
+    }
 }
 
 /// Files read anew, for [`Site::update`].
@@ -297,13 +318,22 @@ impl Site {
         }
         if let Some(kept) = &mut self.kept {
             kept.linked_from.clear();
+            kept.included_by.clear();
             for (i, page) in self.pages.iter().enumerate() {
-                for to in section_links(&page.targets) {
-                    kept.linked_from.entry(to).or_default().insert(PageId(i));
-                }
+                kept.add_page(PageId(i), page);
             }
         }
         self.resolve_navigation();
+    }
+
+    /// Pages with a link to a section (`#fragment`) of `id`, as far as
+    /// the site keeps track (serving); else none.
+    pub(crate) fn linking_to_sections_of(&self, id: PageId) -> impl Iterator<Item = PageId> + '_ {
+        self.kept
+            .iter()
+            .filter_map(move |k| k.linked_from.get(&id))
+            .flatten()
+            .copied()
     }
 
     /// Every link of a document, resolved.

@@ -18,37 +18,42 @@ use super::{
 };
 use crate::content::Loaded;
 use crate::content::front_matter::Date;
+use crate::diagnostic::Code;
 use crate::markdown::Document;
 use crate::site::Parsed;
-use crate::site::links::Target;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// Which test decides that a page is parsed again.
-pub(crate) type Reparse<'a> = &'a (dyn Fn(&str, &Document) -> bool + Sync);
-
 impl Site {
-    /// Applies `edit` to the content, re-parses the pages `reparse` picks
-    /// (given a page's path and its previous document) and those the edit
-    /// loaded, reuses every other page's document, and resolves what
-    /// depends on them (see the module's documentation).
-    pub(crate) fn update(&mut self, edit: Edit, reparse: Reparse<'_>) -> Changed {
+    /// Applies `edit` to the content, re-parses the pages that read a
+    /// changed Markdown file (the page itself, pages that include it),
+    /// reuses every other page's document, and resolves what depends on
+    /// them (see the module's documentation).
+    pub(crate) fn update(&mut self, edit: Edit) -> Changed {
         if self.kept.is_none() || self.changes_files(&edit) {
-            self.update_all(edit, reparse);
+            self.update_all(edit);
             return Changed {
                 everything: true,
                 ..Changed::default()
             };
         }
-        let (tocs_changed, old_dates) = self.apply(edit.loaded);
-        let ids: Vec<PageId> = self
-            .pages()
-            .filter(|(id, page)| {
-                let path = &self.source(*id).path;
-                old_dates.contains_key(path) || reparse(path, &page.doc)
-            })
-            .map(|(id, _)| id)
+        let markdown: Vec<String> = edit
+            .loaded
+            .iter()
+            .filter(|item| matches!(item, Loaded::Page(_) | Loaded::Fragment(_)))
+            .map(|item| item.path().to_string())
             .collect();
+        let (tocs_changed, old_dates) = self.apply(edit.loaded);
+        let mut ids: Vec<PageId> = markdown
+            .iter()
+            .flat_map(|path| {
+                self.page_by_path(path)
+                    .into_iter()
+                    .chain(self.includers(path))
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
         let (mut changed, retitled) = self.reparse(&ids, &old_dates);
         let anchored = self
             .kept
@@ -146,25 +151,39 @@ impl Site {
             changed.dates |= old_dates
                 .get(&source.path)
                 .is_some_and(|&before| before != source.date);
-            self.relink(id, &old.targets);
+            self.relink(id, &old);
         }
         (changed, retitled)
     }
 
-    /// Keeps [`super::Kept::linked_from`] true after page `id`'s links
-    /// changed from `old`.
-    fn relink(&mut self, id: PageId, old: &[Target]) {
+    /// Pages that include the Markdown file `path`.
+    fn includers(&self, path: &str) -> Vec<PageId> {
+        self.kept
+            .iter()
+            .filter_map(|k| k.included_by.get(path))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
+    /// Keeps [`super::Kept::linked_from`] and [`super::Kept::included_by`]
+    /// true after page `id` replaced `old`.
+    fn relink(&mut self, id: PageId, old: &Page) {
         let Some(kept) = &mut self.kept else {
             return;
         };
-        for to in section_links(old) {
+        let new = &self.pages[id.0];
+        for to in section_links(&old.targets) {
             if let Some(from) = kept.linked_from.get_mut(&to) {
                 from.remove(&id);
             }
         }
-        for to in section_links(&self.pages[id.0].targets) {
-            kept.linked_from.entry(to).or_default().insert(id);
+        for file in old.doc.files.iter().skip(1) {
+            if let Some(by) = kept.included_by.get_mut(file) {
+                by.remove(&id);
+            }
         }
+        kept.add_page(id, new);
     }
 
     /// Resolves tocs and navigation again; records which trees changed
@@ -196,9 +215,20 @@ impl Site {
         }
     }
 
-    /// Applies the edit, re-parses what `reparse` picks and new pages,
-    /// and resolves the whole site again.
-    fn update_all(&mut self, edit: Edit, reparse: Reparse<'_>) {
+    /// Applies the edit, re-parses the pages that read a changed, new or
+    /// removed Markdown file (a page may include a file that did not exist
+    /// before) and new pages, and resolves the whole site again.
+    fn update_all(&mut self, edit: Edit) {
+        let (markdown, markdown_set_changed) = self.changed_markdown(&edit);
+        let reparse = |path: &str, doc: &Document| {
+            markdown.contains(path)
+                || doc.files.iter().skip(1).any(|f| markdown.contains(f))
+                || (markdown_set_changed
+                    && doc
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.code == Code::IncludeMissing))
+        };
         let mut previous: HashMap<String, Parsed> = self
             .content
             .pages()
@@ -212,7 +242,7 @@ impl Site {
         for rel in &edit.removed {
             self.content.remove_tree(rel);
         }
-        let (_, loaded) = self.apply(edit.loaded);
+        self.apply(edit.loaded);
         let old: Vec<Option<Parsed>> = self
             .content
             .pages()
@@ -231,14 +261,32 @@ impl Site {
                 .par_iter()
                 .zip(old)
                 .map(|(p, old)| match old {
-                    Some(old) if !loaded.contains_key(&p.path) && !reparse(&p.path, &old.doc) => {
-                        old
-                    }
+                    Some(old) if !reparse(&p.path, &old.doc) => old,
                     _ => parse_page(&self.config, &sources, &headers, p, bodies),
                 })
                 .collect()
         };
         self.pages = self.new_pages(parsed);
         self.resolve_all();
+    }
+
+    /// The Markdown files (pages, fragments) an edit changes, adds or
+    /// removes, and whether it adds or removes one.
+    fn changed_markdown(&self, edit: &Edit) -> (HashSet<String>, bool) {
+        let content = &self.content;
+        let mut markdown: HashSet<String> = edit
+            .removed
+            .iter()
+            .flat_map(|rel| content.files_under(rel))
+            .filter(|path| content.has_markdown(path))
+            .collect();
+        let mut set_changed = !markdown.is_empty();
+        for item in &edit.loaded {
+            if let Loaded::Page(_) | Loaded::Fragment(_) = item {
+                set_changed |= !content.has_markdown(item.path());
+                markdown.insert(item.path().to_string());
+            }
+        }
+        (markdown, set_changed)
     }
 }
