@@ -38,9 +38,11 @@ pub use workspace::{Problem, Rebuild, Workspace};
 const WORKERS: usize = 4;
 
 /// Quiet time that ends a burst of events. An editor's save (probe file,
-/// backup rename, write, backup removal) takes a few milliseconds; a
-/// shorter wait would split it, a longer one is felt on every save.
-pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
+/// backup rename, write, backup removal) sends its events within a
+/// millisecond or two; a longer wait is felt on every save. A burst that
+/// leaves a changed file missing waits a little longer (see `watch`), since
+/// some editors delete a file before writing it anew.
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Where progress lines go: stderr for the command line, a buffer in tests.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
@@ -67,7 +69,7 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    /// Loopback, port 8000, 50 ms debounce, progress on stderr.
+    /// Loopback, port 8000, 10 ms debounce, progress on stderr.
     pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
         ServeOptions {
             root: root.into(),

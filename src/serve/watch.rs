@@ -21,6 +21,11 @@ use std::time::{Duration, Instant};
 /// keeps writing does not hold back the preview forever.
 const LONGEST_BURST: Duration = Duration::from_secs(1);
 
+/// How much longer a burst is awaited when a file it changed is missing:
+/// editors that delete a file and then write it anew leave such a moment,
+/// and a page taken for deleted would be removed and then rebuilt.
+const MISSING_GRACE: Duration = Duration::from_millis(50);
+
 /// What one burst of events changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Changes {
@@ -42,6 +47,15 @@ impl Changes {
     /// Templates, theme and `folio.yml` reach every page.
     pub(crate) fn needs_full_rebuild(&self) -> bool {
         self.templates || self.theme || self.config || self.rescan
+    }
+
+    /// Adds another batch's changes.
+    fn merge(&mut self, other: Changes) {
+        self.content.extend(other.content);
+        self.templates |= other.templates;
+        self.theme |= other.theme;
+        self.config |= other.config;
+        self.rescan |= other.rescan;
     }
 
     fn add(&mut self, change: Change) {
@@ -258,7 +272,17 @@ impl Watcher {
             }
             add(dirs, changes, event);
         };
-        let next = gather(events, quiet, idle, &mut add);
+        let mut next = gather(events, quiet, idle, &mut add);
+        if let Next::Changes(changes) = &mut next {
+            let missing = |rel: &String| !dirs.content.join(rel).exists();
+            if changes.content.iter().any(missing) {
+                match gather(events, quiet, Some(MISSING_GRACE), &mut add) {
+                    Next::Changes(more) => changes.merge(more),
+                    Next::Idle => {}
+                    Next::Stopped => next = Next::Stopped,
+                }
+            }
+        }
         self.handed = self.sent.load(Ordering::SeqCst);
         next
     }
@@ -481,6 +505,37 @@ mod tests {
         let changes = watcher.next_batch(Duration::from_millis(100)).unwrap();
         assert!(changes.content.contains(""), "{changes:?}");
         assert!(watcher.stale.contains(&root.join("content")));
+    }
+
+    /// An editor that deletes a page and writes it anew a little later
+    /// makes one batch, not a deletion and then a new page.
+    #[test]
+    fn a_file_deleted_and_written_anew_is_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/en")).unwrap();
+        let page = root.join("content/en/a.md");
+        std::fs::write(&page, "# A\n").unwrap();
+        let dirs = SourceDirs {
+            root: root.clone(),
+            content: root.join("content"),
+            output: root.join("public"),
+        };
+        let (mut watcher, _stop) = Watcher::new(dirs).unwrap();
+        std::fs::remove_file(&page).unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(25));
+            std::fs::write(&page, "# A, edited\n").unwrap();
+        });
+        let Next::Changes(batch) = watcher.next(Duration::from_millis(10), None) else {
+            panic!("a batch")
+        };
+        writer.join().unwrap();
+        assert!(batch.content.contains("en/a.md"), "{batch:?}");
+        assert_eq!(
+            watcher.next(Duration::from_millis(10), Some(Duration::from_millis(100))),
+            Next::Idle
+        );
     }
 
     fn event(kind: EventKind, path: &str) -> Message {
