@@ -234,7 +234,7 @@ struct FileCopy {
     path: String,
 }
 
-/// A page rendered by this pass.
+/// A page rendered by this pass, and written as soon as it was.
 struct PageOutput {
     /// Content path of the page.
     source: String,
@@ -242,6 +242,8 @@ struct PageOutput {
     fingerprint: u64,
     /// Site-relative output path.
     path: String,
+    /// `None`: the bytes on disk were the same.
+    written: Option<Written>,
 }
 
 /// What the site consists of, when a pass looked at all of it.
@@ -549,32 +551,24 @@ impl Workspace {
         self.carry_out(plan, everything)
     }
 
-    /// Renders the given pages; unless `everything`, only those whose
-    /// fingerprint differs from the output on disk.
+    /// Renders the given pages (unless `everything`, only those whose
+    /// fingerprint differs from the output on disk) and writes each as
+    /// soon as it is rendered, so that no more than a few pages' HTML is
+    /// held at once, whatever the size of the site.
     fn plan_pages(&self, renderer: &Renderer, pages: &[PageId], everything: bool, plan: &mut Plan) {
         let site = renderer.site;
-        let fresh: Vec<(String, RenderedPage)> = pages
+        let fresh: Vec<(String, Result<PageOutput, Box<Diagnostic>>)> = pages
             .par_iter()
             .filter_map(|&id| {
                 let source = &site.source(id).path;
                 let unchanged =
                     !everything && self.fingerprints.get(source) == Some(&renderer.fingerprint(id));
-                (!unchanged).then(|| (source.clone(), renderer.render_page(id)))
+                (!unchanged).then(|| (source.clone(), self.write_page(renderer, id, everything)))
             })
             .collect();
         for (source, page) in fresh {
-            match page.html {
-                Ok(html) => {
-                    plan.pages.push(PageOutput {
-                        source,
-                        fingerprint: page.fingerprint,
-                        path: page.path.clone(),
-                    });
-                    plan.writes.push(FileWrite {
-                        path: page.path,
-                        bytes: html.into_bytes(),
-                    });
-                }
+            match page {
+                Ok(page) => plan.pages.push(page),
                 Err(d) => {
                     plan.failed_pages.push(source);
                     plan.failures.push(*d);
@@ -583,15 +577,40 @@ impl Workspace {
         }
     }
 
+    /// Renders one page and writes it unless the same bytes are on disk.
+    fn write_page(
+        &self,
+        renderer: &Renderer,
+        id: PageId,
+        everything: bool,
+    ) -> Result<PageOutput, Box<Diagnostic>> {
+        let RenderedPage {
+            path,
+            fingerprint,
+            html,
+        } = renderer.render_page(id);
+        let write = FileWrite {
+            path: path.clone(),
+            bytes: html?.into_bytes(),
+        };
+        Ok(PageOutput {
+            source: renderer.site.source(id).path.clone(),
+            fingerprint,
+            path,
+            written: self.write_file(write, everything),
+        })
+    }
+
     /// Writes and copies what the plan says, deletes what the site no
     /// longer has, and remembers what is on disk now.
-    fn carry_out(&mut self, plan: Plan, everything: bool) -> Rendered {
+    fn carry_out(&mut self, mut plan: Plan, everything: bool) -> Rendered {
         let mut rendered = Rendered {
             failures: plan.failures,
             ..Rendered::default()
         };
         self.copy_files(plan.copies, &mut rendered);
-        let results = self.write_files(plan.writes, everything);
+        let mut results = self.write_files(plan.writes, everything);
+        results.extend(plan.pages.iter_mut().filter_map(|p| p.written.take()));
         let failed_writes = self.record_writes(results, &plan.pages, &mut rendered);
         for page in plan.pages {
             if failed_writes.contains(&page.path) {
@@ -625,19 +644,26 @@ impl Workspace {
     /// alone. A rebuild of everything also looks at the disk: the folder
     /// may have been emptied behind the server's back.
     fn write_files(&self, writes: Vec<FileWrite>, everything: bool) -> Vec<Written> {
-        let (out, written) = (&self.output, &self.written);
-        let on_disk = |path: &str| !everything || out.file(path).is_ok_and(|f| f.is_file());
         writes
             .into_par_iter()
-            .filter_map(|FileWrite { path, bytes }| {
-                let hash = hash_bytes(&bytes);
-                if written.get(&path) == Some(&hash) && on_disk(&path) {
-                    return None;
-                }
-                let result = out.write(&path, &bytes).map_err(|e| e.to_string());
-                Some(Written { path, hash, result })
-            })
+            .filter_map(|write| self.write_file(write, everything))
             .collect()
+    }
+
+    /// Writes one file unless the same bytes are on disk.
+    fn write_file(
+        &self,
+        FileWrite { path, bytes }: FileWrite,
+        everything: bool,
+    ) -> Option<Written> {
+        let out = &self.output;
+        let on_disk = || !everything || out.file(&path).is_ok_and(|f| f.is_file());
+        let hash = hash_bytes(&bytes);
+        if self.written.get(&path) == Some(&hash) && on_disk() {
+            return None;
+        }
+        let result = out.write(&path, &bytes).map_err(|e| e.to_string());
+        Some(Written { path, hash, result })
     }
 
     /// Remembers what was written and counts pages; returns the paths
