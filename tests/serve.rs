@@ -627,6 +627,7 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         );
     }
     assert!(!site.path("public/es/initiate-kickoff").exists());
+    assert_up_to_date(&mut ws);
 
     // An include: every page that includes it.
     let fragment = "content/english-playbook/includes/feedback.md";
@@ -719,6 +720,64 @@ fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
     // Saved again unchanged: nothing is written.
     let r = ws.rebuild_content(&touched);
     assert!(r.changed.is_empty(), "{:?}", r.changed);
+}
+
+/// When files come and go, only the pages that show them are rendered
+/// again: the new page, pages whose links now lead somewhere else, its
+/// translations' switchers.
+#[test]
+fn pages_that_come_and_go_rerender_only_the_pages_that_show_them() {
+    let site = TempSite::sample("come-and-go");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+    let governance = "content/english-playbook/initiate-governance.md";
+    let later = "content/english-playbook/later.md";
+    site.edit(governance, |t| format!("{t}\nSee [later](later.md).\n"));
+    ws.rebuild_content(&touched(governance));
+
+    std::fs::write(
+        site.path(later),
+        "# Later\n\nBack to [governance](initiate-governance.md).\n",
+    )
+    .unwrap();
+    let r = ws.rebuild_content(&touched(later));
+    for out in ["en/later/index.html", "en/initiate-governance/index.html"] {
+        assert!(
+            r.changed.contains(&out.to_string()),
+            "{out}: {:?}",
+            r.changed
+        );
+    }
+    assert!(r.pages <= 3, "{:?}", r.changed);
+    assert_up_to_date(&mut ws);
+
+    std::fs::remove_file(site.path(later)).unwrap();
+    let r = ws.rebuild_content(&touched(later));
+    assert!(
+        r.changed
+            .contains(&"en/initiate-governance/index.html".to_string())
+    );
+    assert!(!site.path("public/en/later").exists());
+    assert!(r.pages <= 2, "{:?}", r.changed);
+    assert_up_to_date(&mut ws);
+
+    let spanish = "content/spanish-playbook/initiate-kickoff-es.md";
+    let moved = "content/spanish-playbook/kickoff-es.md";
+    std::fs::rename(site.path(spanish), site.path(moved)).unwrap();
+    let mut both = touched(spanish);
+    both.extend(touched(moved));
+    let r = ws.rebuild_content(&both);
+    assert!(
+        r.changed.contains(&"es/kickoff/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert!(
+        r.changed.contains(&KICKOFF_OUT.to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert_up_to_date(&mut ws);
 }
 
 /// A change to a file's text.

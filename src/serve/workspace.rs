@@ -192,9 +192,9 @@ struct Unchecked {
 enum Scope {
     /// Render and write every output (first build, templates, theme, folio.yml).
     Everything,
-    /// The site's shape changed: compare every page's fingerprint and
-    /// produce the site-level files.
-    Site,
+    /// Files came or went: compare the fingerprints of these pages (all
+    /// when `None`) and produce the site-level files.
+    Site(Option<BTreeSet<PageId>>),
     /// Files neither came nor went: only these pages and site-level files
     /// may differ.
     Some {
@@ -407,7 +407,7 @@ impl Workspace {
         });
         let scope = if changed.everything {
             self.unchecked.everything = true;
-            Scope::Site
+            Scope::Site(changed.outward)
         } else {
             self.schedule_checks(&changed);
             self.scope_of(&changed)
@@ -535,13 +535,17 @@ impl Workspace {
                     plan_file(&renderer, &Output::Asset(asset.clone()), true, &mut plan);
                 }
             }
-            Scope::Site | Scope::Everything => {
+            Scope::Site(_) | Scope::Everything => {
                 let outputs = renderer.outputs();
                 let pages: Vec<PageId> = outputs
                     .iter()
                     .filter_map(|o| match o {
                         Output::Page(id) => Some(*id),
                         _ => None,
+                    })
+                    .filter(|id| match scope {
+                        Scope::Site(Some(pages)) => pages.contains(id),
+                        _ => true,
                     })
                     .collect();
                 self.plan_pages(&renderer, &pages, everything, &mut plan);

@@ -179,6 +179,10 @@ pub(crate) struct Changed {
     pub(crate) dates: bool,
     /// Reparsed pages whose headings or anchors changed.
     pub(crate) anchors: Vec<PageId>,
+    /// With `everything`: the pages whose output may differ (parsed
+    /// again, or showing other pages differently: links, translations,
+    /// navigation); `None` when all may (the languages in use changed).
+    pub(crate) outward: Option<BTreeSet<PageId>>,
 }
 
 /// What a site is loaded for, which decides what its model keeps.

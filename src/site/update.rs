@@ -21,8 +21,11 @@ use crate::content::front_matter::Date;
 use crate::diagnostic::Code;
 use crate::markdown::Document;
 use crate::site::Parsed;
+use crate::site::links::Target;
 use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 impl Site {
     /// Applies `edit` to the content, re-parses the pages that read a
@@ -31,11 +34,7 @@ impl Site {
     /// them (see the module's documentation).
     pub(crate) fn update(&mut self, edit: Edit) -> Changed {
         if self.kept.is_none() || self.changes_files(&edit) {
-            self.update_all(edit);
-            return Changed {
-                everything: true,
-                ..Changed::default()
-            };
+            return self.update_all(edit);
         }
         let markdown: Vec<String> = edit
             .loaded
@@ -217,8 +216,33 @@ impl Site {
 
     /// Applies the edit, re-parses the pages that read a changed, new or
     /// removed Markdown file (a page may include a file that did not exist
-    /// before) and new pages, and resolves the whole site again.
-    fn update_all(&mut self, edit: Edit) {
+    /// before) and new pages, and resolves the whole site again. Page ids
+    /// may change; [`Changed::outward`] lists the pages whose output may.
+    fn update_all(&mut self, edit: Edit) -> Changed {
+        let before: HashMap<String, u64> = self
+            .pages()
+            .map(|(id, _)| (self.source(id).path.clone(), self.outward(id)))
+            .collect();
+        let languages = self.languages_in_use();
+        let parsed = self.reparse_all(edit);
+        let outward = (self.languages_in_use() == languages).then(|| {
+            self.pages()
+                .map(|(id, _)| id)
+                .filter(|&id| {
+                    parsed.contains(&id)
+                        || before.get(&self.source(id).path) != Some(&self.outward(id))
+                })
+                .collect()
+        });
+        Changed {
+            everything: true,
+            outward,
+            ..Changed::default()
+        }
+    }
+
+    /// [`Site::update_all`] without the comparison; returns the pages parsed.
+    fn reparse_all(&mut self, edit: Edit) -> HashSet<PageId> {
         let (markdown, markdown_set_changed) = self.changed_markdown(&edit);
         let reparse = |path: &str, doc: &Document| {
             markdown.contains(path)
@@ -249,7 +273,7 @@ impl Site {
             .iter()
             .map(|p| previous.remove(&p.path))
             .collect();
-        let parsed: Vec<Parsed> = {
+        let parsed: Vec<(Parsed, bool)> = {
             let sources = ContentSources {
                 config: &self.config,
                 content: &self.content,
@@ -261,13 +285,61 @@ impl Site {
                 .par_iter()
                 .zip(old)
                 .map(|(p, old)| match old {
-                    Some(old) if !reparse(&p.path, &old.doc) => old,
-                    _ => parse_page(&self.config, &sources, &headers, p, bodies),
+                    Some(old) if !reparse(&p.path, &old.doc) => (old, false),
+                    _ => (
+                        parse_page(&self.config, &sources, &headers, p, bodies),
+                        true,
+                    ),
                 })
                 .collect()
         };
-        self.pages = self.new_pages(parsed);
+        let fresh = (0..parsed.len())
+            .filter(|&i| parsed[i].1)
+            .map(PageId)
+            .collect();
+        self.pages = self.new_pages(parsed.into_iter().map(|(p, _)| p).collect());
         self.resolve_all();
+        fresh
+    }
+
+    /// A digest of what page `id`'s output shows of other pages, by
+    /// content path (page ids change when files come or go): where its
+    /// links lead, its published translations, its place in navigation.
+    /// Its own text is not in it: a page parsed again is rendered anyway.
+    fn outward(&self, id: PageId) -> u64 {
+        let mut h = DefaultHasher::new();
+        let page = self.page(id);
+        let path = |p: PageId| self.source(p).path.as_str();
+        page.published.hash(&mut h);
+        for target in &page.targets {
+            match target {
+                Target::Page {
+                    page,
+                    fragment,
+                    case_mismatch,
+                } => (0, path(*page), fragment, case_mismatch).hash(&mut h),
+                Target::Unbuilt { page } => (1, path(*page)).hash(&mut h),
+                Target::Asset { path, .. } => (2, path, self.publishes_asset(path)).hash(&mut h),
+                other => (3, format!("{other:?}")).hash(&mut h),
+            }
+        }
+        for (lang, _) in self.config.languages() {
+            self.published_translation(&page.key, lang)
+                .map(path)
+                .hash(&mut h);
+        }
+        let Some(nav) = page.nav.map(|n| self.nav(n)) else {
+            return h.finish();
+        };
+        nav.output_path(self).hash(&mut h);
+        if let Some(position) = nav.position(id) {
+            let near = |p: Option<PageId>| p.map(|p| (path(p), &self.page(p).heading));
+            (near(position.prev), near(position.next)).hash(&mut h);
+            for step in &position.trail {
+                (&step.title, step.page.map(path)).hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     /// The Markdown files (pages, fragments) an edit changes, adds or
