@@ -2,7 +2,7 @@
 //! debounce around it, so it can be timed and profiled on its own.
 //!
 //! ```text
-//! cargo run --release --example serve_rebuild -- SITE_ROOT [--edits 5] [--page en/x.md]
+//! cargo run --release --example serve_rebuild -- SITE_ROOT [--edits 5] [--page en/x.md] [--create]
 //! valgrind --tool=callgrind --toggle-collect='*Workspace::rebuild_content*' \
 //!     target/release/examples/serve_rebuild SITE_ROOT --edits 1
 //! ```
@@ -14,7 +14,9 @@
 //! page (the reload event goes out when it returns), then
 //! `Workspace::check`, which the server runs after the reload. The page's
 //! text is restored at the end. `--page` is content-relative; the default
-//! is the first page of `content/en/`.
+//! is the first page of `content/en/`. With `--create`, each edit instead
+//! creates a new page beside it (a file that came: the whole site is
+//! resolved again), and the new pages are deleted at the end.
 
 use folio::serve::Workspace;
 use std::collections::BTreeSet;
@@ -48,10 +50,18 @@ fn main() {
     let page = option("--page").unwrap_or_else(|| first_page(&content));
     let file = content.join(&page);
     let original = std::fs::read_to_string(&file).unwrap_or_else(|e| fail(&e.to_string()));
-    let changed = BTreeSet::from([page.clone()]);
+    let create = args.iter().any(|a| a == "--create");
+    let mut created = Vec::new();
     for n in 1..=edits {
         let text = format!("{original}\nRebuild edit number {n}.\n");
-        std::fs::write(&file, text).unwrap_or_else(|e| fail(&e.to_string()));
+        let (edited, changed) = if create {
+            let new = page.replace(".md", &format!("-serve-rebuild-{n}.md"));
+            created.push(content.join(&new));
+            (content.join(&new), BTreeSet::from([new]))
+        } else {
+            (file.clone(), BTreeSet::from([page.clone()]))
+        };
+        std::fs::write(&edited, text).unwrap_or_else(|e| fail(&e.to_string()));
         let before = Instant::now();
         let mut rebuild = workspace.rebuild_content(&changed);
         let rebuilt = before.elapsed();
@@ -65,6 +75,9 @@ fn main() {
         );
     }
     std::fs::write(&file, original).unwrap_or_else(|e| fail(&e.to_string()));
+    for new in created {
+        std::fs::remove_file(&new).unwrap_or_else(|e| fail(&e.to_string()));
+    }
 }
 
 /// The first Markdown file of `content/en/`, content-relative.

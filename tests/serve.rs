@@ -591,6 +591,7 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         "{:?}",
         r.changed
     );
+    assert_up_to_date(&mut ws);
 
     // The date is in the sitemap; an edited image is copied, nothing else.
     site.edit(KICKOFF, |t| {
@@ -601,6 +602,7 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         r.changed,
         vec![KICKOFF_OUT.to_string(), "sitemap.xml".into()]
     );
+    assert_up_to_date(&mut ws);
     let image = "content/english-playbook/media/lifecycle.svg";
     site.edit(image, |t| t.replace("</svg>", "<!-- edited --></svg>"));
     let r = ws.rebuild_content(&touched(image));
@@ -625,6 +627,7 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         );
     }
     assert!(!site.path("public/es/initiate-kickoff").exists());
+    assert_up_to_date(&mut ws);
 
     // An include: every page that includes it.
     let fragment = "content/english-playbook/includes/feedback.md";
@@ -660,6 +663,209 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         "{:?}",
         r.changed
     );
+}
+
+/// A toc is read again when it changes, and only then: the navigation
+/// file shows the new entries; pages whose place in it moved get new
+/// pagers; other pages are not written.
+#[test]
+fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
+    let site = TempSite::sample("toc-edit");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let toc = "content/english-playbook/toc.yml";
+    let nav = "_folio/nav/en/toc-english-playbook.html";
+    let touched = BTreeSet::from([toc.trim_start_matches("content/").to_string()]);
+
+    // A new name: only the navigation file shows it.
+    site.edit(toc, |t| {
+        t.replace(
+            "- name: Run the customer kickoff",
+            "- name: Kickoff with the customer",
+        )
+    });
+    let r = ws.rebuild_content(&touched);
+    assert_eq!(r.changed, vec![nav.to_string()]);
+    assert!(
+        site.read(&format!("public/{nav}"))
+            .contains("Kickoff with the customer")
+    );
+
+    // Two entries swapped: their pages and their neighbours get new pagers.
+    site.edit(toc, |t| {
+        t.replace(
+            "    - name: Kickoff with the customer\n      href: initiate-kickoff.md\n    - name: Establish delivery governance\n      href: initiate-governance.md\n",
+            "    - name: Establish delivery governance\n      href: initiate-governance.md\n    - name: Kickoff with the customer\n      href: initiate-kickoff.md\n",
+        )
+    });
+    let r = ws.rebuild_content(&touched);
+    let mut expected: Vec<String> = [
+        nav,
+        "en/initiate-governance/index.html",
+        "en/initiate-kickoff/index.html",
+        "en/phase-assess/index.html",
+        "en/phase-initiate/index.html",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    expected.sort();
+    assert_eq!(r.changed, expected);
+    let kickoff = site.read(&format!("public/{KICKOFF_OUT}"));
+    assert!(
+        kickoff.contains("Establish delivery governance"),
+        "{kickoff}"
+    );
+    assert_up_to_date(&mut ws);
+
+    // Saved again unchanged: nothing is written.
+    let r = ws.rebuild_content(&touched);
+    assert!(r.changed.is_empty(), "{:?}", r.changed);
+}
+
+/// When files come and go, only the pages that show them are rendered
+/// again: the new page, pages whose links now lead somewhere else, its
+/// translations' switchers.
+#[test]
+fn pages_that_come_and_go_rerender_only_the_pages_that_show_them() {
+    let site = TempSite::sample("come-and-go");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+    let governance = "content/english-playbook/initiate-governance.md";
+    let later = "content/english-playbook/later.md";
+    site.edit(governance, |t| format!("{t}\nSee [later](later.md).\n"));
+    ws.rebuild_content(&touched(governance));
+
+    std::fs::write(
+        site.path(later),
+        "# Later\n\nBack to [governance](initiate-governance.md).\n",
+    )
+    .unwrap();
+    let r = ws.rebuild_content(&touched(later));
+    for out in ["en/later/index.html", "en/initiate-governance/index.html"] {
+        assert!(
+            r.changed.contains(&out.to_string()),
+            "{out}: {:?}",
+            r.changed
+        );
+    }
+    assert!(r.pages <= 3, "{:?}", r.changed);
+    assert_up_to_date(&mut ws);
+
+    std::fs::remove_file(site.path(later)).unwrap();
+    let r = ws.rebuild_content(&touched(later));
+    assert!(
+        r.changed
+            .contains(&"en/initiate-governance/index.html".to_string())
+    );
+    assert!(!site.path("public/en/later").exists());
+    assert!(r.pages <= 2, "{:?}", r.changed);
+    assert_up_to_date(&mut ws);
+
+    let spanish = "content/spanish-playbook/initiate-kickoff-es.md";
+    let moved = "content/spanish-playbook/kickoff-es.md";
+    std::fs::rename(site.path(spanish), site.path(moved)).unwrap();
+    let mut both = touched(spanish);
+    both.extend(touched(moved));
+    let r = ws.rebuild_content(&both);
+    assert!(
+        r.changed.contains(&"es/kickoff/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert!(
+        r.changed.contains(&KICKOFF_OUT.to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert_up_to_date(&mut ws);
+}
+
+/// A change to a file's text.
+type Edit = fn(String) -> String;
+
+/// Checks after a rebuild look only at what it may have changed (the
+/// edited page, its translations, pages linking into it), and find what a
+/// full `folio check` finds.
+#[test]
+fn incremental_checks_find_what_a_full_check_finds() {
+    let site = TempSite::sample("incremental-checks");
+    let (mut ws, mut first) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    ws.check(&mut first);
+    let full = || {
+        let config = folio::load_config(&site.root, None).expect("config");
+        folio::check_with(config, None).diagnostics
+    };
+    assert_eq!(ws.diagnostics(), full());
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+    let edits: [(&str, Edit); 4] = [
+        // A broken link.
+        (KICKOFF, |t| format!("{t}\n[Gone](no-such-page.md)\n")),
+        // A section others link to loses its heading.
+        (KICKOFF, |t| t.replace("## ", "Was a heading: ")),
+        // The original's task tables change: translations are compared with them.
+        (KICKOFF, |t| t.replace("| 4101 |", "| 9101 |")),
+        // A newer original makes translations stale.
+        (KICKOFF, |t| {
+            t.replace("ms.date: 3/05/2024", "ms.date: 3/05/2025")
+        }),
+    ];
+    for (n, (file, edit)) in edits.into_iter().enumerate() {
+        site.edit(file, edit);
+        let mut r = ws.rebuild_content(&touched(file));
+        ws.check(&mut r);
+        assert_eq!(ws.diagnostics(), full(), "after edit {n}");
+    }
+    let broken = ws
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.to_string().contains("no-such-page.md"))
+        .count();
+    assert_eq!(broken, 1);
+}
+
+/// A check gives way to a newer save: the save is rebuilt (and reloaded)
+/// first, and the check that follows covers both.
+#[test]
+fn a_check_gives_way_to_a_newer_save() {
+    let site = TempSite::sample("check-gives-way");
+    let (mut ws, mut first) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    ws.check(&mut first);
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+
+    site.edit(KICKOFF, |t| format!("{t}\n[Gone](no-such-page.md)\n"));
+    let mut first_save = ws.rebuild_content(&touched(KICKOFF));
+    assert_eq!(first_save.changed, vec![KICKOFF_OUT.to_string()]);
+    let newer_save_waiting = || true;
+    assert!(!ws.check_unless(&mut first_save, &newer_save_waiting));
+    assert!(
+        first_save.problems().is_empty(),
+        "{:?}",
+        first_save.problems()
+    );
+
+    let other = "content/english-playbook/initiate-governance.md";
+    site.edit(other, |t| format!("{t}\nOne more line.\n"));
+    let mut second_save = ws.rebuild_content(&touched(other));
+    assert_eq!(
+        second_save.changed,
+        vec!["en/initiate-governance/index.html".to_string()]
+    );
+    assert!(ws.check_unless(&mut second_save, &|| false));
+    assert!(
+        second_save
+            .problems()
+            .iter()
+            .any(|p| p.to_string().contains("no-such-page.md")),
+        "{:?}",
+        second_save.problems()
+    );
+}
+
+/// Rendering everything again changes no file: the incremental rebuilds
+/// before left nothing out.
+fn assert_up_to_date(ws: &mut Workspace) {
+    let r = ws.rebuild_everything();
+    assert!(r.changed.is_empty(), "left out: {:?}", r.changed);
 }
 
 #[cfg(unix)]

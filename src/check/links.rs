@@ -14,7 +14,7 @@ pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     out.extend(found.into_iter().flatten());
 }
 
-fn check_page(site: &Site, id: PageId, page: &Page) -> Vec<Diagnostic> {
+pub(super) fn check_page(site: &Site, id: PageId, page: &Page) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (link, target) in page.doc.links.iter().zip(&page.targets) {
         if site.config.is_ignored_target(link.dest.trim()) {

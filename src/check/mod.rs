@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod external;
 pub mod gate;
+pub(crate) mod kept;
 mod links;
 pub mod report;
 pub mod scope;
@@ -12,12 +13,12 @@ mod tasks;
 mod translations;
 
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
-use crate::site::Site;
+use crate::site::{PageId, Site};
 
 /// Every diagnostic of the site: what loading found plus every check, with
 /// the site's severities applied, `off` codes dropped, sorted and de-duplicated.
 pub(crate) fn run(site: &Site) -> Vec<Diagnostic> {
-    let mut found = site.diagnostics().to_vec();
+    let mut found = site.diagnostics();
     front_matter(site, &mut found);
     links::check(site, &mut found);
     translations::check(site, &mut found);
@@ -37,36 +38,41 @@ pub(crate) fn finish(site: &Site, mut found: Vec<Diagnostic>) -> Vec<Diagnostic>
 
 /// `front-matter-missing`: required keys absent or empty.
 fn front_matter(site: &Site, out: &mut Vec<Diagnostic>) {
-    let required = &site.config.front_matter.required;
-    if required.is_empty() {
+    if site.config.front_matter.required.is_empty() {
         return;
     }
-    for (_, source) in site.sources() {
-        if source.failed {
-            continue;
-        }
-        let fm = &source.front_matter;
-        for key in required {
-            if fm.is_empty(key) {
-                let present = fm.fields.contains_key(key);
-                out.push(
-                    Diagnostic::new(
-                        Code::FrontMatterMissing,
-                        site.config.source_path(&source.path),
-                        if present {
-                            format!("front matter key `{key}` is empty")
-                        } else {
-                            format!("front matter has no `{key}`, which folio.yml requires")
-                        },
-                    )
-                    .at(if present { fm.line_of(key) } else { 1 }, 1)
-                    .hint(if source.body_start == 0 {
-                        format!("add a front matter block at the top: ---\\n{key}: …\\n---")
+    for (id, _) in site.sources() {
+        front_matter_of(site, id, out);
+    }
+}
+
+/// [`front_matter`] of one page.
+fn front_matter_of(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
+    let source = site.source(id);
+    if source.failed {
+        return;
+    }
+    let fm = &source.front_matter;
+    for key in &site.config.front_matter.required {
+        if fm.is_empty(key) {
+            let present = fm.fields.contains_key(key);
+            out.push(
+                Diagnostic::new(
+                    Code::FrontMatterMissing,
+                    site.config.source_path(&source.path),
+                    if present {
+                        format!("front matter key `{key}` is empty")
                     } else {
-                        format!("add `{key}: …` between the `---` lines")
-                    }),
-                );
-            }
+                        format!("front matter has no `{key}`, which folio.yml requires")
+                    },
+                )
+                .at(if present { fm.line_of(key) } else { 1 }, 1)
+                .hint(if source.body_start == 0 {
+                    format!("add a front matter block at the top: ---\\n{key}: …\\n---")
+                } else {
+                    format!("add `{key}: …` between the `---` lines")
+                }),
+            );
         }
     }
 }

@@ -30,7 +30,7 @@ pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// Shape, IDs and requirement values of one page's tables.
-fn check_page(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_page(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
     let page = site.page(id);
     // Task IDs are unique across all task tables of the page.
     let mut seen = HashSet::new();
@@ -156,7 +156,7 @@ fn tasks_of<'a>(
     map
 }
 
-fn compare_with_original(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
+pub(super) fn compare_with_original(site: &Site, id: PageId, out: &mut Vec<Diagnostic>) {
     let page = &site.page(id);
     let default = site.config.default_language;
     if page.lang == default || !page.published {

@@ -6,17 +6,27 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::site::{PageId, Site, Translations};
 
 pub(crate) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
-    let default = site.config.default_language;
     let mut keys: Vec<_> = site.all_translations().collect();
     keys.sort_by(|a, b| a.0.cmp(b.0));
     for (key, translations) in keys {
-        match translations
-            .get(default)
-            .filter(|&p| site.page(p).published)
-        {
-            Some(original) => check_translations(site, key, translations, original, out),
-            None => report_orphans(site, key, translations, out),
-        }
+        check_key(site, key, translations, out);
+    }
+}
+
+/// The translations of one key.
+pub(super) fn check_key(
+    site: &Site,
+    key: &TranslationKey,
+    translations: &Translations,
+    out: &mut Vec<Diagnostic>,
+) {
+    let default = site.config.default_language;
+    match translations
+        .get(default)
+        .filter(|&p| site.page(p).published)
+    {
+        Some(original) => check_translations(site, key, translations, original, out),
+        None => report_orphans(site, key, translations, out),
     }
 }
 

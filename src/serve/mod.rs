@@ -30,7 +30,7 @@ use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use thiserror::Error;
-use watch::{SourceDirs, Watcher};
+use watch::{Next, SourceDirs, Watcher};
 pub use workspace::{Problem, Rebuild, Workspace};
 
 /// Requests are short (files from disk); sockets, slow clients and event
@@ -38,9 +38,11 @@ pub use workspace::{Problem, Rebuild, Workspace};
 const WORKERS: usize = 4;
 
 /// Quiet time that ends a burst of events. An editor's save (probe file,
-/// backup rename, write, backup removal) takes a few milliseconds; a
-/// shorter wait would split it, a longer one is felt on every save.
-pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
+/// backup rename, write, backup removal) sends its events within a
+/// millisecond or two; a longer wait is felt on every save. A burst that
+/// leaves a changed file missing waits a little longer (see `watch`), since
+/// some editors delete a file before writing it anew.
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Where progress lines go: stderr for the command line, a buffer in tests.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
@@ -67,7 +69,7 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    /// Loopback, port 8000, 50 ms debounce, progress on stderr.
+    /// Loopback, port 8000, 10 ms debounce, progress on stderr.
     pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
         ServeOptions {
             root: root.into(),
@@ -303,7 +305,9 @@ fn browsable(addr: SocketAddr) -> String {
 }
 
 /// The rebuild thread: one rebuild per burst of changes. Open pages are
-/// told to reload as soon as the files are written; the checks run after.
+/// told to reload as soon as the files are written; the checks run after,
+/// and give way to the next burst: a save that arrives while they run is
+/// rebuilt and reloaded first, and the checks that follow cover both.
 fn rebuild_on_change(
     mut workspace: Workspace,
     mut watcher: Watcher,
@@ -311,18 +315,41 @@ fn rebuild_on_change(
     log: &Log,
     debounce: Duration,
 ) {
-    while let Some(changes) = watcher.next_batch(debounce) {
-        let Some(mut rebuild) = guarded(log, &mut workspace, |w| w.apply(&changes)) else {
+    // The last rebuild, while its checks have not run to the end.
+    let mut unchecked: Option<Rebuild> = None;
+    loop {
+        let idle = unchecked.as_ref().map(|_| debounce);
+        match watcher.next(debounce, idle) {
+            Next::Stopped => return,
+            Next::Idle => {}
+            Next::Changes(changes) => {
+                let Some(rebuild) = guarded(log, &mut workspace, |w| w.apply(&changes)) else {
+                    continue;
+                };
+                if let Err(e) = watcher.sync(SourceDirs::of(workspace.config())) {
+                    log(&format!("warning: cannot watch the site for changes: {e}"));
+                }
+                served.set_out_dir(workspace.output_dir());
+                served.live.publish_reload(&rebuild);
+                if let Some(earlier) = unchecked.replace(rebuild) {
+                    report(log, &earlier);
+                }
+            }
+        }
+        let Some(mut rebuild) = unchecked.take() else {
             continue;
         };
-        if let Err(e) = watcher.sync(SourceDirs::of(workspace.config())) {
-            log(&format!("warning: cannot watch the site for changes: {e}"));
+        let newer = watcher.pending();
+        match guarded(log, &mut workspace, |w| {
+            w.check_unless(&mut rebuild, &newer)
+        }) {
+            Some(true) => {
+                report(log, &rebuild);
+                served.live.publish_problems(&rebuild);
+            }
+            Some(false) => unchecked = Some(rebuild),
+            None => {}
         }
-        served.set_out_dir(workspace.output_dir());
-        served.live.publish_reload(&rebuild);
-        guarded(log, &mut workspace, |w| w.check(&mut rebuild));
-        report(log, &rebuild);
-        served.live.publish_problems(&rebuild);
     }
 }
 

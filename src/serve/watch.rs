@@ -12,12 +12,19 @@ use notify::event::ModifyKind;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 /// A burst longer than this is cut into several rebuilds, so a tool that
 /// keeps writing does not hold back the preview forever.
 const LONGEST_BURST: Duration = Duration::from_secs(1);
+
+/// How much longer a burst is awaited when a file it changed is missing:
+/// editors that delete a file and then write it anew leave such a moment,
+/// and a page taken for deleted would be removed and then rebuilt.
+const MISSING_GRACE: Duration = Duration::from_millis(50);
 
 /// What one burst of events changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,6 +47,15 @@ impl Changes {
     /// Templates, theme and `folio.yml` reach every page.
     pub(crate) fn needs_full_rebuild(&self) -> bool {
         self.templates || self.theme || self.config || self.rescan
+    }
+
+    /// Adds another batch's changes.
+    fn merge(&mut self, other: Changes) {
+        self.content.extend(other.content);
+        self.templates |= other.templates;
+        self.theme |= other.theme;
+        self.config |= other.config;
+        self.rescan |= other.rescan;
     }
 
     fn add(&mut self, change: Change) {
@@ -147,9 +163,24 @@ pub(crate) enum Message {
     Stop,
 }
 
+/// What [`Watcher::next`] saw.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// A burst of changes is over.
+    Changes(Changes),
+    /// Nothing changed for the time given.
+    Idle,
+    /// The watcher was stopped.
+    Stopped,
+}
+
 pub(crate) struct Watcher {
     notify: RecommendedWatcher,
     events: Receiver<Message>,
+    /// File system events (other than reads) sent so far.
+    sent: Arc<AtomicU64>,
+    /// [`Watcher::sent`] when the last batch was handed out.
+    handed: u64,
     dirs: SourceDirs,
     watched: Vec<(PathBuf, RecursiveMode)>,
     /// Watched folders that were themselves deleted or replaced: their
@@ -162,12 +193,22 @@ impl Watcher {
     pub(crate) fn new(dirs: SourceDirs) -> notify::Result<(Watcher, Sender<Message>)> {
         let (tx, events) = channel();
         let forward = tx.clone();
-        let notify = notify::recommended_watcher(move |event| {
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = sent.clone();
+        let notify = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            if !event
+                .as_ref()
+                .is_ok_and(|e| matches!(e.kind, EventKind::Access(_)))
+            {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
             let _ = forward.send(Message::Fs(event));
         })?;
         let mut watcher = Watcher {
             notify,
             events,
+            sent,
+            handed: 0,
             dirs: dirs.clone(),
             watched: Vec::new(),
             stale: BTreeSet::new(),
@@ -207,7 +248,17 @@ impl Watcher {
 
     /// Blocks until a burst of changes is over: `quiet` without a relevant
     /// event, or one second after it began. `None` once stopped.
+    #[cfg(test)]
     pub(crate) fn next_batch(&mut self, quiet: Duration) -> Option<Changes> {
+        match self.next(quiet, None) {
+            Next::Changes(changes) => Some(changes),
+            Next::Idle | Next::Stopped => None,
+        }
+    }
+
+    /// The next burst of changes, as [`Watcher::next_batch`]; with `idle`,
+    /// [`Next::Idle`] when no change began within it.
+    pub(crate) fn next(&mut self, quiet: Duration, idle: Option<Duration>) -> Next {
         let Watcher {
             events,
             dirs,
@@ -215,12 +266,33 @@ impl Watcher {
             stale,
             ..
         } = self;
-        gather(events, quiet, |changes, event| {
+        let mut add = |changes: &mut Changes, event: notify::Result<notify::Event>| {
             if let Ok(e) = &event {
                 stale.extend(replaced_folders(e, watched));
             }
             add(dirs, changes, event);
-        })
+        };
+        let mut next = gather(events, quiet, idle, &mut add);
+        if let Next::Changes(changes) = &mut next {
+            let missing = |rel: &String| !dirs.content.join(rel).exists();
+            if changes.content.iter().any(missing) {
+                match gather(events, quiet, Some(MISSING_GRACE), &mut add) {
+                    Next::Changes(more) => changes.merge(more),
+                    Next::Idle => {}
+                    Next::Stopped => next = Next::Stopped,
+                }
+            }
+        }
+        self.handed = self.sent.load(Ordering::SeqCst);
+        next
+    }
+
+    /// Have file system events arrived since the last [`Watcher::next`]
+    /// returned? (Perhaps only leftovers of its burst: the next call
+    /// tells.) Safe to ask from any thread.
+    pub(crate) fn pending(&self) -> impl Fn() -> bool + Sync + use<> {
+        let (sent, handed) = (self.sent.clone(), self.handed);
+        move || sent.load(Ordering::SeqCst) != handed
     }
 }
 
@@ -248,30 +320,38 @@ fn replaced_folders<'a>(
         .cloned()
 }
 
-/// Waits for the first event that changes something, then collects until
-/// `quiet` passes without an event (or the burst gets too long).
+/// Waits for the first event that changes something (for at most `idle`,
+/// if given), then collects until `quiet` passes without an event (or the
+/// burst gets too long).
 fn gather(
     events: &Receiver<Message>,
     quiet: Duration,
+    idle: Option<Duration>,
     mut add: impl FnMut(&mut Changes, notify::Result<notify::Event>),
-) -> Option<Changes> {
+) -> Next {
     let mut changes = Changes::default();
+    let deadline = idle.map(|idle| Instant::now() + idle);
     while changes.is_empty() {
-        match events.recv() {
+        let message = match deadline {
+            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(at) => events.recv_timeout(at.saturating_duration_since(Instant::now())),
+        };
+        match message {
             Ok(Message::Fs(event)) => add(&mut changes, event),
-            Ok(Message::Stop) | Err(_) => return None,
+            Err(RecvTimeoutError::Timeout) => return Next::Idle,
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
         }
     }
     let began = Instant::now();
     loop {
         let wait = quiet.min(LONGEST_BURST.saturating_sub(began.elapsed()));
         if wait.is_zero() {
-            return Some(changes);
+            return Next::Changes(changes);
         }
         match events.recv_timeout(wait) {
             Ok(Message::Fs(event)) => add(&mut changes, event),
-            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return None,
-            Err(RecvTimeoutError::Timeout) => return Some(changes),
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
+            Err(RecvTimeoutError::Timeout) => return Next::Changes(changes),
         }
     }
 }
@@ -427,6 +507,37 @@ mod tests {
         assert!(watcher.stale.contains(&root.join("content")));
     }
 
+    /// An editor that deletes a page and writes it anew a little later
+    /// makes one batch, not a deletion and then a new page.
+    #[test]
+    fn a_file_deleted_and_written_anew_is_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/en")).unwrap();
+        let page = root.join("content/en/a.md");
+        std::fs::write(&page, "# A\n").unwrap();
+        let dirs = SourceDirs {
+            root: root.clone(),
+            content: root.join("content"),
+            output: root.join("public"),
+        };
+        let (mut watcher, _stop) = Watcher::new(dirs).unwrap();
+        std::fs::remove_file(&page).unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(25));
+            std::fs::write(&page, "# A, edited\n").unwrap();
+        });
+        let Next::Changes(batch) = watcher.next(Duration::from_millis(10), None) else {
+            panic!("a batch")
+        };
+        writer.join().unwrap();
+        assert!(batch.content.contains("en/a.md"), "{batch:?}");
+        assert_eq!(
+            watcher.next(Duration::from_millis(10), Some(Duration::from_millis(100))),
+            Next::Idle
+        );
+    }
+
     fn event(kind: EventKind, path: &str) -> Message {
         Message::Fs(Ok(notify::Event::new(kind).add_path(path.into())))
     }
@@ -465,7 +576,9 @@ mod tests {
             tx.send(m).unwrap();
         }
         let quiet = Duration::from_millis(50);
-        let batch = gather(&rx, quiet, |c, e| add(&d, c, e)).unwrap();
+        let Next::Changes(batch) = gather(&rx, quiet, None, |c, e| add(&d, c, e)) else {
+            panic!("a batch")
+        };
         assert_eq!(batch.content, BTreeSet::from(["en/a.md".to_string()]));
         assert!(!batch.needs_full_rebuild());
 
@@ -480,10 +593,15 @@ mod tests {
             "/site/templates/base.html",
         ))
         .unwrap();
-        let batch = gather(&rx, quiet, |c, e| add(&d, c, e)).unwrap();
+        let Next::Changes(batch) = gather(&rx, quiet, None, |c, e| add(&d, c, e)) else {
+            panic!("a batch")
+        };
         assert!(batch.templates && batch.content.is_empty());
 
         tx.send(Message::Stop).unwrap();
-        assert_eq!(gather(&rx, quiet, |c, e| add(&d, c, e)), None);
+        assert_eq!(
+            gather(&rx, quiet, None, |c, e| add(&d, c, e)),
+            Next::Stopped
+        );
     }
 }

@@ -25,23 +25,21 @@
 //! and an invalid `folio.yml` or template leaves the site as it was. Both
 //! are reported on every rebuild until they are fixed.
 
-use crate::check;
-use crate::config::{CONFIG_FILE, Config, ConfigError, LangId};
-use crate::content::front_matter::Date;
-use crate::content::{self, Content, FileKind, Loaded, TranslationKey};
+use crate::check::kept::{Found, Kept, Parts};
+use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::content::{self, Content, FileKind, Loaded};
 use crate::diagnostic::{self, Code, Diagnostic, Newlines, Severity};
 use crate::paths;
 use crate::render::output::OutputDir;
 use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Templates};
-use crate::site::nav::{Nav, NavId};
-use crate::site::{PageId, Purpose, Site};
+use crate::site::{self, Changed, PageId, Purpose, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+
 use std::time::{Duration, Instant};
 
 /// A line of the browser overlay: `path:line: message`.
@@ -114,8 +112,6 @@ pub struct Rebuild {
     /// Loading and rendering; checks are not included.
     pub(crate) elapsed: Duration,
     pub(crate) kind: Kind,
-    /// Content paths this rebuild read.
-    pub(crate) touched: BTreeSet<String>,
 }
 
 /// Which rebuild it was.
@@ -130,6 +126,11 @@ pub(crate) enum Kind {
 }
 
 impl Rebuild {
+    /// What the browser overlay lists (see the field).
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
     /// `rebuilt 3 pages in 12 ms`, with what is wrong when the preview is stale.
     pub fn summary(&self) -> String {
         let verb = if self.kind == Kind::First {
@@ -170,69 +171,36 @@ pub struct Workspace {
     held_back: BTreeMap<String, Vec<Diagnostic>>,
     config_problem: Option<Problem>,
     template_problem: Option<Diagnostic>,
-    /// Everything the last rebuild's checks found.
-    diagnostics: Vec<Diagnostic>,
+    /// What the last check found, in parts; `None` before the first.
+    checked: Option<Kept>,
+    /// What the next check must look at again.
+    unchecked: Unchecked,
+}
+
+/// What rebuilds changed since the last check that finished.
+#[derive(Debug, Default)]
+struct Unchecked {
+    /// Files came or went, or everything was reloaded: check everything.
+    everything: bool,
+    parts: Parts,
+    /// Content paths the rebuilds read: their diagnostics are reported
+    /// again, new or not.
+    touched: BTreeSet<String>,
 }
 
 /// Which outputs a rebuild looks at.
 enum Scope {
     /// Render and write every output (first build, templates, theme, folio.yml).
     Everything,
-    /// The site's shape changed: compare every page's fingerprint and
-    /// produce the site-level files.
-    Site,
-    /// The shape is unchanged: only these pages (content paths) may differ.
-    Pages(HashSet<String>),
-}
-
-/// What one page's output reads from other pages, and what the site-level
-/// files are made of. While it stays equal, an edit can only change the
-/// output of the pages that were re-parsed.
-#[derive(PartialEq)]
-struct Shape {
-    pages: Vec<PageShape>,
-    navs: Vec<Nav>,
-    assets: BTreeSet<String>,
-    /// Assets not published (`path-collision`).
-    withheld: BTreeSet<String>,
-}
-
-#[derive(PartialEq)]
-struct PageShape {
-    path: String,
-    url: String,
-    lang: LangId,
-    key: TranslationKey,
-    published: bool,
-    title: String,
-    heading: String,
-    date: Option<Date>,
-    nav: Option<NavId>,
-}
-
-impl Shape {
-    fn of(site: &Site) -> Shape {
-        Shape {
-            pages: site
-                .pages()
-                .map(|(id, page)| (page, site.source(id)))
-                .map(|(page, source)| PageShape {
-                    path: source.path.clone(),
-                    url: page.url.clone(),
-                    lang: page.lang,
-                    key: page.key.clone(),
-                    published: page.published,
-                    title: page.title.clone(),
-                    heading: page.heading.clone(),
-                    date: source.date,
-                    nav: page.nav,
-                })
-                .collect(),
-            navs: site.navs().map(|(_, nav)| nav.clone()).collect(),
-            assets: site.content().assets.clone(),
-            withheld: site.withheld().iter().cloned().collect(),
-        }
-    }
+    /// Files came or went: compare the fingerprints of these pages (all
+    /// when `None`) and produce the site-level files.
+    Site(Option<BTreeSet<PageId>>),
+    /// Files neither came nor went: only these pages and site-level files
+    /// may differ.
+    Some {
+        pages: Vec<PageId>,
+        files: Vec<Output>,
+    },
 }
 
 /// What a render pass will write, worked out before anything is written.
@@ -266,7 +234,7 @@ struct FileCopy {
     path: String,
 }
 
-/// A page rendered by this pass.
+/// A page rendered by this pass, and written as soon as it was.
 struct PageOutput {
     /// Content path of the page.
     source: String,
@@ -274,6 +242,8 @@ struct PageOutput {
     fingerprint: u64,
     /// Site-relative output path.
     path: String,
+    /// `None`: the bytes on disk were the same.
+    written: Option<Written>,
 }
 
 /// What the site consists of, when a pass looked at all of it.
@@ -326,10 +296,14 @@ impl Workspace {
             held_back: BTreeMap::new(),
             config_problem: None,
             template_problem,
-            diagnostics: Vec::new(),
+            checked: None,
+            unchecked: Unchecked {
+                everything: true,
+                ..Unchecked::default()
+            },
         };
         let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
-        let rebuild = workspace.finish(started, rendered, BTreeSet::new(), Kind::First);
+        let rebuild = workspace.finish(started, rendered, Kind::First);
         Ok((workspace, rebuild))
     }
 
@@ -366,7 +340,7 @@ impl Workspace {
             Ok(c) => c,
             Err(e) => {
                 self.config_problem = Some(Problem::of_config(&e));
-                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+                return self.finish(started, Rendered::default(), kind);
             }
         };
         if config.output_dir != self.site.config.output_dir {
@@ -382,7 +356,7 @@ impl Workspace {
                         line: 0,
                         message: e.to_string(),
                     });
-                    return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+                    return self.finish(started, Rendered::default(), kind);
                 }
             }
         }
@@ -394,14 +368,15 @@ impl Workspace {
             }
             Err(d) => {
                 self.template_problem = Some(*d);
-                return self.finish(started, Rendered::default(), BTreeSet::new(), kind);
+                return self.finish(started, Rendered::default(), kind);
             }
         }
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
         self.site = Site::from_content(config, content, Purpose::Serve);
         let rendered = self.render(&Scope::Everything, &BTreeSet::new());
-        self.finish(started, rendered, BTreeSet::new(), kind)
+        self.unchecked.everything = true;
+        self.finish(started, rendered, kind)
     }
 
     /// Applies changed content paths (files or folders, created, modified or
@@ -410,11 +385,7 @@ impl Workspace {
         let started = Instant::now();
         let edit = read_changes(&self.site.config, self.site.content(), paths);
 
-        // What changed for parsing: Markdown files whose text the model
-        // now has anew, and whether such a file appeared or disappeared
-        // (a page may include a file that did not exist before).
-        let mut markdown = self.forget_removed(&edit.removed);
-        let mut markdown_set_changed = !markdown.is_empty();
+        self.forget_removed(&edit.removed);
         let mut inserts = Vec::new();
         let mut assets = BTreeSet::new();
         for item in edit.loaded {
@@ -424,73 +395,87 @@ impl Workspace {
                 continue;
             }
             self.held_back.remove(&path);
-            match &item {
-                Loaded::Page(_) | Loaded::Fragment(_) => {
-                    markdown_set_changed |= !self.site.content().has_markdown(&path);
-                    markdown.insert(path);
-                }
-                Loaded::Asset(_) => {
-                    assets.insert(path);
-                }
-                Loaded::Toc(_) => {}
+            if let Loaded::Asset(_) = item {
+                assets.insert(path);
             }
             inserts.push(item);
         }
 
-        let before = Shape::of(&self.site);
-        let reparsed = Mutex::new(HashSet::new());
-        self.site.update(
-            |content| {
-                for rel in &edit.removed {
-                    content.remove_tree(rel);
-                }
-                for item in inserts {
-                    content.insert(item);
-                }
-            },
-            &|path, doc| {
-                let stale = markdown.contains(path)
-                    || doc.files.iter().skip(1).any(|f| markdown.contains(f))
-                    || (markdown_set_changed
-                        && doc
-                            .diagnostics
-                            .iter()
-                            .any(|d| d.code == Code::IncludeMissing));
-                if stale {
-                    reparsed
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(path.to_string());
-                }
-                stale
-            },
-        );
-        let scope = if Shape::of(&self.site) == before {
-            Scope::Pages(
-                reparsed
-                    .into_inner()
-                    .unwrap_or_else(PoisonError::into_inner),
-            )
+        let changed = self.site.update(site::Edit {
+            removed: edit.removed,
+            loaded: inserts,
+        });
+        let scope = if changed.everything {
+            self.unchecked.everything = true;
+            Scope::Site(changed.outward)
         } else {
-            Scope::Site
+            self.schedule_checks(&changed);
+            self.scope_of(&changed)
         };
         let rendered = self.render(&scope, &assets);
-        self.finish(started, rendered, paths.clone(), Kind::Content)
+        self.unchecked.touched.extend(paths.iter().cloned());
+        self.finish(started, rendered, Kind::Content)
     }
 
-    /// Stops holding back files that are gone; returns the Markdown files
-    /// among them (their includers must be parsed again).
-    fn forget_removed(&mut self, removed: &[String]) -> HashSet<String> {
-        let mut markdown = HashSet::new();
+    /// Adds to the next check what an update in which no file came or went
+    /// may have changed: the pages parsed again, their translations (task
+    /// tables are compared with the original), the pages linking to a
+    /// section of a page whose anchors changed, and the pages' keys.
+    fn schedule_checks(&mut self, changed: &Changed) {
+        let site = &self.site;
+        let parts = &mut self.unchecked.parts;
+        for &id in &changed.reparsed {
+            let key = &site.page(id).key;
+            parts.pages.insert(id);
+            parts.pages.extend(
+                site.translations_of(key)
+                    .into_iter()
+                    .flat_map(|t| t.pages()),
+            );
+            parts.keys.insert(key.clone());
+        }
+        for &id in &changed.anchors {
+            parts.pages.extend(site.linking_to_sections_of(id));
+        }
+    }
+
+    /// What may differ after an update in which no file came or went: the
+    /// pages parsed again and their neighbours, the navigation trees that
+    /// changed with the homes that show them, the sitemap if a date changed.
+    fn scope_of(&self, changed: &Changed) -> Scope {
+        let site = &self.site;
+        let mut pages = changed.reparsed.clone();
+        pages.extend(&changed.neighbours);
+        pages.sort();
+        pages.dedup();
+        let mut files: Vec<Output> = changed.navs.iter().map(|&n| Output::Nav(n)).collect();
+        if !changed.navs.is_empty() {
+            let homes = self
+                .templates
+                .as_ref()
+                .map(|t| Renderer::new(site, t).generated_homes());
+            files.extend(
+                homes
+                    .into_iter()
+                    .flatten()
+                    .filter(|&lang| {
+                        site.main_nav_id(lang)
+                            .is_some_and(|n| changed.navs.contains(&n))
+                    })
+                    .map(Output::Home),
+            );
+        }
+        if changed.dates {
+            files.push(Output::Sitemap);
+        }
+        Scope::Some { pages, files }
+    }
+
+    /// Stops holding back files that are gone.
+    fn forget_removed(&mut self, removed: &[String]) {
         for rel in removed {
             self.held_back.retain(|p, _| !paths::is_within(p, rel));
-            for path in self.site.content().files_under(rel) {
-                if self.site.content().has_markdown(&path) {
-                    markdown.insert(path);
-                }
-            }
         }
-        markdown
     }
 
     /// A freshly loaded file that failed replaces nothing that loaded fine.
@@ -536,24 +521,31 @@ impl Workspace {
         let everything = matches!(scope, Scope::Everything);
         let mut plan = Plan::default();
         match scope {
-            Scope::Pages(paths) => {
-                let pages: Vec<PageId> = paths
+            Scope::Some { pages, files } => {
+                let pages: Vec<PageId> = pages
                     .iter()
-                    .filter_map(|p| site.page_by_path(p))
+                    .copied()
                     .filter(|&id| site.page(id).published)
                     .collect();
                 self.plan_pages(&renderer, &pages, false, &mut plan);
+                for file in files {
+                    plan_file(&renderer, file, false, &mut plan);
+                }
                 for asset in assets.iter().filter(|a| site.publishes_asset(a)) {
                     plan_file(&renderer, &Output::Asset(asset.clone()), true, &mut plan);
                 }
             }
-            Scope::Site | Scope::Everything => {
+            Scope::Site(_) | Scope::Everything => {
                 let outputs = renderer.outputs();
                 let pages: Vec<PageId> = outputs
                     .iter()
                     .filter_map(|o| match o {
                         Output::Page(id) => Some(*id),
                         _ => None,
+                    })
+                    .filter(|id| match scope {
+                        Scope::Site(Some(pages)) => pages.contains(id),
+                        _ => true,
                     })
                     .collect();
                 self.plan_pages(&renderer, &pages, everything, &mut plan);
@@ -563,32 +555,24 @@ impl Workspace {
         self.carry_out(plan, everything)
     }
 
-    /// Renders the given pages; unless `everything`, only those whose
-    /// fingerprint differs from the output on disk.
+    /// Renders the given pages (unless `everything`, only those whose
+    /// fingerprint differs from the output on disk) and writes each as
+    /// soon as it is rendered, so that no more than a few pages' HTML is
+    /// held at once, whatever the size of the site.
     fn plan_pages(&self, renderer: &Renderer, pages: &[PageId], everything: bool, plan: &mut Plan) {
         let site = renderer.site;
-        let fresh: Vec<(String, RenderedPage)> = pages
+        let fresh: Vec<(String, Result<PageOutput, Box<Diagnostic>>)> = pages
             .par_iter()
             .filter_map(|&id| {
                 let source = &site.source(id).path;
                 let unchanged =
                     !everything && self.fingerprints.get(source) == Some(&renderer.fingerprint(id));
-                (!unchanged).then(|| (source.clone(), renderer.render_page(id)))
+                (!unchanged).then(|| (source.clone(), self.write_page(renderer, id, everything)))
             })
             .collect();
         for (source, page) in fresh {
-            match page.html {
-                Ok(html) => {
-                    plan.pages.push(PageOutput {
-                        source,
-                        fingerprint: page.fingerprint,
-                        path: page.path.clone(),
-                    });
-                    plan.writes.push(FileWrite {
-                        path: page.path,
-                        bytes: html.into_bytes(),
-                    });
-                }
+            match page {
+                Ok(page) => plan.pages.push(page),
                 Err(d) => {
                     plan.failed_pages.push(source);
                     plan.failures.push(*d);
@@ -597,15 +581,40 @@ impl Workspace {
         }
     }
 
+    /// Renders one page and writes it unless the same bytes are on disk.
+    fn write_page(
+        &self,
+        renderer: &Renderer,
+        id: PageId,
+        everything: bool,
+    ) -> Result<PageOutput, Box<Diagnostic>> {
+        let RenderedPage {
+            path,
+            fingerprint,
+            html,
+        } = renderer.render_page(id);
+        let write = FileWrite {
+            path: path.clone(),
+            bytes: html?.into_bytes(),
+        };
+        Ok(PageOutput {
+            source: renderer.site.source(id).path.clone(),
+            fingerprint,
+            path,
+            written: self.write_file(write, everything),
+        })
+    }
+
     /// Writes and copies what the plan says, deletes what the site no
     /// longer has, and remembers what is on disk now.
-    fn carry_out(&mut self, plan: Plan, everything: bool) -> Rendered {
+    fn carry_out(&mut self, mut plan: Plan, everything: bool) -> Rendered {
         let mut rendered = Rendered {
             failures: plan.failures,
             ..Rendered::default()
         };
         self.copy_files(plan.copies, &mut rendered);
-        let results = self.write_files(plan.writes, everything);
+        let mut results = self.write_files(plan.writes, everything);
+        results.extend(plan.pages.iter_mut().filter_map(|p| p.written.take()));
         let failed_writes = self.record_writes(results, &plan.pages, &mut rendered);
         for page in plan.pages {
             if failed_writes.contains(&page.path) {
@@ -639,19 +648,26 @@ impl Workspace {
     /// alone. A rebuild of everything also looks at the disk: the folder
     /// may have been emptied behind the server's back.
     fn write_files(&self, writes: Vec<FileWrite>, everything: bool) -> Vec<Written> {
-        let (out, written) = (&self.output, &self.written);
-        let on_disk = |path: &str| !everything || out.file(path).is_ok_and(|f| f.is_file());
         writes
             .into_par_iter()
-            .filter_map(|FileWrite { path, bytes }| {
-                let hash = hash_bytes(&bytes);
-                if written.get(&path) == Some(&hash) && on_disk(&path) {
-                    return None;
-                }
-                let result = out.write(&path, &bytes).map_err(|e| e.to_string());
-                Some(Written { path, hash, result })
-            })
+            .filter_map(|write| self.write_file(write, everything))
             .collect()
+    }
+
+    /// Writes one file unless the same bytes are on disk.
+    fn write_file(
+        &self,
+        FileWrite { path, bytes }: FileWrite,
+        everything: bool,
+    ) -> Option<Written> {
+        let out = &self.output;
+        let on_disk = || !everything || out.file(&path).is_ok_and(|f| f.is_file());
+        let hash = hash_bytes(&bytes);
+        if self.written.get(&path) == Some(&hash) && on_disk() {
+            return None;
+        }
+        let result = out.write(&path, &bytes).map_err(|e| e.to_string());
+        Some(Written { path, hash, result })
     }
 
     /// Remembers what was written and counts pages; returns the paths
@@ -711,13 +727,7 @@ impl Workspace {
 
     /// The rebuild's report before checks: what keeps the preview from
     /// matching the files on disk.
-    fn finish(
-        &self,
-        started: Instant,
-        rendered: Rendered,
-        touched: BTreeSet<String>,
-        kind: Kind,
-    ) -> Rebuild {
+    fn finish(&self, started: Instant, rendered: Rendered, kind: Kind) -> Rebuild {
         let config = &self.site.config;
         let mut blocking: Vec<Diagnostic> = self
             .held_back
@@ -751,39 +761,91 @@ impl Workspace {
             report,
             elapsed: started.elapsed(),
             kind,
-            touched,
         }
     }
 
-    /// Runs every check on the site and adds to the rebuild's report what
-    /// it brought: diagnostics that are new (compared without their line,
-    /// which an edit above them moves) or in a file the rebuild read. The
-    /// first build reports all of them in the terminal, as `folio build`
-    /// does, but none in the overlay, which is for what the author just did.
+    /// Checks what the rebuilds since the last check may have changed and
+    /// adds to the rebuild's report what that brought: diagnostics that are
+    /// new (compared without their line, which an edit above them moves)
+    /// or in a file the rebuilds read. The first build reports all of them
+    /// in the terminal, as `folio build` does, but none in the overlay,
+    /// which is for what the author just did.
     pub fn check(&mut self, rebuild: &mut Rebuild) {
+        self.check_unless(rebuild, &|| false);
+    }
+
+    /// [`Workspace::check`], unless `stop` (asked between pages) says a
+    /// newer batch of changes is waiting: then it returns `false`, and the
+    /// next check also looks at what this one would have.
+    pub fn check_unless(
+        &mut self,
+        rebuild: &mut Rebuild,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> bool {
+        let found = match (&mut self.checked, self.unchecked.everything) {
+            (Some(kept), false) => match kept.recheck(&self.site, &self.unchecked.parts, stop) {
+                Some(found) => found,
+                None => return false,
+            },
+            (before, _) => {
+                let Some(kept) = Kept::all(&self.site, stop) else {
+                    return false;
+                };
+                let known = before.as_ref().map(Kept::diagnostics).unwrap_or_default();
+                let known: HashSet<(&str, Code, &str)> = known
+                    .iter()
+                    .map(|d| (d.file.as_str(), d.code, d.message.as_str()))
+                    .collect();
+                let found = kept
+                    .diagnostics()
+                    .into_iter()
+                    .map(|d| Found {
+                        new: !known.contains(&(d.file.as_str(), d.code, d.message.as_str())),
+                        diagnostic: d,
+                    })
+                    .collect();
+                self.checked = Some(kept);
+                found
+            }
+        };
+        let unchecked = std::mem::take(&mut self.unchecked);
+        self.report_checks(rebuild, found, &unchecked.touched);
+        true
+    }
+
+    /// Every diagnostic the last check that ran to the end found, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.checked
+            .as_ref()
+            .map(Kept::diagnostics)
+            .unwrap_or_default()
+    }
+
+    fn report_checks(&self, rebuild: &mut Rebuild, found: Vec<Found>, touched: &BTreeSet<String>) {
         let config = &self.site.config;
-        let found = check::run(&self.site);
-        let known: HashSet<(&str, Code, &str)> = self
-            .diagnostics
-            .iter()
-            .map(|d| (d.file.as_str(), d.code, d.message.as_str()))
-            .collect();
-        let sources: Vec<String> = rebuild
-            .touched
+        let sources: Vec<String> = touched
             .iter()
             .map(|t| config.source_path(t).trim_end_matches('/').to_string())
             .collect();
         let first = rebuild.kind == Kind::First;
-        for d in &found {
-            let new = !known.contains(&(d.file.as_str(), d.code, d.message.as_str()));
-            if first || new || sources.iter().any(|s| paths::is_within(&d.file, s)) {
-                rebuild.report.push(d.to_string());
-                if !first && d.severity == Severity::Error {
-                    rebuild.problems.push(Problem::of(d));
-                }
+        let mut reported: Vec<Diagnostic> = found
+            .into_iter()
+            .filter(|f| {
+                first
+                    || f.new
+                    || sources
+                        .iter()
+                        .any(|s| paths::is_within(&f.diagnostic.file, s))
+            })
+            .map(|f| f.diagnostic)
+            .collect();
+        diagnostic::normalize(&mut reported);
+        for d in &reported {
+            rebuild.report.push(d.to_string());
+            if !first && d.severity == Severity::Error {
+                rebuild.problems.push(Problem::of(d));
             }
         }
-        self.diagnostics = found;
     }
 }
 

@@ -10,9 +10,10 @@ mod collisions;
 pub(crate) mod links;
 pub(crate) mod nav;
 pub(crate) mod toc;
+mod update;
 
 use crate::config::{Config, LangId, TaskLabels};
-use crate::content::{Content, PageSource, TranslationKey};
+use crate::content::{Content, Loaded, PageSource, TranslationKey};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::{self, Document, Sources, TaskHeaders};
 use bodies::StoredBody;
@@ -21,13 +22,20 @@ use nav::{Nav, NavId};
 use rayon::iter::IndexedParallelIterator;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use toc::Toc;
 
 /// A page of the site, published or not. Pages are in path order; the id
 /// is only meaningful for the [`Site`] that handed it out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PageId(usize);
+
+impl PageId {
+    /// Its place in path order.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A page as the site resolved it: language, key, URL, parsed document,
 /// link targets, navigation.
@@ -109,10 +117,72 @@ pub struct Site {
     /// Assets (content-relative) not published because another file
     /// claims their output path (`path-collision`).
     withheld: HashSet<String>,
-    /// What loading and resolving found (front matter, includes, duplicates, tocs).
-    diagnostics: Vec<Diagnostic>,
+    /// What resolving found: duplicates, path collisions.
+    resolve_diagnostics: Vec<Diagnostic>,
+    /// What reading and resolving the tocs found.
+    toc_diagnostics: Vec<Diagnostic>,
     /// Pages' HTML is made while parsing and kept until written (not by `check`).
     keeps_bodies: bool,
+    /// What [`Site::update`] keeps between updates; `None` unless serving.
+    kept: Option<Kept>,
+}
+
+/// What `serve`'s site keeps so that an update does only what the edit needs.
+#[derive(Debug, Default)]
+struct Kept {
+    /// The tocs' YAML, parsed.
+    tocs: toc::Cache,
+    /// Pages a toc entry points at with a `#fragment`.
+    anchored: HashSet<PageId>,
+    /// Page → the pages with a link to one of its sections (`page.md#x`).
+    linked_from: HashMap<PageId, BTreeSet<PageId>>,
+    /// Markdown file → the pages that include it.
+    included_by: HashMap<String, BTreeSet<PageId>>,
+}
+
+impl Kept {
+    /// Adds what `page` links into and includes.
+    fn add_page(&mut self, id: PageId, page: &Page) {
+        for to in section_links(&page.targets) {
+            self.linked_from.entry(to).or_default().insert(id);
+        }
+        for file in page.doc.files.iter().skip(1) {
+            self.included_by.entry(file.clone()).or_default().insert(id);
+        }
+    }
+}
+
+/// Files read anew, for [`Site::update`].
+#[derive(Debug, Default)]
+pub(crate) struct Edit {
+    /// Content-relative files or folders that are gone.
+    pub(crate) removed: Vec<String>,
+    /// Files added or changed.
+    pub(crate) loaded: Vec<Loaded>,
+}
+
+/// What [`Site::update`] changed, so that `serve` renders and checks only
+/// what depends on it.
+#[derive(Debug, Default)]
+pub(crate) struct Changed {
+    /// Files came or went (or a page started or stopped failing to load):
+    /// the whole site was resolved again and page ids may differ.
+    pub(crate) everything: bool,
+    /// Pages parsed again.
+    pub(crate) reparsed: Vec<PageId>,
+    /// Other pages whose output may differ: their place in a navigation
+    /// tree, or a neighbour's heading, changed.
+    pub(crate) neighbours: BTreeSet<PageId>,
+    /// Navigation trees whose entries changed.
+    pub(crate) navs: Vec<NavId>,
+    /// A page's date changed (the sitemap shows dates).
+    pub(crate) dates: bool,
+    /// Reparsed pages whose headings or anchors changed.
+    pub(crate) anchors: Vec<PageId>,
+    /// With `everything`: the pages whose output may differ (parsed
+    /// again, or showing other pages differently: links, translations,
+    /// navigation); `None` when all may (the languages in use changed).
+    pub(crate) outward: Option<BTreeSet<PageId>>,
 }
 
 /// What a site is loaded for, which decides what its model keeps.
@@ -131,7 +201,7 @@ pub(crate) enum Purpose {
 
 impl Purpose {
     /// Whether pages' HTML is made while parsing, and whether page texts
-    /// stay in memory.
+    /// stay in memory (and the site is updated in place).
     fn keeps(self) -> (bool, bool) {
         match self {
             Purpose::Check => (false, false),
@@ -179,7 +249,7 @@ impl Site {
         });
         drop(headers);
         crate::timing::phase("resolve", || {
-            Site::assemble(config, content, parsed, bodies)
+            Site::assemble(config, content, parsed, bodies, keep_texts)
         })
     }
 
@@ -197,59 +267,17 @@ impl Site {
             content.release_page_texts(|path| included.contains(path));
         }
         crate::timing::phase("resolve", || {
-            Site::assemble(config, content, parsed, bodies)
+            Site::assemble(config, content, parsed, bodies, keep_texts)
         })
     }
 
-    /// Applies `edit` to the content, then re-parses the pages `reparse`
-    /// picks (given a page's path and its previous document) plus pages that
-    /// are new, reuses every other page's document, and resolves the whole
-    /// site again. This is `serve`'s incremental step: parsing is the
-    /// expensive part, resolving goes through indexes.
-    pub(crate) fn update(
-        &mut self,
-        edit: impl FnOnce(&mut Content),
-        reparse: &(dyn Fn(&str, &Document) -> bool + Sync),
-    ) {
-        let mut previous: HashMap<String, Parsed> = self
-            .content
-            .pages()
-            .iter()
-            .map(|s| s.path.clone())
-            .zip(std::mem::take(&mut self.pages).into_iter().map(|p| Parsed {
-                doc: p.doc,
-                body: p.body,
-            }))
-            .collect();
-        edit(&mut self.content);
-        let old: Vec<Option<Parsed>> = self
-            .content
-            .pages()
-            .iter()
-            .map(|p| previous.remove(&p.path))
-            .collect();
-        let parsed: Vec<Parsed> = {
-            let sources = ContentSources {
-                config: &self.config,
-                content: &self.content,
-            };
-            let headers = all_task_headers(&self.config);
-            let bodies = self.keeps_bodies;
-            self.content
-                .pages()
-                .par_iter()
-                .zip(old)
-                .map(|(p, old)| match old {
-                    Some(old) if !reparse(&p.path, &old.doc) => old,
-                    _ => parse_page(&self.config, &sources, &headers, p, bodies),
-                })
-                .collect()
-        };
-        self.pages = self.new_pages(parsed);
-        self.resolve_all();
-    }
-
-    fn assemble(config: Config, content: Content, parsed: Vec<Parsed>, keeps_bodies: bool) -> Site {
+    fn assemble(
+        config: Config,
+        content: Content,
+        parsed: Vec<Parsed>,
+        keeps_bodies: bool,
+        incremental: bool,
+    ) -> Site {
         let mut site = Site {
             config,
             content,
@@ -258,8 +286,10 @@ impl Site {
             tocs: Vec::new(),
             navs: Vec::new(),
             withheld: HashSet::new(),
-            diagnostics: Vec::new(),
+            resolve_diagnostics: Vec::new(),
+            toc_diagnostics: Vec::new(),
             keeps_bodies,
+            kept: incremental.then(Kept::default),
         };
         site.pages = site.new_pages(parsed);
         site.resolve_all();
@@ -275,48 +305,101 @@ impl Site {
             .collect()
     }
 
+    /// Indexes, collisions, every link, tocs and navigation.
     fn resolve_all(&mut self) {
-        let mut diagnostics: Vec<Diagnostic> = self.content.diagnostics.clone();
-        for source in self.content.pages() {
-            diagnostics.extend(source.diagnostics.iter().cloned());
-        }
-        for file in self
-            .content
-            .fragments
-            .values()
-            .chain(self.content.tocs.values())
-        {
-            diagnostics.extend(file.diagnostics.iter().cloned());
-        }
-        for page in &self.pages {
-            diagnostics.extend(page.doc.diagnostics.iter().cloned());
-        }
-
+        let mut diagnostics = Vec::new();
         self.build_index(&mut diagnostics);
         collisions::resolve(self, &mut diagnostics);
+        self.resolve_diagnostics = diagnostics;
 
         let targets: Vec<Vec<Target>> = self
             .pages
             .par_iter()
-            .map(|page| {
-                page.doc
-                    .links
-                    .iter()
-                    .map(|l| self.resolve_link(&page.doc.files[l.pos.file as usize], l))
-                    .collect()
-            })
+            .map(|page| self.resolve_links(&page.doc))
             .collect();
         for (page, t) in self.pages.iter_mut().zip(targets) {
             page.targets = t;
         }
-
-        self.tocs = toc::load_all(self, &mut diagnostics);
-        nav::build(self);
-
-        for d in &mut diagnostics {
-            d.severity = self.config.severity_of(d.code);
+        if let Some(kept) = &mut self.kept {
+            kept.linked_from.clear();
+            kept.included_by.clear();
+            for (i, page) in self.pages.iter().enumerate() {
+                kept.add_page(PageId(i), page);
+            }
         }
-        self.diagnostics = diagnostics;
+        self.resolve_navigation();
+    }
+
+    /// Pages with a link to a section (`#fragment`) of `id`, as far as
+    /// the site keeps track (serving); else none.
+    pub(crate) fn linking_to_sections_of(&self, id: PageId) -> impl Iterator<Item = PageId> + '_ {
+        self.kept
+            .iter()
+            .filter_map(move |k| k.linked_from.get(&id))
+            .flatten()
+            .copied()
+    }
+
+    /// Every link of a document, resolved.
+    fn resolve_links(&self, doc: &Document) -> Vec<Target> {
+        doc.links
+            .iter()
+            .map(|l| self.resolve_link(&doc.files[l.pos.file as usize], l))
+            .collect()
+    }
+
+    /// Tocs (from the kept parses when serving) and navigation trees.
+    fn resolve_navigation(&mut self) {
+        let mut cache = self
+            .kept
+            .as_mut()
+            .map(|k| std::mem::take(&mut k.tocs))
+            .unwrap_or_default();
+        let mut diagnostics = Vec::new();
+        let resolved = toc::load_all(self, &mut cache, &mut diagnostics);
+        self.tocs = resolved.tocs;
+        self.toc_diagnostics = diagnostics;
+        if let Some(kept) = &mut self.kept {
+            kept.tocs = cache;
+            kept.anchored = resolved.anchored;
+        }
+        nav::build(self);
+    }
+
+    /// What loading and resolving found (front matter, includes,
+    /// duplicates, tocs), severities not applied yet.
+    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = self.site_diagnostics();
+        for (id, _) in self.pages() {
+            all.extend(self.page_diagnostics(id).cloned());
+        }
+        all
+    }
+
+    /// What loading and resolving found that is not one page's: the
+    /// content folder, fragments, tocs, duplicates, path collisions.
+    pub(crate) fn site_diagnostics(&self) -> Vec<Diagnostic> {
+        let files = self
+            .content
+            .fragments
+            .values()
+            .chain(self.content.tocs.values());
+        self.content
+            .diagnostics
+            .iter()
+            .chain(files.flat_map(|f| &f.diagnostics))
+            .chain(&self.resolve_diagnostics)
+            .chain(&self.toc_diagnostics)
+            .cloned()
+            .collect()
+    }
+
+    /// What loading and parsing one page found.
+    pub(crate) fn page_diagnostics(&self, id: PageId) -> impl Iterator<Item = &Diagnostic> {
+        self.source(id)
+            .diagnostics
+            .iter()
+            .chain(&self.page(id).doc.diagnostics)
     }
 
     fn build_index(&mut self, diagnostics: &mut Vec<Diagnostic>) {
@@ -456,12 +539,6 @@ impl Site {
     /// The content as loaded.
     pub(crate) fn content(&self) -> &Content {
         &self.content
-    }
-
-    /// What loading and resolving found (front matter, includes,
-    /// duplicates, tocs).
-    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
     }
 
     /// A navigation tree.
@@ -802,6 +879,18 @@ fn new_page(config: &Config, source: &PageSource, parsed: Parsed) -> Page {
         nav: None,
         body,
     }
+}
+
+/// The pages a page's links point at with a `#fragment`.
+fn section_links(targets: &[Target]) -> impl Iterator<Item = PageId> + '_ {
+    targets.iter().filter_map(|t| match t {
+        Target::Page {
+            page,
+            fragment: Some(f),
+            ..
+        } if !f.is_empty() => Some(*page),
+        _ => None,
+    })
 }
 
 /// The closest candidate by edit distance (ignoring case), if close enough

@@ -78,6 +78,11 @@ impl Site {
     /// The navigation most of a language's pages use (on a tie, the first
     /// built): what its generated home shows.
     pub(crate) fn main_nav(&self, lang: LangId) -> Option<&Nav> {
+        self.main_nav_id(lang).map(|n| &self.navs[n.0])
+    }
+
+    /// The id of [`Site::main_nav`].
+    pub(crate) fn main_nav_id(&self, lang: LangId) -> Option<NavId> {
         let mut uses = vec![0usize; self.navs.len()];
         for page in &self.pages {
             if let Some(n) = page.nav {
@@ -87,7 +92,7 @@ impl Site {
         (0..self.navs.len())
             .filter(|&n| self.navs[n].lang == lang)
             .max_by_key(|&n| (uses[n], std::cmp::Reverse(n)))
-            .map(|n| &self.navs[n])
+            .map(NavId)
     }
 }
 

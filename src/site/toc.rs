@@ -7,7 +7,8 @@ use super::{PageId, Site};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::yaml::{self, Node, Pos};
 use crate::{limits, paths};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Toc {
@@ -44,27 +45,58 @@ impl Toc {
     }
 }
 
-/// Parses and resolves every toc file of the site. Each file is parsed
-/// once; a nested toc is expanded where it is nested, up to
-/// [`limits::TOC_DEPTH`] levels and [`limits::TOC_ENTRIES`] entries for all
-/// tocs together (`limit-exceeded` says where the rest was skipped).
-pub(crate) fn load_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<Toc> {
+/// Toc files' YAML as parsed, by content path. `serve` keeps it between
+/// rebuilds and forgets a file's entry when its text changes, so an edit
+/// elsewhere parses no toc again.
+pub(crate) type Cache = HashMap<String, Parsed>;
+
+/// One toc file's YAML: its list of items (`None` when it does not parse)
+/// and what parsing it found.
+#[derive(Clone, Debug)]
+pub(crate) struct Parsed {
+    list: Option<Arc<Vec<Node>>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Every toc of the site, resolved.
+#[derive(Debug, Default)]
+pub(crate) struct Resolved {
+    pub(crate) tocs: Vec<Toc>,
+    /// Pages a toc entry points at with a `#fragment` (their anchors are checked).
+    pub(crate) anchored: HashSet<PageId>,
+}
+
+/// Parses (or takes from `cache`) and resolves every toc file of the site.
+/// Each file is parsed once; a nested toc is expanded where it is nested,
+/// up to [`limits::TOC_DEPTH`] levels and [`limits::TOC_ENTRIES`] entries
+/// for all tocs together (`limit-exceeded` says where the rest was skipped).
+pub(crate) fn load_all(
+    site: &Site,
+    cache: &mut Cache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Resolved {
+    cache.retain(|path, _| site.content.tocs.contains_key(path));
     let mut loader = Loader {
         site,
-        parsed: HashMap::new(),
+        parsed: cache,
         budget: limits::TOC_ENTRIES,
         diagnostics,
+        anchored: HashSet::new(),
     };
     let paths: Vec<&String> = site.content.tocs.keys().collect();
     for path in &paths {
         loader.parse(path);
+        if let Some(parsed) = loader.parsed.get(path.as_str()) {
+            loader
+                .diagnostics
+                .extend(parsed.diagnostics.iter().cloned());
+        }
     }
     let mut tocs = Vec::new();
     for path in paths {
-        let Some(Some(list)) = loader.parsed.get(path.as_str()) else {
+        let Some(list) = loader.list(path) else {
             continue;
         };
-        let list = list.clone();
         let mut stack = vec![path.clone()];
         let items = loader.items(path, &list, 1, &mut stack);
         tocs.push(Toc {
@@ -72,16 +104,21 @@ pub(crate) fn load_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<To
             items,
         });
     }
-    tocs
+    Resolved {
+        tocs,
+        anchored: loader.anchored,
+    }
 }
 
 struct Loader<'a, 'd> {
     site: &'a Site,
-    /// Toc path → its list of items; `None` when it does not parse.
-    parsed: HashMap<String, Option<Vec<Node>>>,
+    /// Toc path → its parse.
+    parsed: &'d mut Cache,
     /// Entries all tocs may still have.
     budget: usize,
     diagnostics: &'d mut Vec<Diagnostic>,
+    /// See [`Resolved::anchored`].
+    anchored: HashSet<PageId>,
 }
 
 impl Loader<'_, '_> {
@@ -89,73 +126,20 @@ impl Loader<'_, '_> {
         self.site.config.source_path(path)
     }
 
-    /// Parses a toc file into its list of items, once.
+    /// Parses a toc file into its list of items, unless it is parsed.
     fn parse(&mut self, path: &str) {
         if self.parsed.contains_key(path) {
             return;
         }
-        let list = self.read(path);
-        self.parsed.insert(path.to_string(), list);
+        let mut diagnostics = Vec::new();
+        let list = read(self.site, path, &mut diagnostics).map(Arc::new);
+        self.parsed
+            .insert(path.to_string(), Parsed { list, diagnostics });
     }
 
-    fn read(&mut self, path: &str) -> Option<Vec<Node>> {
-        let text = self.site.content.tocs.get(path)?.text.as_deref()?;
-        let shown = self.shown(path);
-        let doc = match yaml::parse(text, &limits::TOC_FILE) {
-            Ok(doc) => doc,
-            Err(e) => {
-                let (code, message) = match &e {
-                    yaml::Error::Limit { message, .. } => (
-                        Code::LimitExceeded,
-                        format!("toc.yml exceeds a safety limit: {message}; it is not read"),
-                    ),
-                    yaml::Error::Syntax { message, .. } => (
-                        Code::TocBroken,
-                        format!("toc.yml is not valid YAML: {message}"),
-                    ),
-                };
-                let pos = e.pos();
-                self.diagnostics
-                    .push(Diagnostic::new(code, shown, message).at(pos.line, pos.column));
-                return None;
-            }
-        };
-        for d in &doc.duplicates {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::TocBroken,
-                    &shown,
-                    format!(
-                        "`{}` is set twice in one entry (first on line {}); the later value is used",
-                        d.key, d.earlier.line
-                    ),
-                )
-                .at(d.later.line, d.later.column)
-                .hint(format!("delete one of the two `{}:` lines", d.key)),
-            );
-        }
-        match doc.root.value {
-            yaml::Value::Seq(items) => Some(items),
-            yaml::Value::Map(_) => Some(
-                doc.root
-                    .get("items")
-                    .and_then(Node::as_seq)
-                    .map(<[Node]>::to_vec)
-                    .unwrap_or_default(),
-            ),
-            yaml::Value::Null => Some(Vec::new()),
-            _ => {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::TocBroken,
-                        shown,
-                        "toc.yml must be a list of `- name: … href: …` items",
-                    )
-                    .at(doc.root.pos.line, doc.root.pos.column),
-                );
-                None
-            }
-        }
+    /// The items of a parsed toc file.
+    fn list(&self, path: &str) -> Option<Arc<Vec<Node>>> {
+        self.parsed.get(path).and_then(|p| p.list.clone())
     }
 
     /// The items of one list of the toc file `path`, `depth` levels down;
@@ -255,13 +239,19 @@ impl Loader<'_, '_> {
     }
 
     /// The items of a nested toc, unless nesting it goes too deep.
-    fn deeper(&mut self, path: &str, at: Pos, depth: usize, nested: &str) -> Option<Vec<Node>> {
+    fn deeper(
+        &mut self,
+        path: &str,
+        at: Pos,
+        depth: usize,
+        nested: &str,
+    ) -> Option<Arc<Vec<Node>>> {
         if depth >= limits::TOC_DEPTH {
             self.too_deep(path, at);
             return None;
         }
         self.parse(nested);
-        self.parsed.get(nested).cloned().flatten()
+        self.list(nested)
     }
 
     fn too_deep(&mut self, path: &str, at: Pos) {
@@ -286,16 +276,85 @@ impl Loader<'_, '_> {
     fn resolve(&mut self, path: &str, href: &str, at: Pos) -> TocTarget {
         let cx = Context {
             site: self.site,
-            path,
             shown: &self.shown(path),
         };
-        resolve(&cx, href, at, self.diagnostics)
+        let target = self.site.resolve(path, href);
+        if let Target::Page {
+            page,
+            fragment: Some(fragment),
+            ..
+        } = &target
+        {
+            if !fragment.is_empty() {
+                self.anchored.insert(*page);
+            }
+        }
+        resolve(&cx, href, target, at, self.diagnostics)
+    }
+}
+
+/// Parses a toc file into its list of items.
+fn read(site: &Site, path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Node>> {
+    let text = site.content.tocs.get(path)?.text.as_deref()?;
+    let shown = site.config.source_path(path);
+    let doc = match yaml::parse(text, &limits::TOC_FILE) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let (code, message) = match &e {
+                yaml::Error::Limit { message, .. } => (
+                    Code::LimitExceeded,
+                    format!("toc.yml exceeds a safety limit: {message}; it is not read"),
+                ),
+                yaml::Error::Syntax { message, .. } => (
+                    Code::TocBroken,
+                    format!("toc.yml is not valid YAML: {message}"),
+                ),
+            };
+            let pos = e.pos();
+            diagnostics.push(Diagnostic::new(code, shown, message).at(pos.line, pos.column));
+            return None;
+        }
+    };
+    for d in &doc.duplicates {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TocBroken,
+                &shown,
+                format!(
+                    "`{}` is set twice in one entry (first on line {}); the later value is used",
+                    d.key, d.earlier.line
+                ),
+            )
+            .at(d.later.line, d.later.column)
+            .hint(format!("delete one of the two `{}:` lines", d.key)),
+        );
+    }
+    match doc.root.value {
+        yaml::Value::Seq(items) => Some(items),
+        yaml::Value::Map(_) => Some(
+            doc.root
+                .get("items")
+                .and_then(Node::as_seq)
+                .map(<[Node]>::to_vec)
+                .unwrap_or_default(),
+        ),
+        yaml::Value::Null => Some(Vec::new()),
+        _ => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TocBroken,
+                    shown,
+                    "toc.yml must be a list of `- name: … href: …` items",
+                )
+                .at(doc.root.pos.line, doc.root.pos.column),
+            );
+            None
+        }
     }
 }
 
 struct Context<'a> {
     site: &'a Site,
-    path: &'a str,
     shown: &'a str,
 }
 
@@ -320,8 +379,14 @@ fn nested_toc(site: &Site, from: &str, href: &str) -> Option<String> {
     (is_folder_link && site.content.tocs.contains_key(&in_folder)).then_some(in_folder)
 }
 
-fn resolve(cx: &Context<'_>, href: &str, at: Pos, diagnostics: &mut Vec<Diagnostic>) -> TocTarget {
-    match cx.site.resolve(cx.path, href) {
+fn resolve(
+    cx: &Context<'_>,
+    href: &str,
+    target: Target,
+    at: Pos,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TocTarget {
+    match target {
         Target::Page {
             page,
             fragment: Some(fragment),
