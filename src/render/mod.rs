@@ -8,6 +8,7 @@
 
 pub(crate) mod hreflang;
 pub(crate) mod output;
+mod playbook;
 pub(crate) mod sitemap;
 pub(crate) mod templates;
 
@@ -66,6 +67,12 @@ pub(crate) enum Output {
     /// A navigation tree, loaded by the pages that use it.
     Nav(NavId),
     Sitemap,
+    /// A language's task index, `<lang>/tasks/`.
+    TaskIndex(LangId),
+    /// A language's `tasks.json` and `tasks.csv`.
+    TaskExports(LangId),
+    /// A language's phase overview, `<lang>/phases/`.
+    Phases(LangId),
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -101,6 +108,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
+        outputs.extend(self.playbook_outputs());
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
         outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
@@ -208,6 +216,9 @@ impl<'a> Renderer<'a> {
                     paths::encode_path(url, false)
                 });
                 self.html("nav.html", nav.output_path(site), &NavContext { entries })
+            }
+            Output::TaskIndex(_) | Output::TaskExports(_) | Output::Phases(_) => {
+                self.produce_playbook(output)
             }
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
@@ -321,6 +332,7 @@ impl<'a> Renderer<'a> {
             nav_href: page
                 .nav
                 .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
+            tools: self.tools(page.lang, from),
         }
     }
 
@@ -339,7 +351,7 @@ impl<'a> Renderer<'a> {
             canonical: self.absolute_url(&page.url),
             key: page.key.to_string(),
             source: site.config.source_path(&source.path),
-            updated: source.date.map(|d| d.iso()),
+            updated: site.updated(id).map(|d| d.iso()),
             meta: &source.front_matter.fields,
         }
     }
@@ -440,6 +452,7 @@ impl<'a> Renderer<'a> {
             alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
             switcher,
             entries,
+            tools: self.tools(lang, &from),
         }
     }
 
@@ -621,6 +634,8 @@ pub(crate) struct PageContext<'a> {
     prev: Option<Neighbour>,
     next: Option<Neighbour>,
     nav_href: Option<String>,
+    /// Links to the language's task index and phase overview.
+    tools: playbook::Tools,
 }
 
 #[derive(Serialize)]
@@ -696,6 +711,7 @@ struct HomeContext<'a> {
     alternates: Vec<Alternate>,
     switcher: Vec<Switch>,
     entries: Vec<NavEntryContext>,
+    tools: playbook::Tools,
 }
 
 #[derive(Serialize)]

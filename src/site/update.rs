@@ -14,7 +14,7 @@
 
 use super::{
     Changed, ContentSources, Edit, Page, PageId, Site, all_task_headers, new_page, parse_page,
-    section_links,
+    playbook, section_links,
 };
 use crate::content::Loaded;
 use crate::content::front_matter::Date;
@@ -42,7 +42,6 @@ impl Site {
             .filter(|item| matches!(item, Loaded::Page(_) | Loaded::Fragment(_)))
             .map(|item| item.path().to_string())
             .collect();
-        let (tocs_changed, old_dates) = self.apply(edit.loaded);
         let mut ids: Vec<PageId> = markdown
             .iter()
             .flat_map(|path| {
@@ -53,6 +52,11 @@ impl Site {
             .collect();
         ids.sort();
         ids.dedup();
+        let digests: Vec<u64> = ids
+            .iter()
+            .map(|&id| playbook::page_digest(self, id))
+            .collect();
+        let (tocs_changed, old_dates) = self.apply(edit.loaded);
         let (mut changed, retitled) = self.reparse(&ids, &old_dates);
         let anchored = self
             .kept
@@ -61,7 +65,25 @@ impl Site {
         if tocs_changed || anchored || !retitled.is_empty() {
             self.renavigate(&mut changed, &retitled);
         }
+        let playbook_changed = !changed.navs.is_empty()
+            || ids
+                .iter()
+                .zip(digests)
+                .any(|(&id, before)| playbook::page_digest(self, id) != before);
+        if playbook_changed {
+            self.replaybook(&mut changed);
+        }
         changed
+    }
+
+    /// Builds the playbook again (task indexes, exports, phase overviews)
+    /// and records whether every page's links to them may differ.
+    fn replaybook(&mut self, changed: &mut Changed) {
+        let links = |p: &playbook::Playbook| (p.has_tasks(), p.has_phases());
+        let before = links(&self.playbook);
+        self.playbook = playbook::build(self);
+        changed.playbook = true;
+        changed.playbook_links = links(&self.playbook) != before;
     }
 
     /// Does the edit add or remove a file, or make a page start or stop
@@ -146,10 +168,12 @@ impl Site {
             if new.doc.anchors != old.doc.anchors {
                 changed.anchors.push(id);
             }
+            // "Last updated" falls back to the refresh summary's newest date.
             let source = self.source(id);
+            let newest = |page: &Page| page.doc.history.and_then(|h| h.newest);
             changed.dates |= old_dates
                 .get(&source.path)
-                .is_some_and(|&before| before != source.date);
+                .is_some_and(|&before| before.or(newest(&old)) != self.updated(id));
             self.relink(id, &old);
         }
         (changed, retitled)
