@@ -500,3 +500,45 @@ fn corpus_task_counts() {
         assert!(tasks.iter().all(|t| t.role.is_some()), "{}", language.code);
     }
 }
+
+/// `Primary Role`, `Motions` and `Applies To` lines of the corpus, English
+/// and German (`Konzepte`), become facts of their sections; a five-column
+/// table under such a section keeps its own role and services cells.
+#[test]
+fn corpus_section_facts_and_five_column_tables() {
+    let Some(site) = corpus() else { return };
+    let facts = |path: &str| {
+        let id = page(&site, &format!("fasttrack-playbook/{path}"));
+        site.page(id)
+            .doc
+            .facts
+            .iter()
+            .map(|f| (f.kind, f.value.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let en = facts("english-playbook/success-support-success-execution-partner.md");
+    for fact in [
+        (FactKind::Role, "FastTrack Manager"),
+        (FactKind::Motions, "Customer Health / RFA / Targeting"),
+        (FactKind::AppliesTo, "Outlook Mobile / Teams / Yammer"),
+    ] {
+        assert!(
+            en.contains(&(fact.0, fact.1.to_string())),
+            "{fact:?} in {en:?}"
+        );
+    }
+    let de = facts(
+        "german-playbook/assess-conduct-adoption-and-change-management-conversation-partner-de.md",
+    );
+    assert!(
+        de.iter().any(|(k, _)| *k == FactKind::Motions),
+        "Konzepte: {de:?}"
+    );
+    let five = corpus_task(
+        &site,
+        "en",
+        "initiate-conduct-customer-kick-off-partner.md",
+        "3979",
+    );
+    assert!(five.name.is_some() && five.role.is_some() && five.services.is_some());
+}
