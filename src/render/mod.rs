@@ -69,8 +69,10 @@ pub(crate) enum Output {
     Sitemap,
     /// A language's task index, `<lang>/tasks/`.
     TaskIndex(LangId),
-    /// A language's `tasks.json` and `tasks.csv`.
-    TaskExports(LangId),
+    /// A language's `tasks.json`.
+    TasksJson(LangId),
+    /// A language's `tasks.csv`.
+    TasksCsv(LangId),
     /// A language's phase overview, `<lang>/phases/`.
     Phases(LangId),
     /// A default theme file, or one from the site's `theme/` (site-relative path).
@@ -92,6 +94,16 @@ pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
     pub(crate) templates: &'a Templates,
     languages: Vec<LangId>,
+}
+
+impl Output {
+    /// A task index, task export or phase overview.
+    pub(crate) fn is_playbook(&self) -> bool {
+        matches!(
+            self,
+            Output::TaskIndex(_) | Output::TasksJson(_) | Output::TasksCsv(_) | Output::Phases(_)
+        )
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -155,33 +167,25 @@ impl<'a> Renderer<'a> {
         out: &OutputDir,
     ) -> Result<RenderReport, OutputError> {
         let _pass = out.pass();
-        let results: Vec<Result<Produced, OutputError>> = outputs
-            .par_iter()
-            .map(|o| {
-                let mut written = Vec::new();
-                match self.produce(o) {
-                    Ok(files) => {
-                        for file in files {
-                            match file.content {
-                                File::Bytes(bytes) => out.write(&file.path, &bytes)?,
-                                File::Copy(from) => {
-                                    out.copy(&from, &file.path)?;
-                                }
-                            }
-                            written.push(file.path);
-                        }
-                        Ok(Produced {
-                            written,
-                            failure: None,
-                        })
-                    }
-                    Err(d) => Ok(Produced {
-                        written,
-                        failure: Some(*d),
-                    }),
-                }
-            })
-            .collect();
+        // The playbook's files are each as large as hundreds of pages: made
+        // one at a time beside the pages, so they never add up in memory.
+        let (heavy, light): (Vec<&Output>, Vec<&Output>) =
+            outputs.iter().partition(|o| o.is_playbook());
+        let (mut results, heavy): (Vec<_>, Vec<_>) = rayon::join(
+            || {
+                light
+                    .par_iter()
+                    .map(|o| self.produce_and_write(o, out))
+                    .collect()
+            },
+            || {
+                heavy
+                    .iter()
+                    .map(|o| self.produce_and_write(o, out))
+                    .collect()
+            },
+        );
+        results.extend(heavy);
         let mut report = RenderReport::default();
         for r in results {
             let produced = r?;
@@ -189,6 +193,32 @@ impl<'a> Renderer<'a> {
             report.diagnostics.extend(produced.failure);
         }
         Ok(report)
+    }
+
+    /// Produces one output and writes its files.
+    fn produce_and_write(&self, o: &Output, out: &OutputDir) -> Result<Produced, OutputError> {
+        let mut written = Vec::new();
+        match self.produce(o) {
+            Ok(files) => {
+                for file in files {
+                    match file.content {
+                        File::Bytes(bytes) => out.write(&file.path, &bytes)?,
+                        File::Copy(from) => {
+                            out.copy(&from, &file.path)?;
+                        }
+                    }
+                    written.push(file.path);
+                }
+                Ok(Produced {
+                    written,
+                    failure: None,
+                })
+            }
+            Err(d) => Ok(Produced {
+                written,
+                failure: Some(*d),
+            }),
+        }
     }
 
     /// The bytes (or source file) of one output, with its site-relative path.
@@ -217,9 +247,10 @@ impl<'a> Renderer<'a> {
                 });
                 self.html("nav.html", nav.output_path(site), &NavContext { entries })
             }
-            Output::TaskIndex(_) | Output::TaskExports(_) | Output::Phases(_) => {
-                self.produce_playbook(output)
-            }
+            Output::TaskIndex(_)
+            | Output::TasksJson(_)
+            | Output::TasksCsv(_)
+            | Output::Phases(_) => self.produce_playbook(output),
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))

@@ -1045,7 +1045,9 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
             "{}/phases/index.html",
             site.config.language(*lang).code
         )),
-        Output::Sitemap | Output::TaskExports(_) => None,
+        Output::TasksJson(lang) => Some(format!("{}/tasks.json", site.config.language(*lang).code)),
+        Output::TasksCsv(lang) => Some(format!("{}/tasks.csv", site.config.language(*lang).code)),
+        Output::Sitemap => None,
     }
 }
 
