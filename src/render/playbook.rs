@@ -34,10 +34,11 @@ struct TaskIndexContext<'a> {
     alternates: Vec<Alternate>,
     switcher: Vec<Switch>,
     tools: Tools,
-    /// The table's rows, written by [`push_task_row`]: a Tera loop over
-    /// the 24,000 tasks a language of the 10,000-page benchmark has held
-    /// every row as a Tera value and took most of the index's time.
-    rows: String,
+    /// Where the table's rows go ([`ROWS_MARKER`]): they are written by
+    /// [`push_task_row`] straight into the page. A Tera loop over the
+    /// 24,000 tasks a language of the 10,000-page benchmark has held every
+    /// row as a Tera value and took most of the index's time.
+    rows: &'static str,
     /// How many tasks the rows hold.
     count: usize,
     json_href: &'static str,
@@ -213,18 +214,24 @@ impl<'a> Renderer<'a> {
     /// rows put in its place, so the largest page of a site is held once
     /// rather than copied into a Tera value and an output buffer.
     fn task_index(&self, lang: LangId) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let mut cx = self.task_index_context(lang);
-        let rows = std::mem::replace(&mut cx.rows, ROWS_MARKER.to_string());
+        let site = self.site;
+        let cx = self.task_index_context(lang);
         let frame = self.render_template("tasks.html", &cx)?;
         let Some((head, tail)) = frame.split_once(ROWS_MARKER) else {
             // A site's own template that does not show the rows.
             return Ok(frame.into_bytes());
         };
-        let mut html = Vec::with_capacity(head.len() + rows.len() + tail.len());
-        html.extend_from_slice(head.as_bytes());
-        html.extend_from_slice(rows.as_bytes());
-        html.extend_from_slice(tail.as_bytes());
-        Ok(html)
+        let tasks = &site.playbook().lang(lang).tasks;
+        // More than a row of the benchmark's tables takes (about 360
+        // bytes): one allocation, and pages never written cost no memory.
+        let mut html = String::with_capacity(head.len() + tasks.len() * 480 + tail.len());
+        html.push_str(head);
+        let from = tasks_dir(&site.config.language(lang).code);
+        for task in tasks.iter().filter_map(|&t| site.task(t)) {
+            push_task_row(&mut html, &self.task_row(&from, task), cx.ui);
+        }
+        html.push_str(tail);
+        Ok(html.into_bytes())
     }
 
     fn task_index_context(&self, lang: LangId) -> TaskIndexContext<'a> {
@@ -234,16 +241,13 @@ impl<'a> Renderer<'a> {
         let mut tools = self.tools(lang, &from);
         tools.current = Some("tasks");
         let ui = i18n::strings(&language.code);
-        let tasks = &site.playbook().lang(lang).tasks;
-        // About what a row of the benchmark's tables takes: one allocation.
-        let mut rows = String::with_capacity(tasks.len() * 320);
-        let mut count = 0;
-        for task in tasks {
-            if let Some(task) = site.task(*task) {
-                push_task_row(&mut rows, &self.task_row(&from, task), ui);
-                count += 1;
-            }
-        }
+        let count = site
+            .playbook()
+            .lang(lang)
+            .tasks
+            .iter()
+            .filter(|&&t| site.task(t).is_some())
+            .count();
         TaskIndexContext {
             site: self.site_info(),
             lang: LangInfo::of(language),
@@ -254,7 +258,7 @@ impl<'a> Renderer<'a> {
             alternates: self.alternates(&hreflang::of_generated(site, self.languages(), tasks_dir)),
             switcher: self.generated_switcher(lang, tasks_dir),
             tools,
-            rows,
+            rows: ROWS_MARKER,
             count,
             json_href: "../tasks.json",
             csv_href: "../tasks.csv",
@@ -371,7 +375,7 @@ impl<'a> Renderer<'a> {
         let code = &self.site.config.language(lang).code;
         let tasks = self.site.playbook().lang(lang).tasks.len();
         // About what a task takes: one allocation.
-        let mut out = Vec::with_capacity(64 + tasks * 380);
+        let mut out = Vec::with_capacity(64 + tasks * 480);
         out.extend_from_slice(b"{\"language\":");
         let _ = serde_json::to_writer(&mut out, code);
         out.extend_from_slice(b",\"tasks\":[");
@@ -387,7 +391,7 @@ impl<'a> Renderer<'a> {
     /// RFC 4180 (CRLF line ends, fields quoted when they need it).
     fn tasks_csv(&self, lang: LangId) -> Vec<u8> {
         let tasks = self.site.playbook().lang(lang).tasks.len();
-        let mut out = String::with_capacity(128 + tasks * 240);
+        let mut out = String::with_capacity(128 + tasks * 320);
         out.push('\u{feff}');
         out.push_str(&CSV_COLUMNS.join(","));
         out.push_str("\r\n");
