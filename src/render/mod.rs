@@ -97,6 +97,17 @@ pub(crate) struct Renderer<'a> {
 }
 
 impl Output {
+    /// The language of a task index, task export or phase overview.
+    pub(crate) fn lang(&self) -> Option<LangId> {
+        match self {
+            Output::TaskIndex(l)
+            | Output::TasksJson(l)
+            | Output::TasksCsv(l)
+            | Output::Phases(l) => Some(*l),
+            _ => None,
+        }
+    }
+
     /// A task index, task export or phase overview.
     pub(crate) fn is_playbook(&self) -> bool {
         matches!(

@@ -473,12 +473,17 @@ impl Workspace {
         if changed.dates {
             files.push(Output::Sitemap);
         }
-        if changed.playbook {
+        if !changed.playbook.is_empty() {
             let outputs = self
                 .templates
                 .as_ref()
                 .map(|t| Renderer::new(site, t).playbook_outputs());
-            files.extend(outputs.into_iter().flatten());
+            files.extend(
+                outputs
+                    .into_iter()
+                    .flatten()
+                    .filter(|o| o.lang().is_some_and(|l| changed.playbook.contains(&l))),
+            );
         }
         Scope::Some { pages, files }
     }

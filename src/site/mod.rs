@@ -180,8 +180,9 @@ pub(crate) struct Changed {
     pub(crate) navs: Vec<NavId>,
     /// A page's date changed (the sitemap shows dates).
     pub(crate) dates: bool,
-    /// The playbook (tasks, phases) changed: its files may differ.
-    pub(crate) playbook: bool,
+    /// Languages whose playbook (tasks, phases) changed: their task
+    /// index, exports and phase overview may differ.
+    pub(crate) playbook: BTreeSet<LangId>,
     /// Whether the site has a task index or a phase overview changed:
     /// every page's links to them may differ.
     pub(crate) playbook_links: bool,

@@ -16,6 +16,7 @@ use super::{
     Changed, ContentSources, Edit, Page, PageId, Site, all_task_headers, new_page, parse_page,
     playbook, section_links,
 };
+use crate::config::LangId;
 use crate::content::Loaded;
 use crate::content::front_matter::Date;
 use crate::diagnostic::Code;
@@ -24,7 +25,7 @@ use crate::site::Parsed;
 use crate::site::links::Target;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 impl Site {
@@ -65,24 +66,26 @@ impl Site {
         if tocs_changed || anchored || !retitled.is_empty() {
             self.renavigate(&mut changed, &retitled);
         }
-        let playbook_changed = !changed.navs.is_empty()
-            || ids
-                .iter()
-                .zip(digests)
-                .any(|(&id, before)| playbook::page_digest(self, id) != before);
-        if playbook_changed {
-            self.replaybook(&mut changed);
+        // A language's task index and phases show only its own pages.
+        let mut langs: BTreeSet<LangId> = changed.navs.iter().map(|&n| self.nav(n).lang).collect();
+        for (&id, before) in ids.iter().zip(digests) {
+            if playbook::page_digest(self, id) != before {
+                langs.insert(self.page(id).lang);
+            }
+        }
+        if !langs.is_empty() {
+            self.replaybook(&mut changed, langs);
         }
         changed
     }
 
     /// Builds the playbook again (task indexes, exports, phase overviews)
     /// and records whether every page's links to them may differ.
-    fn replaybook(&mut self, changed: &mut Changed) {
+    fn replaybook(&mut self, changed: &mut Changed, langs: BTreeSet<LangId>) {
         let links = |p: &playbook::Playbook| (p.has_tasks(), p.has_phases());
         let before = links(&self.playbook);
         self.playbook = playbook::build(self);
-        changed.playbook = true;
+        changed.playbook = langs;
         changed.playbook_links = links(&self.playbook) != before;
     }
 
