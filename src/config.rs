@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
 
+mod playbook;
+pub(crate) use playbook::PlaybookLabels;
+
 pub(crate) const CONFIG_FILE: &str = "folio.yml";
 
 /// A problem with `folio.yml` (or the command line paths it implies). Exit code 2.
@@ -74,6 +77,9 @@ pub struct Config {
     pub(crate) front_matter: FrontMatterRules,
     /// Task-table labels per language code.
     pub(crate) tasks: BTreeMap<String, TaskLabels>,
+    /// `playbook:`, the phase, role and refresh-summary labels of every
+    /// language, normalized once: every page is matched against them.
+    pub(crate) playbook_marks: std::sync::Arc<crate::markdown::PlaybookMarks>,
     pub(crate) checks: CheckRules,
     pub(crate) markdown: MarkdownRules,
     /// Follow symlinks whose target is outside the site root
@@ -256,6 +262,8 @@ struct RawConfig {
     #[serde(default)]
     tasks: BTreeMap<String, TaskLabels>,
     #[serde(default)]
+    playbook: BTreeMap<String, playbook::RawPlaybookLabels>,
+    #[serde(default)]
     checks: RawChecks,
     #[serde(default)]
     markdown: MarkdownRules,
@@ -353,6 +361,7 @@ impl Config {
         tasks
             .entry("en".to_string())
             .or_insert_with(TaskLabels::english);
+        let playbook = playbook::resolve(raw.playbook, &languages, &invalid)?;
 
         let severity = resolve_severities(&raw.checks.severity, &invalid)?;
         let exclude_set = globs(&raw.exclude, &[Step::Key("exclude")], "exclude", &invalid)?;
@@ -379,6 +388,9 @@ impl Config {
             languages,
             front_matter: raw.front_matter,
             tasks,
+            playbook_marks: std::sync::Arc::new(crate::markdown::PlaybookMarks::from_labels(
+                playbook.values(),
+            )),
             checks: CheckRules { severity, external },
             markdown: raw.markdown,
             follow_symlinks: raw.follow_symlinks,

@@ -7,6 +7,12 @@ use std::borrow::Cow;
 /// Escapes text for an HTML body or a quoted attribute value.
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// [`escape`], appending to `out`.
+pub(crate) fn push_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -17,7 +23,6 @@ pub(crate) fn escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Escapes a text node as the Markdown renderer does (`&`, `<`, `>`; quotes

@@ -563,7 +563,9 @@ tasks:
         "{page}"
     );
     assert!(
-        page.contains("<tr id=\"task-3979\"><td>3979</td>"),
+        page.contains(
+            "<tr id=\"task-3979\"><td><a class=\"task-link\" href=\"#task-3979\">3979</a></td>"
+        ),
         "{page}"
     );
     assert!(

@@ -91,6 +91,7 @@ fn heading_ids_match_github_on_its_fixtures() {
         sources: &NoIncludes,
         lang: "en",
         task_headers: &folio::markdown::TaskHeaders::default(),
+        playbook: &folio::markdown::PlaybookMarks::default(),
         raw_html: folio::config::RawHtml::default(),
     });
     assert_eq!(doc.headings.len(), fixtures.len());

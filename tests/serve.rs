@@ -665,6 +665,110 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
     );
 }
 
+/// The task index, its exports and the phase overview are generated from
+/// every page: an edit of a task table writes them again (and only the
+/// language's own), an edit elsewhere leaves them alone, and a site that
+/// stops or starts having a task table loses or gains them, with every
+/// page's link to them.
+#[test]
+fn a_task_table_edit_rewrites_the_task_index_exports_and_phases() {
+    let site = TempSite::new("serve-tasks");
+    site.write("folio.yml", "title: T\ndefault_language: en\nlanguages:\n  - code: en\n    name: English\n    dir: en\n  - code: de\n    name: Deutsch\n    dir: de\n");
+    let table = "| Task ID | Task Name | (M)andatory / (O)ptional | Partner Role | Services |\n|---|---|:---:|---|---|\n| 7001 | Book the venue | M | Host | All |\n";
+    let plan = format!(
+        "---\nms.date: 2024-01-02\n---\n# Plan\n\nPhase: **Prepare**\n\nSome prose.\n\n{table}"
+    );
+    site.write("content/en/plan.md", &plan);
+    site.write(
+        "content/en/other.md",
+        "# Other\n\nPhase: **Prepare**\n\nText.\n",
+    );
+    site.write("content/de/plan.md", "# Plan\n\nText.\n");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+    assert!(site.read("public/en/tasks.json").contains("Book the venue"));
+    let generated = [
+        "en/phases/index.html",
+        "en/tasks.csv",
+        "en/tasks.json",
+        "en/tasks/index.html",
+    ];
+
+    // A task renamed and made optional; one added.
+    site.edit("content/en/plan.md", |t| {
+        t.replace(
+            "| 7001 | Book the venue | M |",
+            "| 7001 | Book the hall | O |",
+        ) + "| 7002 | Send invitations | M | Host | All |\n"
+    });
+    let r = ws.rebuild_content(&touched("content/en/plan.md"));
+    let mut expected: Vec<String> = generated.iter().map(|p| p.to_string()).collect();
+    expected.push("en/plan/index.html".into());
+    expected.sort();
+    assert_eq!(r.changed, expected);
+    let json = site.read("public/en/tasks.json");
+    assert!(json.contains("\"name\":\"Book the hall\""), "{json}");
+    assert!(json.contains("\"id\":\"7002\""), "{json}");
+    assert!(
+        site.read("public/en/tasks.csv")
+            .contains("Send invitations")
+    );
+    assert!(
+        site.read("public/en/tasks/index.html")
+            .contains("Book the hall")
+    );
+    assert!(site.read("public/de/tasks.json").contains("\"tasks\":[\n]"));
+    assert_up_to_date(&mut ws);
+
+    // Prose that moves no row: only the page.
+    site.edit("content/en/plan.md", |t| {
+        t.replace("Some prose.", "Other prose.")
+    });
+    let r = ws.rebuild_content(&touched("content/en/plan.md"));
+    assert_eq!(r.changed, vec!["en/plan/index.html".to_string()]);
+
+    // The phase of another page changes: the phase overview follows.
+    site.edit("content/en/other.md", |t| {
+        t.replace("**Prepare**", "**Deliver**")
+    });
+    let r = ws.rebuild_content(&touched("content/en/other.md"));
+    assert!(
+        r.changed.contains(&"en/phases/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert!(site.read("public/en/phases/index.html").contains("Deliver"));
+    assert_up_to_date(&mut ws);
+
+    // The only task table goes: no task index, and no page links to one.
+    site.write(
+        "content/en/plan.md",
+        "# Plan\n\nPhase: **Prepare**\n\nNo tasks.\n",
+    );
+    let r = ws.rebuild_content(&touched("content/en/plan.md"));
+    for gone in ["en/tasks/index.html", "en/tasks.json", "de/tasks.csv"] {
+        assert!(
+            !site.path("public").join(gone).exists(),
+            "{gone}: {:?}",
+            r.changed
+        );
+    }
+    assert!(!site.read("public/de/plan/index.html").contains("tasks/"));
+    assert!(site.path("public/en/phases/index.html").is_file());
+    assert_up_to_date(&mut ws);
+
+    // And comes back.
+    site.write("content/en/plan.md", &plan);
+    ws.rebuild_content(&touched("content/en/plan.md"));
+    assert!(!site.read("public/de/tasks/index.html").contains("7001"));
+    assert!(
+        site.read("public/en/tasks/index.html")
+            .contains("Book the venue")
+    );
+    assert!(site.read("public/de/plan/index.html").contains("tasks/"));
+    assert_up_to_date(&mut ws);
+}
+
 /// A toc is read again when it changes, and only then: the navigation
 /// file shows the new entries; pages whose place in it moved get new
 /// pagers; other pages are not written.
@@ -690,7 +794,9 @@ fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
             .contains("Kickoff with the customer")
     );
 
-    // Two entries swapped: their pages and their neighbours get new pagers.
+    // Two entries swapped: their pages and their neighbours get new pagers;
+    // the task index, its exports and the phase overview list pages in toc
+    // order.
     site.edit(toc, |t| {
         t.replace(
             "    - name: Kickoff with the customer\n      href: initiate-kickoff.md\n    - name: Establish delivery governance\n      href: initiate-governance.md\n",
@@ -704,6 +810,10 @@ fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
         "en/initiate-kickoff/index.html",
         "en/phase-assess/index.html",
         "en/phase-initiate/index.html",
+        "en/phases/index.html",
+        "en/tasks.csv",
+        "en/tasks.json",
+        "en/tasks/index.html",
     ]
     .iter()
     .map(|p| p.to_string())

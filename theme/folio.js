@@ -1,6 +1,7 @@
 /* Folio default behaviour: load the language's navigation once (written
    once per language, not into every page), mark the current page, the
-   small-screen menu toggle, and remembering the reader's language. */
+   small-screen menu toggle, remembering the reader's language, copy
+   buttons for task links, and the task index's filters and sorting. */
 (function () {
   "use strict";
   var isExternal = /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i;
@@ -53,7 +54,152 @@
     });
   }
 
-  function start() { loadNav(); menuToggle(); rememberLanguage(); }
+  var COPY_ICON = '<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.5">' +
+    '<rect x="5.5" y="5.5" width="8.5" height="8.5" rx="1.5"/><path d="M3.5 10.5h-1a1 1 0 0 1-1-1v-7a1 1 0 0 1 1-1h7a1 1 0 0 1 1 1v1"/></svg>';
+
+  /* A copy button beside each task ID link (the link itself is the
+     no-script way to the row's address). */
+  function copyLinks() {
+    var article = document.querySelector("article.content");
+    if (!article || !navigator.clipboard) return;
+    var label = article.dataset.copyLink || "Copy link";
+    var done = article.dataset.copied || "Link copied";
+    article.querySelectorAll("a.task-link").forEach(function (a) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-link";
+      button.innerHTML = COPY_ICON;
+      var named = label + " " + a.hash.replace(/^#task-/, "");
+      button.title = label;
+      button.setAttribute("aria-label", named);
+      button.addEventListener("click", function () {
+        var url = location.href.split("#")[0] + a.hash;
+        navigator.clipboard.writeText(url).then(function () {
+          button.classList.add("copied");
+          button.title = done;
+          button.setAttribute("aria-label", done);
+          setTimeout(function () {
+            button.classList.remove("copied");
+            button.title = label;
+            button.setAttribute("aria-label", named);
+          }, 1500);
+        }, function () { /* the link stays */ });
+      });
+      a.after(button);
+    });
+  }
+
+  /* The task index: filters and sortable columns over the complete table
+     the page already is; the filters are kept in the address. */
+  function taskIndex() {
+    var form = document.querySelector("form.task-filters");
+    var table = document.querySelector("table.task-index-table");
+    if (!form || !table || !table.tBodies[0]) return;
+    var body = table.tBodies[0];
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var column = {};
+    heads.forEach(function (th, i) { column[th.dataset.key] = i; });
+    var split = /\s*[\/,;、，]\s*/;
+    var rows = Array.prototype.map.call(body.rows, function (tr) {
+      var text = function (key) { var c = tr.cells[column[key]]; return c ? c.textContent.trim() : ""; };
+      return {
+        tr: tr, req: tr.dataset.req || "", role: text("role"), phase: text("phase"),
+        services: text("services").split(split).filter(Boolean),
+        all: tr.textContent.toLowerCase()
+      };
+    });
+    fillSelect(form, "role", unique(rows.map(function (r) { return r.role; })).sort(compare));
+    fillSelect(form, "services", unique([].concat.apply([], rows.map(function (r) { return r.services; }))).sort(compare));
+    fillSelect(form, "phase", unique(rows.map(function (r) { return r.phase; })));
+    var inputs = form.querySelectorAll("[data-filter]");
+    var params = new URLSearchParams(location.search);
+    inputs.forEach(function (el) { if (params.has(el.dataset.filter)) el.value = params.get(el.dataset.filter); });
+    var count = form.querySelector(".task-count");
+    var empty = document.querySelector(".task-empty");
+    function apply() {
+      var want = {};
+      var query = new URLSearchParams();
+      inputs.forEach(function (el) {
+        want[el.dataset.filter] = el.value;
+        if (el.value) query.set(el.dataset.filter, el.value);
+      });
+      var text = (want.text || "").trim().toLowerCase();
+      var shown = 0;
+      rows.forEach(function (r) {
+        var ok = (!want.req || r.req === want.req) && (!want.role || r.role === want.role) &&
+          (!want.phase || r.phase === want.phase) &&
+          (!want.services || r.services.indexOf(want.services) >= 0) &&
+          (!text || r.all.indexOf(text) >= 0);
+        r.tr.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = form.dataset.showing + " " + shown + " " + form.dataset.of + " " + rows.length;
+      if (empty) empty.hidden = shown > 0;
+      var search = query.toString();
+      if (history.replaceState) history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    }
+    inputs.forEach(function (el) { el.addEventListener(el.tagName === "INPUT" ? "input" : "change", apply); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    sortable(table, heads, rows, form.dataset.sortBy || "Sort by");
+    if (window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) cards(table, heads);
+    form.hidden = false;
+    apply();
+  }
+
+  function unique(values) {
+    var seen = {};
+    return values.filter(function (v) { if (!v || seen[v]) return false; seen[v] = true; return true; });
+  }
+  function compare(a, b) { return a.localeCompare(b); }
+
+  function fillSelect(form, name, values) {
+    var select = form.querySelector('select[data-filter="' + name + '"]');
+    if (!select) return;
+    values.forEach(function (v) {
+      var option = document.createElement("option");
+      option.value = v;
+      option.textContent = v;
+      select.appendChild(option);
+    });
+  }
+
+  function sortable(table, heads, rows, sortBy) {
+    var body = table.tBodies[0];
+    heads.forEach(function (th, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = th.textContent;
+      button.title = sortBy + " " + th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var key = function (r) { var c = r.tr.cells[i]; return c ? c.textContent.trim() : ""; };
+        var numeric = th.dataset.key === "id";
+        var sorted = rows.slice().sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var d = numeric ? (parseInt(x, 10) || 0) - (parseInt(y, 10) || 0) : x.localeCompare(y);
+          return ascending ? d : -d;
+        });
+        var fragment = document.createDocumentFragment();
+        sorted.forEach(function (r) { fragment.appendChild(r.tr); });
+        body.appendChild(fragment);
+      });
+    });
+  }
+
+  /* Phones: each row a card, its cells labelled by their column. */
+  function cards(table, heads) {
+    var labels = heads.map(function (th) { return th.textContent; });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+      Array.prototype.forEach.call(tr.cells, function (td, i) { td.setAttribute("data-label", labels[i]); });
+    });
+    table.classList.add("cards");
+  }
+
+  function start() { loadNav(); menuToggle(); rememberLanguage(); copyLinks(); taskIndex(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -26,6 +26,7 @@ pub const LANGUAGES: [Language; 5] = [
             "Services",
         ],
         mandatory: "M",
+        playbook: ["Phase", "Primary Role", "Applies To", "Refresh Summary"],
     },
     Language {
         code: "es",
@@ -38,6 +39,12 @@ pub const LANGUAGES: [Language; 5] = [
             "Servicios",
         ],
         mandatory: "M",
+        playbook: [
+            "Fase",
+            "Rol principal",
+            "Aplica a",
+            "Resumen de actualización",
+        ],
     },
     Language {
         code: "de",
@@ -50,6 +57,12 @@ pub const LANGUAGES: [Language; 5] = [
             "Dienste",
         ],
         mandatory: "E",
+        playbook: [
+            "Phase",
+            "Primäre Rolle",
+            "Gilt für",
+            "Zusammenfassung der Aktualisierung",
+        ],
     },
     Language {
         code: "ja",
@@ -62,6 +75,7 @@ pub const LANGUAGES: [Language; 5] = [
             "サービス",
         ],
         mandatory: "M",
+        playbook: ["フェーズ", "主な役割", "適用対象", "更新の概要"],
     },
     Language {
         code: "pt",
@@ -74,6 +88,12 @@ pub const LANGUAGES: [Language; 5] = [
             "Serviços",
         ],
         mandatory: "M",
+        playbook: [
+            "Fase",
+            "Função principal",
+            "Aplica-se a",
+            "Resumo da atualização",
+        ],
     },
 ];
 
@@ -83,6 +103,9 @@ pub struct Language {
     /// Task ID, name, requirement, role, services.
     pub header: [&'static str; 5],
     pub mandatory: &'static str,
+    /// The phase, primary-role and applies-to labels and the refresh
+    /// summary's heading (`playbook:`).
+    pub playbook: [&'static str; 4],
 }
 
 /// One generated playbook.
@@ -174,8 +197,9 @@ pub fn ensure(
     Ok(corpus)
 }
 
-/// The five languages and their task-table labels, so every page's task
-/// tables are recognized and checked as on a real playbook.
+/// The five languages, their task-table labels and playbook labels, so
+/// every page's task tables, phase and role lines and refresh summary are
+/// recognized as on a real playbook.
 fn folio_yml() -> String {
     let mut yml = String::from(
         "title: Bench\nbase_url: https://example.org/\ndefault_language: en\nlanguages:\n",
@@ -199,11 +223,19 @@ fn folio_yml() -> String {
             l.code, l.mandatory
         ));
     }
+    yml.push_str("playbook:\n");
+    for l in &LANGUAGES {
+        let [phase, role, applies_to, refresh] = l.playbook;
+        yml.push_str(&format!(
+            "  {}: {{ phase: [\"{phase}\"], role: [\"{role}\"], applies_to: [\"{applies_to}\"], refresh_summary: [\"{refresh}\"] }}\n",
+            l.code
+        ));
+    }
     yml
 }
 
-/// Fails when the generator's task tables no longer carry the labels
-/// above: Folio would then skip them and the benchmark would measure less
+/// Fails when the generator's task tables and playbook lines no longer
+/// carry the labels above: Folio would then skip them and the benchmark would measure less
 /// work than a real playbook asks for.
 fn verify_task_headers(content: &Path) -> Result<(), String> {
     for l in &LANGUAGES {
@@ -216,6 +248,20 @@ fn verify_task_headers(content: &Path) -> Result<(), String> {
             .ok_or_else(|| format!("{}: no page", dir.display()))?;
         let text = std::fs::read_to_string(&page).map_err(|e| e.to_string())?;
         let header = format!("| {} |", l.header.join(" | "));
+        let [phase, role, applies_to, refresh] = l.playbook;
+        let lines = [
+            format!("{phase}: **"),
+            format!("{role}: **"),
+            format!("{applies_to}: **"),
+            format!("## {refresh}\n"),
+        ];
+        if let Some(missing) = lines.iter().find(|line| !text.contains(line.as_str())) {
+            return Err(format!(
+                "{} has no `{}`: update LANGUAGES in examples/bench/corpus.rs to the generator's labels",
+                page.display(),
+                missing.trim_end()
+            ));
+        }
         if !text.contains(&header) {
             return Err(format!(
                 "{} has no task table headed `{header}`: update LANGUAGES in examples/bench/corpus.rs to the generator's labels",

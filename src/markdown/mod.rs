@@ -12,6 +12,7 @@
 
 pub(crate) mod html;
 pub(crate) mod include;
+pub(crate) mod playbook;
 pub(crate) mod raw;
 mod sanitize;
 pub(crate) mod slug;
@@ -23,6 +24,8 @@ use crate::html::escape;
 use crate::i18n;
 use include::Expansion;
 pub use include::{Pos, Sources};
+pub use playbook::PlaybookMarks;
+use playbook::{Fact, History};
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
     TextMergeWithOffset,
@@ -181,6 +184,10 @@ pub struct Document {
     pub(crate) anchors: Anchors,
     pub(crate) links: Vec<Link>,
     pub(crate) tasks: Vec<TaskTable>,
+    /// Recognized `Phase: **…**`, `Primary Role: **…**` … lines, in order.
+    pub(crate) facts: Vec<Fact>,
+    /// The refresh-summary table, if the page has one.
+    pub(crate) history: Option<History>,
     /// Include problems found while expanding.
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -196,6 +203,7 @@ impl Document {
         }
         self.links.shrink_to_fit();
         self.tasks.shrink_to_fit();
+        self.facts.shrink_to_fit();
         for table in &mut self.tasks {
             table.rows.shrink_to_fit();
         }
@@ -217,6 +225,8 @@ pub struct ParseContext<'a> {
     pub lang: &'a str,
     /// Task-table labels to try, the page's language first.
     pub task_headers: &'a TaskHeaders,
+    /// Phase, role and refresh-summary labels.
+    pub playbook: &'a PlaybookMarks,
     /// `markdown.raw_html`.
     pub raw_html: RawHtml,
 }
@@ -272,6 +282,7 @@ fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
         html_block_as_prose: false,
         first_markup: None,
         in_code_block: false,
+        after_refresh_heading: false,
         anchors: BTreeSet::new(),
         doc: Document::default(),
     };
@@ -428,6 +439,8 @@ struct Renderer<'a, 'cx> {
     /// sanitized).
     first_markup: Option<usize>,
     in_code_block: bool,
+    /// The last heading names the refresh-summary table.
+    after_refresh_heading: bool,
     /// The page's ids so far (frozen into `doc.anchors` at the end).
     anchors: BTreeSet<String>,
     doc: Document,
@@ -500,6 +513,11 @@ impl<'a> Renderer<'a, '_> {
             Event::SoftBreak | Event::HardBreak => {
                 self.add_break();
                 self.emit(event);
+            }
+            Event::Start(Tag::Paragraph) if self.frames.is_empty() => {
+                if self.paragraph_facts(start, i, events) {
+                    self.emit(event);
+                }
             }
             Event::FootnoteReference(_)
             | Event::Start(Tag::FootnoteDefinition(_))
@@ -835,6 +853,7 @@ impl<'a> Renderer<'a, '_> {
             None => self.slugger.heading_id(&content, |c| anchors.contains(c)),
         };
         let text = text.trim().to_string();
+        self.after_refresh_heading = self.cx.playbook.is_refresh_heading(&text);
         let level_num = level as u8;
         if level_num == 1 && self.doc.title.is_none() && !text.is_empty() {
             self.doc.title = Some(text.clone());
@@ -998,6 +1017,8 @@ impl<'a> Renderer<'a, '_> {
         let headers: Vec<String> = t.head.iter().map(|c| c.text.trim().to_string()).collect();
         let task = self.cx.task_headers.match_header(&headers);
         let labels = task.map(|(set, _)| set);
+        let history =
+            (task.is_none() && self.after_refresh_heading).then(|| self.history_table(&t.rows));
         let mut out = String::new();
         if self.html {
             write_table_head(&mut out, t.head, &t.aligns, task.is_some());
@@ -1013,19 +1034,26 @@ impl<'a> Renderer<'a, '_> {
             header_cells: table::count_source_cells(line_at(&self.exp.text, t.start)),
             columns,
             rows: Vec::new(),
+            section: self
+                .doc
+                .headings
+                .len()
+                .checked_sub(1)
+                .and_then(|h| u32::try_from(h).ok()),
         });
         for row in t.rows {
-            let requirement = match (&mut task_table, labels) {
+            let (requirement, anchor) = match (&mut task_table, labels) {
                 (Some(tt), Some(labels)) => self.task_row(&mut out, tt, labels, &row),
                 _ => {
                     out.push_str("<tr>");
-                    None
+                    (None, None)
                 }
             };
-            let column = task_table.as_ref().and_then(|tt| tt.columns.requirement);
-            let marked = requirement.zip(column);
+            let columns = task_table.as_ref().map(|tt| tt.columns);
+            let marked = requirement.zip(columns.and_then(|c| c.requirement));
+            let linked = anchor.as_deref().zip(columns.map(|c| c.id));
             if self.html {
-                self.row_cells(&mut out, row.cells, &t.aligns, marked);
+                self.row_cells(&mut out, row.cells, &t.aligns, marked, linked);
             }
             out.push_str("</tr>\n");
         }
@@ -1036,24 +1064,28 @@ impl<'a> Renderer<'a, '_> {
         if let Some(tt) = task_table {
             self.doc.tasks.push(tt);
         }
-        out
+        match history {
+            Some((open, close)) => format!("{open}{out}{close}"),
+            None => out,
+        }
     }
 
     /// Opens a task table's row (with `id="task-<id>"` when the id is a
     /// number no other anchor has) and records it; returns the class of
-    /// its requirement cell, if the value is one of the language's.
+    /// its requirement cell, if the value is one of the language's, and
+    /// the row's id.
     fn task_row(
         &mut self,
         out: &mut String,
         tt: &mut TaskTable,
         labels: &table::LabelSet,
         row: &Row<'a>,
-    ) -> Option<&'static str> {
+    ) -> (Option<&'static str>, Option<String>) {
         let cell_text = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map(|c| c.text.trim());
         let columns = tt.columns;
         let id = cell_text(Some(columns.id)).unwrap_or_default();
         let requirement = cell_text(columns.requirement);
-        let class = requirement.and_then(|r| labels.requirement_class(r));
+        let class = requirement.and_then(|r| labels.requirement(r));
         let anchor = format!("task-{id}");
         let fresh = !id.is_empty()
             && id.chars().all(|c| c.is_ascii_digit())
@@ -1061,7 +1093,7 @@ impl<'a> Renderer<'a, '_> {
             && self.slugger.claim(&anchor);
         if fresh {
             out.push_str(&format!("<tr id=\"{anchor}\">"));
-            self.anchors.insert(anchor);
+            self.anchors.insert(anchor.clone());
         } else {
             out.push_str("<tr>");
         }
@@ -1075,17 +1107,24 @@ impl<'a> Renderer<'a, '_> {
                 cell_text(columns.role),
                 cell_text(columns.services),
             ],
+            class,
+            fresh,
         ));
-        class
+        (
+            class.map(table::Requirement::class),
+            fresh.then_some(anchor),
+        )
     }
 
-    /// A body row's cells; `marked` is the requirement cell's class and column.
+    /// A body row's cells; `marked` is the requirement cell's class and
+    /// column, `linked` the row's id and the ID column.
     fn row_cells(
         &self,
         out: &mut String,
         cells: Vec<Cell<'a>>,
         aligns: &[Alignment],
         marked: Option<(&'static str, usize)>,
+        linked: Option<(&str, usize)>,
     ) {
         for (i, cell) in cells.into_iter().enumerate() {
             out.push_str("<td");
@@ -1102,7 +1141,12 @@ impl<'a> Renderer<'a, '_> {
                 ));
             }
             out.push('>');
-            pulldown_cmark::html::push_html(out, cell.events.into_iter());
+            match linked.filter(|&(_, column)| column == i) {
+                Some((anchor, _)) => {
+                    playbook::task_id_cell(out, cell.events, anchor, self.strings.task_link)
+                }
+                None => pulldown_cmark::html::push_html(out, cell.events.into_iter()),
+            }
             out.push_str("</td>");
         }
     }

@@ -15,6 +15,27 @@ pub(crate) struct TaskTable {
     pub(crate) header_cells: usize,
     pub(crate) columns: TaskColumns,
     pub(crate) rows: Vec<TaskRow>,
+    /// Index into `Document::headings` of the heading it is under.
+    pub(crate) section: Option<u32>,
+}
+
+/// A task's requirement, after mapping the language's values (German `E`
+/// is mandatory).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Requirement {
+    Mandatory,
+    Optional,
+}
+
+impl Requirement {
+    /// `mandatory` or `optional`: the class of its cell, and its name in
+    /// the exports.
+    pub(crate) fn class(self) -> &'static str {
+        match self {
+            Requirement::Mandatory => "mandatory",
+            Requirement::Optional => "optional",
+        }
+    }
 }
 
 /// Which column holds what (0-based).
@@ -43,12 +64,14 @@ pub(crate) struct TaskRow {
     /// Where each of the five ends in `cells`, or `None` when the table has
     /// no such column (or the row no such cell).
     ends: [Option<u32>; 5],
+    /// The requirement, when the cell holds one of the language's values.
+    pub(crate) class: Option<Requirement>,
+    /// The row has its id, `task-<id>` (a number no other anchor of the page has).
+    pub(crate) anchored: bool,
 }
 
-/// A [`TaskRow`]'s cells, in the order `TaskRow` keeps them. (Name, role
-/// and services are kept for the task index; only tests read them yet.)
+/// A [`TaskRow`]'s cells, in the order `TaskRow` keeps them.
 #[derive(Clone, Copy, Debug)]
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) enum TaskField {
     Id,
     Name,
@@ -59,7 +82,13 @@ pub(crate) enum TaskField {
 
 impl TaskRow {
     /// A row from its cells' texts (`None`: no such column or cell).
-    pub(crate) fn new(pos: Pos, source_cells: usize, fields: [Option<&str>; 5]) -> TaskRow {
+    pub(crate) fn new(
+        pos: Pos,
+        source_cells: usize,
+        fields: [Option<&str>; 5],
+        class: Option<Requirement>,
+        anchored: bool,
+    ) -> TaskRow {
         let mut cells = String::with_capacity(fields.iter().flatten().map(|f| f.len()).sum());
         let mut ends = [None; 5];
         for (end, field) in ends.iter_mut().zip(fields) {
@@ -73,6 +102,8 @@ impl TaskRow {
             source_cells,
             cells: cells.into_boxed_str(),
             ends,
+            class,
+            anchored,
         }
     }
 
@@ -102,7 +133,7 @@ pub(crate) fn label_matches(cell: &str, label: &str) -> bool {
 
 /// The form labels and cells are compared in: words joined by one space,
 /// lowercased (final sigma as sigma).
-fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -192,14 +223,13 @@ impl LabelSet {
         &self.lang
     }
 
-    /// `mandatory` or `optional` when a requirement cell holds one of the
-    /// language's values.
-    pub(crate) fn requirement_class(&self, value: &str) -> Option<&'static str> {
+    /// The requirement a cell holds, when it is one of the language's values.
+    pub(crate) fn requirement(&self, value: &str) -> Option<Requirement> {
         let value = normalize(value);
         if self.mandatory.contains(&value) {
-            Some("mandatory")
+            Some(Requirement::Mandatory)
         } else if self.optional.contains(&value) {
-            Some("optional")
+            Some(Requirement::Optional)
         } else {
             None
         }
@@ -244,13 +274,15 @@ mod tests {
             pos,
             5,
             [Some("12"), Some("Kick-off"), None, Some(""), Some("Teams")],
+            None,
+            false,
         );
         assert_eq!(row.id(), "12");
         assert_eq!(row.field(TaskField::Name), Some("Kick-off"));
         assert_eq!(row.requirement(), None);
         assert_eq!(row.field(TaskField::Role), Some(""));
         assert_eq!(row.field(TaskField::Services), Some("Teams"));
-        let empty = TaskRow::new(pos, 1, [None; 5]);
+        let empty = TaskRow::new(pos, 1, [None; 5], Some(Requirement::Optional), true);
         assert_eq!(empty.id(), "");
     }
 

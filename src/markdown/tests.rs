@@ -37,6 +37,7 @@ fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, Stri
         labels.reverse();
     }
     let headers = TaskHeaders::new(&labels);
+    let marks = playbook_marks();
     let cx = ParseContext {
         path: "en/page.md",
         text,
@@ -44,6 +45,7 @@ fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, Stri
         sources: &files,
         lang,
         task_headers: &headers,
+        playbook: &marks,
         raw_html: crate::config::RawHtml::default(),
     };
     let (doc, body) = render(&cx);
@@ -54,6 +56,19 @@ fn parse_with(text: &str, lang: &str, files: &[(&str, &str)]) -> (Document, Stri
     );
     let html = body.render(|i| format!("[{}]", doc.links[i].dest));
     (doc, html)
+}
+
+/// The English labels and a few German ones.
+fn playbook_marks() -> PlaybookMarks {
+    let de = crate::config::PlaybookLabels {
+        phase: vec!["Phase".into()],
+        role: vec!["Primäre Rolle".into()],
+        applies_to: vec!["Gilt für".into()],
+        motions: vec!["Konzepte".into()],
+        refresh_summary: vec!["Aktualisierungsübersicht".into()],
+    };
+    let en = crate::config::PlaybookLabels::english();
+    PlaybookMarks::from_labels([&en, &de].into_iter())
 }
 
 fn parse_md(text: &str) -> (Document, String) {
@@ -483,6 +498,7 @@ fn parse_policy(text: &str, policy: RawHtml) -> (Document, String) {
         sources: &files,
         lang: "en",
         task_headers: &TaskHeaders::default(),
+        playbook: &PlaybookMarks::default(),
         raw_html: policy,
     };
     let (doc, body) = render(&cx);

@@ -54,6 +54,35 @@ pub(crate) fn of_page(site: &Site, languages: &[LangId], id: PageId) -> Vec<Memb
     set
 }
 
+/// One of Folio's generated pages (`dir(code)`: its URL in a language) in
+/// every language in use: the task indexes, the phase overviews. The
+/// default language's is the `x-default`, else the first language's.
+pub(crate) fn of_generated(
+    site: &Site,
+    languages: &[LangId],
+    dir: fn(&str) -> String,
+) -> Vec<Member> {
+    let mut set: Vec<Member> = languages
+        .iter()
+        .map(|&l| {
+            let code = &site.config.language(l).code;
+            Member {
+                hreflang: code.clone(),
+                url: dir(code),
+            }
+        })
+        .collect();
+    let default = languages
+        .iter()
+        .find(|&&l| l == site.config.default_language)
+        .or(languages.first());
+    set.extend(default.map(|&l| Member {
+        hreflang: X_DEFAULT.into(),
+        url: dir(&site.config.language(l).code),
+    }));
+    set
+}
+
 /// The language homes (`/<code>/`, written or generated) and the chooser
 /// at `/` as their `x-default`.
 pub(crate) fn of_homes(site: &Site, languages: &[LangId]) -> Vec<Member> {

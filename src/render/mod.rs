@@ -8,6 +8,7 @@
 
 pub(crate) mod hreflang;
 pub(crate) mod output;
+mod playbook;
 pub(crate) mod sitemap;
 pub(crate) mod templates;
 
@@ -66,6 +67,14 @@ pub(crate) enum Output {
     /// A navigation tree, loaded by the pages that use it.
     Nav(NavId),
     Sitemap,
+    /// A language's task index, `<lang>/tasks/`.
+    TaskIndex(LangId),
+    /// A language's `tasks.json`.
+    TasksJson(LangId),
+    /// A language's `tasks.csv`.
+    TasksCsv(LangId),
+    /// A language's phase overview, `<lang>/phases/`.
+    Phases(LangId),
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -87,6 +96,27 @@ pub(crate) struct Renderer<'a> {
     languages: Vec<LangId>,
 }
 
+impl Output {
+    /// The language of a task index, task export or phase overview.
+    pub(crate) fn lang(&self) -> Option<LangId> {
+        match self {
+            Output::TaskIndex(l)
+            | Output::TasksJson(l)
+            | Output::TasksCsv(l)
+            | Output::Phases(l) => Some(*l),
+            _ => None,
+        }
+    }
+
+    /// A task index, task export or phase overview.
+    pub(crate) fn is_playbook(&self) -> bool {
+        matches!(
+            self,
+            Output::TaskIndex(_) | Output::TasksJson(_) | Output::TasksCsv(_) | Output::Phases(_)
+        )
+    }
+}
+
 impl<'a> Renderer<'a> {
     pub(crate) fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
         Renderer {
@@ -101,6 +131,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
+        outputs.extend(self.playbook_outputs());
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
         outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
@@ -147,33 +178,25 @@ impl<'a> Renderer<'a> {
         out: &OutputDir,
     ) -> Result<RenderReport, OutputError> {
         let _pass = out.pass();
-        let results: Vec<Result<Produced, OutputError>> = outputs
-            .par_iter()
-            .map(|o| {
-                let mut written = Vec::new();
-                match self.produce(o) {
-                    Ok(files) => {
-                        for file in files {
-                            match file.content {
-                                File::Bytes(bytes) => out.write(&file.path, &bytes)?,
-                                File::Copy(from) => {
-                                    out.copy(&from, &file.path)?;
-                                }
-                            }
-                            written.push(file.path);
-                        }
-                        Ok(Produced {
-                            written,
-                            failure: None,
-                        })
-                    }
-                    Err(d) => Ok(Produced {
-                        written,
-                        failure: Some(*d),
-                    }),
-                }
-            })
-            .collect();
+        // The playbook's files are each as large as hundreds of pages: made
+        // one at a time beside the pages, so they never add up in memory.
+        let (heavy, light): (Vec<&Output>, Vec<&Output>) =
+            outputs.iter().partition(|o| o.is_playbook());
+        let (mut results, heavy): (Vec<_>, Vec<_>) = rayon::join(
+            || {
+                light
+                    .par_iter()
+                    .map(|o| self.produce_and_write(o, out))
+                    .collect()
+            },
+            || {
+                heavy
+                    .iter()
+                    .map(|o| self.produce_and_write(o, out))
+                    .collect()
+            },
+        );
+        results.extend(heavy);
         let mut report = RenderReport::default();
         for r in results {
             let produced = r?;
@@ -181,6 +204,32 @@ impl<'a> Renderer<'a> {
             report.diagnostics.extend(produced.failure);
         }
         Ok(report)
+    }
+
+    /// Produces one output and writes its files.
+    fn produce_and_write(&self, o: &Output, out: &OutputDir) -> Result<Produced, OutputError> {
+        let mut written = Vec::new();
+        match self.produce(o) {
+            Ok(files) => {
+                for file in files {
+                    match file.content {
+                        File::Bytes(bytes) => out.write(&file.path, &bytes)?,
+                        File::Copy(from) => {
+                            out.copy(&from, &file.path)?;
+                        }
+                    }
+                    written.push(file.path);
+                }
+                Ok(Produced {
+                    written,
+                    failure: None,
+                })
+            }
+            Err(d) => Ok(Produced {
+                written,
+                failure: Some(*d),
+            }),
+        }
     }
 
     /// The bytes (or source file) of one output, with its site-relative path.
@@ -209,6 +258,10 @@ impl<'a> Renderer<'a> {
                 });
                 self.html("nav.html", nav.output_path(site), &NavContext { entries })
             }
+            Output::TaskIndex(_)
+            | Output::TasksJson(_)
+            | Output::TasksCsv(_)
+            | Output::Phases(_) => self.produce_playbook(output),
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
@@ -321,6 +374,7 @@ impl<'a> Renderer<'a> {
             nav_href: page
                 .nav
                 .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
+            tools: self.tools(page.lang, from),
         }
     }
 
@@ -339,7 +393,7 @@ impl<'a> Renderer<'a> {
             canonical: self.absolute_url(&page.url),
             key: page.key.to_string(),
             source: site.config.source_path(&source.path),
-            updated: source.date.map(|d| d.iso()),
+            updated: site.updated(id).map(|d| d.iso()),
             meta: &source.front_matter.fields,
         }
     }
@@ -440,6 +494,7 @@ impl<'a> Renderer<'a> {
             alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
             switcher,
             entries,
+            tools: self.tools(lang, &from),
         }
     }
 
@@ -621,6 +676,8 @@ pub(crate) struct PageContext<'a> {
     prev: Option<Neighbour>,
     next: Option<Neighbour>,
     nav_href: Option<String>,
+    /// Links to the language's task index and phase overview.
+    tools: playbook::Tools,
 }
 
 #[derive(Serialize)]
@@ -696,6 +753,7 @@ struct HomeContext<'a> {
     alternates: Vec<Alternate>,
     switcher: Vec<Switch>,
     entries: Vec<NavEntryContext>,
+    tools: playbook::Tools,
 }
 
 #[derive(Serialize)]

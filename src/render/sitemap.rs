@@ -23,8 +23,11 @@ pub(crate) fn files(renderer: &Renderer<'_>) -> Vec<(String, String)> {
         let url = format!("{}/", site.config.language(lang).code);
         sets.entry(&url, None, &homes);
     }
+    for (url, set) in renderer.playbook_pages() {
+        sets.entry(&url, None, &set);
+    }
     for (id, page) in site.published() {
-        let date = site.source(id).date.map(|d| d.iso());
+        let date = site.updated(id).map(|d| d.iso());
         sets.entry(&page.url, date, &hreflang::of_page(site, languages, id));
     }
     sets.finish()

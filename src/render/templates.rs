@@ -18,6 +18,12 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("nav.html", include_str!("../../templates/nav.html")),
     ("chooser.html", include_str!("../../templates/chooser.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "playbook-links.html",
+        include_str!("../../templates/playbook-links.html"),
+    ),
+    ("tasks.html", include_str!("../../templates/tasks.html")),
+    ("phases.html", include_str!("../../templates/phases.html")),
 ];
 
 /// The default theme files, by site-relative output path.

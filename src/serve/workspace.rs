@@ -408,6 +408,11 @@ impl Workspace {
         let scope = if changed.everything {
             self.unchecked.everything = true;
             Scope::Site(changed.outward)
+        } else if changed.playbook_links {
+            // A task index or phase overview came or went: every page
+            // links to it, and its files are written or removed.
+            self.schedule_checks(&changed);
+            Scope::Site(None)
         } else {
             self.schedule_checks(&changed);
             self.scope_of(&changed)
@@ -467,6 +472,18 @@ impl Workspace {
         }
         if changed.dates {
             files.push(Output::Sitemap);
+        }
+        if !changed.playbook.is_empty() {
+            let outputs = self
+                .templates
+                .as_ref()
+                .map(|t| Renderer::new(site, t).playbook_outputs());
+            files.extend(
+                outputs
+                    .into_iter()
+                    .flatten()
+                    .filter(|o| o.lang().is_some_and(|l| changed.playbook.contains(&l))),
+            );
         }
         Scope::Some { pages, files }
     }
@@ -1025,6 +1042,16 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
         Output::Nav(n) => Some(site.nav(*n).output_path(site)),
         Output::Theme(path) => Some(path.clone()),
         Output::Asset(a) => Some(site.asset_url(a)),
+        Output::TaskIndex(lang) => Some(format!(
+            "{}/tasks/index.html",
+            site.config.language(*lang).code
+        )),
+        Output::Phases(lang) => Some(format!(
+            "{}/phases/index.html",
+            site.config.language(*lang).code
+        )),
+        Output::TasksJson(lang) => Some(format!("{}/tasks.json", site.config.language(*lang).code)),
+        Output::TasksCsv(lang) => Some(format!("{}/tasks.csv", site.config.language(*lang).code)),
         Output::Sitemap => None,
     }
 }

@@ -7,7 +7,8 @@
 //! writes the same files:
 //!
 //! 1. Folio's own files: `index.html`, `404.html`, `sitemap.xml` and
-//!    `sitemap-N.xml`, generated language homes, and the folders `theme/`
+//!    `sitemap-N.xml`, generated language homes, the playbook's task
+//!    indexes, exports and phase overviews, and the folders `theme/`
 //!    and `_folio/`;
 //! 2. pages;
 //! 3. other content files (assets);
@@ -121,6 +122,9 @@ fn claims(site: &Site) -> Vec<Claim> {
                 format!("the generated home of `{code}`"),
             ));
         }
+    }
+    for (path, what) in super::playbook::claims(site) {
+        claims.push(folio(path, what));
     }
     let mut pages: Vec<Claim> = site
         .published()

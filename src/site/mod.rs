@@ -9,6 +9,7 @@ mod bodies;
 mod collisions;
 pub(crate) mod links;
 pub(crate) mod nav;
+pub(crate) mod playbook;
 pub(crate) mod toc;
 mod update;
 
@@ -114,6 +115,8 @@ pub struct Site {
     index: Index,
     tocs: Vec<Toc>,
     navs: Vec<Nav>,
+    /// Phases and tasks, understood once (`playbook::build`).
+    playbook: playbook::Playbook,
     /// Assets (content-relative) not published because another file
     /// claims their output path (`path-collision`).
     withheld: HashSet<String>,
@@ -177,6 +180,12 @@ pub(crate) struct Changed {
     pub(crate) navs: Vec<NavId>,
     /// A page's date changed (the sitemap shows dates).
     pub(crate) dates: bool,
+    /// Languages whose playbook (tasks, phases) changed: their task
+    /// index, exports and phase overview may differ.
+    pub(crate) playbook: BTreeSet<LangId>,
+    /// Whether the site has a task index or a phase overview changed:
+    /// every page's links to them may differ.
+    pub(crate) playbook_links: bool,
     /// Reparsed pages whose headings or anchors changed.
     pub(crate) anchors: Vec<PageId>,
     /// With `everything`: the pages whose output may differ (parsed
@@ -285,6 +294,7 @@ impl Site {
             index: Index::default(),
             tocs: Vec::new(),
             navs: Vec::new(),
+            playbook: playbook::Playbook::default(),
             withheld: HashSet::new(),
             resolve_diagnostics: Vec::new(),
             toc_diagnostics: Vec::new(),
@@ -328,6 +338,7 @@ impl Site {
             }
         }
         self.resolve_navigation();
+        self.playbook = playbook::build(self);
     }
 
     /// Pages with a link to a section (`#fragment`) of `id`, as far as
@@ -809,6 +820,7 @@ fn parse_context<'a>(
         sources,
         lang: &config.language(page.placement.lang).code,
         task_headers,
+        playbook: &config.playbook_marks,
         raw_html: config.markdown.raw_html,
     }
 }

@@ -14,8 +14,9 @@
 
 use super::{
     Changed, ContentSources, Edit, Page, PageId, Site, all_task_headers, new_page, parse_page,
-    section_links,
+    playbook, section_links,
 };
+use crate::config::LangId;
 use crate::content::Loaded;
 use crate::content::front_matter::Date;
 use crate::diagnostic::Code;
@@ -24,7 +25,7 @@ use crate::site::Parsed;
 use crate::site::links::Target;
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 impl Site {
@@ -42,7 +43,6 @@ impl Site {
             .filter(|item| matches!(item, Loaded::Page(_) | Loaded::Fragment(_)))
             .map(|item| item.path().to_string())
             .collect();
-        let (tocs_changed, old_dates) = self.apply(edit.loaded);
         let mut ids: Vec<PageId> = markdown
             .iter()
             .flat_map(|path| {
@@ -53,6 +53,11 @@ impl Site {
             .collect();
         ids.sort();
         ids.dedup();
+        let digests: Vec<u64> = ids
+            .iter()
+            .map(|&id| playbook::page_digest(self, id))
+            .collect();
+        let (tocs_changed, old_dates) = self.apply(edit.loaded);
         let (mut changed, retitled) = self.reparse(&ids, &old_dates);
         let anchored = self
             .kept
@@ -61,7 +66,27 @@ impl Site {
         if tocs_changed || anchored || !retitled.is_empty() {
             self.renavigate(&mut changed, &retitled);
         }
+        // A language's task index and phases show only its own pages.
+        let mut langs: BTreeSet<LangId> = changed.navs.iter().map(|&n| self.nav(n).lang).collect();
+        for (&id, before) in ids.iter().zip(digests) {
+            if playbook::page_digest(self, id) != before {
+                langs.insert(self.page(id).lang);
+            }
+        }
+        if !langs.is_empty() {
+            self.replaybook(&mut changed, langs);
+        }
         changed
+    }
+
+    /// Builds the playbook again (task indexes, exports, phase overviews)
+    /// and records whether every page's links to them may differ.
+    fn replaybook(&mut self, changed: &mut Changed, langs: BTreeSet<LangId>) {
+        let links = |p: &playbook::Playbook| (p.has_tasks(), p.has_phases());
+        let before = links(&self.playbook);
+        self.playbook = playbook::build(self);
+        changed.playbook = langs;
+        changed.playbook_links = links(&self.playbook) != before;
     }
 
     /// Does the edit add or remove a file, or make a page start or stop
@@ -146,10 +171,12 @@ impl Site {
             if new.doc.anchors != old.doc.anchors {
                 changed.anchors.push(id);
             }
+            // "Last updated" falls back to the refresh summary's newest date.
             let source = self.source(id);
+            let newest = |page: &Page| page.doc.history.and_then(|h| h.newest);
             changed.dates |= old_dates
                 .get(&source.path)
-                .is_some_and(|&before| before != source.date);
+                .is_some_and(|&before| before.or(newest(&old)) != self.updated(id));
             self.relink(id, &old);
         }
         (changed, retitled)
