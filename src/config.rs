@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
 
+mod translations;
+pub(crate) use translations::{Staleness, TranslationRules};
+
 pub(crate) const CONFIG_FILE: &str = "folio.yml";
 
 /// A problem with `folio.yml` (or the command line paths it implies). Exit code 2.
@@ -76,6 +79,8 @@ pub struct Config {
     pub(crate) tasks: BTreeMap<String, TaskLabels>,
     pub(crate) checks: CheckRules,
     pub(crate) markdown: MarkdownRules,
+    /// `translations:`: staleness, scope, fallback pages, the dashboard.
+    pub(crate) translations: TranslationRules,
     /// Follow symlinks whose target is outside the site root
     /// (`follow_symlinks`; off by default, see README).
     pub(crate) follow_symlinks: bool,
@@ -260,6 +265,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownRules,
     #[serde(default)]
+    translations: translations::RawTranslations,
+    #[serde(default)]
     follow_symlinks: bool,
 }
 
@@ -364,6 +371,8 @@ impl Config {
         )?;
 
         let external = resolve_external(&raw.checks.external, &invalid)?;
+        let translations =
+            translations::resolve(raw.translations, &languages, default_language, &invalid)?;
 
         let base_url = with_trailing_slash(raw.base_url.unwrap_or_else(|| "/".to_string()));
 
@@ -381,6 +390,7 @@ impl Config {
             tasks,
             checks: CheckRules { severity, external },
             markdown: raw.markdown,
+            translations,
             follow_symlinks: raw.follow_symlinks,
             exclude_set,
             ignore_set,

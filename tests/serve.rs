@@ -593,14 +593,20 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
     );
     assert_up_to_date(&mut ws);
 
-    // The date is in the sitemap; an edited image is copied, nothing else.
+    // The date is in the sitemap and the translation dashboard; an edited
+    // image is copied, nothing else.
     site.edit(KICKOFF, |t| {
         t.replace("ms.date: 3/05/2024", "ms.date: 3/06/2024")
     });
     let r = ws.rebuild_content(&touched(KICKOFF));
     assert_eq!(
         r.changed,
-        vec![KICKOFF_OUT.to_string(), "sitemap.xml".into()]
+        vec![
+            KICKOFF_OUT.to_string(),
+            "sitemap.xml".into(),
+            "status.json".into(),
+            "status/index.html".into()
+        ]
     );
     assert_up_to_date(&mut ws);
     let image = "content/english-playbook/media/lifecycle.svg";
@@ -626,7 +632,11 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
             r.changed
         );
     }
-    assert!(!site.path("public/es/initiate-kickoff").exists());
+    // Its place is taken by the fallback page: the English text, not indexed.
+    assert!(
+        site.read("public/es/initiate-kickoff/index.html")
+            .contains("<meta name=\"robots\" content=\"noindex\">")
+    );
     assert_up_to_date(&mut ws);
 
     // An include: every page that includes it.
@@ -644,13 +654,17 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         .map(|(_, p)| format!("{}index.html", p.url()))
         .collect();
     assert!(!including.is_empty());
+    // Plus the Spanish fallback page made from the English kickoff above.
+    let mut expected = including.clone();
+    expected.push("es/initiate-kickoff/index.html".to_string());
+    expected.sort();
     assert_eq!(
         r.changed
             .iter()
             .filter(|p| p.ends_with("index.html"))
             .cloned()
             .collect::<Vec<_>>(),
-        including
+        expected
     );
 
     // A rebuild of everything refills an output folder emptied meanwhile,

@@ -10,6 +10,7 @@ pub(crate) mod hreflang;
 pub(crate) mod output;
 pub(crate) mod sitemap;
 pub(crate) mod templates;
+pub(crate) mod translations;
 
 use crate::config::LangId;
 use crate::diagnostic::{Code, Diagnostic};
@@ -66,6 +67,10 @@ pub(crate) enum Output {
     /// A navigation tree, loaded by the pages that use it.
     Nav(NavId),
     Sitemap,
+    /// A missing translation's page, made from its original: (original, language).
+    Fallback(PageId, LangId),
+    /// The translation dashboard: `status/index.html` and `status.json`.
+    Dashboard,
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -102,6 +107,14 @@ impl<'a> Renderer<'a> {
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
+        let status = site.translation_status();
+        outputs.extend(
+            status
+                .fallbacks()
+                .iter()
+                .map(|&(p, l)| Output::Fallback(p, l)),
+        );
+        outputs.extend(site.writes_dashboard().then_some(Output::Dashboard));
         outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
@@ -209,6 +222,8 @@ impl<'a> Renderer<'a> {
                 });
                 self.html("nav.html", nav.output_path(site), &NavContext { entries })
             }
+            Output::Fallback(original, lang) => self.fallback_page(*original, *lang),
+            Output::Dashboard => self.dashboard(),
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
@@ -321,6 +336,7 @@ impl<'a> Renderer<'a> {
             nav_href: page
                 .nav
                 .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
+            translation: self.translation_notice(id),
         }
     }
 
@@ -360,7 +376,7 @@ impl<'a> Renderer<'a> {
                     name: language.name.clone(),
                     href: match target {
                         Some(p) => paths::relative_url(from, &site.page(p).url),
-                        None => paths::relative_url(from, &format!("{}/", language.code)),
+                        None => self.untranslated_href(from, &page.key, l),
                     },
                     current: l == page.lang,
                     available: target.is_some(),
@@ -621,6 +637,8 @@ pub(crate) struct PageContext<'a> {
     prev: Option<Neighbour>,
     next: Option<Neighbour>,
     nav_href: Option<String>,
+    /// A notice about the page's translation (stale, or a fallback page).
+    translation: Option<translations::TranslationNotice>,
 }
 
 #[derive(Serialize)]

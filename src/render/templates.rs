@@ -18,6 +18,7 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("nav.html", include_str!("../../templates/nav.html")),
     ("chooser.html", include_str!("../../templates/chooser.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("status.html", include_str!("../../templates/status.html")),
 ];
 
 /// The default theme files, by site-relative output path.
