@@ -239,7 +239,7 @@ fn the_dashboard_is_the_status_report() {
         "<meta name=\"robots\" content=\"noindex\">",
         "<td class=\"state-stale\">",
         "<span class=\"status-behind\">31 days behind</span>",
-        "<span class=\"status-date\">2024-01-31 → 2024-03-02</span>",
+        "<span class=\"status-dates\">2024-01-31 → 2024-03-02</span>",
         "<a href=\"../de/a/\">content/de/a-de.md</a>",
         "<span class=\"status-fallback\"><a href=\"../es/b/\">fallback page</a></span>",
         "<strong>66.7%</strong>",
