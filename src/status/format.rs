@@ -179,9 +179,19 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Text safe in a Markdown table cell: HTML-escaped, `|` and line ends neutralized.
+/// Text safe in a Markdown table cell: as `folio check --format
+/// markdown` writes content (punctuation escaped, no HTML, no mentions).
 fn cell(s: &str) -> String {
-    crate::html::escape(s)
-        .replace('|', "&#124;")
-        .replace(['\n', '\r'], " ")
+    crate::check::report::markdown::text(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_cannot_mention_format_or_break_the_table() {
+        assert_eq!(cell("@team|x_y"), "&#64;team\\|x\\_y");
+        assert_eq!(cell("<b>a</b>\nb"), "&lt;b&gt;a&lt;/b&gt;\\\\nb");
+    }
 }
