@@ -227,6 +227,15 @@ fn fallback_page_switcher_and_notice_lead_to_real_pages_in_chromium() {
         assert!(browser.wait_for(&loaded("/status/")));
         assert!(browser.wait_for("document.querySelectorAll('.status-table tbody tr').length > 5"));
         browser.screenshot(&shots.join(format!("status-{device}-{scheme}.png")));
+        // The readers' notices, each variant once between the two.
+        let (name, path) = match (device, scheme) {
+            ("desktop", "light") | ("phone", "dark") => ("fallback", "/es/plan-rollout/"),
+            _ => ("stale", "/es/assess-technical-review/"),
+        };
+        browser.go(&format!("{}{}", server.url(), &path[1..]));
+        assert!(browser.wait_for(&loaded(path)));
+        assert!(browser.wait_for("document.querySelector('.translation-notice') !== null"));
+        browser.screenshot(&shots.join(format!("notice-{name}-{device}-{scheme}.png")));
     }
 }
 
