@@ -145,13 +145,8 @@ fn parse(
     let mut record = Vec::new();
     let mut order = 0u32;
     loop {
-        record.clear();
-        match input.read_until(0x1e, &mut record) {
-            Ok(0) | Err(_) => return (history, false),
-            Ok(_) => {}
-        }
-        if record.last() == Some(&0x1e) {
-            record.pop();
+        if !read_record(&mut input, &mut record, crate::limits::GIT_COMMIT_BYTES) {
+            return (history, false);
         }
         let Some((commit, significant, paths)) = parse_record(&record, order, ignored) else {
             continue;
@@ -172,6 +167,32 @@ fn parse(
         }
         if settled == wanted.len() {
             return (history, true);
+        }
+    }
+}
+
+/// Reads up to the next record separator (`\x1e`, left out) into
+/// `record`, keeping at most `limit` bytes and skipping the rest; `false`
+/// at the end of the input.
+fn read_record(input: &mut impl BufRead, record: &mut Vec<u8>, limit: usize) -> bool {
+    record.clear();
+    let mut read_any = false;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok([]) | Err(_) => return read_any,
+            Ok(buf) => buf,
+        };
+        read_any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == 0x1e) {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        let room = limit.saturating_sub(record.len());
+        record.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = done.unwrap_or(buf.len());
+        input.consume(used);
+        if done.is_some() {
+            return true;
         }
     }
 }
@@ -256,6 +277,29 @@ mod tests {
         );
         assert!(history.of("en/new.md").is_none());
         assert!(history.of("en/b.md").is_none(), "not wanted, not kept");
+    }
+
+    #[test]
+    fn a_huge_commit_is_cut_not_held() {
+        let mut log = b"\x1eaa\x1f100\x1f".to_vec();
+        log.extend(std::iter::repeat_n(b'x', 10_000));
+        log.extend_from_slice(b"\x1f\0\nen/a.md\0\x1ebb\x1f50\x1fsmall\x1f\0\nen/a.md\0");
+        let mut input = &log[..];
+        let mut record = Vec::new();
+        assert!(read_record(&mut input, &mut record, 100));
+        assert!(record.is_empty(), "before the first separator");
+        assert!(read_record(&mut input, &mut record, 100));
+        assert_eq!(record.len(), 100);
+        assert!(read_record(&mut input, &mut record, 100));
+        assert!(record.starts_with(b"bb\x1f50"));
+        assert!(!read_record(&mut input, &mut record, 100));
+        // Within the real limit, a 10 kB message is read whole.
+        let wanted: HashSet<&str> = ["en/a.md"].into();
+        let (history, _) = parse(&log[..], &wanted, &|_| false);
+        assert_eq!(
+            history.of("en/a.md").unwrap().last.as_ref().unwrap().hash,
+            "aa"
+        );
     }
 
     #[test]
