@@ -272,3 +272,27 @@ fn without_fallbacks_missing_pages_lead_home() {
     );
     assert_eq!(run_es["fallback"], Value::Null);
 }
+
+/// `staleness: git` without `git` on PATH: one clear warning, dates are
+/// compared instead, and the report is still written (exit 0).
+#[test]
+fn git_staleness_without_git_says_so_and_uses_dates() {
+    let site = fixture("translations:\n  staleness: git\n");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["status", "--format", "json", "--root"])
+        .arg(&site.root)
+        .env("PATH", site.path("no-programs-here"))
+        .output()
+        .expect("run folio");
+    let run = common::Run::from(output);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("warning[translation-history]: `translations.staleness: git`: it needs the `git` program, which is not on PATH"),
+        "{}",
+        run.stderr
+    );
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(report["staleness"], "date");
+    assert_eq!(report["pages"][1]["translations"]["de"]["status"], "stale");
+}
