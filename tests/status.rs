@@ -240,12 +240,16 @@ fn the_dashboard_is_the_status_report() {
         "<td class=\"state-stale\">",
         "<span class=\"status-behind\">31 days behind</span>",
         "<span class=\"status-dates\">2024-01-31 → 2024-03-02</span>",
-        "<a href=\"../de/a/\">content/de/a-de.md</a>",
+        // Paths may wrap after each `/`.
+        "<a href=\"../de/a/\">content/<wbr>de/<wbr>a-de.md</a>",
         "<span class=\"status-fallback\"><a href=\"../es/b/\">fallback page</a></span>",
         "<strong>66.7%</strong>",
         // `source_url` links the files (the JSON leaves it out).
-        "<a href=\"https://git.example.com/docs/blob/main/content/en/a.md\">content/en/a.md</a>",
+        "<a href=\"https://git.example.com/docs/blob/main/content/en/a.md\">content/<wbr>en/<wbr>a.md</a>",
         " · <a href=\"https://git.example.com/docs/blob/main/content/de/a-de.md\">source</a>",
+        // Rows are rendered by status_rows.html, a chunk at a time.
+        "<tr class=\"needs-work\">",
+        "5 pages.",
     ] {
         assert!(page.contains(part), "{part}\n{page}");
     }

@@ -19,6 +19,10 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("chooser.html", include_str!("../../templates/chooser.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("status.html", include_str!("../../templates/status.html")),
+    (
+        "status_rows.html",
+        include_str!("../../templates/status_rows.html"),
+    ),
 ];
 
 /// The default theme files, by site-relative output path.

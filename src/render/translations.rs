@@ -198,15 +198,16 @@ impl Renderer<'_> {
     pub(crate) fn dashboard(&self) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
         let site = self.site;
         let absolute = |url: &str| self.absolute_url(url);
-        let json = Report::of(
+        // One report at a time: on a large site each is tens of megabytes.
+        let mut bytes = serde_json::to_vec_pretty(&Report::of(
             site,
             None,
             &Links {
                 url: &absolute,
                 files: false,
             },
-        );
-        let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+        ))
+        .unwrap_or_default();
         bytes.push(b'\n');
         let from = "status/";
         let relative = |url: &str| paths::relative_url(from, url);
@@ -218,7 +219,7 @@ impl Renderer<'_> {
                 files: true,
             },
         );
-        let cx = self.dashboard_context(&report, from);
+        let cx = self.dashboard_context(&report, from)?;
         let html = self.render_template("status.html", &cx)?;
         Ok(vec![
             OutputFile::bytes(DASHBOARD_FILES[0].to_string(), html.into_bytes()),
@@ -229,36 +230,20 @@ impl Renderer<'_> {
         ])
     }
 
-    fn dashboard_context<'r>(&self, report: &'r Report, from: &str) -> DashboardContext<'_, 'r> {
+    fn dashboard_context<'r>(
+        &self,
+        report: &'r Report,
+        from: &str,
+    ) -> Result<DashboardContext<'_, 'r>, Box<Diagnostic>> {
         let site = self.site;
         let language = site.config.default_lang();
-        let rows = report
-            .pages
-            .iter()
-            .map(|p| {
-                let cells: Vec<Option<&TranslationInfo>> = report
-                    .languages
-                    .iter()
-                    .map(|l| p.translations.get(&l.code))
-                    .collect();
-                DashboardRow {
-                    key: if p.key.is_empty() { "index" } else { &p.key },
-                    needs_work: cells
-                        .iter()
-                        .flatten()
-                        .any(|t| t.status.as_str() != "current"),
-                    source: p.source.as_ref(),
-                    cells,
-                }
-            })
-            .collect();
         // Its labels are English, whatever the site's languages.
         let english = LangInfo {
             code: "en",
             name: "English",
             dir: "ltr",
         };
-        DashboardContext {
+        Ok(DashboardContext {
             site: self.site_info(),
             lang: english,
             ui: i18n::strings("en"),
@@ -268,8 +253,44 @@ impl Renderer<'_> {
             staleness: report.staleness,
             default_language: LangInfo::of(language),
             languages: &report.languages,
-            rows,
+            page_count: report.pages.len(),
+            rows_html: self.dashboard_rows(report)?,
+        })
+    }
+
+    /// The dashboard's rows (`status_rows.html`), a chunk at a time: a
+    /// template's context is copied whole into a JSON tree, which for
+    /// every row of a large site at once would be tens of megabytes.
+    fn dashboard_rows(&self, report: &Report) -> Result<String, Box<Diagnostic>> {
+        const CHUNK: usize = 256;
+        let mut html = String::new();
+        for pages in report.pages.chunks(CHUNK) {
+            let rows = pages
+                .iter()
+                .map(|p| {
+                    let cells: Vec<Option<&TranslationInfo>> = report
+                        .languages
+                        .iter()
+                        .map(|l| p.translations.get(&l.code))
+                        .collect();
+                    DashboardRow {
+                        key: if p.key.is_empty() { "index" } else { &p.key },
+                        needs_work: cells
+                            .iter()
+                            .flatten()
+                            .any(|t| t.status.as_str() != "current"),
+                        source: p.source.as_ref(),
+                        cells,
+                    }
+                })
+                .collect();
+            let cx = RowsContext {
+                languages: &report.languages,
+                rows,
+            };
+            html.push_str(&self.render_template("status_rows.html", &cx)?);
         }
+        Ok(html)
     }
 }
 
@@ -283,6 +304,15 @@ struct DashboardContext<'a, 'r> {
     /// `date` or `git`.
     staleness: &'static str,
     default_language: LangInfo<'a>,
+    languages: &'r [LanguageSummary],
+    /// Keys in the report.
+    page_count: usize,
+    /// The rows, rendered by `status_rows.html`.
+    rows_html: String,
+}
+
+#[derive(Serialize)]
+struct RowsContext<'r> {
     languages: &'r [LanguageSummary],
     rows: Vec<DashboardRow<'r>>,
 }
