@@ -219,10 +219,22 @@ impl Renderer<'_> {
                 files: true,
             },
         );
-        let cx = self.dashboard_context(&report, from)?;
-        let html = self.render_template("status.html", &cx)?;
+        let rows = self.dashboard_rows(&report)?;
+        let cx = self.dashboard_context(&report, from);
+        let frame = self.render_template("status.html", &cx)?;
+        // The rows go in where the frame shows `rows_html`, copied once
+        // (through the template, megabytes would be copied three times).
+        let mut html = Vec::with_capacity(frame.len() + rows.len());
+        match frame.split_once(ROWS_MARK) {
+            Some((before, after)) => {
+                html.extend_from_slice(before.as_bytes());
+                html.extend_from_slice(rows.as_bytes());
+                html.extend_from_slice(after.as_bytes());
+            }
+            None => html.extend_from_slice(frame.as_bytes()),
+        }
         Ok(vec![
-            OutputFile::bytes(DASHBOARD_FILES[0].to_string(), html.into_bytes()),
+            OutputFile::bytes(DASHBOARD_FILES[0].to_string(), html),
             OutputFile {
                 path: DASHBOARD_FILES[1].to_string(),
                 content: File::Bytes(bytes),
@@ -230,11 +242,7 @@ impl Renderer<'_> {
         ])
     }
 
-    fn dashboard_context<'r>(
-        &self,
-        report: &'r Report,
-        from: &str,
-    ) -> Result<DashboardContext<'_, 'r>, Box<Diagnostic>> {
+    fn dashboard_context<'r>(&self, report: &'r Report, from: &str) -> DashboardContext<'_, 'r> {
         let site = self.site;
         let language = site.config.default_lang();
         // Its labels are English, whatever the site's languages.
@@ -243,7 +251,7 @@ impl Renderer<'_> {
             name: "English",
             dir: "ltr",
         };
-        Ok(DashboardContext {
+        DashboardContext {
             site: self.site_info(),
             lang: english,
             ui: i18n::strings("en"),
@@ -254,8 +262,8 @@ impl Renderer<'_> {
             default_language: LangInfo::of(language),
             languages: &report.languages,
             page_count: report.pages.len(),
-            rows_html: self.dashboard_rows(report)?,
-        })
+            rows_html: ROWS_MARK,
+        }
     }
 
     /// The dashboard's rows (`status_rows.html`), a chunk at a time: a
@@ -307,9 +315,12 @@ struct DashboardContext<'a, 'r> {
     languages: &'r [LanguageSummary],
     /// Keys in the report.
     page_count: usize,
-    /// The rows, rendered by `status_rows.html`.
-    rows_html: String,
+    /// Where the rows (rendered by `status_rows.html`) go.
+    rows_html: &'static str,
 }
+
+/// Stands for the rows in the rendered frame: no escaped text contains it.
+const ROWS_MARK: &str = "<!--folio:status-rows-->";
 
 #[derive(Serialize)]
 struct RowsContext<'r> {
