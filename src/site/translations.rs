@@ -193,6 +193,12 @@ impl Site {
         &self.translation_status
     }
 
+    /// What judging translations found: why the git history could not be
+    /// read (`translation-history`), if so. Severities not applied yet.
+    pub(crate) fn translation_diagnostics(&self) -> &[Diagnostic] {
+        &self.translation_diagnostics
+    }
+
     /// Does the site get the translation dashboard? Only when it is
     /// translated at all and `translations.dashboard` is on.
     pub(crate) fn writes_dashboard(&self) -> bool {

@@ -145,12 +145,7 @@ impl Report {
             staleness: status.staleness.as_str(),
             languages,
             pages,
-            warnings: site
-                .diagnostics()
-                .iter()
-                .filter(|d| d.code == crate::diagnostic::Code::TranslationHistory)
-                .cloned()
-                .collect(),
+            warnings: site.translation_diagnostics().to_vec(),
         }
     }
 
