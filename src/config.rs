@@ -14,6 +14,8 @@ use thiserror::Error;
 
 mod playbook;
 pub(crate) use playbook::PlaybookLabels;
+mod translations;
+pub(crate) use translations::{Staleness, TranslationRules};
 
 pub(crate) const CONFIG_FILE: &str = "folio.yml";
 
@@ -82,6 +84,8 @@ pub struct Config {
     pub(crate) playbook_marks: std::sync::Arc<crate::markdown::PlaybookMarks>,
     pub(crate) checks: CheckRules,
     pub(crate) markdown: MarkdownRules,
+    /// `translations:`: staleness, scope, fallback pages, the dashboard.
+    pub(crate) translations: TranslationRules,
     /// Follow symlinks whose target is outside the site root
     /// (`follow_symlinks`; off by default, see README).
     pub(crate) follow_symlinks: bool,
@@ -268,6 +272,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownRules,
     #[serde(default)]
+    translations: translations::RawTranslations,
+    #[serde(default)]
     follow_symlinks: bool,
 }
 
@@ -373,6 +379,8 @@ impl Config {
         )?;
 
         let external = resolve_external(&raw.checks.external, &invalid)?;
+        let translations =
+            translations::resolve(raw.translations, &languages, default_language, &invalid)?;
 
         let base_url = with_trailing_slash(raw.base_url.unwrap_or_else(|| "/".to_string()));
 
@@ -393,6 +401,7 @@ impl Config {
             )),
             checks: CheckRules { severity, external },
             markdown: raw.markdown,
+            translations,
             follow_symlinks: raw.follow_symlinks,
             exclude_set,
             ignore_set,

@@ -78,6 +78,7 @@ codes! {
     TranslationMissing = "translation-missing", Warning, "a default-language page has no translation in a language";
     TranslationStale = "translation-stale", Warning, "the translation is older than the default-language page";
     TranslationOrphan = "translation-orphan", Warning, "a translated page has no default-language page";
+    TranslationHistory = "translation-history", Warning, "`translations.staleness: git` cannot read the history; dates are compared instead";
     LinkBroken = "link-broken", Error, "a relative link points at a file or page that does not exist";
     LinkAnchor = "link-anchor", Error, "the #fragment matches no heading id or anchor of the target";
     LinkCase = "link-case", Error, "the target exists only with other letter case";

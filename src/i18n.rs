@@ -4,6 +4,9 @@
 
 use serde::Serialize;
 
+mod notices;
+pub(crate) use notices::notices;
+
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Strings {
     pub(crate) skip_to_content: &'static str,
@@ -391,9 +394,7 @@ const ZH_HANS: Strings = Strings {
 
 /// The interface strings for a language code (`es`, `pt-BR`, `zh-Hans`).
 pub(crate) fn strings(code: &str) -> &'static Strings {
-    let lower = code.to_ascii_lowercase();
-    let primary = lower.split(['-', '_']).next().unwrap_or("");
-    match primary {
+    match primary(code).as_str() {
         "es" => &ES,
         "de" => &DE,
         "fr" => &FR,
@@ -402,6 +403,12 @@ pub(crate) fn strings(code: &str) -> &'static Strings {
         "zh" => &ZH_HANS,
         _ => &EN,
     }
+}
+
+/// The primary subtag of a language code, lowercased (`pt-BR` → `pt`).
+fn primary(code: &str) -> String {
+    let lower = code.to_ascii_lowercase();
+    lower.split(['-', '_']).next().unwrap_or("").to_string()
 }
 
 #[cfg(test)]

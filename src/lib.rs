@@ -26,6 +26,7 @@ mod paths;
 mod render;
 pub mod serve;
 pub mod site;
+pub mod status;
 mod text;
 mod timing;
 pub mod yaml;
@@ -52,6 +53,9 @@ pub enum Error {
     /// The output folder is unsafe to write into, or cannot be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A command-line value names nothing the site has.
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Loads `root/folio.yml`; `out` (relative to the working directory)
@@ -176,4 +180,34 @@ pub fn check_with(config: Config, external: Option<&check::external::Options>) -
         site,
         external: stats,
     }
+}
+
+/// The site's translation status (`folio status`); `language` (a code)
+/// keeps one language only.
+pub fn status(config: Config, language: Option<&str>) -> Result<status::Report, Error> {
+    let lang = match language {
+        None => None,
+        Some(code) => Some(
+            config
+                .languages()
+                .find(|(_, l)| l.code == code)
+                .map(|(id, _)| id)
+                .ok_or_else(|| {
+                    let codes: Vec<&str> =
+                        config.languages().map(|(_, l)| l.code.as_str()).collect();
+                    Error::Usage(format!(
+                        "--language {code}: not one of the site's languages ({})",
+                        codes.join(", ")
+                    ))
+                })?,
+        ),
+    };
+    let site = Site::load(config, Purpose::Check);
+    let base = site.config.base_url.clone();
+    let url = |location: &str| paths::absolute_url(&base, location);
+    let links = status::Links {
+        url: &url,
+        files: false,
+    };
+    Ok(status::Report::of(&site, lang, &links))
 }

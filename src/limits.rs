@@ -110,6 +110,11 @@ pub const HTTP_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// answered with `retry:` and closed, so the browser tries again later.
 pub const LIVE_STREAMS: usize = 256;
 
+/// `translations.staleness: git`: bytes of one commit as `git log` lists
+/// it (its message and file names). Past it the rest of the commit is
+/// skipped: its message is cut and files named after the cut do not see it.
+pub const GIT_COMMIT_BYTES: usize = 1024 * 1024;
+
 /// `folio serve`: unsent bytes a live-reload stream may hold before it is
 /// dropped as a client that stopped reading (it reconnects and catches up).
 pub const LIVE_STREAM_BYTES: usize = 1024 * 1024;

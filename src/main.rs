@@ -5,6 +5,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use folio::check::gate::{self, GateOptions};
 use folio::check::report::{self, Format};
 use folio::check::scope::FileScope;
+use folio::status::Format as StatusFormat;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -94,6 +95,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Report each page's translation status and each language's coverage.
+    Status {
+        /// The site root (where folio.yml is).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// human: tables and lists; json: one object for scripts (as
+        /// /status.json); markdown: a table for a pull-request comment.
+        #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+        format: StatusFormat,
+        /// Report one language only (its code).
+        #[arg(long)]
+        language: Option<String>,
+    },
     /// Build, serve on 127.0.0.1 and rebuild on change; open pages reload.
     Serve {
         #[arg(long, default_value = ".")]
@@ -140,6 +154,11 @@ fn main() -> ExitCode {
             changed_from,
             max_rows,
         }),
+        Command::Status {
+            root,
+            format,
+            language,
+        } => status(root, format, language),
         Command::Init { dir, force } => init(&dir, force),
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics on a write error,
@@ -156,6 +175,31 @@ fn main() -> ExitCode {
             open,
         } => serve(root, port, bind, open),
     }
+}
+
+/// Exit 0 whatever the status: a report, not a gate.
+fn status(root: PathBuf, format: StatusFormat, language: Option<String>) -> ExitCode {
+    let report = match folio::load_config(&root, None)
+        .map_err(folio::Error::from)
+        .and_then(|config| folio::status(config, language.as_deref()))
+    {
+        Ok(r) => r,
+        Err(e) => return usage_error(&e),
+    };
+    for w in report.warnings() {
+        eprintln!("{w}");
+    }
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Err(e) = report
+        .write(format, &mut stdout)
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> ExitCode {

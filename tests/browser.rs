@@ -15,6 +15,7 @@ mod common;
 use common::browser::{Browser, target_dir};
 use common::{PATIENCE, TempSite, eventually, start};
 use serde_json::json;
+use std::path::PathBuf;
 
 const KICKOFF: &str = "content/english-playbook/initiate-kickoff.md";
 
@@ -113,4 +114,109 @@ fn live_reload_overlay_and_language_switcher_in_chromium() {
         browser.run("return document.documentElement.lang;"),
         json!("es")
     );
+}
+
+/// A page written in English and German only, so that the Spanish reader
+/// gets its fallback page.
+const ROLLOUT_EN: &str = "---\ntitle: Plan the rollout\ndescription: Rollout waves.\nms.date: 2024-03-01\n---\n\n# Plan the rollout\n\nRoll out in waves. Back to the [kickoff](initiate-kickoff.md).\n";
+const ROLLOUT_DE: &str = "---\ntitle: Rollout planen\ndescription: Rollout in Wellen.\nms.date: 2024-03-02\n---\n\n# Rollout planen\n\nIn Wellen ausrollen.\n";
+
+#[test]
+fn fallback_page_switcher_and_notice_lead_to_real_pages_in_chromium() {
+    let test = "fallback_page_switcher_and_notice_lead_to_real_pages_in_chromium";
+    if !common::browser::available(test) {
+        return;
+    }
+    let site = TempSite::sample("browser-fallback");
+    site.write("content/english-playbook/plan-rollout.md", ROLLOUT_EN);
+    site.write("content/german-playbook/plan-rollout-de.md", ROLLOUT_DE);
+    let (server, _log) = start(&site);
+    let browser = Browser::start(&site.path("chromium-profile"));
+    let fallback = format!("{}es/plan-rollout/", server.url());
+    let loaded = |path: &str| {
+        format!("location.pathname === '{path}' && document.readyState === 'complete'")
+    };
+
+    // The fallback page: the English text in the Spanish interface.
+    browser.go(&fallback);
+    assert!(browser.wait_for(&loaded("/es/plan-rollout/")));
+    assert_eq!(
+        browser.run("return document.documentElement.lang;"),
+        json!("es")
+    );
+    assert_eq!(
+        browser.run("return document.querySelector('meta[name=robots]').content;"),
+        json!("noindex")
+    );
+    // The switcher goes to the German translation that exists, unmarked.
+    let german = browser.find(".language-switcher a[hreflang='de']");
+    assert_eq!(
+        browser.run(
+            "return document.querySelector(\".language-switcher a[hreflang='de']\").className;"
+        ),
+        json!("")
+    );
+    browser.click(&german);
+    assert!(
+        browser.wait_for(&loaded("/de/plan-rollout/")),
+        "{}",
+        browser.run("return location.href;")
+    );
+    assert_eq!(
+        browser.run("return document.documentElement.lang;"),
+        json!("de")
+    );
+    assert_eq!(
+        browser.run("return document.querySelector('.translation-notice') === null && document.querySelector('meta[name=robots]') === null;"),
+        json!(true)
+    );
+
+    // Back on the fallback page, the notice links the original.
+    browser.go(&fallback);
+    assert!(browser.wait_for(&loaded("/es/plan-rollout/")));
+    let notice = browser.find(".translation-notice a");
+    browser.click(&notice);
+    assert!(
+        browser.wait_for(&loaded("/en/plan-rollout/")),
+        "{}",
+        browser.run("return location.href;")
+    );
+    assert_eq!(
+        browser.run("return document.documentElement.lang;"),
+        json!("en")
+    );
+
+    // The dashboard, for the README: light and dark, phone and desktop.
+    let shots = std::env::var_os("FOLIO_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("screenshots"));
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    for (device, width, height, mobile, scheme) in [
+        ("desktop", 1366, 1200, false, "light"),
+        ("desktop", 1366, 1200, false, "dark"),
+        ("phone", 390, 844, true, "light"),
+        ("phone", 390, 844, true, "dark"),
+    ] {
+        browser.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }),
+        );
+        browser.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        );
+        browser.go(&format!("{}status/", server.url()));
+        assert!(browser.wait_for(&loaded("/status/")));
+        assert!(browser.wait_for("document.querySelectorAll('.status-table tbody tr').length > 5"));
+        browser.screenshot(&shots.join(format!("status-{device}-{scheme}.png")));
+        // The readers' notices, each variant once between the two.
+        let (name, path) = match (device, scheme) {
+            ("desktop", "light") | ("phone", "dark") => ("fallback", "/es/plan-rollout/"),
+            _ => ("stale", "/es/assess-technical-review/"),
+        };
+        browser.go(&format!("{}{}", server.url(), &path[1..]));
+        assert!(browser.wait_for(&loaded(path)));
+        assert!(browser.wait_for("document.querySelector('.translation-notice') !== null"));
+        browser.screenshot(&shots.join(format!("notice-{name}-{device}-{scheme}.png")));
+    }
 }

@@ -160,11 +160,17 @@ fn hreflang_and_language_switcher() {
         page.contains("<a href=\"../../es/kickoff/\" hreflang=\"es\" lang=\"es\""),
         "{page}"
     );
-    // No Spanish setup page: the switcher goes to the Spanish home, marked.
+    // No Spanish setup page: the switcher goes to its Spanish fallback
+    // page (the English text in the Spanish interface), marked.
     let setup = site.output("en/guide/setup/index.html");
     assert!(
-        setup.contains("<a class=\"missing\" href=\"../../../es/\" hreflang=\"es\""),
+        setup.contains("<a class=\"missing\" href=\"../../../es/guide/setup/\" hreflang=\"es\""),
         "{setup}"
+    );
+    let fallback = site.output("es/guide/setup/index.html");
+    assert!(
+        fallback.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "{fallback}"
     );
     assert!(
         !setup.contains("hreflang=\"es\" href="),

@@ -593,14 +593,20 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
     );
     assert_up_to_date(&mut ws);
 
-    // The date is in the sitemap; an edited image is copied, nothing else.
+    // The date is in the sitemap and the translation dashboard; an edited
+    // image is copied, nothing else.
     site.edit(KICKOFF, |t| {
         t.replace("ms.date: 3/05/2024", "ms.date: 3/06/2024")
     });
     let r = ws.rebuild_content(&touched(KICKOFF));
     assert_eq!(
         r.changed,
-        vec![KICKOFF_OUT.to_string(), "sitemap.xml".into()]
+        vec![
+            KICKOFF_OUT.to_string(),
+            "sitemap.xml".into(),
+            "status.json".into(),
+            "status/index.html".into()
+        ]
     );
     assert_up_to_date(&mut ws);
     let image = "content/english-playbook/media/lifecycle.svg";
@@ -626,7 +632,11 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
             r.changed
         );
     }
-    assert!(!site.path("public/es/initiate-kickoff").exists());
+    // Its place is taken by the fallback page: the English text, not indexed.
+    assert!(
+        site.read("public/es/initiate-kickoff/index.html")
+            .contains("<meta name=\"robots\" content=\"noindex\">")
+    );
     assert_up_to_date(&mut ws);
 
     // An include: every page that includes it.
@@ -644,13 +654,17 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         .map(|(_, p)| format!("{}index.html", p.url()))
         .collect();
     assert!(!including.is_empty());
+    // Plus the Spanish fallback page made from the English kickoff above.
+    let mut expected = including.clone();
+    expected.push("es/initiate-kickoff/index.html".to_string());
+    expected.sort();
     assert_eq!(
         r.changed
             .iter()
             .filter(|p| p.ends_with("index.html"))
             .cloned()
             .collect::<Vec<_>>(),
-        including
+        expected
     );
 
     // A rebuild of everything refills an output folder emptied meanwhile,
@@ -1037,4 +1051,116 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+/// Fallback pages and stale notices stay right in `serve`: a new original
+/// gets fallback pages, a translation replaces its fallback page (and the
+/// other fallback pages' switchers lead to it), an edit of the original
+/// re-renders its fallback pages, a date edit brings a stale notice or
+/// takes it away, and deleting files brings fallback pages back or
+/// removes them. After each step a full rebuild changes nothing.
+#[test]
+fn fallback_pages_and_stale_notices_follow_edits() {
+    let site = TempSite::sample("fallbacks");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+    let original = "content/english-playbook/plan-rollout.md";
+    let spanish = "content/spanish-playbook/plan-rollout-es.md";
+    let (es_out, de_out) = (
+        "public/es/plan-rollout/index.html",
+        "public/de/plan-rollout/index.html",
+    );
+    let page = |date: &str, title: &str, body: &str| {
+        format!(
+            "---\ntitle: {title}\ndescription: Waves.\nms.date: {date}\n---\n\n# {title}\n\n{body}\n"
+        )
+    };
+    let noindex = "<meta name=\"robots\" content=\"noindex\">";
+
+    // A new original: a fallback page in each other language.
+    site.write(
+        original,
+        &page("2024-03-01", "Plan the rollout", "Roll out in waves."),
+    );
+    let r = ws.rebuild_content(&touched(original));
+    for out in [es_out, de_out] {
+        let html = site.read(out);
+        assert!(html.contains(noindex), "{out}");
+        assert!(html.contains("translation-notice"), "{out}");
+        assert!(html.contains("Roll out in waves."), "{out}");
+        assert!(
+            r.changed.contains(&out["public/".len()..].to_string()),
+            "{out}: {:?}",
+            r.changed
+        );
+    }
+    assert_up_to_date(&mut ws);
+
+    // The Spanish translation replaces its fallback page; the German
+    // fallback page's switcher now leads to it as a real translation.
+    site.write(
+        spanish,
+        &page("2024-03-02", "Planificar", "Desplegar por olas."),
+    );
+    ws.rebuild_content(&touched(spanish));
+    let es = site.read(es_out);
+    assert!(!es.contains(noindex) && !es.contains("translation-notice"));
+    assert!(es.contains("Desplegar por olas."));
+    let de = site.read(de_out);
+    assert!(de.contains(noindex));
+    assert!(de.contains("hreflang=\"es\""), "{de}");
+    assert_up_to_date(&mut ws);
+
+    // An edit of the original's text (no file comes or goes): its
+    // fallback page shows the new text.
+    site.edit(original, |t| {
+        t.replace("Roll out in waves.", "Roll out in three waves.")
+    });
+    let r = ws.rebuild_content(&touched(original));
+    assert!(site.read(de_out).contains("Roll out in three waves."));
+    assert!(
+        r.changed
+            .contains(&"de/plan-rollout/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert_up_to_date(&mut ws);
+
+    // The original's date moves past the translation's: a stale notice.
+    site.edit(original, |t| {
+        t.replace("ms.date: 2024-03-01", "ms.date: 2024-04-01")
+    });
+    let r = ws.rebuild_content(&touched(original));
+    assert!(site.read(es_out).contains("translation-notice"));
+    assert!(
+        r.changed
+            .contains(&"es/plan-rollout/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert!(
+        r.changed.contains(&"status.json".to_string()),
+        "{:?}",
+        r.changed
+    );
+    assert_up_to_date(&mut ws);
+    // The translation catches up: the notice goes.
+    site.edit(spanish, |t| {
+        t.replace("ms.date: 2024-03-02", "ms.date: 2024-04-02")
+    });
+    ws.rebuild_content(&touched(spanish));
+    assert!(!site.read(es_out).contains("translation-notice"));
+    assert_up_to_date(&mut ws);
+
+    // The translation is deleted: its fallback page is back.
+    std::fs::remove_file(site.path(spanish)).unwrap();
+    ws.rebuild_content(&touched(spanish));
+    assert!(site.read(es_out).contains(noindex));
+    assert_up_to_date(&mut ws);
+
+    // The original is deleted: no fallback pages are left.
+    std::fs::remove_file(site.path(original)).unwrap();
+    ws.rebuild_content(&touched(original));
+    assert!(!site.path(es_out).exists() && !site.path(de_out).exists());
+    assert_up_to_date(&mut ws);
 }

@@ -36,7 +36,8 @@ fn build_sample() -> common::TempSite {
 fn sample_site_pages() {
     let out = build_sample();
     // A page with a task table, callouts and an include; its translation;
-    // a language home; the chooser; 404; a navigation tree; the sitemap.
+    // an untranslated page; a language home; the chooser; 404; a
+    // navigation tree; the sitemap.
     for (name, rel) in [
         ("page_en_initiate_kickoff", "en/initiate-kickoff/index.html"),
         ("page_es_initiate_kickoff", "es/initiate-kickoff/index.html"),
@@ -48,6 +49,18 @@ fn sample_site_pages() {
             "page_en_glossary_untranslated",
             "en/resources-glossary/index.html",
         ),
+        // Its Spanish fallback page; a stale translation with its notice;
+        // the translation dashboard.
+        (
+            "page_es_glossary_fallback",
+            "es/resources-glossary/index.html",
+        ),
+        (
+            "page_es_assess_technical_review_stale",
+            "es/assess-technical-review/index.html",
+        ),
+        ("status_page", "status/index.html"),
+        ("status_json", "status.json"),
         ("home_en", "en/index.html"),
         ("chooser", "index.html"),
         ("not_found", "404.html"),

@@ -134,9 +134,7 @@ fn page_part(site: &Site, id: PageId) -> Vec<Diagnostic> {
 /// One translation key's diagnostics (none when it has no page left).
 fn key_part(site: &Site, key: &TranslationKey) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if let Some(translations) = site.translations_of(key) {
-        translations::check_key(site, key, translations, &mut out);
-    }
+    translations::check_key(site, key, &mut out);
     with_severities(site, out)
 }
 

@@ -3,7 +3,7 @@
 //! commands that annotate pull requests) and `markdown` (job summaries
 //! and pull-request comments).
 
-mod markdown;
+pub(crate) mod markdown;
 
 use super::gate::BaselineReport;
 use crate::diagnostic::{Code, Counts, Diagnostic, Newlines, Severity, escape_controls};

@@ -370,6 +370,50 @@ fn translation_orphan() {
     );
 }
 
+#[test]
+fn translation_missing_only_inside_the_scope() {
+    let yml = format!(
+        "{THREE}translations:\n  scope: [\"guide/**\"]\n  exclude: {{ de: [\"guide/legal\"] }}\n"
+    );
+    let files = [
+        ("en/guide/setup.md", "# Setup\n"),
+        ("en/guide/legal.md", "# Legal\n"),
+        ("en/ops/run.md", "# Run\n"),
+        ("es/guide/setup-es.md", "# Configuración\n"),
+        ("de/guide/setup-de.md", "# Einrichtung\n"),
+    ];
+    assert_eq!(
+        found(&yml, &files),
+        triples(&[("en/guide/legal.md", 1, "translation-missing")])
+    );
+}
+
+#[test]
+fn translation_history() {
+    // Staleness by git, outside any repository: said once, at folio.yml,
+    // and judged by dates instead.
+    let yml = format!("{THREE}translations:\n  staleness: git\n");
+    let (_dir, site) = load_site(
+        &yml,
+        &[
+            ("en/a.md", "---\nms.date: 2024-04-02\n---\n# A\n"),
+            ("es/a-es.md", "---\nms.date: 2024-01-09\n---\n# A\n"),
+            ("de/a-de.md", "---\nms.date: 2024-04-02\n---\n# A\n"),
+        ],
+    );
+    let got: Vec<(String, u32, &str)> = super::run(&site)
+        .into_iter()
+        .map(|d| (d.file, d.line, d.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("content/es/a-es.md".to_string(), 2, "translation-stale"),
+            ("folio.yml".to_string(), 1, "translation-history"),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Links
 
@@ -1134,6 +1178,7 @@ fn every_code_has_a_test() {
         "translation-missing",
         "translation-stale",
         "translation-orphan",
+        "translation-history",
         "link-broken",
         "link-anchor",
         "link-case",

@@ -11,6 +11,7 @@ pub(crate) mod output;
 mod playbook;
 pub(crate) mod sitemap;
 pub(crate) mod templates;
+pub(crate) mod translations;
 
 use crate::config::LangId;
 use crate::diagnostic::{Code, Diagnostic};
@@ -75,6 +76,10 @@ pub(crate) enum Output {
     TasksCsv(LangId),
     /// A language's phase overview, `<lang>/phases/`.
     Phases(LangId),
+    /// A missing translation's page, made from its original: (original, language).
+    Fallback(PageId, LangId),
+    /// The translation dashboard: `status/index.html` and `status.json`.
+    Dashboard,
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -133,6 +138,14 @@ impl<'a> Renderer<'a> {
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
         outputs.extend(self.playbook_outputs());
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
+        let status = site.translation_status();
+        outputs.extend(
+            status
+                .fallbacks()
+                .iter()
+                .map(|&(p, l)| Output::Fallback(p, l)),
+        );
+        outputs.extend(site.writes_dashboard().then_some(Output::Dashboard));
         outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
@@ -262,6 +275,8 @@ impl<'a> Renderer<'a> {
             | Output::TasksJson(_)
             | Output::TasksCsv(_)
             | Output::Phases(_) => self.produce_playbook(output),
+            Output::Fallback(original, lang) => self.fallback_page(*original, *lang),
+            Output::Dashboard => self.dashboard(),
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
@@ -375,6 +390,7 @@ impl<'a> Renderer<'a> {
                 .nav
                 .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
             tools: self.tools(page.lang, from),
+            translation: self.translation_notice(id),
         }
     }
 
@@ -414,7 +430,7 @@ impl<'a> Renderer<'a> {
                     name: language.name.clone(),
                     href: match target {
                         Some(p) => paths::relative_url(from, &site.page(p).url),
-                        None => paths::relative_url(from, &format!("{}/", language.code)),
+                        None => self.untranslated_href(from, &page.key, l),
                     },
                     current: l == page.lang,
                     available: target.is_some(),
@@ -678,6 +694,8 @@ pub(crate) struct PageContext<'a> {
     nav_href: Option<String>,
     /// Links to the language's task index and phase overview.
     tools: playbook::Tools,
+    /// A notice about the page's translation (stale, or a fallback page).
+    translation: Option<translations::TranslationNotice>,
 }
 
 #[derive(Serialize)]

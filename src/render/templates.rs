@@ -24,6 +24,11 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("tasks.html", include_str!("../../templates/tasks.html")),
     ("phases.html", include_str!("../../templates/phases.html")),
+    ("status.html", include_str!("../../templates/status.html")),
+    (
+        "status_rows.html",
+        include_str!("../../templates/status_rows.html"),
+    ),
 ];
 
 /// The default theme files, by site-relative output path.

@@ -485,6 +485,9 @@ impl Workspace {
                     .filter(|o| o.lang().is_some_and(|l| changed.playbook.contains(&l))),
             );
         }
+        translation_outputs(site, changed, &mut pages, &mut files);
+        pages.sort();
+        pages.dedup();
         Scope::Some { pages, files }
     }
 
@@ -566,7 +569,16 @@ impl Workspace {
                     })
                     .collect();
                 self.plan_pages(&renderer, &pages, everything, &mut plan);
-                plan_site_files(&renderer, &outputs, everything, assets, &mut plan);
+                let outward = match scope {
+                    Scope::Site(Some(pages)) => Some(pages),
+                    _ => None,
+                };
+                let files = SiteFiles {
+                    everything,
+                    outward,
+                    assets,
+                };
+                plan_site_files(&renderer, &outputs, &files, &mut plan);
             }
         }
         self.carry_out(plan, everything)
@@ -866,21 +878,79 @@ impl Workspace {
     }
 }
 
-/// Produces the site-level files, the theme (with `everything`) and the
-/// given assets, and lists every output path of the site.
-fn plan_site_files(
-    renderer: &Renderer,
-    outputs: &[Output],
+/// How [`plan_site_files`] plans.
+struct SiteFiles<'a> {
+    /// Everything is rendered and written.
     everything: bool,
-    assets: &BTreeSet<String>,
-    plan: &mut Plan,
+    /// The pages whose output may differ, when not all may.
+    outward: Option<&'a BTreeSet<PageId>>,
+    /// Assets that changed.
+    assets: &'a BTreeSet<String>,
+}
+
+/// What translations add to an update in which no file came or went:
+/// the fallback pages made from a page parsed again (all of them when a
+/// navigation tree changed: they show their language's main one); when a
+/// date changed, the translations of the pages parsed again (a stale
+/// notice comes or goes) and the dashboard.
+fn translation_outputs(
+    site: &Site,
+    changed: &Changed,
+    pages: &mut Vec<PageId>,
+    files: &mut Vec<Output>,
 ) {
+    let status = site.translation_status();
+    if changed.navs.is_empty() {
+        for &id in &changed.reparsed {
+            let key = &site.page(id).key;
+            let Some(of_key) = status.of_key(key).filter(|k| k.original == Some(id)) else {
+                continue;
+            };
+            for (lang, cell) in of_key.cells(&site.config) {
+                if cell.fallback {
+                    files.push(Output::Fallback(id, lang));
+                }
+            }
+        }
+    } else {
+        files.extend(
+            status
+                .fallbacks()
+                .iter()
+                .map(|&(p, l)| Output::Fallback(p, l)),
+        );
+    }
+    if changed.dates {
+        for &id in &changed.reparsed {
+            let translations = site.translations_of(&site.page(id).key);
+            pages.extend(translations.into_iter().flat_map(|t| t.pages()));
+        }
+        if site.writes_dashboard() {
+            files.push(Output::Dashboard);
+        }
+    }
+}
+
+/// Produces the site-level files, the theme (with `everything`) and the
+/// given assets, and lists every output path of the site. Fallback pages
+/// are produced when `everything`, or when their original is among
+/// `pages` (when given): the pages whose output may differ.
+fn plan_site_files(renderer: &Renderer, outputs: &[Output], files: &SiteFiles, plan: &mut Plan) {
+    let SiteFiles {
+        everything,
+        outward,
+        assets,
+    } = *files;
     let site = renderer.site;
     let mut expected: HashSet<String> = HashSet::with_capacity(outputs.len());
     let mut published = HashSet::new();
     let generated: Vec<&Output> = outputs
         .iter()
-        .filter(|o| !matches!(o, Output::Page(_) | Output::Theme(_) | Output::Asset(_)))
+        .filter(|o| match o {
+            Output::Page(_) | Output::Theme(_) | Output::Asset(_) => false,
+            Output::Fallback(original, _) => outward.is_none_or(|pages| pages.contains(original)),
+            _ => true,
+        })
         .collect();
     let produced: Vec<_> = generated
         .par_iter()
@@ -914,6 +984,8 @@ fn plan_site_files(
             }
             Output::Theme(_) => (everything, false),
             Output::Asset(a) => (everything || assets.contains(a), assets.contains(a)),
+            // Produced above when it may differ; its file stays either way.
+            Output::Fallback(..) => (false, false),
             _ => continue,
         };
         expected.extend(single_output_path(site, output));
@@ -1052,7 +1124,11 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
         )),
         Output::TasksJson(lang) => Some(format!("{}/tasks.json", site.config.language(*lang).code)),
         Output::TasksCsv(lang) => Some(format!("{}/tasks.csv", site.config.language(*lang).code)),
-        Output::Sitemap => None,
+        Output::Fallback(original, lang) => Some(format!(
+            "{}index.html",
+            site.page(*original).key.url(site.config.language(*lang))
+        )),
+        Output::Sitemap | Output::Dashboard => None,
     }
 }
 

@@ -7,7 +7,8 @@
 //! writes the same files:
 //!
 //! 1. Folio's own files: `index.html`, `404.html`, `sitemap.xml` and
-//!    `sitemap-N.xml`, generated language homes, the playbook's task
+//!    `sitemap-N.xml`, the translation dashboard (`status/index.html`,
+//!    `status.json`), generated language homes, the playbook's task
 //!    indexes, exports and phase overviews, and the folders `theme/`
 //!    and `_folio/`;
 //! 2. pages;
@@ -107,6 +108,11 @@ fn claims(site: &Site) -> Vec<Claim> {
         folio("404.html".into(), "Folio's not-found page".into()),
         folio("sitemap.xml".into(), "Folio's sitemap".into()),
     ];
+    if site.writes_dashboard() {
+        for path in super::translations::DASHBOARD_FILES {
+            claims.push(folio(path.into(), "Folio's translation dashboard".into()));
+        }
+    }
     for (folder, what) in FOLIO_FOLDERS {
         // Claimed as a folder: a file at `theme` is in its way.
         claims.push(folio(format!("{folder}/"), what.to_string()));
@@ -145,7 +151,7 @@ fn claims(site: &Site) -> Vec<Claim> {
 }
 
 /// One key for paths a case-insensitive or normalizing host treats as one.
-fn fold(path: &str) -> String {
+pub(super) fn fold(path: &str) -> String {
     if path.is_ascii() {
         return path.trim_end_matches('/').to_ascii_lowercase();
     }

@@ -229,12 +229,7 @@ impl Site {
         };
         match target {
             Target::Page { page, fragment, .. } => {
-                let mut href = with_query(paths::relative_url(from_url, &self.page(*page).url));
-                if let Some(f) = fragment {
-                    href.push('#');
-                    href.push_str(&paths::encode_path(f, false));
-                }
-                escape_href(&href)
+                self.page_href(from_url, dest, &self.page(*page).url, fragment.as_deref())
             }
             Target::Asset { path, .. } => escape_href(&with_query(paths::relative_url(
                 from_url,
@@ -247,6 +242,27 @@ impl Site {
             Target::Missing { .. } | Target::Unbuilt { .. } => escape_href(dest.trim()),
             Target::Anchor(_) | Target::External | Target::OtherScheme => escape_href(dest.trim()),
         }
+    }
+
+    /// The `href` of a link to a page at `to_url` (HTML-escaped), the
+    /// query written in `dest` kept.
+    pub(crate) fn page_href(
+        &self,
+        from_url: &str,
+        dest: &str,
+        to_url: &str,
+        fragment: Option<&str>,
+    ) -> String {
+        let mut href = paths::relative_url(from_url, to_url);
+        if let Some(q) = query(dest.trim()) {
+            href.push('?');
+            href.push_str(q);
+        }
+        if let Some(f) = fragment {
+            href.push('#');
+            href.push_str(&paths::encode_path(f, false));
+        }
+        crate::paths::url::escape_href(&href)
     }
 
     /// Where an asset is published: inside a language folder it moves with

@@ -7,10 +7,12 @@
 
 mod bodies;
 mod collisions;
+mod history;
 pub(crate) mod links;
 pub(crate) mod nav;
 pub(crate) mod playbook;
 pub(crate) mod toc;
+pub(crate) mod translations;
 mod update;
 
 use crate::config::{Config, LangId, TaskLabels};
@@ -128,6 +130,12 @@ pub struct Site {
     keeps_bodies: bool,
     /// What [`Site::update`] keeps between updates; `None` unless serving.
     kept: Option<Kept>,
+    /// Each key's translations judged (`translations`).
+    translation_status: translations::TranslationStatus,
+    /// What judging translations found (the history could not be read).
+    translation_diagnostics: Vec<Diagnostic>,
+    /// The git history, read once when staleness is judged by it.
+    history: translations::HistoryState,
 }
 
 /// What `serve`'s site keeps so that an update does only what the edit needs.
@@ -300,6 +308,9 @@ impl Site {
             toc_diagnostics: Vec::new(),
             keeps_bodies,
             kept: incremental.then(Kept::default),
+            translation_status: Default::default(),
+            translation_diagnostics: Vec::new(),
+            history: translations::HistoryState::Unread,
         };
         site.pages = site.new_pages(parsed);
         site.resolve_all();
@@ -339,6 +350,15 @@ impl Site {
         }
         self.resolve_navigation();
         self.playbook = playbook::build(self);
+        self.judge_translations();
+    }
+
+    /// Judges every translation again (after navigation: fallback pages
+    /// show their language's main navigation).
+    fn judge_translations(&mut self) {
+        let mut diagnostics = Vec::new();
+        translations::refresh(self, &mut diagnostics);
+        self.translation_diagnostics = diagnostics;
     }
 
     /// Pages with a link to a section (`#fragment`) of `id`, as far as
@@ -401,6 +421,7 @@ impl Site {
             .chain(files.flat_map(|f| &f.diagnostics))
             .chain(&self.resolve_diagnostics)
             .chain(&self.toc_diagnostics)
+            .chain(&self.translation_diagnostics)
             .cloned()
             .collect()
     }
@@ -741,11 +762,21 @@ impl Site {
     /// A page's body HTML, each link resolved as seen from the page's URL:
     /// as kept when the page was parsed, else parsed again.
     pub(crate) fn body_html(&self, id: PageId) -> String {
+        let from = self.page(id).url.as_str();
+        self.body_html_linked(id, &|dest, target| self.href(from, dest, target))
+    }
+
+    /// A page's body HTML with each link written by `href`, given the
+    /// link as written and its target.
+    pub(crate) fn body_html_linked(
+        &self,
+        id: PageId,
+        href: &dyn Fn(&str, &Target) -> String,
+    ) -> String {
         let page = self.page(id);
-        let from = page.url.as_str();
         let kept = page.body.as_ref().and_then(StoredBody::body);
         if let Some(body) = kept {
-            return body.render(|i| self.href(from, &page.doc.links[i].dest, &page.targets[i]));
+            return body.render(|i| href(&page.doc.links[i].dest, &page.targets[i]));
         }
         let source = self.source(id);
         let Some(text) = self
@@ -768,7 +799,7 @@ impl Site {
         body.render(|i| {
             let link = &doc.links[i];
             let file = &doc.files[link.pos.file as usize];
-            self.href(from, &link.dest, &self.resolve_link(file, link))
+            href(&link.dest, &self.resolve_link(file, link))
         })
     }
 }

@@ -76,6 +76,10 @@ impl Site {
         if !langs.is_empty() {
             self.replaybook(&mut changed, langs);
         }
+        // Staleness compares dates; fallback pages show a main navigation.
+        if changed.dates || !changed.navs.is_empty() {
+            self.judge_translations();
+        }
         changed
     }
 
@@ -350,11 +354,7 @@ impl Site {
                 other => (3, format!("{other:?}")).hash(&mut h),
             }
         }
-        for (lang, _) in self.config.languages() {
-            self.published_translation(&page.key, lang)
-                .map(path)
-                .hash(&mut h);
-        }
+        self.translations_digest(page, &mut h);
         let Some(nav) = page.nav.map(|n| self.nav(n)) else {
             return h.finish();
         };
@@ -367,6 +367,34 @@ impl Site {
             }
         }
         h.finish()
+    }
+
+    /// What [`Site::outward`] adds for translations: the page's published
+    /// translations and fallback pages, its own state (a stale notice),
+    /// and, when the site has fallback pages, where its links lead in
+    /// each language (a fallback page made from it links to translations).
+    fn translations_digest(&self, page: &Page, h: &mut DefaultHasher) {
+        let path = |p: PageId| self.source(p).path.as_str();
+        let status = self.translation_status();
+        let of_key = |key: &crate::content::TranslationKey, h: &mut DefaultHasher| {
+            for (lang, _) in self.config.languages() {
+                self.published_translation(key, lang).map(path).hash(h);
+                status.has_fallback(key, lang).hash(h);
+            }
+        };
+        of_key(&page.key, h);
+        status
+            .cell(&page.key, page.lang)
+            .map(|c| (c.state, c.older))
+            .hash(h);
+        if status.fallbacks().is_empty() {
+            return;
+        }
+        for target in &page.targets {
+            if let Target::Page { page, .. } = target {
+                of_key(&self.page(*page).key, h);
+            }
+        }
     }
 
     /// The Markdown files (pages, fragments) an edit changes, adds or

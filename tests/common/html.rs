@@ -273,9 +273,29 @@ impl Built {
         self.files.contains(&file).then_some(file)
     }
 
-    /// Page → its `<link rel="alternate" hreflang>` set, (hreflang, href).
-    pub fn hreflang_sets(&self) -> BTreeMap<String, BTreeSet<(String, String)>> {
+    /// Pages that ask search engines not to index them
+    /// (`<meta name="robots" content="noindex">`): they belong in no
+    /// hreflang set and not in the sitemap.
+    pub fn noindex_pages(&self) -> BTreeSet<String> {
         self.pages()
+            .filter(|(_, text)| {
+                start_tags(text).iter().any(|t| {
+                    t.name == "meta"
+                        && t.attr("name")
+                            .is_some_and(|n| n.eq_ignore_ascii_case("robots"))
+                        && t.attr("content")
+                            .is_some_and(|c| c.to_ascii_lowercase().contains("noindex"))
+                })
+            })
+            .map(|(file, _)| file.clone())
+            .collect()
+    }
+
+    /// Indexable page → its `<link rel="alternate" hreflang>` set, (hreflang, href).
+    pub fn hreflang_sets(&self) -> BTreeMap<String, BTreeSet<(String, String)>> {
+        let noindex = self.noindex_pages();
+        self.pages()
+            .filter(|(file, _)| !noindex.contains(*file))
             .map(|(file, text)| {
                 let set = start_tags(text)
                     .into_iter()
@@ -291,10 +311,22 @@ impl Built {
 
     /// Problems of the hreflang sets: each page's set names the page
     /// itself, has exactly one `x-default`, and every page it names carries
-    /// exactly the same set (so the sets are reciprocal).
+    /// exactly the same set (so the sets are reciprocal); a `noindex` page
+    /// has no set and no set names it.
     pub fn hreflang_problems(&self) -> Vec<String> {
         let sets = self.hreflang_sets();
         let mut problems = Vec::new();
+        for file in self.noindex_pages() {
+            let own = self.url_of(&file);
+            if self.html[&file].contains("rel=\"alternate\" hreflang") {
+                problems.push(format!("{file}: noindex, yet it has hreflang alternates"));
+            }
+            for (other, set) in &sets {
+                if set.iter().any(|(_, u)| *u == own) {
+                    problems.push(format!("{other}: its set names the noindex page {own}"));
+                }
+            }
+        }
         for (file, set) in &sets {
             let own = self.url_of(file);
             let x_defaults = set.iter().filter(|(h, _)| h == "x-default").count();
@@ -325,9 +357,13 @@ impl Built {
         let listed = parse_sitemap(sitemap_xml);
         let pages = self.hreflang_sets();
         let mut problems = Vec::new();
+        let noindex = self.noindex_pages();
         for (loc, set) in &listed {
             match self.file_at(loc) {
                 None => problems.push(format!("sitemap: {loc}: no such page")),
+                Some(file) if noindex.contains(&file) => {
+                    problems.push(format!("sitemap: {loc} is a noindex page"));
+                }
                 Some(file) => {
                     if pages.get(&file) != Some(set) {
                         problems.push(format!(

@@ -127,7 +127,7 @@ fn baseline(extras: &Extras<'_>, out: &mut dyn Write) -> io::Result<()> {
 
 /// Text from content made inert in Markdown: one line, punctuation
 /// escaped, no HTML, no mentions.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let line = escape_controls(s, Newlines::Escape);
     let mut out = String::with_capacity(line.len());
     for c in line.chars() {
