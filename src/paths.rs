@@ -334,10 +334,32 @@ pub(crate) fn absolute_url(base_url: &str, location: &str) -> String {
     format!("{base_url}{}", encode_path(location, true))
 }
 
+/// How links to a page (a folder URL) are written: `links` in `folio.yml`,
+/// `folio build --portable`. [`relative_url`] is the one place that applies it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LinkForm {
+    /// `../kickoff/`: what a web server resolves to `index.html`.
+    #[default]
+    Directory,
+    /// `../kickoff/index.html`: works opened from disk (`file://`, a zip).
+    File,
+}
+
 /// The relative URL from a page directory (`es/a/b/`) to a site-relative
 /// location (`es/c/` or `es/media/x.png`): what a page writes in its `href`s
-/// so the site works under any base path and from `file://`.
-pub(crate) fn relative_url(from_dir: &str, to: &str) -> String {
+/// so the site works under any base path and, with [`LinkForm::File`],
+/// from `file://`.
+pub(crate) fn relative_url(from_dir: &str, to: &str, form: LinkForm) -> String {
+    let mut url = relative_dir_url(from_dir, to);
+    if form == LinkForm::File && url.ends_with('/') {
+        url.push_str("index.html");
+    }
+    url
+}
+
+/// [`relative_url`] in [`LinkForm::Directory`].
+fn relative_dir_url(from_dir: &str, to: &str) -> String {
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_is_dir = to.is_empty() || to.ends_with('/');
     let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
@@ -446,7 +468,20 @@ mod tests {
     }
 
     #[test]
+    fn relative_urls_in_file_form() {
+        let file = LinkForm::File;
+        assert_eq!(relative_url("es/a/b/", "es/c/", file), "../../c/index.html");
+        assert_eq!(relative_url("es/a/", "es/a/", file), "./index.html");
+        assert_eq!(relative_url("es/a/", "", file), "../../index.html");
+        assert_eq!(
+            relative_url("es/a/", "es/media/x.png", file),
+            "../media/x.png"
+        );
+    }
+
+    #[test]
     fn relative_urls() {
+        let relative_url = |from: &str, to: &str| relative_url(from, to, LinkForm::Directory);
         assert_eq!(relative_url("es/a/b/", "es/c/"), "../../c/");
         assert_eq!(relative_url("es/a/", "es/a/"), "./");
         assert_eq!(relative_url("es/", "es/a/"), "a/");

@@ -8,20 +8,24 @@
 
 pub(crate) mod hreflang;
 pub(crate) mod output;
+pub(crate) mod print;
+pub(crate) mod sidebar;
 pub(crate) mod sitemap;
 pub(crate) mod templates;
 
 use crate::config::LangId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::i18n::{self, Strings};
-use crate::paths;
+use crate::paths::{self, LinkForm};
 use crate::site::nav::{NavEntry, NavId, NavLink, TrailStep};
 use crate::site::{PageId, Site};
 use output::{OutputDir, OutputError};
 use rayon::prelude::*;
 use serde::Serialize;
+use sidebar::{Sidebar, SidebarKey};
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 pub(crate) use templates::Templates;
 
 /// What rendering one output wrote, or why it could not.
@@ -63,8 +67,8 @@ pub(crate) enum Output {
     Home(LangId),
     Chooser,
     NotFound,
-    /// A navigation tree, loaded by the pages that use it.
-    Nav(NavId),
+    /// A language's printable page, `/<lang>/print/`.
+    Print(LangId),
     Sitemap,
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
@@ -85,6 +89,12 @@ pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
     pub(crate) templates: &'a Templates,
     languages: Vec<LangId>,
+    /// How links to pages are written (`links` in `folio.yml`).
+    form: LinkForm,
+    /// Each navigation tree's sidebar, made when a page first needs it.
+    sidebars: Vec<OnceLock<Sidebar>>,
+    /// Which languages have a print page ([`print::wanted`]).
+    prints: OnceLock<Vec<bool>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -93,7 +103,22 @@ impl<'a> Renderer<'a> {
             site,
             templates,
             languages: site.languages_in_use(),
+            form: site.config.links,
+            sidebars: site.navs().map(|_| OnceLock::new()).collect(),
+            prints: OnceLock::new(),
         }
+    }
+
+    /// The sidebar of navigation tree `nav`.
+    fn sidebar(&self, nav: NavId) -> &Sidebar {
+        self.sidebars[nav.index()].get_or_init(|| {
+            Sidebar::new(
+                self.site,
+                self.site.nav(nav),
+                self.form,
+                self.site.is_served(),
+            )
+        })
     }
 
     /// Every output of the site.
@@ -102,7 +127,12 @@ impl<'a> Renderer<'a> {
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
-        outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
+        outputs.extend(
+            self.languages
+                .iter()
+                .filter(|&&l| self.has_print(l))
+                .map(|&l| Output::Print(l)),
+        );
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
             site.content()
@@ -202,13 +232,11 @@ impl<'a> Renderer<'a> {
                 self.html("chooser.html", "index.html".into(), &self.chooser_context())
             }
             Output::NotFound => self.html("404.html", "404.html".into(), &self.not_found_context()),
-            Output::Nav(n) => {
-                let nav = site.nav(*n);
-                let entries = self.nav_entries(&nav.entries, nav.lang, &|url: &str| {
-                    paths::encode_path(url, false)
-                });
-                self.html("nav.html", nav.output_path(site), &NavContext { entries })
-            }
+            Output::Print(lang) => self.html(
+                "print.html",
+                format!("{}index.html", print::dir(site, *lang)),
+                &self.print_context(*lang),
+            ),
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
@@ -290,7 +318,7 @@ impl<'a> Renderer<'a> {
         let neighbour = |p: Option<PageId>| {
             p.map(|p| Neighbour {
                 title: site.page(p).heading.clone(),
-                href: paths::relative_url(from, &site.page(p).url),
+                href: paths::relative_url(from, &site.page(p).url, self.form),
             })
         };
         PageContext {
@@ -298,7 +326,7 @@ impl<'a> Renderer<'a> {
             lang: LangInfo::of(lang),
             ui: i18n::strings(&lang.code),
             root: paths::root_from(from),
-            home_href: paths::relative_url(from, &format!("{}/", lang.code)),
+            home_href: paths::relative_url(from, &format!("{}/", lang.code), self.form),
             page: self.page_info(id),
             headings: page
                 .doc
@@ -318,9 +346,9 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_default(),
             prev: neighbour(position.and_then(|p| p.prev)),
             next: neighbour(position.and_then(|p| p.next)),
-            nav_href: page
-                .nav
-                .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
+            sidebar: sidebar::MARKER,
+            sidebar_key: page.nav.map(|n| self.sidebar(n).key(id)),
+            print_href: self.print_href(from, page.lang),
         }
     }
 
@@ -359,8 +387,10 @@ impl<'a> Renderer<'a> {
                     code: language.code.clone(),
                     name: language.name.clone(),
                     href: match target {
-                        Some(p) => paths::relative_url(from, &site.page(p).url),
-                        None => paths::relative_url(from, &format!("{}/", language.code)),
+                        Some(p) => paths::relative_url(from, &site.page(p).url, self.form),
+                        None => {
+                            paths::relative_url(from, &format!("{}/", language.code), self.form)
+                        }
                     },
                     current: l == page.lang,
                     available: target.is_some(),
@@ -376,7 +406,7 @@ impl<'a> Renderer<'a> {
                 title: step.title.clone(),
                 href: step
                     .page
-                    .map(|p| paths::relative_url(from, &self.site.page(p).url)),
+                    .map(|p| paths::relative_url(from, &self.site.page(p).url, self.form)),
             })
             .collect()
     }
@@ -399,10 +429,39 @@ impl<'a> Renderer<'a> {
 
     fn page_html(&self, id: PageId, cx: &PageContext<'_>) -> Result<String, Box<Diagnostic>> {
         let site = self.site;
-        self.render_template("page.html", cx).map_err(|mut d| {
+        let html = self.render_template("page.html", cx).map_err(|mut d| {
             d.file = site.config.source_path(&site.source(id).path);
             d
+        })?;
+        Ok(match site.page(id).nav {
+            Some(n) => self.sidebar(n).splice(html, id, &site.page(id).url),
+            None => html.replacen(sidebar::MARKER, "", 1),
         })
+    }
+
+    /// Whether language `lang` has a print page.
+    fn has_print(&self, lang: LangId) -> bool {
+        self.prints.get_or_init(|| print::wanted(self.site))[lang.index()]
+    }
+
+    /// The link from a page in `from` to its language's print page.
+    fn print_href(&self, from: &str, lang: LangId) -> Option<String> {
+        self.has_print(lang)
+            .then(|| paths::relative_url(from, &print::dir(self.site, lang), self.form))
+    }
+
+    fn print_context(&self, lang: LangId) -> PrintContext<'a> {
+        let site = self.site;
+        let language = site.config.language(lang);
+        let from = print::dir(site, lang);
+        PrintContext {
+            site: self.site_info(),
+            lang: LangInfo::of(language),
+            ui: i18n::strings(&language.code),
+            root: paths::root_from(&from),
+            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
+            sections: print::sections(site, lang),
+        }
     }
 
     fn home_context(&self, lang: LangId) -> HomeContext<'a> {
@@ -413,7 +472,7 @@ impl<'a> Renderer<'a> {
             .main_nav(lang)
             .map(|n| {
                 self.nav_entries(&n.entries, lang, &|url: &str| {
-                    paths::relative_url(&from, url)
+                    paths::relative_url(&from, url, self.form)
                 })
             })
             .unwrap_or_default();
@@ -425,7 +484,7 @@ impl<'a> Renderer<'a> {
                 Switch {
                     code: other.code.clone(),
                     name: other.name.clone(),
-                    href: paths::relative_url(&from, &format!("{}/", other.code)),
+                    href: paths::relative_url(&from, &format!("{}/", other.code), self.form),
                     current: l == lang,
                     available: true,
                 }
@@ -446,6 +505,10 @@ impl<'a> Renderer<'a> {
     fn chooser_context(&self) -> ChooserContext<'a> {
         let site = self.site;
         ChooserContext {
+            index_file: match self.form {
+                LinkForm::File => "index.html",
+                LinkForm::Directory => "",
+            },
             site: self.site_info(),
             alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
             default_language: LangInfo::of(site.config.default_lang()),
@@ -457,7 +520,7 @@ impl<'a> Renderer<'a> {
                     ChooserLanguage {
                         code: language.code.clone(),
                         name: language.name.clone(),
-                        href: paths::encode_path(&format!("{}/", language.code), false),
+                        href: paths::relative_url("", &format!("{}/", language.code), self.form),
                         absolute: self.absolute_url(&format!("{}/", language.code)),
                         choose: i18n::strings(&language.code).choose_language,
                         not_found_title: i18n::strings(&language.code).not_found_title,
@@ -500,7 +563,7 @@ impl<'a> Renderer<'a> {
                     }
                     NavLink::Asset(a) => (Some(href(&site.asset_url(a))), None),
                     NavLink::External(u) => (Some(u.clone()), None),
-                    NavLink::None => (None, None),
+                    NavLink::None | NavLink::Broken(_) => (None, None),
                 };
                 NavEntryContext {
                     title: e.title.clone(),
@@ -620,7 +683,12 @@ pub(crate) struct PageContext<'a> {
     breadcrumbs: Vec<Crumb>,
     prev: Option<Neighbour>,
     next: Option<Neighbour>,
-    nav_href: Option<String>,
+    /// Where the sidebar goes: replaced after the template ran ([`Sidebar::splice`]).
+    sidebar: &'static str,
+    /// What the spliced sidebar depends on (the page's fingerprint).
+    sidebar_key: Option<SidebarKey>,
+    /// The language's printable page.
+    print_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -672,8 +740,13 @@ struct Neighbour {
 }
 
 #[derive(Serialize)]
-struct NavContext {
-    entries: Vec<NavEntryContext>,
+struct PrintContext<'a> {
+    site: SiteInfo<'a>,
+    lang: LangInfo<'a>,
+    ui: &'static Strings,
+    root: String,
+    home_href: String,
+    sections: Vec<print::Section>,
 }
 
 #[derive(Serialize)]
@@ -704,6 +777,8 @@ struct ChooserContext<'a> {
     alternates: Vec<Alternate>,
     default_language: LangInfo<'a>,
     languages: Vec<ChooserLanguage>,
+    /// `index.html` when links name the file (`links: file`), else empty.
+    index_file: &'static str,
 }
 
 #[derive(Serialize)]

@@ -448,7 +448,27 @@ impl Workspace {
         pages.extend(&changed.neighbours);
         pages.sort();
         pages.dedup();
-        let mut files: Vec<Output> = changed.navs.iter().map(|&n| Output::Nav(n)).collect();
+        // Sidebars show the whole tree: every page of a changed tree may
+        // differ (its fingerprint says whether it does).
+        pages.extend(
+            site.published()
+                .filter(|(_, p)| p.nav.is_some_and(|n| changed.navs.contains(&n)))
+                .map(|(id, _)| id),
+        );
+        pages.sort();
+        pages.dedup();
+        // The print page holds every page of its language.
+        let prints = render::print::wanted(site);
+        let mut files: Vec<Output> = changed
+            .reparsed
+            .iter()
+            .chain(&changed.neighbours)
+            .map(|&id| site.page(id).lang)
+            .filter(|l| prints[l.index()])
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(Output::Print)
+            .collect();
         if !changed.navs.is_empty() {
             let homes = self
                 .templates
@@ -1022,7 +1042,7 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
         Output::Home(lang) => Some(format!("{}/index.html", site.config.language(*lang).code)),
         Output::Chooser => Some("index.html".into()),
         Output::NotFound => Some("404.html".into()),
-        Output::Nav(n) => Some(site.nav(*n).output_path(site)),
+        Output::Print(lang) => Some(format!("{}index.html", render::print::dir(site, *lang))),
         Output::Theme(path) => Some(path.clone()),
         Output::Asset(a) => Some(site.asset_url(a)),
         Output::Sitemap => None,

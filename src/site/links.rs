@@ -229,7 +229,11 @@ impl Site {
         };
         match target {
             Target::Page { page, fragment, .. } => {
-                let mut href = with_query(paths::relative_url(from_url, &self.page(*page).url));
+                let mut href = with_query(paths::relative_url(
+                    from_url,
+                    &self.page(*page).url,
+                    self.config.links,
+                ));
                 if let Some(f) = fragment {
                     href.push('#');
                     href.push_str(&paths::encode_path(f, false));
@@ -239,6 +243,7 @@ impl Site {
             Target::Asset { path, .. } => escape_href(&with_query(paths::relative_url(
                 from_url,
                 &self.asset_url(path),
+                self.config.links,
             ))),
             Target::Email => escape_href(&format!("mailto:{}", dest.trim())),
             Target::Unsafe(_) => paths::url::BLOCKED.to_string(),

@@ -546,6 +546,12 @@ impl Site {
         &self.navs[id.index()]
     }
 
+    /// Whether the site is kept for `folio serve` (which shows authors
+    /// more than readers see, such as broken toc entries).
+    pub(crate) fn is_served(&self) -> bool {
+        self.kept.is_some()
+    }
+
     /// Every navigation tree.
     pub(crate) fn navs(&self) -> impl Iterator<Item = (NavId, &Nav)> {
         self.navs
@@ -730,11 +736,21 @@ impl Site {
     /// A page's body HTML, each link resolved as seen from the page's URL:
     /// as kept when the page was parsed, else parsed again.
     pub(crate) fn body_html(&self, id: PageId) -> String {
+        let from = self.page(id).url.as_str();
+        self.body_html_by(id, &|dest, target| self.href(from, dest, target))
+    }
+
+    /// Page `id`'s HTML with each link written by `href` (from the link's
+    /// destination as written and its target).
+    pub(crate) fn body_html_by(
+        &self,
+        id: PageId,
+        href: &dyn Fn(&str, &Target) -> String,
+    ) -> String {
         let page = self.page(id);
-        let from = page.url.as_str();
         let kept = page.body.as_ref().and_then(StoredBody::body);
         if let Some(body) = kept {
-            return body.render(|i| self.href(from, &page.doc.links[i].dest, &page.targets[i]));
+            return body.render(|i| href(&page.doc.links[i].dest, &page.targets[i]));
         }
         let source = self.source(id);
         let Some(text) = self
@@ -757,7 +773,7 @@ impl Site {
         body.render(|i| {
             let link = &doc.links[i];
             let file = &doc.files[link.pos.file as usize];
-            self.href(from, &link.dest, &self.resolve_link(file, link))
+            href(&link.dest, &self.resolve_link(file, link))
         })
     }
 }

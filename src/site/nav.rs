@@ -16,7 +16,7 @@ impl NavId {
         NavId(index)
     }
 
-    pub(super) fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0
     }
 }
@@ -38,6 +38,8 @@ pub(crate) struct Nav {
     pub(crate) file_id: String,
     pub(crate) entries: Vec<NavEntry>,
     positions: HashMap<PageId, Position>,
+    /// The language's pages in reading order (each once).
+    order: Vec<PageId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +57,9 @@ pub(crate) enum NavLink {
     External(String),
     /// A file copied with the site (content-relative path).
     Asset(String),
+    /// A toc entry that points at nothing (`toc-broken`), with its `href`
+    /// as written: `serve` marks it in the sidebar, a build shows a heading.
+    Broken(String),
 }
 
 /// A page's place in a navigation tree.
@@ -97,6 +102,11 @@ impl Site {
 }
 
 impl Nav {
+    /// The language's pages in the tree, in reading order.
+    pub(crate) fn order(&self) -> &[PageId] {
+        &self.order
+    }
+
     pub(crate) fn position(&self, page: PageId) -> Option<&Position> {
         self.positions.get(&page)
     }
@@ -129,14 +139,24 @@ pub(crate) fn build(site: &mut Site) {
     let mut navs = Vec::new();
     for ((source, lang), pages) in wanted {
         let entries = match source {
-            NavSource::Toc(t) => toc_entries(site, &site.tocs[t].items, lang),
+            NavSource::Toc(t) => {
+                let entries = toc_entries(site, &site.tocs[t].items, lang);
+                // A toc that leads to none of the language's pages (all
+                // its entries broken, or in another language only) would
+                // leave them without sidebar, trail and neighbours.
+                if links_to_language(site, &entries, lang) {
+                    entries
+                } else {
+                    tree_entries(site, lang)
+                }
+            }
             NavSource::Tree => tree_entries(site, lang),
         };
         let file_id = match source {
             NavSource::Toc(t) => toc_file_id(site.tocs[t].dir()),
             NavSource::Tree => "pages".to_string(),
         };
-        let positions = positions(site, &entries, lang);
+        let (positions, order) = positions(site, &entries, lang);
         let nav_id = NavId(navs.len());
         for id in pages {
             site.page_mut(id).nav = Some(nav_id);
@@ -147,6 +167,7 @@ pub(crate) fn build(site: &mut Site) {
             file_id,
             entries,
             positions,
+            order,
         });
     }
     site.navs = navs;
@@ -204,7 +225,11 @@ fn toc_entries(site: &Site, items: &[TocItem], lang: LangId) -> Vec<NavEntry> {
                 }
                 TocTarget::Url(u) => (NavLink::External(u.clone()), item.name.clone()),
                 TocTarget::Asset(a) => (NavLink::Asset(a.clone()), item.name.clone()),
-                TocTarget::None | TocTarget::Broken => (NavLink::None, item.name.clone()),
+                TocTarget::Broken => (
+                    NavLink::Broken(item.href.clone().unwrap_or_default()),
+                    item.name.clone(),
+                ),
+                TocTarget::None => (NavLink::None, item.name.clone()),
             };
             NavEntry {
                 title,
@@ -213,6 +238,14 @@ fn toc_entries(site: &Site, items: &[TocItem], lang: LangId) -> Vec<NavEntry> {
             }
         })
         .collect()
+}
+
+/// Does any entry link to a page in `lang`?
+fn links_to_language(site: &Site, entries: &[NavEntry], lang: LangId) -> bool {
+    entries.iter().any(|e| {
+        matches!(e.link, NavLink::Page(p) if site.page(p).lang == lang)
+            || links_to_language(site, &e.children, lang)
+    })
 }
 
 /// The language's pages as a tree of their keys: `a/b` sits under `a`.
@@ -267,7 +300,11 @@ fn tree_entries(site: &Site, lang: LangId) -> Vec<NavEntry> {
 }
 
 /// Trails and reading order (pages of `lang` only, first occurrence wins).
-fn positions(site: &Site, entries: &[NavEntry], lang: LangId) -> HashMap<PageId, Position> {
+fn positions(
+    site: &Site,
+    entries: &[NavEntry],
+    lang: LangId,
+) -> (HashMap<PageId, Position>, Vec<PageId>) {
     let mut order = Vec::new();
     let mut trails = HashMap::new();
     let mut seen = HashSet::new();
@@ -319,7 +356,7 @@ fn positions(site: &Site, entries: &[NavEntry], lang: LangId) -> HashMap<PageId,
             },
         );
     }
-    positions
+    (positions, order)
 }
 
 #[cfg(test)]
