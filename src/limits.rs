@@ -118,3 +118,7 @@ pub const LIVE_STREAM_BYTES: usize = 1024 * 1024;
 /// every page's sidebar; a bigger one shows only the current page's branch
 /// (pages stay small on big sites: 2,000 entries would add ~170 KB a page).
 pub(crate) const SIDEBAR_FULL_ENTRIES: usize = 300;
+
+/// In a tree bigger than [`SIDEBAR_FULL_ENTRIES`], a list of entries longer
+/// than this shows this many around the current page's branch.
+pub(crate) const SIDEBAR_WINDOW: usize = 40;

@@ -185,6 +185,18 @@ fn is_editor_leftover(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
+/// A file for authors, never for readers, so never published as an asset:
+/// another toc (`toc--internal.yml`, `toc-partner.yaml`: only `toc.yml`
+/// navigates) and merge or editor leftovers (`a.md~Updated upstream`,
+/// `*.orig`, `*.rej`).
+pub(crate) fn is_source_only(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.starts_with("toc") && (lower.ends_with(".yml") || lower.ends_with(".yaml")))
+        || name.contains('~')
+        || lower.ends_with(".orig")
+        || lower.ends_with(".rej")
+}
+
 /// The manifest file that marks a folder as Folio's output
 /// (`render::output`); a folder holding one is never read as content.
 pub(crate) const OUTPUT_MARKER: &str = ".folio-output";

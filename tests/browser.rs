@@ -128,6 +128,80 @@ fn live_reload_overlay_and_language_switcher_in_chromium() {
     );
 }
 
+/// A site built with `--portable`, opened from disk (`file://`): the
+/// sidebar and the next-page link lead to other pages, with JavaScript
+/// and without it, and the sidebar has its links without JavaScript.
+#[test]
+fn portable_site_navigates_from_file_urls_with_and_without_javascript() {
+    if !common::require(
+        "portable_site_navigates_from_file_urls_with_and_without_javascript",
+        &format!("{CHROMIUM} and {CHROMEDRIVER} (Debian's chromium, chromium-driver)"),
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+    ) {
+        return;
+    }
+    let site = TempSite::sample("browser-portable");
+    let built = site.folio("build", &["--portable"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let start = format!(
+        "file://{}",
+        site.path("public/en/initiate-kickoff/index.html").display()
+    );
+    for javascript in [true, false] {
+        let profile = site.path(&format!("chromium-profile-{javascript}"));
+        let browser = Browser::start_with(&profile, javascript, "1366,900");
+        browser.go(&start);
+        assert!(browser.wait_for("document.querySelector('article.content') !== null"));
+        // folio.js makes the Menu link a button: proof of whether it ran.
+        assert_eq!(
+            browser.run("return document.querySelector('.nav-toggle').getAttribute('role');"),
+            if javascript {
+                json!("button")
+            } else {
+                Value::Null
+            },
+            "JavaScript {javascript}"
+        );
+        let links = browser
+            .run("return document.querySelectorAll('#folio-nav .nav-tree a[href]').length;")
+            .as_u64()
+            .unwrap_or(0);
+        assert!(
+            links >= 6,
+            "sidebar links without fetching anything: {links}"
+        );
+        assert_eq!(
+            browser.run(
+                "return document.querySelector('#folio-nav [aria-current=page]').textContent;"
+            ),
+            json!("Run the customer kickoff")
+        );
+        // By the sidebar, to a page of another group.
+        let entry = browser.find("#folio-nav a[href$='assess-technical-review/index.html']");
+        browser.click(&entry);
+        assert!(
+            browser.wait_for(
+                "location.href.endsWith('/en/assess-technical-review/index.html') \
+                 && document.querySelector('article.content h1') !== null"
+            ),
+            "sidebar link opened the page from disk (JavaScript {javascript})"
+        );
+        // By the next-page link.
+        let next = browser.find("a[rel=next]");
+        browser.click(&next);
+        assert!(
+            browser.wait_for(
+                "location.href.endsWith('/en/assess-network-readiness/index.html') \
+                 && document.querySelector('article.content h1') !== null"
+            ),
+            "next link opened the page from disk (JavaScript {javascript})"
+        );
+        if !javascript {
+            browser.screenshot(&target_dir().join("browser-portable-no-js.png"));
+        }
+    }
+}
+
 fn target_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     let _ = std::fs::create_dir_all(&dir);
@@ -143,6 +217,12 @@ struct Browser {
 
 impl Browser {
     fn start(profile: &Path) -> Browser {
+        Browser::start_with(profile, true, "1200,900")
+    }
+
+    /// A session with JavaScript on or off (Chrome's content setting) and
+    /// a window of `size` (`"1366,900"`).
+    fn start_with(profile: &Path, javascript: bool, size: &str) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -171,9 +251,13 @@ impl Browser {
                     "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
                     "--no-first-run", "--disable-dev-shm-usage",
-                    "--window-size=1200,900",
+                    format!("--window-size={size}"),
                     format!("--user-data-dir={}", profile.display()),
                 ],
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript":
+                        if javascript { 1 } else { 2 },
+                },
             },
         }}});
         let created = browser

@@ -181,6 +181,9 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|o| {
                 let mut written = Vec::new();
+                if let Output::Print(lang) = o {
+                    return self.write_print(*lang, out);
+                }
                 match self.produce(o) {
                     Ok(files) => {
                         for file in files {
@@ -213,6 +216,34 @@ impl<'a> Renderer<'a> {
         Ok(report)
     }
 
+    /// Language `lang`'s print page, streamed to its file (it holds every
+    /// page of the language: never all in memory at once).
+    fn write_print(&self, lang: LangId, out: &OutputDir) -> Result<Produced, OutputError> {
+        let shell = match self.render_template("print.html", &self.print_context(lang)) {
+            Ok(shell) => shell,
+            Err(d) => {
+                return Ok(Produced {
+                    written: Vec::new(),
+                    failure: Some(*d),
+                });
+            }
+        };
+        let path = self.print_path(lang);
+        out.write_with(&path, |file| {
+            let mut w = std::io::BufWriter::new(file);
+            print::write(self.site, lang, &shell, &mut w)?;
+            std::io::Write::flush(&mut w)
+        })?;
+        Ok(Produced {
+            written: vec![path],
+            failure: None,
+        })
+    }
+
+    fn print_path(&self, lang: LangId) -> String {
+        format!("{}index.html", print::dir(self.site, lang))
+    }
+
     /// The bytes (or source file) of one output, with its site-relative path.
     pub(crate) fn produce(&self, output: &Output) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
         let site = self.site;
@@ -232,11 +263,13 @@ impl<'a> Renderer<'a> {
                 self.html("chooser.html", "index.html".into(), &self.chooser_context())
             }
             Output::NotFound => self.html("404.html", "404.html".into(), &self.not_found_context()),
-            Output::Print(lang) => self.html(
-                "print.html",
-                format!("{}index.html", print::dir(site, *lang)),
-                &self.print_context(*lang),
-            ),
+            Output::Print(lang) => {
+                let shell = self.render_template("print.html", &self.print_context(*lang))?;
+                let mut bytes = Vec::new();
+                // Writing into memory does not fail.
+                let _ = print::write(site, *lang, &shell, &mut bytes);
+                Ok(vec![OutputFile::bytes(self.print_path(*lang), bytes)])
+            }
             Output::Sitemap => Ok(sitemap::files(self)
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
@@ -460,7 +493,7 @@ impl<'a> Renderer<'a> {
             ui: i18n::strings(&language.code),
             root: paths::root_from(&from),
             home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
-            sections: print::sections(site, lang),
+            pages: print::MARKER,
         }
     }
 
@@ -746,7 +779,8 @@ struct PrintContext<'a> {
     ui: &'static Strings,
     root: String,
     home_href: String,
-    sections: Vec<print::Section>,
+    /// Where the pages go ([`print::write`]).
+    pages: &'static str,
 }
 
 #[derive(Serialize)]

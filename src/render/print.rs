@@ -54,47 +54,52 @@ pub(crate) fn wanted(site: &Site) -> Vec<bool> {
         .collect()
 }
 
-/// One page's part of the print page.
-#[derive(serde::Serialize)]
-pub(crate) struct Section {
-    /// `p<n>`.
-    pub(crate) id: String,
-    pub(crate) title: String,
-    pub(crate) has_h1: bool,
-    pub(crate) content: String,
-}
+/// Where the print template wants the pages; see [`write`].
+pub(crate) const MARKER: &str = "\u{0}folio-print-pages\u{0}";
 
-/// The sections of language `lang`'s print page.
-pub(crate) fn sections(site: &Site, lang: LangId) -> Vec<Section> {
+/// Writes `shell` (the rendered print template) with its [`MARKER`]
+/// replaced by language `lang`'s pages, one `<article>` each, streamed:
+/// a language of thousands of pages is never held whole in memory.
+pub(crate) fn write(
+    site: &Site,
+    lang: LangId,
+    shell: &str,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let (before, after) = shell.split_once(MARKER).unwrap_or((shell, ""));
+    out.write_all(before.as_bytes())?;
     let order = pages(site, lang);
     let number: HashMap<PageId, usize> =
         order.iter().enumerate().map(|(i, &p)| (p, i + 1)).collect();
     let from = dir(site, lang);
-    order
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| {
-            let page = site.page(id);
-            let href = |dest: &str, target: &Target| match target {
-                Target::Page { page, fragment, .. } if number.contains_key(page) => {
-                    let mut href = format!("{OWN_ANCHOR}p{}", number[page]);
-                    if let Some(f) = fragment {
-                        href.push('-');
-                        href.push_str(&paths::encode_path(f, false));
-                    }
-                    href
+    for (i, &id) in order.iter().enumerate() {
+        let page = site.page(id);
+        let href = |dest: &str, target: &Target| match target {
+            Target::Page { page, fragment, .. } if number.contains_key(page) => {
+                let mut href = format!("{OWN_ANCHOR}p{}", number[page]);
+                if let Some(f) = fragment {
+                    href.push('-');
+                    href.push_str(&paths::encode_path(f, false));
                 }
-                _ => site.href(&from, dest, target),
-            };
-            let body = site.body_html_by(id, &href);
-            Section {
-                id: format!("p{}", i + 1),
-                title: page.heading.clone(),
-                has_h1: page.doc.headings.iter().any(|h| h.level == 1),
-                content: prefix_ids(&body, &format!("p{}-", i + 1)),
+                href
             }
-        })
-        .collect()
+            _ => site.href(&from, dest, target),
+        };
+        let body = prefix_ids(&site.body_html_by(id, &href), &format!("p{}-", i + 1));
+        let mut section = format!(
+            "<article class=\"content print-section\" id=\"p{}\">\n",
+            i + 1
+        );
+        if !page.doc.headings.iter().any(|h| h.level == 1) {
+            section.push_str("<h1>");
+            section.push_str(&crate::html::escape(&page.heading));
+            section.push_str("</h1>\n");
+        }
+        out.write_all(section.as_bytes())?;
+        out.write_all(body.as_bytes())?;
+        out.write_all(b"\n</article>\n")?;
+    }
+    out.write_all(after.as_bytes())
 }
 
 /// `html` with every `id="x"` made `id="<prefix>x"` and every `href="#x"`
@@ -115,8 +120,12 @@ fn prefix_ids(html: &str, prefix: &str) -> String {
             break;
         };
         out.push_str(&rest[..at + len]);
-        out.push_str(prefix);
         rest = &rest[at + len..];
+        // `#` and `#top` lead to the document's top without an id (HTML).
+        let to_top = len == 7 && (rest.starts_with('"') || rest.starts_with("top\""));
+        if !to_top {
+            out.push_str(prefix);
+        }
     }
     out.push_str(rest);
     out.replace(&format!("href=\"{OWN_ANCHOR}"), "href=\"#")
@@ -130,12 +139,12 @@ mod tests {
     fn ids_and_own_links_are_prefixed() {
         let html = "<h2 id=\"a\">A<a class=\"heading-anchor\" href=\"#a\">#</a></h2>\
                     <p><a href=\"#fn:1\">1</a> <a href=\"\u{1}p3-b\">x</a> <a href=\"../x/\">y</a></p>\
-                    <tr id=\"task-1\">";
+                    <tr id=\"task-1\"><a href=\"#top\">t</a><a href=\"#\">u</a>";
         assert_eq!(
             prefix_ids(html, "p2-"),
             "<h2 id=\"p2-a\">A<a class=\"heading-anchor\" href=\"#p2-a\">#</a></h2>\
              <p><a href=\"#p2-fn:1\">1</a> <a href=\"#p3-b\">x</a> <a href=\"../x/\">y</a></p>\
-             <tr id=\"p2-task-1\">"
+             <tr id=\"p2-task-1\"><a href=\"#top\">t</a><a href=\"#\">u</a>"
         );
     }
 }

@@ -9,7 +9,10 @@
 //! a tree of up to [`limits::SIDEBAR_FULL_ENTRIES`] entries is shown whole
 //! (closed groups fold with `<details>`); a bigger one shows its top level,
 //! the current page's branch (its ancestors' children) and the page's own
-//! children, and a closed group is a link to its page (or its first page).
+//! children, and a closed group is a link to its page (or its first page);
+//! there a list longer than [`limits::SIDEBAR_WINDOW`] shows that many
+//! entries around the open one, with `…` where entries are left out (the
+//! pages at the window's edges show the next ones).
 //!
 //! A group is a link beside a separate `<details>` toggle, never a link
 //! inside `<summary>` (two controls nested in one, `nested-interactive`).
@@ -66,6 +69,21 @@ enum Href {
     Internal(String),
     /// Written as is (escaped).
     External(String),
+}
+
+/// One page's view of a tree.
+struct View<'a> {
+    /// Entries on the way to the current one (empty: none is).
+    open: &'a [bool],
+    current: Option<usize>,
+    /// The page's way to the links' base folder.
+    root: &'a str,
+}
+
+impl View<'_> {
+    fn is_open(&self, i: usize) -> bool {
+        self.open.get(i).copied().unwrap_or(false)
+    }
 }
 
 /// What a page's sidebar depends on besides the tree: part of its fingerprint.
@@ -146,7 +164,7 @@ impl Sidebar {
 
     /// The tree as seen from the entry `current`.
     fn write(&self, out: &mut String, current: Option<usize>, root: &str) {
-        let mut open = vec![false; 0];
+        let mut open = Vec::new();
         if let Some(c) = current {
             open = vec![false; self.items.len()];
             let mut at = Some(c);
@@ -155,38 +173,65 @@ impl Sidebar {
                 at = self.items[i].parent;
             }
         }
-        let is_open = |i: usize| open.get(i).copied().unwrap_or(false);
+        let view = View {
+            open: &open,
+            current,
+            root,
+        };
         out.push_str("<ul class=\"nav-tree\">");
-        let mut i = 0;
-        let mut closing: Vec<usize> = Vec::new();
-        while i < self.items.len() {
-            while closing.last().is_some_and(|&end| end <= i) {
-                closing.pop();
-                out.push_str("</ul></details></li>");
-            }
-            let item = &self.items[i];
-            let has_children = item.end > i + 1;
-            if has_children && (self.whole || is_open(i)) {
-                self.write_group(out, i, is_open(i), current == Some(i), root);
-                closing.push(item.end);
-                i += 1;
-            } else {
-                // A leaf, or a group whose children are not written here.
-                let link = if has_children { item.fallback } else { Some(i) };
-                out.push_str(if has_children {
-                    "<li class=\"nav-closed\">"
-                } else {
-                    "<li>"
-                });
-                self.write_link(out, i, link, current == Some(i), root);
-                out.push_str("</li>");
-                i = item.end;
-            }
-        }
-        for _ in closing {
-            out.push_str("</ul></details></li>");
-        }
+        self.write_list(out, 0, self.items.len(), &view);
         out.push_str("</ul>");
+    }
+
+    /// The entries `start..end` of one level (each with its descendants).
+    /// In a big tree a long list shows a window around the open entry,
+    /// with a mark where entries are left out.
+    fn write_list(&self, out: &mut String, start: usize, end: usize, view: &View<'_>) {
+        let mut children = Vec::new();
+        let mut i = start;
+        while i < end {
+            children.push(i);
+            i = self.items[i].end;
+        }
+        let (lo, hi) = if self.whole || children.len() <= limits::SIDEBAR_WINDOW {
+            (0, children.len())
+        } else {
+            let at = children.iter().position(|&c| view.is_open(c)).unwrap_or(0);
+            let lo = at.saturating_sub(limits::SIDEBAR_WINDOW / 2);
+            let hi = (lo + limits::SIDEBAR_WINDOW).min(children.len());
+            (hi.saturating_sub(limits::SIDEBAR_WINDOW), hi)
+        };
+        if lo > 0 {
+            out.push_str("<li class=\"nav-more\" aria-hidden=\"true\">\u{2026}</li>");
+        }
+        for &i in &children[lo..hi] {
+            self.write_entry(out, i, view);
+        }
+        if hi < children.len() {
+            out.push_str("<li class=\"nav-more\" aria-hidden=\"true\">\u{2026}</li>");
+        }
+    }
+
+    /// Entry `i` with what it shows of its descendants.
+    fn write_entry(&self, out: &mut String, i: usize, view: &View<'_>) {
+        let item = &self.items[i];
+        let has_children = item.end > i + 1;
+        let current = view.current == Some(i);
+        if has_children && (self.whole || view.is_open(i)) {
+            self.write_group(out, i, view.is_open(i), current, view.root);
+            self.write_list(out, i + 1, item.end, view);
+            out.push_str("</ul></details></li>");
+        } else {
+            // A leaf, or a group whose children are not written here.
+            let link = if has_children { item.fallback } else { Some(i) };
+            out.push_str(if has_children {
+                "<li class=\"nav-closed\">"
+            } else {
+                "<li>"
+            });
+            self.write_link(out, i, link, current, view.root);
+            out.push_str("</li>");
+        }
     }
 
     fn write_group(&self, out: &mut String, i: usize, open: bool, current: bool, root: &str) {
