@@ -176,7 +176,11 @@ fn portable_site_navigates_from_file_urls_with_and_without_javascript() {
             ),
             json!("Run the customer kickoff")
         );
-        // By the sidebar, to a page of another group.
+        // By the sidebar, to a page of another (closed) group: its toggle
+        // opens it, with or without JavaScript.
+        let toggle =
+            browser.find("#folio-nav a[href$='phase-assess/index.html'] + details > summary");
+        browser.click(&toggle);
         let entry = browser.find("#folio-nav a[href$='assess-technical-review/index.html']");
         browser.click(&entry);
         assert!(
