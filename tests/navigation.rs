@@ -46,6 +46,13 @@ fn sidebar(page: &str) -> &str {
     &page[start..end]
 }
 
+fn assert_no_link_in_summary(html: &str) {
+    for summary in html.split("<summary>").skip(1) {
+        let inside = &summary[..summary.find("</summary>").expect("closed")];
+        assert!(!inside.contains("<a "), "link inside summary: {inside}");
+    }
+}
+
 fn hrefs(html: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
@@ -68,10 +75,7 @@ fn sidebar_is_plain_links_with_separate_group_toggles() {
         nav.contains("<a href=\"../../guide/\">Guide</a><details open><summary><span class=\"visually-hidden\">Guide</span></summary><ul>"),
         "{nav}"
     );
-    for summary in nav.split("<summary>").skip(1) {
-        let inside = &summary[..summary.find("</summary>").expect("closed")];
-        assert!(!inside.contains("<a "), "link inside summary: {inside}");
-    }
+    assert_no_link_in_summary(nav);
     // Another page of the same tree: same entries, its own marked, the
     // group open because the page is in it.
     let home = site.output("en/index.html");
@@ -183,6 +187,19 @@ fn a_toc_that_leads_nowhere_falls_back_to_the_file_tree() {
         "{nav}"
     );
     assert!(nav.contains("<a href=\"../b/\">乙</a>"), "{nav}");
+    // The generated home lists the same tree, groups without links in <summary>.
+    let en_only = TempSite::new("nav-generated-home");
+    en_only.write("folio.yml", CONFIG);
+    common::copy_dir(&site.path("content"), &en_only.path("content"));
+    std::fs::remove_file(en_only.path("content/english/index.md")).expect("remove");
+    build(&en_only, &[]);
+    let home = en_only.output("en/index.html");
+    assert!(home.contains("<a href=\"guide/a/\">A</a>"), "{home}");
+    assert!(
+        home.contains("<details><summary><span class=\"visually-hidden\">Guide</span>"),
+        "{home}"
+    );
+    assert_no_link_in_summary(&home);
     // Neighbours in the tree's order (by title).
     let b = site.output("zh/b/index.html");
     assert!(

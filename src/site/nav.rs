@@ -1,6 +1,7 @@
 //! Navigation: one tree per (source, language), from the nearest `toc.yml`
-//! or else from the file tree. Each tree is written once per language and
-//! loaded by pages; a page only carries its own trail and neighbours.
+//! or else from the file tree (also when the toc leads to none of the
+//! language's pages). `render::sidebar` writes a tree into each page that
+//! uses it; a page's trail and neighbours come from its position.
 
 use super::toc::{TocItem, TocTarget};
 use super::{PageId, Site};
@@ -34,7 +35,7 @@ pub(crate) enum NavSource {
 pub(crate) struct Nav {
     pub(crate) source: NavSource,
     pub(crate) lang: LangId,
-    /// Stable name for the output file (`_folio/nav/<lang>/<file_id>.html`).
+    /// Stable name of the tree (`toc-english-playbook`, `pages`).
     pub(crate) file_id: String,
     pub(crate) entries: Vec<NavEntry>,
     positions: HashMap<PageId, Position>,
@@ -111,7 +112,8 @@ impl Nav {
         self.positions.get(&page)
     }
 
-    /// The output path of this tree, site-relative.
+    /// A stable name of this tree across rebuilds (`_folio/nav/<lang>/<id>.html`,
+    /// the path its file had when trees were separate files).
     pub(crate) fn output_path(&self, site: &Site) -> String {
         format!(
             "_folio/nav/{}/{}.html",
