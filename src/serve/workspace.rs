@@ -175,6 +175,11 @@ pub struct Workspace {
     checked: Option<Kept>,
     /// What the next check must look at again.
     unchecked: Unchecked,
+    /// Languages (by code) whose print page may be out of date. A print
+    /// page holds every page of its language: it is written after the
+    /// reload, with the checks ([`Workspace::write_print_pages`]), so a
+    /// save on a big site does not wait for it.
+    prints_due: BTreeSet<String>,
 }
 
 /// What rebuilds changed since the last check that finished.
@@ -301,6 +306,7 @@ impl Workspace {
                 everything: true,
                 ..Unchecked::default()
             },
+            prints_due: BTreeSet::new(),
         };
         let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
         let rebuild = workspace.finish(started, rendered, Kind::First);
@@ -405,6 +411,7 @@ impl Workspace {
             removed: edit.removed,
             loaded: inserts,
         });
+        self.schedule_print_pages(&changed);
         let scope = if changed.everything {
             self.unchecked.everything = true;
             Scope::Site(changed.outward)
@@ -415,6 +422,56 @@ impl Workspace {
         let rendered = self.render(&scope, &assets);
         self.unchecked.touched.extend(paths.iter().cloned());
         self.finish(started, rendered, Kind::Content)
+    }
+
+    /// The languages whose print page the update may change: all when files
+    /// came or went, else those of the pages parsed again, moved or in a
+    /// changed tree.
+    fn schedule_print_pages(&mut self, changed: &Changed) {
+        let site = &self.site;
+        let code = |lang: crate::config::LangId| site.config.language(lang).code.clone();
+        if changed.everything {
+            return; // `render` marks them all.
+        }
+        let pages = changed.reparsed.iter().chain(&changed.neighbours);
+        let mut due: BTreeSet<String> = pages.map(|&id| code(site.page(id).lang)).collect();
+        due.extend(changed.navs.iter().map(|&n| code(site.nav(n).lang)));
+        self.prints_due.extend(due);
+    }
+
+    /// Writes the print pages that may be out of date (the server calls it
+    /// after the reload; [`Workspace::check`] does too); returns the paths
+    /// whose bytes changed.
+    pub fn write_print_pages(&mut self) -> Vec<String> {
+        let Some(templates) = &self.templates else {
+            return Vec::new();
+        };
+        let site = &self.site;
+        let renderer = Renderer::new(site, templates);
+        let wanted = render::print::wanted(site);
+        let mut writes = Vec::new();
+        for (lang, language) in site.config.languages() {
+            if !wanted[lang.index()] || !self.prints_due.contains(&language.code) {
+                continue;
+            }
+            if let Ok(files) = renderer.produce(&Output::Print(lang)) {
+                for file in files {
+                    if let File::Bytes(bytes) = file.content {
+                        writes.extend(self.write_file(
+                            FileWrite {
+                                path: file.path,
+                                bytes,
+                            },
+                            false,
+                        ));
+                    }
+                }
+            }
+        }
+        self.prints_due.clear();
+        let mut rendered = Rendered::default();
+        self.record_writes(writes, &[], &mut rendered);
+        rendered.changed
     }
 
     /// Adds to the next check what an update in which no file came or went
@@ -457,18 +514,7 @@ impl Workspace {
         );
         pages.sort();
         pages.dedup();
-        // The print page holds every page of its language.
-        let prints = render::print::wanted(site);
-        let mut files: Vec<Output> = changed
-            .reparsed
-            .iter()
-            .chain(&changed.neighbours)
-            .map(|&id| site.page(id).lang)
-            .filter(|l| prints[l.index()])
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .map(Output::Print)
-            .collect();
+        let mut files: Vec<Output> = Vec::new();
         if !changed.navs.is_empty() {
             let homes = self
                 .templates
@@ -539,6 +585,10 @@ impl Workspace {
         let site = &self.site;
         let renderer = Renderer::new(site, templates);
         let everything = matches!(scope, Scope::Everything);
+        if !matches!(scope, Scope::Some { .. }) {
+            let codes = site.config.languages().map(|(_, l)| l.code.clone());
+            self.prints_due.extend(codes);
+        }
         let mut plan = Plan::default();
         match scope {
             Scope::Some { pages, files } => {
@@ -802,6 +852,9 @@ impl Workspace {
         rebuild: &mut Rebuild,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> bool {
+        if !stop() {
+            rebuild.changed.extend(self.write_print_pages());
+        }
         let found = match (&mut self.checked, self.unchecked.everything) {
             (Some(kept), false) => match kept.recheck(&self.site, &self.unchecked.parts, stop) {
                 Some(found) => found,
@@ -883,7 +936,12 @@ fn plan_site_files(
     let mut published = HashSet::new();
     let generated: Vec<&Output> = outputs
         .iter()
-        .filter(|o| !matches!(o, Output::Page(_) | Output::Theme(_) | Output::Asset(_)))
+        .filter(|o| {
+            !matches!(
+                o,
+                Output::Page(_) | Output::Theme(_) | Output::Asset(_) | Output::Print(_)
+            )
+        })
         .collect();
     let produced: Vec<_> = generated
         .par_iter()
@@ -916,6 +974,8 @@ fn plan_site_files(
                 (false, false)
             }
             Output::Theme(_) => (everything, false),
+            // Written after the reload (`write_print_pages`).
+            Output::Print(_) => (false, false),
             Output::Asset(a) => (everything || assets.contains(a), assets.contains(a)),
             _ => continue,
         };
