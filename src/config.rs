@@ -89,6 +89,8 @@ pub struct Config {
     /// Follow symlinks whose target is outside the site root
     /// (`follow_symlinks`; off by default, see README).
     pub(crate) follow_symlinks: bool,
+    /// `links`: how links to pages are written (`folio build --portable`: `file`).
+    pub(crate) links: crate::paths::LinkForm,
     /// `exclude`: globs over content paths that are not read.
     exclude_set: GlobSet,
     /// `checks.ignore`: globs over link targets that are never reported
@@ -275,6 +277,8 @@ struct RawConfig {
     translations: translations::RawTranslations,
     #[serde(default)]
     follow_symlinks: bool,
+    #[serde(default)]
+    links: crate::paths::LinkForm,
 }
 
 #[derive(Deserialize)]
@@ -403,6 +407,7 @@ impl Config {
             markdown: raw.markdown,
             translations,
             follow_symlinks: raw.follow_symlinks,
+            links: raw.links,
             exclude_set,
             ignore_set,
             reserved,
@@ -426,6 +431,11 @@ impl Config {
         }
         self.base_url = with_trailing_slash(url.to_string());
         Ok(())
+    }
+
+    /// Writes every link to a page as `…/index.html` (`folio build --portable`).
+    pub fn set_portable(&mut self) {
+        self.links = crate::paths::LinkForm::File;
     }
 
     /// Replaces `output_dir` (`--out`).

@@ -118,3 +118,12 @@ pub const GIT_COMMIT_BYTES: usize = 1024 * 1024;
 /// `folio serve`: unsent bytes a live-reload stream may hold before it is
 /// dropped as a client that stopped reading (it reconnects and catches up).
 pub const LIVE_STREAM_BYTES: usize = 1024 * 1024;
+
+/// Navigation trees of up to this many entries are written whole into
+/// every page's sidebar; a bigger one shows only the current page's branch
+/// (pages stay small on big sites: 2,000 entries would add ~170 KB a page).
+pub(crate) const SIDEBAR_FULL_ENTRIES: usize = 300;
+
+/// In a tree bigger than [`SIDEBAR_FULL_ENTRIES`], a list of entries longer
+/// than this shows this many around the current page's branch.
+pub(crate) const SIDEBAR_WINDOW: usize = 40;

@@ -35,6 +35,10 @@ enum Command {
         /// a preview deployment).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Write every link to a page as `…/index.html` (`links: file`), so
+        /// the site works opened from disk or a zip file.
+        #[arg(long)]
+        portable: bool,
     },
     /// Check links, anchors, task tables, front matter and translations.
     Check {
@@ -132,7 +136,8 @@ fn main() -> ExitCode {
             root,
             out,
             base_url,
-        } => build(root, out, base_url),
+            portable,
+        } => build(root, out, base_url, portable),
         Command::Check {
             root,
             format,
@@ -202,11 +207,19 @@ fn status(root: PathBuf, format: StatusFormat, language: Option<String>) -> Exit
     ExitCode::SUCCESS
 }
 
-fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
+fn build(
+    root: PathBuf,
+    out: Option<PathBuf>,
+    base_url: Option<String>,
+    portable: bool,
+) -> ExitCode {
     let mut config = match folio::load_config(&root, out.as_deref()) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
+    if portable {
+        config.set_portable();
+    }
     if let Some(url) = base_url {
         if let Err(e) = config.set_base_url(&url) {
             return usage_error(&e);

@@ -185,6 +185,18 @@ fn is_editor_leftover(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
+/// A file for authors, never for readers, so never published as an asset:
+/// another toc (`toc--internal.yml`, `toc-partner.yaml`: only `toc.yml`
+/// navigates) and merge or editor leftovers (`a.md~Updated upstream`,
+/// `*.orig`, `*.rej`).
+pub(crate) fn is_source_only(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.starts_with("toc") && (lower.ends_with(".yml") || lower.ends_with(".yaml")))
+        || name.contains('~')
+        || lower.ends_with(".orig")
+        || lower.ends_with(".rej")
+}
+
 /// The manifest file that marks a folder as Folio's output
 /// (`render::output`); a folder holding one is never read as content.
 pub(crate) const OUTPUT_MARKER: &str = ".folio-output";
@@ -334,10 +346,32 @@ pub(crate) fn absolute_url(base_url: &str, location: &str) -> String {
     format!("{base_url}{}", encode_path(location, true))
 }
 
+/// How links to a page (a folder URL) are written: `links` in `folio.yml`,
+/// `folio build --portable`. [`relative_url`] is the one place that applies it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LinkForm {
+    /// `../kickoff/`: what a web server resolves to `index.html`.
+    #[default]
+    Directory,
+    /// `../kickoff/index.html`: works opened from disk (`file://`, a zip).
+    File,
+}
+
 /// The relative URL from a page directory (`es/a/b/`) to a site-relative
 /// location (`es/c/` or `es/media/x.png`): what a page writes in its `href`s
-/// so the site works under any base path and from `file://`.
-pub(crate) fn relative_url(from_dir: &str, to: &str) -> String {
+/// so the site works under any base path and, with [`LinkForm::File`],
+/// from `file://`.
+pub(crate) fn relative_url(from_dir: &str, to: &str, form: LinkForm) -> String {
+    let mut url = relative_dir_url(from_dir, to);
+    if form == LinkForm::File && url.ends_with('/') {
+        url.push_str("index.html");
+    }
+    url
+}
+
+/// [`relative_url`] in [`LinkForm::Directory`].
+fn relative_dir_url(from_dir: &str, to: &str) -> String {
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_is_dir = to.is_empty() || to.ends_with('/');
     let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
@@ -446,7 +480,20 @@ mod tests {
     }
 
     #[test]
+    fn relative_urls_in_file_form() {
+        let file = LinkForm::File;
+        assert_eq!(relative_url("es/a/b/", "es/c/", file), "../../c/index.html");
+        assert_eq!(relative_url("es/a/", "es/a/", file), "./index.html");
+        assert_eq!(relative_url("es/a/", "", file), "../../index.html");
+        assert_eq!(
+            relative_url("es/a/", "es/media/x.png", file),
+            "../media/x.png"
+        );
+    }
+
+    #[test]
     fn relative_urls() {
+        let relative_url = |from: &str, to: &str| relative_url(from, to, LinkForm::Directory);
         assert_eq!(relative_url("es/a/b/", "es/c/"), "../../c/");
         assert_eq!(relative_url("es/a/", "es/a/"), "./");
         assert_eq!(relative_url("es/", "es/a/"), "a/");

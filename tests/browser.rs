@@ -14,7 +14,7 @@ mod common;
 
 use common::browser::{Browser, target_dir};
 use common::{PATIENCE, TempSite, eventually, start};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::path::PathBuf;
 
 const KICKOFF: &str = "content/english-playbook/initiate-kickoff.md";
@@ -218,5 +218,81 @@ fn fallback_page_switcher_and_notice_lead_to_real_pages_in_chromium() {
         assert!(browser.wait_for(&loaded(path)));
         assert!(browser.wait_for("document.querySelector('.translation-notice') !== null"));
         browser.screenshot(&shots.join(format!("notice-{name}-{device}-{scheme}.png")));
+    }
+}
+
+/// A site built with `--portable`, opened from disk (`file://`): the
+/// sidebar and the next-page link lead to other pages, with JavaScript
+/// and without it, and the sidebar has its links without JavaScript.
+#[test]
+fn portable_site_navigates_from_file_urls_with_and_without_javascript() {
+    if !common::browser::available(
+        "portable_site_navigates_from_file_urls_with_and_without_javascript",
+    ) {
+        return;
+    }
+    let site = TempSite::sample("browser-portable");
+    let built = site.folio("build", &["--portable"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let start = format!(
+        "file://{}",
+        site.path("public/en/initiate-kickoff/index.html").display()
+    );
+    for javascript in [true, false] {
+        let profile = site.path(&format!("chromium-profile-{javascript}"));
+        let browser = Browser::start_with(&profile, javascript, "1366,900");
+        browser.go(&start);
+        assert!(browser.wait_for("document.querySelector('article.content') !== null"));
+        // folio.js makes the Menu link a button: proof of whether it ran.
+        assert_eq!(
+            browser.run("return document.querySelector('.nav-toggle').getAttribute('role');"),
+            if javascript {
+                json!("button")
+            } else {
+                Value::Null
+            },
+            "JavaScript {javascript}"
+        );
+        let links = browser
+            .run("return document.querySelectorAll('#folio-nav .nav-tree a[href]').length;")
+            .as_u64()
+            .unwrap_or(0);
+        assert!(
+            links >= 6,
+            "sidebar links without fetching anything: {links}"
+        );
+        assert_eq!(
+            browser.run(
+                "return document.querySelector('#folio-nav [aria-current=page]').textContent;"
+            ),
+            json!("Run the customer kickoff")
+        );
+        // By the sidebar, to a page of another (closed) group: its toggle
+        // opens it, with or without JavaScript.
+        let toggle =
+            browser.find("#folio-nav a[href$='phase-assess/index.html'] + details > summary");
+        browser.click(&toggle);
+        let entry = browser.find("#folio-nav a[href$='assess-technical-review/index.html']");
+        browser.click(&entry);
+        assert!(
+            browser.wait_for(
+                "location.href.endsWith('/en/assess-technical-review/index.html') \
+                 && document.querySelector('article.content h1') !== null"
+            ),
+            "sidebar link opened the page from disk (JavaScript {javascript})"
+        );
+        // By the next-page link.
+        let next = browser.find("a[rel=next]");
+        browser.click(&next);
+        assert!(
+            browser.wait_for(
+                "location.href.endsWith('/en/assess-network-readiness/index.html') \
+                 && document.querySelector('article.content h1') !== null"
+            ),
+            "next link opened the page from disk (JavaScript {javascript})"
+        );
+        if !javascript {
+            browser.screenshot(&target_dir().join("browser-portable-no-js.png"));
+        }
     }
 }

@@ -178,24 +178,43 @@ fn hreflang_and_language_switcher() {
     );
 }
 
+/// The `<nav id="folio-nav">` of a page.
+fn sidebar(page: &str) -> &str {
+    let start = page.find("<nav id=\"folio-nav\"").expect("sidebar");
+    let end = page[start..].find("</nav>").expect("sidebar end") + start;
+    &page[start..end]
+}
+
 #[test]
 fn toc_gives_sidebar_breadcrumbs_and_neighbours() {
     let site = playbook();
     build(&site);
-    let nav = site.output("_folio/nav/en/toc-english.html");
+    let page = site.output("en/kickoff/index.html");
+    let nav = sidebar(&page);
     let home = nav.find(">Home<").expect("home entry");
     let kickoff = nav.find(">Kickoff<").expect("kickoff entry");
     let setup = nav.find(">Setup<").expect("setup entry");
     assert!(home < kickoff && kickoff < setup, "{nav}");
-    assert!(nav.contains("<a href=\"en/kickoff/\">Kickoff</a>"), "{nav}");
+    // In the page itself, relative to it, the current entry marked and its
+    // group open; the group's toggle holds no link.
     assert!(
-        nav.contains("<span class=\"nav-heading\">Phases</span>"),
+        nav.contains("<a href=\"../kickoff/\" aria-current=\"page\">Kickoff</a>"),
         "{nav}"
     );
-    let page = site.output("en/kickoff/index.html");
     assert!(
-        page.contains("data-nav=\"../../_folio/nav/en/toc-english.html\""),
-        "{page}"
+        nav.contains("<a href=\"../guide/setup/\">Setup</a>"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("<details open><summary><span class=\"nav-heading\">Phases</span></summary>"),
+        "{nav}"
+    );
+    assert!(!nav.contains("data-nav"), "nothing is fetched\n{nav}");
+    assert!(!site.exists("public/_folio/nav"), "no navigation files");
+    let setup_page = site.output("en/guide/setup/index.html");
+    assert!(
+        sidebar(&setup_page).contains("<a href=\"../../kickoff/\">Kickoff</a>"),
+        "{setup_page}"
     );
     assert!(
         page.contains("<li><span>Phases</span></li>"),
@@ -206,21 +225,20 @@ fn toc_gives_sidebar_breadcrumbs_and_neighbours() {
         page.contains("rel=\"next\" href=\"../guide/setup/\""),
         "{page}"
     );
-    // The tree is not inlined into pages.
-    assert!(!page.contains("nav-tree"), "{page}");
 }
 
 #[test]
 fn without_toc_navigation_comes_from_the_file_tree() {
     let site = playbook();
     build(&site);
-    let nav = site.output("_folio/nav/ja/pages.html");
+    let page = site.output("ja/kickoff/index.html");
+    let nav = sidebar(&page);
     assert!(
-        nav.contains("<a href=\"ja/kickoff/\">キックオフ</a>"),
+        nav.contains("<a href=\"../kickoff/\" aria-current=\"page\">キックオフ</a>"),
         "{nav}"
     );
     assert!(
-        nav.contains("<a href=\"ja/guide/setup/\">設定</a>"),
+        nav.contains("<a href=\"../guide/setup/\">設定</a>"),
         "{nav}"
     );
     let home = site.output("ja/index.html");

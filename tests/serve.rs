@@ -549,17 +549,32 @@ fn a_port_in_use_is_a_clear_error() {
 #[test]
 fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
     let site = TempSite::sample("incremental");
-    let (mut ws, first) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let (mut ws, mut first) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
     assert!(first.pages > 20, "{}", first.pages);
+    // As the server does: the first check follows the first build (and
+    // writes the print pages).
+    ws.check(&mut first);
+    assert!(first.changed.contains(&"de/print/index.html".to_string()));
     let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
 
     // Body text: only the page itself.
     site.edit(KICKOFF, |t| {
         t.replace("Phase: **Initiate**", "Phase: body only")
     });
-    let r = ws.rebuild_content(&touched(KICKOFF));
+    let mut r = ws.rebuild_content(&touched(KICKOFF));
     assert_eq!(r.changed, vec![KICKOFF_OUT.to_string()]);
     assert_eq!(r.pages, 1);
+    // The language's print page, which holds every page's body, is
+    // written after the reload, with the checks.
+    ws.check(&mut r);
+    assert_eq!(
+        r.changed,
+        vec![KICKOFF_OUT.to_string(), "en/print/index.html".into()]
+    );
+    assert!(
+        site.read("public/en/print/index.html")
+            .contains("Phase: body only")
+    );
 
     // Saved unchanged: nothing is written.
     let r = ws.rebuild_content(&touched(KICKOFF));
@@ -783,18 +798,21 @@ fn a_task_table_edit_rewrites_the_task_index_exports_and_phases() {
     assert_up_to_date(&mut ws);
 }
 
-/// A toc is read again when it changes, and only then: the navigation
-/// file shows the new entries; pages whose place in it moved get new
-/// pagers; other pages are not written.
+/// A toc is read again when it changes, and only then: every page of the
+/// language shows the tree in its sidebar, so those pages (and no other
+/// language's) are written again, with the new entries.
 #[test]
 fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
     let site = TempSite::sample("toc-edit");
     let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
     let toc = "content/english-playbook/toc.yml";
-    let nav = "_folio/nav/en/toc-english-playbook.html";
     let touched = BTreeSet::from([toc.trim_start_matches("content/").to_string()]);
+    let only_english = |changed: &[String]| {
+        assert!(!changed.is_empty());
+        assert!(changed.iter().all(|p| p.starts_with("en/")), "{changed:?}");
+    };
 
-    // A new name: only the navigation file shows it.
+    // A new name: the English pages' sidebars show it.
     site.edit(toc, |t| {
         t.replace(
             "- name: Run the customer kickoff",
@@ -802,48 +820,112 @@ fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
         )
     });
     let r = ws.rebuild_content(&touched);
-    assert_eq!(r.changed, vec![nav.to_string()]);
+    only_english(&r.changed);
     assert!(
-        site.read(&format!("public/{nav}"))
-            .contains("Kickoff with the customer")
+        r.changed
+            .contains(&"en/initiate-governance/index.html".to_string())
+    );
+    assert!(
+        site.read("public/en/initiate-governance/index.html")
+            .contains(">Kickoff with the customer</a>")
     );
 
-    // Two entries swapped: their pages and their neighbours get new pagers;
-    // the task index, its exports and the phase overview list pages in toc
-    // order.
+    // Two entries swapped: the pagers and sidebars follow, the print page,
+    // and the task index, its exports and the phase overview (toc order).
     site.edit(toc, |t| {
         t.replace(
             "    - name: Kickoff with the customer\n      href: initiate-kickoff.md\n    - name: Establish delivery governance\n      href: initiate-governance.md\n",
             "    - name: Establish delivery governance\n      href: initiate-governance.md\n    - name: Kickoff with the customer\n      href: initiate-kickoff.md\n",
         )
     });
-    let r = ws.rebuild_content(&touched);
-    let mut expected: Vec<String> = [
-        nav,
-        "en/initiate-governance/index.html",
-        "en/initiate-kickoff/index.html",
-        "en/phase-assess/index.html",
-        "en/phase-initiate/index.html",
+    let mut r = ws.rebuild_content(&touched);
+    only_english(&r.changed);
+    ws.check(&mut r);
+    for generated in [
         "en/phases/index.html",
         "en/tasks.csv",
         "en/tasks.json",
         "en/tasks/index.html",
-    ]
-    .iter()
-    .map(|p| p.to_string())
-    .collect();
-    expected.sort();
-    assert_eq!(r.changed, expected);
-    let kickoff = site.read(&format!("public/{KICKOFF_OUT}"));
+    ] {
+        assert!(
+            r.changed.contains(&generated.to_string()),
+            "{generated}: {:?}",
+            r.changed
+        );
+    }
     assert!(
-        kickoff.contains("Establish delivery governance"),
-        "{kickoff}"
+        r.changed.contains(&"en/print/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    let kickoff = site.read(&format!("public/{KICKOFF_OUT}"));
+    let sidebar = &kickoff[kickoff.find("folio-nav").expect("sidebar")..];
+    assert!(
+        sidebar.find(">Establish delivery governance<")
+            < sidebar.find(">Kickoff with the customer<"),
+        "{sidebar}"
     );
     assert_up_to_date(&mut ws);
 
     // Saved again unchanged: nothing is written.
     let r = ws.rebuild_content(&touched);
     assert!(r.changed.is_empty(), "{:?}", r.changed);
+}
+
+/// A page created and listed in the toc appears in every sidebar of its
+/// language; a toc entry that leads nowhere is marked there (serve only).
+#[test]
+fn a_new_page_in_the_toc_appears_in_every_sidebar_and_broken_entries_show() {
+    let site = TempSite::sample("sidebar-new-page");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let toc = "content/english-playbook/toc.yml";
+    let page = "content/english-playbook/initiate-closeout.md";
+    site.write(
+        page,
+        "---\ntitle: Close out\n---\n# Close out the initiate phase\n",
+    );
+    site.edit(toc, |t| {
+        t.replace(
+            "    - name: Establish delivery governance\n      href: initiate-governance.md\n",
+            "    - name: Establish delivery governance\n      href: initiate-governance.md\n    - name: Close out\n      href: initiate-closeout.md\n    - name: Not written yet\n      href: initiate-missing.md\n",
+        )
+    });
+    let touched = BTreeSet::from([
+        toc.trim_start_matches("content/").to_string(),
+        page.trim_start_matches("content/").to_string(),
+    ]);
+    let r = ws.rebuild_content(&touched);
+    assert!(
+        r.changed
+            .contains(&"en/initiate-closeout/index.html".to_string())
+    );
+    for other in [
+        "en/initiate-kickoff/index.html",
+        "en/assess-network-readiness/index.html",
+    ] {
+        assert!(
+            r.changed.contains(&other.to_string()),
+            "{other}: {:?}",
+            r.changed
+        );
+        let html = site.read(&format!("public/{other}"));
+        assert!(
+            html.contains("initiate-closeout/\">Close out</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"nav-broken\" title=\"toc-broken: initiate-missing.md\">Not written yet</span>"),
+            "{html}"
+        );
+    }
+    assert!(
+        !r.changed
+            .iter()
+            .any(|p| p.starts_with("es/") && p != "es/print/index.html"),
+        "{:?}",
+        r.changed
+    );
+    assert_up_to_date(&mut ws);
 }
 
 /// When files come and go, only the pages that show them are rendered

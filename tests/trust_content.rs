@@ -374,8 +374,9 @@ fn row_11_content_at_generated_paths_is_a_collision_with_one_outcome() {
         ("theme/folio.js", "content script"),
         ("_folio/nav/en/pages.html", "content nav"),
     ] {
+        // `_folio/` is Folio's even where it writes nothing today.
         assert!(
-            !site.output(path).contains(content),
+            !site.exists(&format!("public/{path}")) || !site.output(path).contains(content),
             "{path} is the content file"
         );
     }
@@ -414,7 +415,10 @@ fn row_13_case_and_normalization_twins_are_collisions() {
     let pages: Vec<&String> = files
         .iter()
         .filter(|f| {
-            f.ends_with("/index.html") && f.starts_with("en/") && f.matches('/').count() == 2
+            f.ends_with("/index.html")
+                && f.starts_with("en/")
+                && f.matches('/').count() == 2
+                && *f != "en/print/index.html"
         })
         .collect();
     assert_eq!(

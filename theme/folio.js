@@ -1,48 +1,41 @@
-/* Folio default behaviour: load the language's navigation once (written
-   once per language, not into every page), mark the current page, the
-   small-screen menu toggle, remembering the reader's language, copy
-   buttons for task links, and the task index's filters and sorting. */
+/* Folio default behaviour: the small-screen menu toggle, the current
+   sidebar entry in view, remembering the reader's language, copy buttons
+   for task links, and the task index's filters and sorting. Everything
+   works without it. */
 (function () {
   "use strict";
-  var isExternal = /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i;
-
-  function loadNav() {
-    var nav = document.getElementById("folio-nav");
-    if (!nav || !nav.dataset.nav || !window.fetch) return;
-    var root = nav.dataset.root || "./";
-    fetch(nav.dataset.nav).then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.text();
-    }).then(function (html) {
-      var tpl = document.createElement("template");
-      tpl.innerHTML = html;
-      var here = location.pathname.replace(/index\.html$/, "");
-      tpl.content.querySelectorAll("a[href]").forEach(function (a) {
-        var href = a.getAttribute("href");
-        if (!isExternal.test(href)) a.setAttribute("href", root + href);
-        var path = new URL(a.getAttribute("href"), location.href).pathname.replace(/index\.html$/, "");
-        if (path === here) {
-          a.setAttribute("aria-current", "page");
-          for (var el = a.parentElement; el; el = el.parentElement) {
-            if (el.tagName === "DETAILS") el.open = true;
-          }
-        }
-      });
-      var home = nav.querySelector(".nav-home");
-      nav.replaceChildren(tpl.content);
-      if (home) nav.prepend(home);
-      var current = nav.querySelector('[aria-current="page"]');
-      if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
-    }).catch(function () { /* the inline trail and pager remain */ });
+  /* Sidebar (issue 13): the tree is in the page; show the current entry,
+     and make the Menu link (which opens the sidebar by :target without
+     JavaScript) a toggle that Escape closes. */
+  function showCurrent() {
+    var current = document.querySelector('#folio-nav [aria-current="page"]');
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
   }
 
   function menuToggle() {
-    var button = document.querySelector(".nav-toggle");
+    var toggle = document.querySelector(".nav-toggle");
     var nav = document.getElementById("folio-nav");
-    if (!button || !nav) return;
-    button.addEventListener("click", function () {
-      var open = nav.classList.toggle("open");
-      button.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!toggle || !nav) return;
+    toggle.setAttribute("role", "button");
+    toggle.setAttribute("aria-expanded", "false");
+    function set(open, focus) {
+      nav.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open && location.hash === "#folio-nav") history.replaceState(null, "", location.pathname + location.search);
+      if (open && focus) { var first = nav.querySelector("a[href]:not(.nav-close)"); if (first) first.focus(); }
+      if (!open && focus) toggle.focus();
+    }
+    toggle.addEventListener("click", function (e) {
+      e.preventDefault();
+      set(!nav.classList.contains("open"), false);
+    });
+    toggle.addEventListener("keydown", function (e) {
+      if (e.key === " ") { e.preventDefault(); set(!nav.classList.contains("open"), false); }
+    });
+    var close = nav.querySelector(".nav-close");
+    if (close) close.addEventListener("click", function (e) { e.preventDefault(); set(false, true); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && (nav.classList.contains("open") || location.hash === "#folio-nav")) set(false, true);
     });
   }
 
@@ -199,7 +192,7 @@
     table.classList.add("cards");
   }
 
-  function start() { loadNav(); menuToggle(); rememberLanguage(); copyLinks(); taskIndex(); }
+  function start() { showCurrent(); menuToggle(); rememberLanguage(); copyLinks(); taskIndex(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

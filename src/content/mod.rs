@@ -57,6 +57,8 @@ fn classify_name(config: &Config, rel: &str) -> Option<FileKind> {
         }
     } else if name.eq_ignore_ascii_case("toc.yml") || name.eq_ignore_ascii_case("toc.yaml") {
         Some(FileKind::Toc)
+    } else if crate::paths::is_source_only(name) {
+        None
     } else {
         Some(FileKind::Asset)
     }
@@ -659,6 +661,16 @@ mod tests {
         assert_eq!(classify(&c, "en/a.md"), Some(FileKind::Page));
         assert_eq!(classify(&c, "en/includes/a.md"), Some(FileKind::Fragment));
         assert_eq!(classify(&c, "en/toc.yml"), Some(FileKind::Toc));
+        for source in [
+            "en/toc--internal.yml",
+            "en/TOC-partner.yaml",
+            "en/a.md~Updated upstream",
+            "en/a.md.rej",
+            "en/a.md.orig",
+        ] {
+            assert_eq!(classify(&c, source), None, "{source}");
+        }
+        assert_eq!(classify(&c, "en/media/toc.png"), Some(FileKind::Asset));
         assert_eq!(classify(&c, "en/media/a.png"), Some(FileKind::Asset));
         assert_eq!(classify(&c, "en/archive/a.md"), None);
         assert_eq!(classify(&c, "en/.git/config"), None);

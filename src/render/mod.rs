@@ -9,6 +9,8 @@
 pub(crate) mod hreflang;
 pub(crate) mod output;
 mod playbook;
+pub(crate) mod print;
+pub(crate) mod sidebar;
 pub(crate) mod sitemap;
 pub(crate) mod templates;
 pub(crate) mod translations;
@@ -16,14 +18,16 @@ pub(crate) mod translations;
 use crate::config::LangId;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::i18n::{self, Strings};
-use crate::paths;
+use crate::paths::{self, LinkForm};
 use crate::site::nav::{NavEntry, NavId, NavLink, TrailStep};
 use crate::site::{PageId, Site};
 use output::{OutputDir, OutputError};
 use rayon::prelude::*;
 use serde::Serialize;
+use sidebar::{Sidebar, SidebarKey};
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 pub(crate) use templates::Templates;
 
 /// What rendering one output wrote, or why it could not.
@@ -65,8 +69,8 @@ pub(crate) enum Output {
     Home(LangId),
     Chooser,
     NotFound,
-    /// A navigation tree, loaded by the pages that use it.
-    Nav(NavId),
+    /// A language's printable page, `/<lang>/print/`.
+    Print(LangId),
     Sitemap,
     /// A language's task index, `<lang>/tasks/`.
     TaskIndex(LangId),
@@ -99,6 +103,12 @@ pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
     pub(crate) templates: &'a Templates,
     languages: Vec<LangId>,
+    /// How links to pages are written (`links` in `folio.yml`).
+    form: LinkForm,
+    /// Each navigation tree's sidebar, made when a page first needs it.
+    sidebars: Vec<OnceLock<Sidebar>>,
+    /// Which languages have a print page ([`print::wanted`]).
+    prints: OnceLock<Vec<bool>>,
 }
 
 impl Output {
@@ -128,7 +138,22 @@ impl<'a> Renderer<'a> {
             site,
             templates,
             languages: site.languages_in_use(),
+            form: site.config.links,
+            sidebars: site.navs().map(|_| OnceLock::new()).collect(),
+            prints: OnceLock::new(),
         }
+    }
+
+    /// The sidebar of navigation tree `nav`.
+    fn sidebar(&self, nav: NavId) -> &Sidebar {
+        self.sidebars[nav.index()].get_or_init(|| {
+            Sidebar::new(
+                self.site,
+                self.site.nav(nav),
+                self.form,
+                self.site.is_served(),
+            )
+        })
     }
 
     /// Every output of the site.
@@ -146,7 +171,12 @@ impl<'a> Renderer<'a> {
                 .map(|&(p, l)| Output::Fallback(p, l)),
         );
         outputs.extend(site.writes_dashboard().then_some(Output::Dashboard));
-        outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
+        outputs.extend(
+            self.languages
+                .iter()
+                .filter(|&&l| self.has_print(l))
+                .map(|&l| Output::Print(l)),
+        );
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
             site.content()
@@ -222,6 +252,9 @@ impl<'a> Renderer<'a> {
     /// Produces one output and writes its files.
     fn produce_and_write(&self, o: &Output, out: &OutputDir) -> Result<Produced, OutputError> {
         let mut written = Vec::new();
+        if let Output::Print(lang) = o {
+            return self.write_print(*lang, out);
+        }
         match self.produce(o) {
             Ok(files) => {
                 for file in files {
@@ -245,6 +278,34 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Language `lang`'s print page, streamed to its file (it holds every
+    /// page of the language: never all in memory at once).
+    fn write_print(&self, lang: LangId, out: &OutputDir) -> Result<Produced, OutputError> {
+        let shell = match self.render_template("print.html", &self.print_context(lang)) {
+            Ok(shell) => shell,
+            Err(d) => {
+                return Ok(Produced {
+                    written: Vec::new(),
+                    failure: Some(*d),
+                });
+            }
+        };
+        let path = self.print_path(lang);
+        out.write_with(&path, |file| {
+            let mut w = std::io::BufWriter::new(file);
+            print::write(self.site, lang, &shell, &mut w)?;
+            std::io::Write::flush(&mut w)
+        })?;
+        Ok(Produced {
+            written: vec![path],
+            failure: None,
+        })
+    }
+
+    fn print_path(&self, lang: LangId) -> String {
+        format!("{}index.html", print::dir(self.site, lang))
+    }
+
     /// The bytes (or source file) of one output, with its site-relative path.
     pub(crate) fn produce(&self, output: &Output) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
         let site = self.site;
@@ -264,12 +325,12 @@ impl<'a> Renderer<'a> {
                 self.html("chooser.html", "index.html".into(), &self.chooser_context())
             }
             Output::NotFound => self.html("404.html", "404.html".into(), &self.not_found_context()),
-            Output::Nav(n) => {
-                let nav = site.nav(*n);
-                let entries = self.nav_entries(&nav.entries, nav.lang, &|url: &str| {
-                    paths::encode_path(url, false)
-                });
-                self.html("nav.html", nav.output_path(site), &NavContext { entries })
+            Output::Print(lang) => {
+                let shell = self.render_template("print.html", &self.print_context(*lang))?;
+                let mut bytes = Vec::new();
+                // Writing into memory does not fail.
+                let _ = print::write(site, *lang, &shell, &mut bytes);
+                Ok(vec![OutputFile::bytes(self.print_path(*lang), bytes)])
             }
             Output::TaskIndex(_)
             | Output::TasksJson(_)
@@ -358,7 +419,7 @@ impl<'a> Renderer<'a> {
         let neighbour = |p: Option<PageId>| {
             p.map(|p| Neighbour {
                 title: site.page(p).heading.clone(),
-                href: paths::relative_url(from, &site.page(p).url),
+                href: paths::relative_url(from, &site.page(p).url, self.form),
             })
         };
         PageContext {
@@ -366,7 +427,7 @@ impl<'a> Renderer<'a> {
             lang: LangInfo::of(lang),
             ui: i18n::strings(&lang.code),
             root: paths::root_from(from),
-            home_href: paths::relative_url(from, &format!("{}/", lang.code)),
+            home_href: paths::relative_url(from, &format!("{}/", lang.code), self.form),
             page: self.page_info(id),
             headings: page
                 .doc
@@ -386,11 +447,11 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_default(),
             prev: neighbour(position.and_then(|p| p.prev)),
             next: neighbour(position.and_then(|p| p.next)),
-            nav_href: page
-                .nav
-                .map(|n| paths::relative_url(from, &site.nav(n).output_path(site))),
             tools: self.tools(page.lang, from),
             translation: self.translation_notice(id),
+            sidebar: sidebar::MARKER,
+            sidebar_key: page.nav.map(|n| self.sidebar(n).key(id)),
+            print_href: self.print_href(from, page.lang),
         }
     }
 
@@ -429,7 +490,7 @@ impl<'a> Renderer<'a> {
                     code: language.code.clone(),
                     name: language.name.clone(),
                     href: match target {
-                        Some(p) => paths::relative_url(from, &site.page(p).url),
+                        Some(p) => paths::relative_url(from, &site.page(p).url, self.form),
                         None => self.untranslated_href(from, &page.key, l),
                     },
                     current: l == page.lang,
@@ -446,7 +507,7 @@ impl<'a> Renderer<'a> {
                 title: step.title.clone(),
                 href: step
                     .page
-                    .map(|p| paths::relative_url(from, &self.site.page(p).url)),
+                    .map(|p| paths::relative_url(from, &self.site.page(p).url, self.form)),
             })
             .collect()
     }
@@ -469,10 +530,39 @@ impl<'a> Renderer<'a> {
 
     fn page_html(&self, id: PageId, cx: &PageContext<'_>) -> Result<String, Box<Diagnostic>> {
         let site = self.site;
-        self.render_template("page.html", cx).map_err(|mut d| {
+        let html = self.render_template("page.html", cx).map_err(|mut d| {
             d.file = site.config.source_path(&site.source(id).path);
             d
+        })?;
+        Ok(match site.page(id).nav {
+            Some(n) => self.sidebar(n).splice(html, id, &site.page(id).url),
+            None => html.replacen(sidebar::MARKER, "", 1),
         })
+    }
+
+    /// Whether language `lang` has a print page.
+    fn has_print(&self, lang: LangId) -> bool {
+        self.prints.get_or_init(|| print::wanted(self.site))[lang.index()]
+    }
+
+    /// The link from a page in `from` to its language's print page.
+    fn print_href(&self, from: &str, lang: LangId) -> Option<String> {
+        self.has_print(lang)
+            .then(|| paths::relative_url(from, &print::dir(self.site, lang), self.form))
+    }
+
+    fn print_context(&self, lang: LangId) -> PrintContext<'a> {
+        let site = self.site;
+        let language = site.config.language(lang);
+        let from = print::dir(site, lang);
+        PrintContext {
+            site: self.site_info(),
+            lang: LangInfo::of(language),
+            ui: i18n::strings(&language.code),
+            root: paths::root_from(&from),
+            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
+            pages: print::MARKER,
+        }
     }
 
     fn home_context(&self, lang: LangId) -> HomeContext<'a> {
@@ -483,7 +573,7 @@ impl<'a> Renderer<'a> {
             .main_nav(lang)
             .map(|n| {
                 self.nav_entries(&n.entries, lang, &|url: &str| {
-                    paths::relative_url(&from, url)
+                    paths::relative_url(&from, url, self.form)
                 })
             })
             .unwrap_or_default();
@@ -495,7 +585,7 @@ impl<'a> Renderer<'a> {
                 Switch {
                     code: other.code.clone(),
                     name: other.name.clone(),
-                    href: paths::relative_url(&from, &format!("{}/", other.code)),
+                    href: paths::relative_url(&from, &format!("{}/", other.code), self.form),
                     current: l == lang,
                     available: true,
                 }
@@ -517,6 +607,10 @@ impl<'a> Renderer<'a> {
     fn chooser_context(&self) -> ChooserContext<'a> {
         let site = self.site;
         ChooserContext {
+            index_file: match self.form {
+                LinkForm::File => "index.html",
+                LinkForm::Directory => "",
+            },
             site: self.site_info(),
             alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
             default_language: LangInfo::of(site.config.default_lang()),
@@ -528,7 +622,7 @@ impl<'a> Renderer<'a> {
                     ChooserLanguage {
                         code: language.code.clone(),
                         name: language.name.clone(),
-                        href: paths::encode_path(&format!("{}/", language.code), false),
+                        href: paths::relative_url("", &format!("{}/", language.code), self.form),
                         absolute: self.absolute_url(&format!("{}/", language.code)),
                         choose: i18n::strings(&language.code).choose_language,
                         not_found_title: i18n::strings(&language.code).not_found_title,
@@ -571,7 +665,7 @@ impl<'a> Renderer<'a> {
                     }
                     NavLink::Asset(a) => (Some(href(&site.asset_url(a))), None),
                     NavLink::External(u) => (Some(u.clone()), None),
-                    NavLink::None => (None, None),
+                    NavLink::None | NavLink::Broken(_) => (None, None),
                 };
                 NavEntryContext {
                     title: e.title.clone(),
@@ -691,11 +785,16 @@ pub(crate) struct PageContext<'a> {
     breadcrumbs: Vec<Crumb>,
     prev: Option<Neighbour>,
     next: Option<Neighbour>,
-    nav_href: Option<String>,
     /// Links to the language's task index and phase overview.
     tools: playbook::Tools,
     /// A notice about the page's translation (stale, or a fallback page).
     translation: Option<translations::TranslationNotice>,
+    /// Where the sidebar goes: replaced after the template ran ([`Sidebar::splice`]).
+    sidebar: &'static str,
+    /// What the spliced sidebar depends on (the page's fingerprint).
+    sidebar_key: Option<SidebarKey>,
+    /// The language's printable page.
+    print_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -747,8 +846,14 @@ struct Neighbour {
 }
 
 #[derive(Serialize)]
-struct NavContext {
-    entries: Vec<NavEntryContext>,
+struct PrintContext<'a> {
+    site: SiteInfo<'a>,
+    lang: LangInfo<'a>,
+    ui: &'static Strings,
+    root: String,
+    home_href: String,
+    /// Where the pages go ([`print::write`]).
+    pages: &'static str,
 }
 
 #[derive(Serialize)]
@@ -780,6 +885,8 @@ struct ChooserContext<'a> {
     alternates: Vec<Alternate>,
     default_language: LangInfo<'a>,
     languages: Vec<ChooserLanguage>,
+    /// `index.html` when links name the file (`links: file`), else empty.
+    index_file: &'static str,
 }
 
 #[derive(Serialize)]

@@ -190,6 +190,16 @@ impl OutputDir {
         self.put(rel, |file| file.write_all(bytes))
     }
 
+    /// Writes one output file by streaming into it (for outputs too big
+    /// to hold in memory); always replaces the file.
+    pub(crate) fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        self.put(rel, fill)
+    }
+
     /// Is `rel` already a file of exactly these bytes, reached through
     /// real folders? Then a rebuild leaves it alone: no write, no new
     /// modification time for deploy tools to upload again, and no rename

@@ -182,10 +182,10 @@ impl<'a> Renderer<'a> {
         Tools {
             tasks: playbook
                 .has_tasks()
-                .then(|| paths::relative_url(from, &tasks_dir(code))),
+                .then(|| paths::relative_url(from, &tasks_dir(code), self.form)),
             phases: playbook
                 .has_phases()
-                .then(|| paths::relative_url(from, &phases_dir(code))),
+                .then(|| paths::relative_url(from, &phases_dir(code), self.form)),
             current: None,
         }
     }
@@ -202,7 +202,7 @@ impl<'a> Renderer<'a> {
                 Switch {
                     code: other.code.clone(),
                     name: other.name.clone(),
-                    href: paths::relative_url(&from, &dir(&other.code)),
+                    href: paths::relative_url(&from, &dir(&other.code), self.form),
                     current: l == lang,
                     available: true,
                 }
@@ -253,7 +253,7 @@ impl<'a> Renderer<'a> {
             lang: LangInfo::of(language),
             ui,
             root: paths::root_from(&from),
-            home_href: paths::relative_url(&from, &format!("{}/", language.code)),
+            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
             canonical: self.absolute_url(&from),
             alternates: self.alternates(&hreflang::of_generated(site, self.languages(), tasks_dir)),
             switcher: self.generated_switcher(lang, tasks_dir),
@@ -267,7 +267,7 @@ impl<'a> Renderer<'a> {
 
     fn task_row(&self, from: &str, task: Task<'a>) -> TaskRow<'a> {
         let page = self.site.page(task.page);
-        let page_href = paths::relative_url(from, &page.url);
+        let page_href = paths::relative_url(from, &page.url, self.form);
         TaskRow {
             id: task.id,
             href: match &task.anchor {
@@ -315,7 +315,7 @@ impl<'a> Renderer<'a> {
             lang: LangInfo::of(language),
             ui: i18n::strings(&language.code),
             root: paths::root_from(&from),
-            home_href: paths::relative_url(&from, &format!("{}/", language.code)),
+            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
             canonical: self.absolute_url(&from),
             alternates: self.alternates(&hreflang::of_generated(
                 site,
@@ -333,7 +333,7 @@ impl<'a> Renderer<'a> {
         let counts = self.site.task_counts(&[id]);
         ProcessContext {
             title: &page.heading,
-            href: paths::relative_url(from, &page.url),
+            href: paths::relative_url(from, &page.url, self.form),
             mandatory: counts.mandatory,
             optional: counts.optional,
         }

@@ -15,7 +15,8 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("page.html", include_str!("../../templates/page.html")),
     ("home.html", include_str!("../../templates/home.html")),
-    ("nav.html", include_str!("../../templates/nav.html")),
+    ("sidebar.html", include_str!("../../templates/sidebar.html")),
+    ("print.html", include_str!("../../templates/print.html")),
     ("chooser.html", include_str!("../../templates/chooser.html")),
     ("404.html", include_str!("../../templates/404.html")),
     (

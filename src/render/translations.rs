@@ -71,7 +71,7 @@ impl Renderer<'_> {
                 words.stale
             },
             link: words.original,
-            href: paths::relative_url(from, &source.url),
+            href: paths::relative_url(from, &source.url, self.form),
             hreflang: source_lang.code.clone(),
             language: source_lang.name.clone(),
             original_updated,
@@ -92,9 +92,9 @@ impl Renderer<'_> {
         let site = self.site;
         let language = site.config.language(lang);
         if site.translation_status().has_fallback(key, lang) {
-            paths::relative_url(from, &key.url(language))
+            paths::relative_url(from, &key.url(language), self.form)
         } else {
-            paths::relative_url(from, &format!("{}/", language.code))
+            paths::relative_url(from, &format!("{}/", language.code), self.form)
         }
     }
 
@@ -108,7 +108,15 @@ impl Renderer<'_> {
         let page = site.page(original);
         let path = format!("{}index.html", page.key.url(site.config.language(lang)));
         let cx = self.fallback_context(original, lang);
+        // The language's main navigation, with no entry current: the
+        // original belongs to another language's tree.
+        let from = page.key.url(site.config.language(lang));
+        let nav = site.translation_status().main_nav(lang);
         self.render_template("page.html", &cx)
+            .map(|html| match nav {
+                Some(n) => self.sidebar(n).splice(html, original, &from),
+                None => html.replacen(super::sidebar::MARKER, "", 1),
+            })
             .map(|html| vec![OutputFile::bytes(path, html.into_bytes())])
             .map_err(|mut d| {
                 d.file = site.config.source_path(&site.source(original).path);
@@ -122,10 +130,7 @@ impl Renderer<'_> {
         let source = site.source(original);
         let language = site.config.language(lang);
         let from = page.key.url(language);
-        let nav = site
-            .translation_status()
-            .main_nav(lang)
-            .map(|n| site.nav(n));
+        let nav = site.translation_status().main_nav(lang);
         let updated = site
             .translation_status()
             .of_key(&page.key)
@@ -135,7 +140,7 @@ impl Renderer<'_> {
             lang: LangInfo::of(language),
             ui: i18n::strings(&language.code),
             root: paths::root_from(&from),
-            home_href: paths::relative_url(&from, &format!("{}/", language.code)),
+            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
             page: PageInfo {
                 title: page.title.clone(),
                 heading: page.heading.clone(),
@@ -164,7 +169,9 @@ impl Renderer<'_> {
             breadcrumbs: Vec::new(),
             prev: None,
             next: None,
-            nav_href: nav.map(|n| paths::relative_url(&from, &n.output_path(site))),
+            sidebar: super::sidebar::MARKER,
+            sidebar_key: nav.map(|n| self.sidebar(n).key(original)),
+            print_href: self.print_href(&from, lang),
             tools: self.tools(lang, &from),
             translation: Some(self.notice("fallback", lang, &from, original, updated)),
         }
@@ -184,7 +191,7 @@ impl Renderer<'_> {
                     code: language.code.clone(),
                     name: language.name.clone(),
                     href: match target {
-                        Some(p) => paths::relative_url(from, &site.page(p).url),
+                        Some(p) => paths::relative_url(from, &site.page(p).url, self.form),
                         None if l == lang => "./".to_string(),
                         None => self.untranslated_href(from, key, l),
                     },
@@ -211,7 +218,7 @@ impl Renderer<'_> {
         .unwrap_or_default();
         bytes.push(b'\n');
         let from = "status/";
-        let relative = |url: &str| paths::relative_url(from, url);
+        let relative = |url: &str| paths::relative_url(from, url, self.form);
         let report = Report::of(
             site,
             None,

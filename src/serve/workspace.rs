@@ -175,6 +175,11 @@ pub struct Workspace {
     checked: Option<Kept>,
     /// What the next check must look at again.
     unchecked: Unchecked,
+    /// Languages (by code) whose print page may be out of date. A print
+    /// page holds every page of its language: it is written after the
+    /// reload, with the checks ([`Workspace::write_print_pages`]), so a
+    /// save on a big site does not wait for it.
+    prints_due: BTreeSet<String>,
 }
 
 /// What rebuilds changed since the last check that finished.
@@ -301,6 +306,7 @@ impl Workspace {
                 everything: true,
                 ..Unchecked::default()
             },
+            prints_due: BTreeSet::new(),
         };
         let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
         let rebuild = workspace.finish(started, rendered, Kind::First);
@@ -405,6 +411,7 @@ impl Workspace {
             removed: edit.removed,
             loaded: inserts,
         });
+        self.schedule_print_pages(&changed);
         let scope = if changed.everything {
             self.unchecked.everything = true;
             Scope::Site(changed.outward)
@@ -420,6 +427,56 @@ impl Workspace {
         let rendered = self.render(&scope, &assets);
         self.unchecked.touched.extend(paths.iter().cloned());
         self.finish(started, rendered, Kind::Content)
+    }
+
+    /// The languages whose print page the update may change: all when files
+    /// came or went, else those of the pages parsed again, moved or in a
+    /// changed tree.
+    fn schedule_print_pages(&mut self, changed: &Changed) {
+        let site = &self.site;
+        let code = |lang: crate::config::LangId| site.config.language(lang).code.clone();
+        if changed.everything {
+            return; // `render` marks them all.
+        }
+        let pages = changed.reparsed.iter().chain(&changed.neighbours);
+        let mut due: BTreeSet<String> = pages.map(|&id| code(site.page(id).lang)).collect();
+        due.extend(changed.navs.iter().map(|&n| code(site.nav(n).lang)));
+        self.prints_due.extend(due);
+    }
+
+    /// Writes the print pages that may be out of date (the server calls it
+    /// after the reload; [`Workspace::check`] does too); returns the paths
+    /// whose bytes changed.
+    pub fn write_print_pages(&mut self) -> Vec<String> {
+        let Some(templates) = &self.templates else {
+            return Vec::new();
+        };
+        let site = &self.site;
+        let renderer = Renderer::new(site, templates);
+        let wanted = render::print::wanted(site);
+        let mut writes = Vec::new();
+        for (lang, language) in site.config.languages() {
+            if !wanted[lang.index()] || !self.prints_due.contains(&language.code) {
+                continue;
+            }
+            if let Ok(files) = renderer.produce(&Output::Print(lang)) {
+                for file in files {
+                    if let File::Bytes(bytes) = file.content {
+                        writes.extend(self.write_file(
+                            FileWrite {
+                                path: file.path,
+                                bytes,
+                            },
+                            false,
+                        ));
+                    }
+                }
+            }
+        }
+        self.prints_due.clear();
+        let mut rendered = Rendered::default();
+        self.record_writes(writes, &[], &mut rendered);
+        rendered.changed
     }
 
     /// Adds to the next check what an update in which no file came or went
@@ -453,7 +510,16 @@ impl Workspace {
         pages.extend(&changed.neighbours);
         pages.sort();
         pages.dedup();
-        let mut files: Vec<Output> = changed.navs.iter().map(|&n| Output::Nav(n)).collect();
+        // Sidebars show the whole tree: every page of a changed tree may
+        // differ (its fingerprint says whether it does).
+        pages.extend(
+            site.published()
+                .filter(|(_, p)| p.nav.is_some_and(|n| changed.navs.contains(&n)))
+                .map(|(id, _)| id),
+        );
+        pages.sort();
+        pages.dedup();
+        let mut files: Vec<Output> = Vec::new();
         if !changed.navs.is_empty() {
             let homes = self
                 .templates
@@ -539,6 +605,10 @@ impl Workspace {
         let site = &self.site;
         let renderer = Renderer::new(site, templates);
         let everything = matches!(scope, Scope::Everything);
+        if !matches!(scope, Scope::Some { .. }) {
+            let codes = site.config.languages().map(|(_, l)| l.code.clone());
+            self.prints_due.extend(codes);
+        }
         let mut plan = Plan::default();
         match scope {
             Scope::Some { pages, files } => {
@@ -811,6 +881,9 @@ impl Workspace {
         rebuild: &mut Rebuild,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> bool {
+        if !stop() {
+            rebuild.changed.extend(self.write_print_pages());
+        }
         let found = match (&mut self.checked, self.unchecked.everything) {
             (Some(kept), false) => match kept.recheck(&self.site, &self.unchecked.parts, stop) {
                 Some(found) => found,
@@ -947,7 +1020,7 @@ fn plan_site_files(renderer: &Renderer, outputs: &[Output], files: &SiteFiles, p
     let generated: Vec<&Output> = outputs
         .iter()
         .filter(|o| match o {
-            Output::Page(_) | Output::Theme(_) | Output::Asset(_) => false,
+            Output::Page(_) | Output::Theme(_) | Output::Asset(_) | Output::Print(_) => false,
             Output::Fallback(original, _) => outward.is_none_or(|pages| pages.contains(original)),
             _ => true,
         })
@@ -983,6 +1056,8 @@ fn plan_site_files(renderer: &Renderer, outputs: &[Output], files: &SiteFiles, p
                 (false, false)
             }
             Output::Theme(_) => (everything, false),
+            // Written after the reload (`write_print_pages`).
+            Output::Print(_) => (false, false),
             Output::Asset(a) => (everything || assets.contains(a), assets.contains(a)),
             // Produced above when it may differ; its file stays either way.
             Output::Fallback(..) => (false, false),
@@ -1111,7 +1186,7 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
         Output::Home(lang) => Some(format!("{}/index.html", site.config.language(*lang).code)),
         Output::Chooser => Some("index.html".into()),
         Output::NotFound => Some("404.html".into()),
-        Output::Nav(n) => Some(site.nav(*n).output_path(site)),
+        Output::Print(lang) => Some(format!("{}index.html", render::print::dir(site, *lang))),
         Output::Theme(path) => Some(path.clone()),
         Output::Asset(a) => Some(site.asset_url(a)),
         Output::TaskIndex(lang) => Some(format!(

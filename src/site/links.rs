@@ -234,6 +234,7 @@ impl Site {
             Target::Asset { path, .. } => escape_href(&with_query(paths::relative_url(
                 from_url,
                 &self.asset_url(path),
+                self.config.links,
             ))),
             Target::Email => escape_href(&format!("mailto:{}", dest.trim())),
             Target::Unsafe(_) => paths::url::BLOCKED.to_string(),
@@ -253,7 +254,7 @@ impl Site {
         to_url: &str,
         fragment: Option<&str>,
     ) -> String {
-        let mut href = paths::relative_url(from_url, to_url);
+        let mut href = paths::relative_url(from_url, to_url, self.config.links);
         if let Some(q) = query(dest.trim()) {
             href.push('?');
             href.push_str(q);

@@ -578,6 +578,12 @@ impl Site {
         &self.navs[id.index()]
     }
 
+    /// Whether the site is kept for `folio serve` (which shows authors
+    /// more than readers see, such as broken toc entries).
+    pub(crate) fn is_served(&self) -> bool {
+        self.kept.is_some()
+    }
+
     /// Every navigation tree.
     pub(crate) fn navs(&self) -> impl Iterator<Item = (NavId, &Nav)> {
         self.navs

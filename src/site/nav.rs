@@ -1,6 +1,7 @@
 //! Navigation: one tree per (source, language), from the nearest `toc.yml`
-//! or else from the file tree. Each tree is written once per language and
-//! loaded by pages; a page only carries its own trail and neighbours.
+//! or else from the file tree (also when the toc leads to none of the
+//! language's pages). `render::sidebar` writes a tree into each page that
+//! uses it; a page's trail and neighbours come from its position.
 
 use super::toc::{TocItem, TocTarget};
 use super::{PageId, Site};
@@ -16,7 +17,7 @@ impl NavId {
         NavId(index)
     }
 
-    pub(super) fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0
     }
 }
@@ -34,10 +35,12 @@ pub(crate) enum NavSource {
 pub(crate) struct Nav {
     pub(crate) source: NavSource,
     pub(crate) lang: LangId,
-    /// Stable name for the output file (`_folio/nav/<lang>/<file_id>.html`).
+    /// Stable name of the tree (`toc-english-playbook`, `pages`).
     pub(crate) file_id: String,
     pub(crate) entries: Vec<NavEntry>,
     positions: HashMap<PageId, Position>,
+    /// The language's pages in reading order (each once).
+    order: Vec<PageId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +58,9 @@ pub(crate) enum NavLink {
     External(String),
     /// A file copied with the site (content-relative path).
     Asset(String),
+    /// A toc entry that points at nothing (`toc-broken`), with its `href`
+    /// as written: `serve` marks it in the sidebar, a build shows a heading.
+    Broken(String),
 }
 
 /// A page's place in a navigation tree.
@@ -97,11 +103,17 @@ impl Site {
 }
 
 impl Nav {
+    /// The language's pages in the tree, in reading order.
+    pub(crate) fn order(&self) -> &[PageId] {
+        &self.order
+    }
+
     pub(crate) fn position(&self, page: PageId) -> Option<&Position> {
         self.positions.get(&page)
     }
 
-    /// The output path of this tree, site-relative.
+    /// A stable name of this tree across rebuilds (`_folio/nav/<lang>/<id>.html`,
+    /// the path its file had when trees were separate files).
     pub(crate) fn output_path(&self, site: &Site) -> String {
         format!(
             "_folio/nav/{}/{}.html",
@@ -129,14 +141,24 @@ pub(crate) fn build(site: &mut Site) {
     let mut navs = Vec::new();
     for ((source, lang), pages) in wanted {
         let entries = match source {
-            NavSource::Toc(t) => toc_entries(site, &site.tocs[t].items, lang),
+            NavSource::Toc(t) => {
+                let entries = toc_entries(site, &site.tocs[t].items, lang);
+                // A toc that leads to none of the language's pages (all
+                // its entries broken, or in another language only) would
+                // leave them without sidebar, trail and neighbours.
+                if links_to_language(site, &entries, lang) {
+                    entries
+                } else {
+                    tree_entries(site, lang)
+                }
+            }
             NavSource::Tree => tree_entries(site, lang),
         };
         let file_id = match source {
             NavSource::Toc(t) => toc_file_id(site.tocs[t].dir()),
             NavSource::Tree => "pages".to_string(),
         };
-        let positions = positions(site, &entries, lang);
+        let (positions, order) = positions(site, &entries, lang);
         let nav_id = NavId(navs.len());
         for id in pages {
             site.page_mut(id).nav = Some(nav_id);
@@ -147,6 +169,7 @@ pub(crate) fn build(site: &mut Site) {
             file_id,
             entries,
             positions,
+            order,
         });
     }
     site.navs = navs;
@@ -204,7 +227,11 @@ fn toc_entries(site: &Site, items: &[TocItem], lang: LangId) -> Vec<NavEntry> {
                 }
                 TocTarget::Url(u) => (NavLink::External(u.clone()), item.name.clone()),
                 TocTarget::Asset(a) => (NavLink::Asset(a.clone()), item.name.clone()),
-                TocTarget::None | TocTarget::Broken => (NavLink::None, item.name.clone()),
+                TocTarget::Broken => (
+                    NavLink::Broken(item.href.clone().unwrap_or_default()),
+                    item.name.clone(),
+                ),
+                TocTarget::None => (NavLink::None, item.name.clone()),
             };
             NavEntry {
                 title,
@@ -213,6 +240,14 @@ fn toc_entries(site: &Site, items: &[TocItem], lang: LangId) -> Vec<NavEntry> {
             }
         })
         .collect()
+}
+
+/// Does any entry link to a page in `lang`?
+fn links_to_language(site: &Site, entries: &[NavEntry], lang: LangId) -> bool {
+    entries.iter().any(|e| {
+        matches!(e.link, NavLink::Page(p) if site.page(p).lang == lang)
+            || links_to_language(site, &e.children, lang)
+    })
 }
 
 /// The language's pages as a tree of their keys: `a/b` sits under `a`.
@@ -267,7 +302,11 @@ fn tree_entries(site: &Site, lang: LangId) -> Vec<NavEntry> {
 }
 
 /// Trails and reading order (pages of `lang` only, first occurrence wins).
-fn positions(site: &Site, entries: &[NavEntry], lang: LangId) -> HashMap<PageId, Position> {
+fn positions(
+    site: &Site,
+    entries: &[NavEntry],
+    lang: LangId,
+) -> (HashMap<PageId, Position>, Vec<PageId>) {
     let mut order = Vec::new();
     let mut trails = HashMap::new();
     let mut seen = HashSet::new();
@@ -319,7 +358,7 @@ fn positions(site: &Site, entries: &[NavEntry], lang: LangId) -> HashMap<PageId,
             },
         );
     }
-    positions
+    (positions, order)
 }
 
 #[cfg(test)]

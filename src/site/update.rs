@@ -23,6 +23,7 @@ use crate::diagnostic::Code;
 use crate::markdown::Document;
 use crate::site::Parsed;
 use crate::site::links::Target;
+use crate::site::nav::{NavEntry, NavLink};
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -254,14 +255,20 @@ impl Site {
             .pages()
             .map(|(id, _)| (self.source(id).path.clone(), self.outward(id)))
             .collect();
+        let trees_before = self.nav_digests();
         let languages = self.languages_in_use();
         let parsed = self.reparse_all(edit);
+        let trees = self.nav_digests();
         let outward = (self.languages_in_use() == languages).then(|| {
             self.pages()
                 .map(|(id, _)| id)
                 .filter(|&id| {
                     parsed.contains(&id)
                         || before.get(&self.source(id).path) != Some(&self.outward(id))
+                        || self.page(id).nav.is_some_and(|n| {
+                            let path = self.nav(n).output_path(self);
+                            trees_before.get(&path) != trees.get(&path)
+                        })
                 })
                 .collect()
         });
@@ -395,6 +402,29 @@ impl Site {
                 of_key(&self.page(*page).key, h);
             }
         }
+    }
+
+    /// A digest of each navigation tree as pages show it in their sidebar
+    /// (titles, and where entries lead by content path), by its name.
+    fn nav_digests(&self) -> HashMap<String, u64> {
+        fn digest(site: &Site, entries: &[NavEntry], h: &mut DefaultHasher) {
+            for e in entries {
+                e.title.hash(h);
+                match &e.link {
+                    NavLink::Page(p) => (0, site.source(*p).path.as_str()).hash(h),
+                    other => (1, format!("{other:?}")).hash(h),
+                }
+                e.children.len().hash(h);
+                digest(site, &e.children, h);
+            }
+        }
+        self.navs()
+            .map(|(_, nav)| {
+                let mut h = DefaultHasher::new();
+                digest(self, &nav.entries, &mut h);
+                (nav.output_path(self), h.finish())
+            })
+            .collect()
     }
 
     /// The Markdown files (pages, fragments) an edit changes, adds or

@@ -43,6 +43,12 @@ pub struct Browser {
 
 impl Browser {
     pub fn start(profile: &Path) -> Browser {
+        Browser::start_with(profile, true, "1200,900")
+    }
+
+    /// A session with JavaScript on or off (Chrome's content setting) and
+    /// a window of `size` (`"1366,900"`).
+    pub fn start_with(profile: &Path, javascript: bool, size: &str) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -71,9 +77,13 @@ impl Browser {
                     "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
                     "--no-first-run", "--disable-dev-shm-usage",
-                    "--window-size=1200,900",
+                    format!("--window-size={size}"),
                     format!("--user-data-dir={}", profile.display()),
                 ],
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript":
+                        if javascript { 1 } else { 2 },
+                },
             },
         }}});
         let created = browser

@@ -1,0 +1,150 @@
+//! One printable page per language, `/<lang>/print/`: every page of the
+//! language in navigation order (as mdBook's print page), so a reader can
+//! print or save the playbook as one PDF.
+//!
+//! Pages' ids would collide once they share a document: page number `n`'s
+//! ids become `p<n>-<id>` and its section is `p<n>`; links into pages on
+//! the print page lead to those anchors, every other link is relative to
+//! the print page.
+
+use crate::config::LangId;
+use crate::paths;
+use crate::site::links::Target;
+use crate::site::{PageId, Site};
+use std::collections::{HashMap, HashSet};
+
+/// Stands for `#` in links made here, so that [`prefix_ids`] leaves them.
+const OWN_ANCHOR: char = '\u{1}';
+
+/// The print page's folder of language `lang`, site-relative.
+pub(crate) fn dir(site: &Site, lang: LangId) -> String {
+    format!("{}/print/", site.config.language(lang).code)
+}
+
+/// The language's pages in reading order: each navigation tree of the
+/// language in turn, each page once.
+pub(crate) fn pages(site: &Site, lang: LangId) -> Vec<PageId> {
+    let mut seen = HashSet::new();
+    let mut order = Vec::new();
+    for (_, nav) in site.navs().filter(|(_, n)| n.lang == lang) {
+        for &p in nav.order() {
+            if site.page(p).published && seen.insert(p) {
+                order.push(p);
+            }
+        }
+    }
+    order
+}
+
+/// Which languages (by [`LangId::index`]) get a print page: those with
+/// pages, none of them published at its place (an author's page wins).
+pub(crate) fn wanted(site: &Site) -> Vec<bool> {
+    let count = site.config.languages().count();
+    let mut has_pages = vec![false; count];
+    let mut taken = vec![false; count];
+    for (_, page) in site.published() {
+        let l = page.lang.index();
+        has_pages[l] = true;
+        taken[l] |= page.url == dir(site, page.lang);
+    }
+    has_pages
+        .iter()
+        .zip(&taken)
+        .map(|(&has, &taken)| has && !taken)
+        .collect()
+}
+
+/// Where the print template wants the pages; see [`write`].
+pub(crate) const MARKER: &str = "\u{0}folio-print-pages\u{0}";
+
+/// Writes `shell` (the rendered print template) with its [`MARKER`]
+/// replaced by language `lang`'s pages, one `<article>` each, streamed:
+/// a language of thousands of pages is never held whole in memory.
+pub(crate) fn write(
+    site: &Site,
+    lang: LangId,
+    shell: &str,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let (before, after) = shell.split_once(MARKER).unwrap_or((shell, ""));
+    out.write_all(before.as_bytes())?;
+    let order = pages(site, lang);
+    let number: HashMap<PageId, usize> =
+        order.iter().enumerate().map(|(i, &p)| (p, i + 1)).collect();
+    let from = dir(site, lang);
+    for (i, &id) in order.iter().enumerate() {
+        let page = site.page(id);
+        let href = |dest: &str, target: &Target| match target {
+            Target::Page { page, fragment, .. } if number.contains_key(page) => {
+                let mut href = format!("{OWN_ANCHOR}p{}", number[page]);
+                if let Some(f) = fragment {
+                    href.push('-');
+                    href.push_str(&paths::encode_path(f, false));
+                }
+                href
+            }
+            _ => site.href(&from, dest, target),
+        };
+        let body = prefix_ids(&site.body_html_linked(id, &href), &format!("p{}-", i + 1));
+        let mut section = format!(
+            "<article class=\"content print-section\" id=\"p{}\">\n",
+            i + 1
+        );
+        if !page.doc.headings.iter().any(|h| h.level == 1) {
+            section.push_str("<h1>");
+            section.push_str(&crate::html::escape(&page.heading));
+            section.push_str("</h1>\n");
+        }
+        out.write_all(section.as_bytes())?;
+        out.write_all(body.as_bytes())?;
+        out.write_all(b"\n</article>\n")?;
+    }
+    out.write_all(after.as_bytes())
+}
+
+/// `html` with every `id="x"` made `id="<prefix>x"` and every `href="#x"`
+/// made `href="#<prefix>x"` (Folio writes attributes double-quoted, and
+/// text never holds a raw `"`); links made here (see [`OWN_ANCHOR`]) get
+/// their `#` back untouched.
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    loop {
+        let id = rest.find(" id=\"").map(|i| (i, 5));
+        let href = rest.find("href=\"#").map(|i| (i, 7));
+        let next = match (id, href) {
+            (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+            (a, b) => a.or(b),
+        };
+        let Some((at, len)) = next else {
+            break;
+        };
+        out.push_str(&rest[..at + len]);
+        rest = &rest[at + len..];
+        // `#` and `#top` lead to the document's top without an id (HTML).
+        let to_top = len == 7 && (rest.starts_with('"') || rest.starts_with("top\""));
+        if !to_top {
+            out.push_str(prefix);
+        }
+    }
+    out.push_str(rest);
+    out.replace(&format!("href=\"{OWN_ANCHOR}"), "href=\"#")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_own_links_are_prefixed() {
+        let html = "<h2 id=\"a\">A<a class=\"heading-anchor\" href=\"#a\">#</a></h2>\
+                    <p><a href=\"#fn:1\">1</a> <a href=\"\u{1}p3-b\">x</a> <a href=\"../x/\">y</a></p>\
+                    <tr id=\"task-1\"><a href=\"#top\">t</a><a href=\"#\">u</a>";
+        assert_eq!(
+            prefix_ids(html, "p2-"),
+            "<h2 id=\"p2-a\">A<a class=\"heading-anchor\" href=\"#p2-a\">#</a></h2>\
+             <p><a href=\"#p2-fn:1\">1</a> <a href=\"#p3-b\">x</a> <a href=\"../x/\">y</a></p>\
+             <tr id=\"p2-task-1\"><a href=\"#top\">t</a><a href=\"#\">u</a>"
+        );
+    }
+}
