@@ -233,11 +233,15 @@ impl Built {
     }
 
     /// Full pages: not navigation fragments, not the 404 page (served at
-    /// any URL, so its links are absolute and it has no place in hreflang).
+    /// any URL, so its links are absolute and it has no place in hreflang),
+    /// not the print pages (`<lang>/print/`: a copy of the language's pages
+    /// for printing, `noindex`, in no hreflang set or sitemap).
     pub fn pages(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.html
-            .iter()
-            .filter(|(p, _)| !p.starts_with("_folio/") && p.as_str() != "404.html")
+        self.html.iter().filter(|(p, text)| {
+            !p.starts_with("_folio/")
+                && p.as_str() != "404.html"
+                && !(p.ends_with("/print/index.html") && text.contains("content=\"noindex\""))
+        })
     }
 
     /// The absolute URL a page file is served at (`es/a/index.html` →
