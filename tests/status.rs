@@ -158,7 +158,7 @@ fn fallback_pages_are_noindex_outside_hreflang_and_the_sitemap() {
         "<aside class=\"translation-notice translation-fallback\" role=\"note\">",
         "Esta página aún no se ha traducido",
         "<a href=\"../../en/b/\" hreflang=\"en\">Ver el original (<span lang=\"en\">English</span>)</a>",
-        "<article class=\"content\" lang=\"en\" dir=\"ltr\">",
+        "<article class=\"content\" lang=\"en\" dir=\"ltr\"",
         // Links go to the Spanish version when there is one; a link to a
         // section stays on the original, whose ids it names.
         "Back to <a href=\"../a/\">A</a>",

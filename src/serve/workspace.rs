@@ -639,15 +639,7 @@ impl Workspace {
                     })
                     .collect();
                 self.plan_pages(&renderer, &pages, everything, &mut plan);
-                let outward = match scope {
-                    Scope::Site(Some(pages)) => Some(pages),
-                    _ => None,
-                };
-                let files = SiteFiles {
-                    everything,
-                    outward,
-                    assets,
-                };
+                let files = SiteFiles { everything, assets };
                 plan_site_files(&renderer, &outputs, &files, &mut plan);
             }
         }
@@ -955,8 +947,6 @@ impl Workspace {
 struct SiteFiles<'a> {
     /// Everything is rendered and written.
     everything: bool,
-    /// The pages whose output may differ, when not all may.
-    outward: Option<&'a BTreeSet<PageId>>,
     /// Assets that changed.
     assets: &'a BTreeSet<String>,
 }
@@ -1005,15 +995,10 @@ fn translation_outputs(
 }
 
 /// Produces the site-level files, the theme (with `everything`) and the
-/// given assets, and lists every output path of the site. Fallback pages
-/// are produced when `everything`, or when their original is among
-/// `pages` (when given): the pages whose output may differ.
+/// given assets, and lists every output path of the site, fallback pages
+/// included.
 fn plan_site_files(renderer: &Renderer, outputs: &[Output], files: &SiteFiles, plan: &mut Plan) {
-    let SiteFiles {
-        everything,
-        outward,
-        assets,
-    } = *files;
+    let SiteFiles { everything, assets } = *files;
     let site = renderer.site;
     let mut expected: HashSet<String> = HashSet::with_capacity(outputs.len());
     let mut published = HashSet::new();
@@ -1021,7 +1006,10 @@ fn plan_site_files(renderer: &Renderer, outputs: &[Output], files: &SiteFiles, p
         .iter()
         .filter(|o| match o {
             Output::Page(_) | Output::Theme(_) | Output::Asset(_) | Output::Print(_) => false,
-            Output::Fallback(original, _) => outward.is_none_or(|pages| pages.contains(original)),
+            // A fallback page shows its original and its language's main
+            // sidebar, which a file come or gone may change: made again
+            // whenever files come or go (the bytes decide what is written).
+            Output::Fallback(..) => true,
             _ => true,
         })
         .collect();
