@@ -28,6 +28,15 @@ pub(crate) struct Strings {
     pub(crate) mandatory: &'static str,
     pub(crate) optional: &'static str,
     pub(crate) permalink: &'static str,
+    pub(crate) task_table: &'static str,
+    pub(crate) table: &'static str,
+    pub(crate) theme: &'static str,
+    pub(crate) theme_system: &'static str,
+    pub(crate) theme_light: &'static str,
+    pub(crate) theme_dark: &'static str,
+    pub(crate) link_copied: &'static str,
+    pub(crate) edit_page: &'static str,
+    pub(crate) built: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -53,6 +62,15 @@ const EN: Strings = Strings {
     mandatory: "Mandatory",
     optional: "Optional",
     permalink: "Link to this section",
+    task_table: "Tasks",
+    table: "Table",
+    theme: "Theme",
+    theme_system: "System",
+    theme_light: "Light",
+    theme_dark: "Dark",
+    link_copied: "Link copied",
+    edit_page: "Edit this page",
+    built: "Built",
 };
 
 const ES: Strings = Strings {
@@ -78,6 +96,15 @@ const ES: Strings = Strings {
     mandatory: "Obligatoria",
     optional: "Opcional",
     permalink: "Enlace a esta sección",
+    task_table: "Tareas",
+    table: "Tabla",
+    theme: "Tema",
+    theme_system: "Sistema",
+    theme_light: "Claro",
+    theme_dark: "Oscuro",
+    link_copied: "Enlace copiado",
+    edit_page: "Editar esta página",
+    built: "Generado el",
 };
 
 const DE: Strings = Strings {
@@ -103,6 +130,15 @@ const DE: Strings = Strings {
     mandatory: "Erforderlich",
     optional: "Optional",
     permalink: "Link zu diesem Abschnitt",
+    task_table: "Aufgaben",
+    table: "Tabelle",
+    theme: "Design",
+    theme_system: "System",
+    theme_light: "Hell",
+    theme_dark: "Dunkel",
+    link_copied: "Link kopiert",
+    edit_page: "Diese Seite bearbeiten",
+    built: "Erstellt am",
 };
 
 const FR: Strings = Strings {
@@ -128,6 +164,15 @@ const FR: Strings = Strings {
     mandatory: "Obligatoire",
     optional: "Facultative",
     permalink: "Lien vers cette section",
+    task_table: "Tâches",
+    table: "Tableau",
+    theme: "Thème",
+    theme_system: "Système",
+    theme_light: "Clair",
+    theme_dark: "Sombre",
+    link_copied: "Lien copié",
+    edit_page: "Modifier cette page",
+    built: "Généré le",
 };
 
 const PT: Strings = Strings {
@@ -153,6 +198,15 @@ const PT: Strings = Strings {
     mandatory: "Obrigatória",
     optional: "Opcional",
     permalink: "Link para esta seção",
+    task_table: "Tarefas",
+    table: "Tabela",
+    theme: "Tema",
+    theme_system: "Sistema",
+    theme_light: "Claro",
+    theme_dark: "Escuro",
+    link_copied: "Link copiado",
+    edit_page: "Editar esta página",
+    built: "Gerado em",
 };
 
 const JA: Strings = Strings {
@@ -178,6 +232,15 @@ const JA: Strings = Strings {
     mandatory: "必須",
     optional: "オプション",
     permalink: "このセクションへのリンク",
+    task_table: "タスク",
+    table: "表",
+    theme: "テーマ",
+    theme_system: "システム",
+    theme_light: "ライト",
+    theme_dark: "ダーク",
+    link_copied: "リンクをコピーしました",
+    edit_page: "このページを編集",
+    built: "ビルド日",
 };
 
 const ZH_HANS: Strings = Strings {
@@ -203,6 +266,15 @@ const ZH_HANS: Strings = Strings {
     mandatory: "必需",
     optional: "可选",
     permalink: "指向此部分的链接",
+    task_table: "任务",
+    table: "表格",
+    theme: "主题",
+    theme_system: "跟随系统",
+    theme_light: "浅色",
+    theme_dark: "深色",
+    link_copied: "已复制链接",
+    edit_page: "编辑此页",
+    built: "构建于",
 };
 
 /// The interface strings for a language code (`es`, `pt-BR`, `zh-Hans`).

@@ -6,6 +6,7 @@
 //! is also the page's fingerprint, so `serve` re-renders exactly the pages
 //! whose inputs changed.
 
+pub(crate) mod chrome;
 pub(crate) mod hreflang;
 pub(crate) mod output;
 pub(crate) mod sitemap;
@@ -85,6 +86,8 @@ pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
     pub(crate) templates: &'a Templates,
     languages: Vec<LangId>,
+    /// The footer's build date (`YYYY-MM-DD`, UTC), fixed for the pass.
+    built: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -93,6 +96,7 @@ impl<'a> Renderer<'a> {
             site,
             templates,
             languages: site.languages_in_use(),
+            built: chrome::build_date(),
         }
     }
 
@@ -329,8 +333,16 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = site.page(id);
         let source = site.source(id);
-        let content = site.body_html(id);
+        let (lead, content) = chrome::split_lead(site.body_html(id));
+        let source_path = site.config.source_path(&source.path);
         PageInfo {
+            document_title: chrome::document_title(&page.heading, &site.config.title),
+            edit_url: site
+                .config
+                .edit_url
+                .as_deref()
+                .map(|t| paths::edit_url(t, &source_path)),
+            lead,
             title: page.title.clone(),
             heading: page.heading.clone(),
             description: page.description.clone(),
@@ -338,7 +350,7 @@ impl<'a> Renderer<'a> {
             content,
             canonical: self.absolute_url(&page.url),
             key: page.key.to_string(),
-            source: site.config.source_path(&source.path),
+            source: source_path,
             updated: source.date.map(|d| d.iso()),
             meta: &source.front_matter.fields,
         }
@@ -518,6 +530,8 @@ impl<'a> Renderer<'a> {
         SiteInfo {
             title: &config.title,
             base_url: &config.base_url,
+            built: self.built.clone(),
+            footer: &config.footer,
             languages: self
                 .languages
                 .iter()
@@ -585,6 +599,9 @@ impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
 pub(crate) struct SiteInfo<'a> {
     title: &'a str,
     base_url: &'a str,
+    /// The build's date, `YYYY-MM-DD` (UTC; `SOURCE_DATE_EPOCH` when set).
+    built: String,
+    footer: &'a crate::config::Footer,
     languages: Vec<LangInfo<'a>>,
 }
 
@@ -625,6 +642,14 @@ pub(crate) struct PageContext<'a> {
 
 #[derive(Serialize)]
 struct PageInfo<'a> {
+    /// The `<title>` text before the site title: the page's heading in its
+    /// own language, without a site title it may already repeat.
+    document_title: String,
+    /// "Edit this page": `edit_url` with the page's source path.
+    edit_url: Option<String>,
+    /// The body's leading `#` heading block (empty when the body does not
+    /// start with one), so templates can put things under the title.
+    lead: String,
     title: String,
     heading: String,
     description: Option<String>,

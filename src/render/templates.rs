@@ -18,12 +18,26 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("nav.html", include_str!("../../templates/nav.html")),
     ("chooser.html", include_str!("../../templates/chooser.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("head.html", include_str!("../../templates/head.html")),
+    ("footer.html", include_str!("../../templates/footer.html")),
+    (
+        "theme-toggle.html",
+        include_str!("../../templates/theme-toggle.html"),
+    ),
+    (
+        "toc-inline.html",
+        include_str!("../../templates/toc-inline.html"),
+    ),
 ];
 
 /// The default theme files, by site-relative output path.
 pub(crate) const THEME: &[(&str, &[u8])] = &[
     ("theme/folio.css", include_bytes!("../../theme/folio.css")),
     ("theme/folio.js", include_bytes!("../../theme/folio.js")),
+    (
+        "theme/favicon.svg",
+        include_bytes!("../../theme/favicon.svg"),
+    ),
 ];
 
 /// The files of a site's override folder (`templates/`, `theme/`), relative

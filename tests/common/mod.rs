@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+pub mod browser;
 pub mod html;
 pub mod http;
 #[allow(unused_imports)]
