@@ -135,7 +135,16 @@ fn reader_view_theme_language_menu_tables_dates_on_phone_and_desktop() {
     if !common::require("reader_view", browser::NEEDS, browser::available()) {
         return;
     }
-    let (site, base) = built_sample("reader");
+    let site = TempSite::sample("reader");
+    // A page only in German: the menu marks English and Spanish
+    // "noch nicht übersetzt", in German.
+    site.write(
+        "content/german-playbook/nur-deutsch-de.md",
+        "---\ntitle: Nur auf Deutsch\ndescription: Eine Seite ohne Übersetzung.\nms.date: 2024-03-01\n---\n\n# Nur auf Deutsch\n\nText.\n",
+    );
+    let run = site.folio("build", &[]);
+    assert_eq!(run.code, 0, "build failed: {}", run.all());
+    let base = format!("http://{}/", browser::serve_dir(site.path("public")));
     let b = Browser::start(&site.path("chromium-profile"));
     let kickoff = format!("{base}en/initiate-kickoff/");
     b.viewport(DESKTOP, 900, false);
@@ -214,7 +223,7 @@ fn reader_view_theme_language_menu_tables_dates_on_phone_and_desktop() {
     desktop_and_phone_shots(&b, &kickoff, "process-page", "light");
 
     phone_checks(&b, &base);
-    language_menu_shots(&b, &format!("{base}de/initiate-governance/"));
+    language_menu_shots(&b, &format!("{base}de/nur-deutsch/"));
 }
 
 /// The open language menu, desktop and phone, light and dark, when asked for.
@@ -277,22 +286,30 @@ fn phone_checks(b: &Browser, base: &str) {
         header.as_f64().unwrap_or(999.0) <= 110.0,
         "header height {header}"
     );
+    b.go(&format!("{base}de/nur-deutsch/"));
+    assert!(b.wait_for("document.readyState === 'complete'"));
     let summary = b.find(".lang-menu summary");
     b.click(&summary);
     assert_eq!(
         b.run("return document.querySelector('.lang-menu').open;"),
         json!(true)
     );
+    // Each language in its own name and language; the note in German.
     let marks = b.run(
         "return Array.from(document.querySelectorAll('.lang-menu .missing-note')).map(function (n) {
-           return n.getAttribute('lang') + ':' + n.closest('a').getAttribute('lang'); });",
+           return n.closest('a').getAttribute('lang') + ':' + n.closest('a').firstChild.textContent.trim()
+             + ':' + n.getAttribute('lang') + ':' + n.textContent; });",
     );
-    for m in marks.as_array().unwrap() {
-        assert!(
-            m.as_str().unwrap().starts_with("de:"),
-            "note in the page's language: {marks}"
-        );
-    }
+    assert_eq!(
+        marks,
+        json!([
+            "en:English:de:(noch nicht übersetzt)",
+            "es:Español:de:(noch nicht übersetzt)"
+        ])
+    );
+    // The open menu lies within the screen.
+    let menu = b.run("var r = document.querySelector('.lang-menu ul').getBoundingClientRect(); return [r.left >= 0, r.right <= innerWidth];");
+    assert_eq!(menu, json!([true, true]));
     b.run(
         "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));",
     );
@@ -300,6 +317,8 @@ fn phone_checks(b: &Browser, base: &str) {
         b.run("return document.querySelector('.lang-menu').open;"),
         json!(false)
     );
+    b.go(&format!("{base}de/initiate-governance/"));
+    assert!(b.wait_for("document.readyState === 'complete'"));
     b.viewport(DESKTOP, 900, false);
     assert_eq!(
         b.run("return getComputedStyle(document.querySelector('details.otp-inline')).display;"),

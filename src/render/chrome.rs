@@ -8,10 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// ("Playbook - Kickoff", "Kickoff | Playbook").
 const SEPARATORS: &[&str] = &[" - ", " – ", " — ", " | ", ": ", " · "];
 
-/// The page part of `<title>`: the page's heading (written in the page's
-/// own language, unlike a front matter title copied from the original)
-/// without the site title when the heading already carries it, so the
-/// template's "page – site" names the site once.
+/// The page part of `<title>`: the page's name (its caller picks the
+/// title or the heading) without the site title when the name already
+/// carries it, so the template's "page – site" names the site once.
 pub(crate) fn document_title(heading: &str, site_title: &str) -> String {
     let heading = heading.trim();
     let site = site_title.trim();

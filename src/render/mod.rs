@@ -336,7 +336,16 @@ impl<'a> Renderer<'a> {
         let (lead, content) = chrome::split_lead(site.body_html(id));
         let source_path = site.config.source_path(&source.path);
         PageInfo {
-            document_title: chrome::document_title(&page.heading, &site.config.title),
+            document_title: chrome::document_title(
+                // Translators often keep the original's front matter
+                // title; the heading readers see is in the page's language.
+                if page.lang == site.config.default_language {
+                    &page.title
+                } else {
+                    &page.heading
+                },
+                &site.config.title,
+            ),
             edit_url: site
                 .config
                 .edit_url
