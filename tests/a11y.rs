@@ -317,8 +317,22 @@ fn phone_checks(b: &Browser, base: &str) {
         b.run("return document.querySelector('.lang-menu').open;"),
         json!(false)
     );
+    // Escape closes the mobile menu too.
     b.go(&format!("{base}de/initiate-governance/"));
     assert!(b.wait_for("document.readyState === 'complete'"));
+    let toggle = b.find(".nav-toggle");
+    b.click(&toggle);
+    assert_eq!(
+        b.run("return document.querySelector('.nav-toggle').getAttribute('aria-expanded');"),
+        json!("true")
+    );
+    b.run(
+        "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));",
+    );
+    assert_eq!(
+        b.run("return [document.querySelector('.nav-toggle').getAttribute('aria-expanded'), document.getElementById('folio-nav').classList.contains('open')];"),
+        json!(["false", false])
+    );
     b.viewport(DESKTOP, 900, false);
     assert_eq!(
         b.run("return getComputedStyle(document.querySelector('details.otp-inline')).display;"),

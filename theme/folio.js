@@ -138,7 +138,8 @@
   }
 
   function closeMenus() {
-    function menus() { return document.querySelectorAll("details.lang-menu[open]"); }
+    // The language menu, and any disclosure a template marks as a menu.
+    function menus() { return document.querySelectorAll("details.lang-menu[open], details[data-folio-menu][open]"); }
     document.addEventListener("keydown", function (e) {
       if (e.key !== "Escape") return;
       menus().forEach(function (d) {
