@@ -50,27 +50,40 @@ const LEAD_OPEN: &str = "<div class=\"heading heading-1\">";
 const LEAD_ANCHOR: &str = "</h1><a class=\"heading-anchor\"";
 const LEAD_CLOSE: &str = "</a></div>\n";
 
-/// Splits a body that starts with its `#` heading into that heading's
-/// block and the rest; other bodies are all rest.
-pub(crate) fn split_lead(content: String) -> (String, String) {
+/// Where the block of a body's leading `#` heading ends (0 when the body
+/// does not start with one), so templates can put things under the title.
+pub(crate) fn lead_end(content: &str) -> usize {
     let start = content.len() - content.trim_start().len();
     if !content[start..].starts_with(LEAD_OPEN) {
-        return (String::new(), content);
+        return 0;
     }
-    let end = content[start..].find(LEAD_ANCHOR).and_then(|a| {
-        let after = start + a + LEAD_ANCHOR.len();
-        content[after..]
-            .find(LEAD_CLOSE)
-            .map(|c| after + c + LEAD_CLOSE.len())
-    });
-    match end {
-        Some(end) => {
-            let mut content = content;
-            let rest = content.split_off(end);
-            (content, rest)
-        }
-        None => (String::new(), content),
+    content[start..]
+        .find(LEAD_ANCHOR)
+        .and_then(|a| {
+            let after = start + a + LEAD_ANCHOR.len();
+            content[after..]
+                .find(LEAD_CLOSE)
+                .map(|c| after + c + LEAD_CLOSE.len())
+        })
+        .unwrap_or(0)
+}
+
+type Args = std::collections::HashMap<String, tera::Value>;
+
+/// The Tera filters `lead` and `after_lead`: `{{ page.content | lead }}`
+/// is the body's leading `#` heading block (or nothing), `after_lead` the
+/// rest, so `page.content` stays the whole body for every template.
+pub(crate) fn register_filters(tera: &mut tera::Tera) {
+    fn part(value: &tera::Value, lead: bool) -> tera::Result<tera::Value> {
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("`lead` and `after_lead` take a string"))?;
+        let end = lead_end(text);
+        let part = if lead { &text[..end] } else { &text[end..] };
+        Ok(tera::Value::String(part.to_string()))
     }
+    tera.register_filter("lead", |v: &tera::Value, _: &Args| part(v, true));
+    tera.register_filter("after_lead", |v: &tera::Value, _: &Args| part(v, false));
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH`
@@ -130,15 +143,12 @@ mod tests {
     #[test]
     fn the_lead_heading_block_is_split_off() {
         let body = "<div class=\"heading heading-1\"><h1 id=\"a\">A <code>&lt;/div&gt;</code></h1><a class=\"heading-anchor\" href=\"#a\" aria-label=\"Link: A\"><span aria-hidden=\"true\">#</span></a></div>\n<p>x</p>\n";
-        let (lead, rest) = split_lead(body.to_string());
-        assert!(lead.starts_with("<div class=\"heading heading-1\">"));
-        assert!(lead.ends_with("</a></div>\n"));
-        assert_eq!(rest, "<p>x</p>\n");
+        let end = lead_end(body);
+        assert!(body[..end].starts_with("<div class=\"heading heading-1\">"));
+        assert!(body[..end].ends_with("</a></div>\n"));
+        assert_eq!(&body[end..], "<p>x</p>\n");
         let body = "<p>intro</p>\n<div class=\"heading heading-1\"><h1 id=\"a\">A</h1></div>\n";
-        assert_eq!(
-            split_lead(body.to_string()),
-            (String::new(), body.to_string())
-        );
+        assert_eq!(lead_end(body), 0);
     }
 
     #[test]

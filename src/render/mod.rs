@@ -333,7 +333,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = site.page(id);
         let source = site.source(id);
-        let (lead, content) = chrome::split_lead(site.body_html(id));
+        let content = site.body_html(id);
         let source_path = site.config.source_path(&source.path);
         PageInfo {
             document_title: chrome::document_title(
@@ -351,7 +351,6 @@ impl<'a> Renderer<'a> {
                 .edit_url
                 .as_deref()
                 .map(|t| paths::edit_url(t, &source_path)),
-            lead,
             title: page.title.clone(),
             heading: page.heading.clone(),
             description: page.description.clone(),
@@ -656,9 +655,6 @@ struct PageInfo<'a> {
     document_title: String,
     /// "Edit this page": `edit_url` with the page's source path.
     edit_url: Option<String>,
-    /// The body's leading `#` heading block (empty when the body does not
-    /// start with one), so templates can put things under the title.
-    lead: String,
     title: String,
     heading: String,
     description: Option<String>,

@@ -107,6 +107,7 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable.
         tera.set_escape_fn(crate::html::escape);
+        super::chrome::register_filters(&mut tera);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| Box::new(template_error(&e, sources)))?;
         Ok(Templates { tera })
