@@ -86,6 +86,11 @@ pub struct Config {
     pub(crate) markdown: MarkdownRules,
     /// `translations:`: staleness, scope, fallback pages, the dashboard.
     pub(crate) translations: TranslationRules,
+    /// `footer.links`, checked: no URL runs script.
+    pub(crate) footer: Footer,
+    /// `edit_url`: an `http(s)` URL with `{path}`, where each page's source
+    /// path (relative to the site root) goes.
+    pub(crate) edit_url: Option<String>,
     /// Follow symlinks whose target is outside the site root
     /// (`follow_symlinks`; off by default, see README).
     pub(crate) follow_symlinks: bool,
@@ -279,6 +284,26 @@ struct RawConfig {
     follow_symlinks: bool,
     #[serde(default)]
     links: crate::paths::LinkForm,
+    #[serde(default)]
+    footer: Footer,
+    edit_url: Option<String>,
+}
+
+/// `footer`: links shown in every page's footer, after the site title and
+/// the build date.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Footer {
+    #[serde(default)]
+    pub(crate) links: Vec<FooterLink>,
+}
+
+/// One `footer.links` entry.
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FooterLink {
+    pub(crate) text: String,
+    pub(crate) url: String,
 }
 
 #[derive(Deserialize)]
@@ -387,6 +412,12 @@ impl Config {
             translations::resolve(raw.translations, &languages, default_language, &invalid)?;
 
         let base_url = with_trailing_slash(raw.base_url.unwrap_or_else(|| "/".to_string()));
+        check_footer(&raw.footer, &invalid)?;
+        let mut footer = raw.footer;
+        for link in &mut footer.links {
+            link.url = crate::paths::url::encode(link.url.trim());
+        }
+        check_edit_url(raw.edit_url.as_deref(), &invalid)?;
 
         let content_dir = root.join(raw.content_dir.unwrap_or_else(|| "content".into()));
         let output_dir = root.join(raw.output_dir.unwrap_or_else(|| "public".into()));
@@ -408,6 +439,8 @@ impl Config {
             translations,
             follow_symlinks: raw.follow_symlinks,
             links: raw.links,
+            footer,
+            edit_url: raw.edit_url,
             exclude_set,
             ignore_set,
             reserved,
@@ -866,6 +899,68 @@ fn resolve_severities(
     Ok(severity)
 }
 
+/// Footer links are shown on every page: none may run script or be empty.
+fn check_footer(footer: &Footer, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
+    for (i, link) in footer.links.iter().enumerate() {
+        let at = |key: &'static str| {
+            [
+                Step::Key("footer"),
+                Step::Key("links"),
+                Step::Index(i),
+                Step::Key(key),
+            ]
+        };
+        if link.text.trim().is_empty() {
+            return Err(invalid(
+                &at("text"),
+                format!("footer.links[{i}].text is empty; give the words the link shows"),
+            ));
+        }
+        if link.url.trim().is_empty() {
+            return Err(invalid(
+                &at("url"),
+                format!(
+                    "footer.links[{i}].url is empty; give an address such as https://example.com/"
+                ),
+            ));
+        }
+        if let Some(bad) = crate::paths::url::unsafe_url(&link.url) {
+            return Err(invalid(
+                &at("url"),
+                format!(
+                    "footer.links[{i}].url is a {} URL, which would run script in readers' browsers; give an http(s) address or a path",
+                    bad.kind
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `edit_url` must be a web address with a `{path}` slot.
+fn check_edit_url(url: Option<&str>, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
+    let Some(url) = url else { return Ok(()) };
+    let at = [Step::Key("edit_url")];
+    let lower = url.trim().to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(invalid(
+            &at,
+            format!(
+                "edit_url `{url}` is not an http(s) address; write e.g. https://github.com/org/repo/edit/main/{{path}}"
+            ),
+        ));
+    }
+    if !url.contains("{path}") {
+        return Err(invalid(
+            &at,
+            format!(
+                "edit_url `{url}` has no `{{path}}`; add it where the page's source path goes, e.g. https://github.com/org/repo/edit/main/{{path}}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn resolve_external(
     raw: &RawExternal,
     invalid: &Invalid<'_>,
@@ -950,6 +1045,50 @@ mod tests {
             assert!(c.set_base_url(bad).is_err(), "{bad:?}");
         }
         assert_eq!(c.base_url, "https://preview.example.com/pr-7/");
+    }
+
+    #[test]
+    fn footer_links_and_edit_url() {
+        let c = parse(
+            "edit_url: https://github.com/o/r/edit/main/{path}\nfooter:\n  links:\n    - { text: Privacy, url: \"https://example.com/a b\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.footer.links[0].url, "https://example.com/a%20b");
+        assert_eq!(
+            c.edit_url.as_deref(),
+            Some("https://github.com/o/r/edit/main/{path}")
+        );
+        let place = |text: &str| match parse(text) {
+            Err(ConfigError::Invalid {
+                line,
+                column,
+                message,
+                ..
+            }) => (line, column, message),
+            other => panic!("{other:?}"),
+        };
+        let (line, _, message) = place(
+            "footer:\n  links:\n    - { text: x, url: ok }\n    - { text: y, url: \"javascript:alert(1)\" }\n",
+        );
+        assert_eq!(line, 4);
+        assert!(
+            message.contains("footer.links[1].url") && message.contains("javascript:"),
+            "{message}"
+        );
+        let (line, _, message) = place("footer:\n  links:\n    - { text: \" \", url: /a }\n");
+        assert_eq!(line, 3);
+        assert!(message.contains("text is empty"), "{message}");
+        assert!(
+            place("edit_url: https://example.com/edit/")
+                .2
+                .contains("{path}")
+        );
+        assert!(place("edit_url: javascript:x/{path}").2.contains("http(s)"));
+        assert!(
+            place("footer:\n  links:\n    - { text: a, href: b }\n")
+                .2
+                .contains("unknown field")
+        );
     }
 
     #[test]

@@ -58,6 +58,15 @@ pub(crate) struct Strings {
     pub(crate) no_phase: &'static str,
     pub(crate) sort_by: &'static str,
     pub(crate) playbook: &'static str,
+    pub(crate) task_table: &'static str,
+    pub(crate) table: &'static str,
+    pub(crate) theme: &'static str,
+    pub(crate) theme_system: &'static str,
+    pub(crate) theme_light: &'static str,
+    pub(crate) theme_dark: &'static str,
+    pub(crate) link_copied: &'static str,
+    pub(crate) edit_page: &'static str,
+    pub(crate) built: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -108,6 +117,15 @@ const EN: Strings = Strings {
     no_phase: "No phase",
     sort_by: "Sort by",
     playbook: "Playbook",
+    task_table: "Tasks",
+    table: "Table",
+    theme: "Theme",
+    theme_system: "System",
+    theme_light: "Light",
+    theme_dark: "Dark",
+    link_copied: "Link copied",
+    edit_page: "Edit this page",
+    built: "Built",
 };
 
 const ES: Strings = Strings {
@@ -158,6 +176,15 @@ const ES: Strings = Strings {
     no_phase: "Sin fase",
     sort_by: "Ordenar por",
     playbook: "Guía",
+    task_table: "Tareas",
+    table: "Tabla",
+    theme: "Tema",
+    theme_system: "Sistema",
+    theme_light: "Claro",
+    theme_dark: "Oscuro",
+    link_copied: "Enlace copiado",
+    edit_page: "Editar esta página",
+    built: "Generado el",
 };
 
 const DE: Strings = Strings {
@@ -208,6 +235,15 @@ const DE: Strings = Strings {
     no_phase: "Ohne Phase",
     sort_by: "Sortieren nach",
     playbook: "Playbook",
+    task_table: "Aufgaben",
+    table: "Tabelle",
+    theme: "Design",
+    theme_system: "System",
+    theme_light: "Hell",
+    theme_dark: "Dunkel",
+    link_copied: "Link kopiert",
+    edit_page: "Diese Seite bearbeiten",
+    built: "Erstellt am",
 };
 
 const FR: Strings = Strings {
@@ -258,6 +294,15 @@ const FR: Strings = Strings {
     no_phase: "Sans phase",
     sort_by: "Trier par",
     playbook: "Guide",
+    task_table: "Tâches",
+    table: "Tableau",
+    theme: "Thème",
+    theme_system: "Système",
+    theme_light: "Clair",
+    theme_dark: "Sombre",
+    link_copied: "Lien copié",
+    edit_page: "Modifier cette page",
+    built: "Généré le",
 };
 
 const PT: Strings = Strings {
@@ -308,6 +353,15 @@ const PT: Strings = Strings {
     no_phase: "Sem fase",
     sort_by: "Ordenar por",
     playbook: "Guia",
+    task_table: "Tarefas",
+    table: "Tabela",
+    theme: "Tema",
+    theme_system: "Sistema",
+    theme_light: "Claro",
+    theme_dark: "Escuro",
+    link_copied: "Link copiado",
+    edit_page: "Editar esta página",
+    built: "Gerado em",
 };
 
 const JA: Strings = Strings {
@@ -358,6 +412,15 @@ const JA: Strings = Strings {
     no_phase: "フェーズなし",
     sort_by: "並べ替え",
     playbook: "プレイブック",
+    task_table: "タスク",
+    table: "表",
+    theme: "テーマ",
+    theme_system: "システム",
+    theme_light: "ライト",
+    theme_dark: "ダーク",
+    link_copied: "リンクをコピーしました",
+    edit_page: "このページを編集",
+    built: "ビルド日",
 };
 
 const ZH_HANS: Strings = Strings {
@@ -408,6 +471,15 @@ const ZH_HANS: Strings = Strings {
     no_phase: "无阶段",
     sort_by: "排序方式",
     playbook: "操作手册",
+    task_table: "任务",
+    table: "表格",
+    theme: "主题",
+    theme_system: "跟随系统",
+    theme_light: "浅色",
+    theme_dark: "深色",
+    link_copied: "已复制链接",
+    edit_page: "编辑此页",
+    built: "构建于",
 };
 
 /// The interface strings for a language code (`es`, `pt-BR`, `zh-Hans`).

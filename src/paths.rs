@@ -339,6 +339,13 @@ pub(crate) fn push_percent_encoded(out: &mut String, c: char) {
     ));
 }
 
+/// A page's "Edit this page" address: `edit_url` (from `folio.yml`) with
+/// each `{path}` replaced by the page's source path relative to the site
+/// root, percent-encoded segment by segment (`/` kept).
+pub(crate) fn edit_url(template: &str, source_path: &str) -> String {
+    template.replace("{path}", &encode_path(source_path, true))
+}
+
 /// The absolute URL of a site-relative location under the site's
 /// `base_url` (which ends in `/`), ASCII-only as sitemaps and `<link>`
 /// alternates need it.
@@ -410,6 +417,17 @@ pub(crate) fn root_from(dir: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_url_encodes_the_source_path() {
+        assert_eq!(
+            edit_url(
+                "https://github.com/o/r/edit/main/{path}",
+                "content/español/Plan de acción #1.md"
+            ),
+            "https://github.com/o/r/edit/main/content/espa%C3%B1ol/Plan%20de%20acci%C3%B3n%20%231.md"
+        );
+    }
 
     #[test]
     fn slashes_and_relative_paths() {

@@ -100,7 +100,9 @@ fn live_reload_overlay_and_language_switcher_in_chromium() {
         "overlay clears"
     );
 
-    // The language switcher leads to the translation.
+    // The language menu leads to the translation.
+    let menu = browser.find(".language-switcher summary");
+    browser.click(&menu);
     let link = browser.find(".language-switcher a[hreflang='es']");
     browser.click(&link);
     assert!(

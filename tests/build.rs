@@ -254,7 +254,7 @@ fn last_updated_sitemap_and_404() {
     build(&site);
     let page = site.output("en/kickoff/index.html");
     assert!(
-        page.contains("<time datetime=\"2019-05-02\">2019-05-02</time>"),
+        page.contains("<time datetime=\"2019-05-02\" data-folio-date>2019-05-02</time>"),
         "{page}"
     );
     let sitemap = site.output("sitemap.xml");
@@ -620,7 +620,7 @@ tasks:
         );
         assert!(page.contains(&tag), "missing {tag}\n{page}");
     }
-    assert!(page.contains("<time datetime=\"2019-05-02\">"), "{page}");
+    assert!(page.contains("<time datetime=\"2019-05-02\""), "{page}");
     let en = site.output("en/initiate-conduct-customer-kickoff-partner/index.html");
     assert!(en.contains("hreflang=\"es\" href=\"https://partners.example.com/playbook/es/initiate-conduct-customer-kickoff-partner/\""), "{en}");
 }

@@ -238,11 +238,23 @@ fn remove_folio_additions(html: &str) -> String {
         html.push_str(&rest[..at]);
         rest = &rest[at..];
         let end = rest.find("</a>").map_or(rest.len(), |e| e + "</a>".len());
-        rest = &rest[end..];
+        // The permalink ends the heading's wrapper `<div class="heading …">`.
+        rest = rest[end..].strip_prefix("</div>").unwrap_or(&rest[end..]);
     }
     html.push_str(rest);
-    html.replace("<div class=\"table-wrap\">\n", "")
-        .replace("</table>\n</div>", "</table>")
+    for level in 1..=6 {
+        html = html.replace(&format!("<div class=\"heading heading-{level}\">"), "");
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<div class=\"table-wrap\"") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(">\n").map_or(rest.len(), |e| e + 2);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.replace("</table>\n</div>", "</table>")
         .replace("<th scope=\"col\"", "<th")
         .replace(" style=\"text-align: left\"", " align=\"left\"")
         .replace(" style=\"text-align: center\"", " align=\"center\"")

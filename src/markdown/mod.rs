@@ -861,7 +861,7 @@ impl<'a> Renderer<'a, '_> {
         self.anchors.insert(id.clone());
         let pos = self.exp.locate(start);
         if self.html {
-            self.write_heading(level_num, &id, &attrs.classes, events);
+            self.write_heading(level_num, &id, &text, &attrs.classes, events);
         }
         self.doc.headings.push(Heading {
             level: level_num,
@@ -872,21 +872,32 @@ impl<'a> Renderer<'a, '_> {
     }
 
     /// A heading's HTML: its id, classes, content and permalink.
-    fn write_heading(&mut self, level: u8, id: &str, classes: &[String], events: Vec<Event<'a>>) {
+    fn write_heading(
+        &mut self,
+        level: u8,
+        id: &str,
+        text: &str,
+        classes: &[String],
+        events: Vec<Event<'a>>,
+    ) {
         let class = if classes.is_empty() {
             String::new()
         } else {
             format!(" class=\"{}\"", escape(&classes.join(" ")))
         };
         let id = escape(id);
-        self.emit(Event::Html(format!("<h{level} id=\"{id}\"{class}>").into()));
+        // The permalink sits beside the heading, not in it: inside, its
+        // label would join the heading's accessible name.
+        self.emit(Event::Html(
+            format!("<div class=\"heading heading-{level}\"><h{level} id=\"{id}\"{class}>").into(),
+        ));
         for e in events {
             self.emit(e);
         }
         self.emit(Event::Html(
             format!(
-                "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{}\">#</a></h{level}>\n",
-                escape(self.strings.permalink)
+                "</h{level}><a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{}\"><span aria-hidden=\"true\">#</span></a></div>\n",
+                escape(&format!("{}: {text}", self.strings.permalink))
             )
             .into(),
         ));
@@ -1013,6 +1024,20 @@ impl<'a> Renderer<'a, '_> {
         Diagnostic::new(code, self.cx.sources.display(file), message).at(pos.line, pos.column)
     }
 
+    /// A table's scroll region name: "Tasks" or "Table", with the section
+    /// it is in, so two tables of a page are told apart.
+    fn table_label(&self, task: bool) -> String {
+        let kind = if task {
+            self.strings.task_table
+        } else {
+            self.strings.table
+        };
+        match self.doc.headings.last() {
+            Some(h) if !h.text.is_empty() => format!("{kind}: {}", h.text),
+            _ => kind.to_string(),
+        }
+    }
+
     fn table(&mut self, t: TableBuilder<'a>) -> String {
         let headers: Vec<String> = t.head.iter().map(|c| c.text.trim().to_string()).collect();
         let task = self.cx.task_headers.match_header(&headers);
@@ -1021,7 +1046,8 @@ impl<'a> Renderer<'a, '_> {
             (task.is_none() && self.after_refresh_heading).then(|| self.history_table(&t.rows));
         let mut out = String::new();
         if self.html {
-            write_table_head(&mut out, t.head, &t.aligns, task.is_some());
+            let label = self.table_label(task.is_some());
+            write_table_head(&mut out, t.head, &t.aligns, task.is_some(), &label);
         }
         // GFM writes no empty body for a table without rows.
         let has_rows = !t.rows.is_empty();
@@ -1152,9 +1178,20 @@ impl<'a> Renderer<'a, '_> {
     }
 }
 
-/// The table's opening and its head row.
-fn write_table_head(out: &mut String, head: Vec<Cell<'_>>, aligns: &[Alignment], task: bool) {
-    out.push_str("<div class=\"table-wrap\">\n<table");
+/// The table's opening and its head row. The wrapper scrolls sideways on
+/// narrow screens, so keyboards must reach it (`tabindex`) and screen
+/// readers need its name (`role="region"` + `aria-label`).
+fn write_table_head(
+    out: &mut String,
+    head: Vec<Cell<'_>>,
+    aligns: &[Alignment],
+    task: bool,
+    label: &str,
+) {
+    out.push_str(&format!(
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table",
+        escape(label)
+    ));
     if task {
         out.push_str(" class=\"task-table\"");
     }

@@ -196,6 +196,13 @@ fn builder() -> &'static Builder<'static> {
         .add_tag_attributes("a", ["name"])
         .add_tag_attributes("img", ["loading"])
         .add_tag_attributes("details", ["open"])
+        // Folio's table scroll regions are focusable; content may only
+        // make a block focusable in tab order, never reorder it.
+        .add_tag_attributes("div", ["tabindex"])
+        .attribute_filter(|_, attr, value| match attr {
+            "tabindex" if value != "0" => None,
+            _ => Some(value.into()),
+        })
         .add_tag_attributes("ol", ["reversed", "type"])
         .add_tag_attributes("li", ["value"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
@@ -315,7 +322,8 @@ mod tests {
 
     #[test]
     fn keeps_what_folio_and_the_corpus_write() {
-        let html = "<h2 id=\"a\">A<a class=\"heading-anchor\" href=\"#a\" aria-label=\"Permalink\">#</a></h2>\n\
+        let html = "<div class=\"heading heading-2\"><h2 id=\"a\">A</h2><a class=\"heading-anchor\" href=\"#a\" aria-label=\"Permalink\"><span aria-hidden=\"true\">#</span></a></div>\n\
+            <div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tasks\"><table></table></div><div tabindex=\"3\">x</div>\n\
             <div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n</div>\n\
             <table class=\"task-table\"><tbody><tr id=\"task-1\"><td style=\"text-align: right\" title=\"Mandatory\">x<br>y</td></tr></tbody></table>\n\
             <ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\">done</li></ul>\n\
@@ -326,6 +334,9 @@ mod tests {
         for kept in [
             "id=\"a\"",
             "class=\"heading-anchor\" href=\"#a\" aria-label=\"Permalink\"",
+            "<span aria-hidden=\"true\">#</span>",
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tasks\">",
+            "<div>x</div>",
             "role=\"note\"",
             "<tr id=\"task-1\">",
             "title=\"Mandatory\"",

@@ -331,13 +331,16 @@ fn only_id_and_class_blocks_are_heading_attributes() {
             "setext"
         ]
     );
-    assert!(html.contains("<h2 id=\"config-x\">Config {x}<a"), "{html}");
     assert!(
-        html.contains("<h2 id=\"kept\" class=\"wide tall\">Kept<a"),
+        html.contains("<h2 id=\"config-x\">Config {x}</h2><a"),
         "{html}"
     );
     assert!(
-        html.contains("<h2 id=\"section\" class=\"only-class\"><a"),
+        html.contains("<h2 id=\"kept\" class=\"wide tall\">Kept</h2><a"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2 id=\"section\" class=\"only-class\"></h2><a"),
         "{html}"
     );
 }
@@ -523,7 +526,8 @@ fn placeholders_inside_html_blocks_and_indented_stay_visible() {
     let text = "<div>\n<Customer name>\n</div>\n\n   <Customer name>\n\n<table><tr><td><Depends on customer></td></tr></table>\n\n## Owner <Customer name>\n";
     for policy in [RawHtml::Sanitize, RawHtml::Allow] {
         let (doc, html) = parse_policy(text, policy);
-        assert_eq!(html.matches("&lt;Customer name&gt;").count(), 3, "{html}");
+        // Three in the text, one in the heading's permalink label.
+        assert_eq!(html.matches("&lt;Customer name&gt;").count(), 4, "{html}");
         assert!(html.contains("&lt;Depends on customer&gt;"), "{html}");
         assert!(html.contains("<div>"), "{html}");
         assert_eq!(
@@ -610,4 +614,21 @@ fn pages_nested_too_deep_to_sanitize_are_escaped() {
     let (doc, html) = parse_policy(&text, RawHtml::Sanitize);
     assert!(html.contains("<b>bold</b>"));
     assert!(doc.diagnostics.is_empty());
+}
+
+#[test]
+fn permalinks_sit_beside_headings_and_tables_are_named_focusable_regions() {
+    let (_, html) = parse_md("## Plan <b>it</b>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    assert!(
+        html.contains(
+            "<div class=\"heading heading-2\"><h2 id=\"plan-it\">Plan <b>it</b></h2><a class=\"heading-anchor\" href=\"#plan-it\" aria-label=\"Link to this section: Plan it\"><span aria-hidden=\"true\">#</span></a></div>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table: Plan it\">"
+        ),
+        "{html}"
+    );
 }

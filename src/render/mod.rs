@@ -6,6 +6,7 @@
 //! is also the page's fingerprint, so `serve` re-renders exactly the pages
 //! whose inputs changed.
 
+pub(crate) mod chrome;
 pub(crate) mod hreflang;
 pub(crate) mod output;
 mod playbook;
@@ -109,6 +110,8 @@ pub(crate) struct Renderer<'a> {
     sidebars: Vec<OnceLock<Sidebar>>,
     /// Which languages have a print page ([`print::wanted`]).
     prints: OnceLock<Vec<bool>>,
+    /// The footer's build date (`YYYY-MM-DD`, UTC), fixed for the pass.
+    built: String,
 }
 
 impl Output {
@@ -141,6 +144,7 @@ impl<'a> Renderer<'a> {
             form: site.config.links,
             sidebars: site.navs().map(|_| OnceLock::new()).collect(),
             prints: OnceLock::new(),
+            built: chrome::build_date(),
         }
     }
 
@@ -461,7 +465,23 @@ impl<'a> Renderer<'a> {
         let page = site.page(id);
         let source = site.source(id);
         let content = site.body_html(id);
+        let source_path = site.config.source_path(&source.path);
         PageInfo {
+            document_title: chrome::document_title(
+                // Translators often keep the original's front matter
+                // title; the heading readers see is in the page's language.
+                if page.lang == site.config.default_language {
+                    &page.title
+                } else {
+                    &page.heading
+                },
+                &site.config.title,
+            ),
+            edit_url: site
+                .config
+                .edit_url
+                .as_deref()
+                .map(|t| paths::edit_url(t, &source_path)),
             title: page.title.clone(),
             heading: page.heading.clone(),
             description: page.description.clone(),
@@ -469,7 +489,7 @@ impl<'a> Renderer<'a> {
             content,
             canonical: self.absolute_url(&page.url),
             key: page.key.to_string(),
-            source: site.config.source_path(&source.path),
+            source: source_path,
             updated: site.updated(id).map(|d| d.iso()),
             meta: &source.front_matter.fields,
         }
@@ -683,6 +703,8 @@ impl<'a> Renderer<'a> {
         SiteInfo {
             title: &config.title,
             base_url: &config.base_url,
+            built: self.built.clone(),
+            footer: &config.footer,
             languages: self
                 .languages
                 .iter()
@@ -750,6 +772,9 @@ impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
 pub(crate) struct SiteInfo<'a> {
     title: &'a str,
     base_url: &'a str,
+    /// The build's date, `YYYY-MM-DD` (UTC; `SOURCE_DATE_EPOCH` when set).
+    built: String,
+    footer: &'a crate::config::Footer,
     languages: Vec<LangInfo<'a>>,
 }
 
@@ -799,6 +824,11 @@ pub(crate) struct PageContext<'a> {
 
 #[derive(Serialize)]
 struct PageInfo<'a> {
+    /// The `<title>` text before the site title: the page's heading in its
+    /// own language, without a site title it may already repeat.
+    document_title: String,
+    /// "Edit this page": `edit_url` with the page's source path.
+    edit_url: Option<String>,
     title: String,
     heading: String,
     description: Option<String>,

@@ -30,12 +30,26 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
         "status_rows.html",
         include_str!("../../templates/status_rows.html"),
     ),
+    ("head.html", include_str!("../../templates/head.html")),
+    ("footer.html", include_str!("../../templates/footer.html")),
+    (
+        "theme-toggle.html",
+        include_str!("../../templates/theme-toggle.html"),
+    ),
+    (
+        "toc-inline.html",
+        include_str!("../../templates/toc-inline.html"),
+    ),
 ];
 
 /// The default theme files, by site-relative output path.
 pub(crate) const THEME: &[(&str, &[u8])] = &[
     ("theme/folio.css", include_bytes!("../../theme/folio.css")),
     ("theme/folio.js", include_bytes!("../../theme/folio.js")),
+    (
+        "theme/favicon.svg",
+        include_bytes!("../../theme/favicon.svg"),
+    ),
 ];
 
 /// The files of a site's override folder (`templates/`, `theme/`), relative
@@ -105,6 +119,7 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable.
         tera.set_escape_fn(crate::html::escape);
+        super::chrome::register_filters(&mut tera);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| Box::new(template_error(&e, sources)))?;
         Ok(Templates { tera })

@@ -142,6 +142,13 @@ impl Renderer<'_> {
             root: paths::root_from(&from),
             home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
             page: PageInfo {
+                document_title: super::chrome::document_title(&page.title, &site.config.title),
+                // Only the original can be edited: the fallback shows its text.
+                edit_url: site
+                    .config
+                    .edit_url
+                    .as_deref()
+                    .map(|t| paths::edit_url(t, &site.config.source_path(&source.path))),
                 title: page.title.clone(),
                 heading: page.heading.clone(),
                 description: page.description.clone(),

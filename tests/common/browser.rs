@@ -5,6 +5,7 @@
 
 use super::{PATIENCE, eventually, send};
 use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -234,4 +235,111 @@ fn base64_decode(text: &str) -> Vec<u8> {
         out.extend_from_slice(&bytes[1..chunk.len()]);
     }
     out
+}
+
+impl Browser {
+    /// Runs an asynchronous script: it gets a callback as its last argument.
+    pub fn run_async(&self, script: &str) -> Value {
+        self.session_call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": [] })),
+        )
+        .unwrap_or_else(|| panic!("async script failed: {}", &script[..script.len().min(200)]))
+    }
+
+    /// A viewport of `width` CSS pixels, as a phone (touch, no hover,
+    /// `deviceScaleFactor` 2 for sharp screenshots) or a desktop.
+    pub fn viewport(&self, width: u32, height: u32, phone: bool) {
+        let _ = self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": if phone { 2 } else { 1 }, "mobile": phone }),
+        );
+        let _ = self.cdp(
+            "Emulation.setTouchEmulationEnabled",
+            json!({ "enabled": phone }),
+        );
+    }
+
+    /// `prefers-color-scheme` as the operating system would set it.
+    pub fn color_scheme(&self, dark: bool) {
+        let _ = self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": if dark { "dark" } else { "light" } }] }),
+        );
+    }
+
+    /// A screenshot of the whole page height (up to `max_height`).
+    pub fn full_screenshot(&self, file: &Path, width: u32, max_height: u32, phone: bool) {
+        let height = self
+            .run("return Math.ceil(document.documentElement.scrollHeight);")
+            .as_u64()
+            .unwrap_or(900)
+            .min(u64::from(max_height)) as u32;
+        self.viewport(width, height, phone);
+        self.screenshot(file);
+    }
+}
+
+/// Serves a folder over HTTP on 127.0.0.1 (an ephemeral port) from a
+/// thread, as a static host does: `dir/` → `dir/index.html`, missing files
+/// → `404.html` with status 404. Ends with the test process.
+pub fn serve_dir(root: PathBuf) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || answer(&root, stream));
+        }
+    });
+    addr
+}
+
+fn answer(root: &Path, mut stream: std::net::TcpStream) {
+    let _ = stream.set_read_timeout(Some(PATIENCE));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        match reader.read_line(&mut header) {
+            Ok(n) if n > 2 => continue,
+            _ => break,
+        }
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = super::html::percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
+    let mut file = root.join(path.trim_start_matches('/'));
+    if path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    let safe = !path.split('/').any(|s| s == "..");
+    let (status, body, file) = match std::fs::read(&file) {
+        Ok(b) if safe => ("200 OK", b, file),
+        _ => (
+            "404 Not Found",
+            std::fs::read(root.join("404.html")).unwrap_or_default(),
+            root.join("404.html"),
+        ),
+    };
+    let kind = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
 }
