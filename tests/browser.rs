@@ -150,7 +150,9 @@ fn fallback_page_switcher_and_notice_lead_to_real_pages_in_chromium() {
         browser.run("return document.querySelector('meta[name=robots]').content;"),
         json!("noindex")
     );
-    // The switcher goes to the German translation that exists, unmarked.
+    // The language menu goes to the German translation that exists, unmarked.
+    let menu = browser.find(".language-switcher summary");
+    browser.click(&menu);
     let german = browser.find(".language-switcher a[hreflang='de']");
     assert_eq!(
         browser.run(

@@ -115,7 +115,8 @@ fn portable_build_links_every_page_as_index_html() {
                 assert!(
                     path.ends_with("index.html")
                         || path.ends_with(".css")
-                        || path.ends_with(".png"),
+                        || path.ends_with(".png")
+                        || path.ends_with(".svg"),
                     "{page}: {href}"
                 );
                 // And it exists, from the page's folder.

@@ -196,7 +196,7 @@ fn pages_show_badges_history_and_the_last_update_it_gives() {
     ));
     assert!(page.contains("<details class=\"page-history\">"));
     // No date in the front matter: the newest refresh is the last update.
-    assert!(page.contains("<time datetime=\"2024-04-02\">"), "{page}");
+    assert!(page.contains("<time datetime=\"2024-04-02\""), "{page}");
     let sitemap = site.output("sitemap.xml");
     assert!(sitemap.contains(
         "<loc>https://docs.example.org/harbor/en/first-voyage/</loc><lastmod>2024-04-02</lastmod>"
