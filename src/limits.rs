@@ -113,3 +113,14 @@ pub const LIVE_STREAMS: usize = 256;
 /// `folio serve`: unsent bytes a live-reload stream may hold before it is
 /// dropped as a client that stopped reading (it reconnects and catches up).
 pub const LIVE_STREAM_BYTES: usize = 1024 * 1024;
+
+/// Sections (headings and task rows) of one page that search indexes;
+/// the rest of a page is not searchable (it still builds).
+pub const SEARCH_SECTIONS: usize = 2_000;
+
+/// Text of one section kept for search snippets (the whole section is
+/// indexed): what a phone downloads for a result stays small.
+pub const SEARCH_SNIPPET_BYTES: usize = 600;
+
+/// Term shards of one language's search index.
+pub const SEARCH_SHARDS: usize = 4_096;

@@ -66,6 +66,8 @@ pub(crate) enum Output {
     /// A navigation tree, loaded by the pages that use it.
     Nav(NavId),
     Sitemap,
+    /// A language's search index (`_folio/search/<lang>/`, many files).
+    Search(LangId),
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -102,6 +104,7 @@ impl<'a> Renderer<'a> {
         let mut outputs: Vec<Output> = site.published().map(|(id, _)| Output::Page(id)).collect();
         outputs.extend(self.generated_homes().into_iter().map(Output::Home));
         outputs.extend([Output::Chooser, Output::NotFound, Output::Sitemap]);
+        outputs.extend(self.languages.iter().copied().map(Output::Search));
         outputs.extend(site.navs().map(|(id, _)| Output::Nav(id)));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
@@ -213,6 +216,7 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
                 .collect()),
+            Output::Search(lang) => Ok(self.search_files(*lang)),
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
                 // A symlinked theme file is not the site's (it could be any
@@ -263,6 +267,25 @@ impl<'a> Renderer<'a> {
                 .hint("fix the template; the page was not written"),
             )
         })
+    }
+
+    /// A language's search index: its published pages, in page order.
+    fn search_files(&self, lang: LangId) -> Vec<OutputFile> {
+        let pages: Vec<crate::search::IndexedPage<'_>> = self
+            .site
+            .published()
+            .filter(|(_, p)| p.lang == lang)
+            .map(|(_, p)| crate::search::IndexedPage {
+                url: &p.url,
+                title: &p.title,
+                record: p.search.as_ref(),
+            })
+            .collect();
+        let code = &self.site.config.language(lang).code;
+        crate::search::index_files(code, &pages)
+            .into_iter()
+            .map(|f| OutputFile::bytes(f.path, f.bytes))
+            .collect()
     }
 
     /// Default theme files plus the site's own `theme/` folder, site-relative.

@@ -18,12 +18,15 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("nav.html", include_str!("../../templates/nav.html")),
     ("chooser.html", include_str!("../../templates/chooser.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The default theme files, by site-relative output path.
 pub(crate) const THEME: &[(&str, &[u8])] = &[
     ("theme/folio.css", include_bytes!("../../theme/folio.css")),
     ("theme/folio.js", include_bytes!("../../theme/folio.js")),
+    ("theme/search.js", include_bytes!("../../theme/search.js")),
+    ("theme/search.css", include_bytes!("../../theme/search.css")),
 ];
 
 /// The files of a site's override folder (`templates/`, `theme/`), relative

@@ -468,6 +468,15 @@ impl Workspace {
         if changed.dates {
             files.push(Output::Sitemap);
         }
+        // The search index of each language a re-parsed page is in.
+        let mut langs: Vec<_> = changed
+            .reparsed
+            .iter()
+            .map(|&id| site.page(id).lang)
+            .collect();
+        langs.sort();
+        langs.dedup();
+        files.extend(langs.into_iter().map(Output::Search));
         Scope::Some { pages, files }
     }
 
@@ -1025,7 +1034,7 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
         Output::Nav(n) => Some(site.nav(*n).output_path(site)),
         Output::Theme(path) => Some(path.clone()),
         Output::Asset(a) => Some(site.asset_url(a)),
-        Output::Sitemap => None,
+        Output::Sitemap | Output::Search(_) => None,
     }
 }
 

@@ -1,0 +1,422 @@
+//! Static search: one index per language, built from the text the
+//! Markdown walk already has (no HTML is parsed again), written as
+//! JavaScript files a page loads with `<script>` (so it works from
+//! `file://`, where browsers refuse `fetch`), searched by `theme/search.js`.
+//!
+//! A language's index, under `_folio/search/<lang>/`:
+//! - `meta.js`: how many term shards and pages there are;
+//! - `t<n>.js`: the terms whose key (first two characters; first one for
+//!   CJK) hashes to `n` (FNV-1a, 32 bits, of its UTF-8): `w` maps folded
+//!   words and CJK bigrams to postings, `s` maps Snowball stems to
+//!   postings (`0`: the same as the word's). A first search loads only
+//!   the shards its words need;
+//! - `d<n>.js`: pages `n*CHUNK…`: URL, title and each section's anchor,
+//!   heading and text (capped), loaded only for results shown.
+//!
+//! Postings are flat arrays `[doc, hit, doc, hit, …]`, `doc` as the
+//! difference from the previous one, `hit` = section × 2 + 1 when the term
+//! is in the section's heading (section 0 is the page top and the title;
+//! a task row is a section of its own, anchored `#task-<id>`).
+//!
+//! Queries are not stemmed in the browser (no Snowball port that agrees
+//! with rust-stemmers byte for byte): the client matches a query word
+//! against words it prefixes (typing) and against stems that prefix it
+//! (`migraciones` ⊃ stem `migracion`, indexed from `migración`).
+
+pub(crate) mod tokenize;
+
+use crate::limits;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Pages per snippet chunk (`d<n>.js`).
+pub(crate) const CHUNK: usize = 16;
+/// Roughly how many bytes of postings a term shard aims at.
+const SHARD_TARGET: usize = 16 * 1024;
+/// Where a language's index goes, site-relative.
+pub(crate) fn index_dir(lang: &str) -> String {
+    format!("_folio/search/{lang}/")
+}
+
+/// A page's searchable text as the Markdown walk collects it: one section
+/// per heading (the page top first), one per task row.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PageText {
+    sections: Vec<SectionText>,
+    tasks: Vec<SectionText>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SectionText {
+    anchor: String,
+    heading: String,
+    text: String,
+}
+
+impl PageText {
+    fn current(&mut self) -> &mut SectionText {
+        if self.sections.is_empty() {
+            self.sections.push(SectionText::default());
+        }
+        let last = self.sections.len() - 1;
+        &mut self.sections[last]
+    }
+
+    /// Prose of the current section (code and markup are never passed in).
+    pub(crate) fn push_text(&mut self, text: &str) {
+        self.current().text.push_str(text);
+    }
+
+    /// The end of a block or a line break: a word boundary.
+    pub(crate) fn push_break(&mut self) {
+        let section = self.current();
+        if !section.text.is_empty() && !section.text.ends_with(' ') {
+            section.text.push(' ');
+        }
+    }
+
+    /// A heading starts a section.
+    pub(crate) fn start_section(&mut self, anchor: &str, heading: &str) {
+        self.current();
+        self.sections.push(SectionText {
+            anchor: anchor.to_string(),
+            heading: heading.to_string(),
+            text: String::new(),
+        });
+    }
+
+    /// A task row with its own anchor: a section of its own, headed by
+    /// its ID and name (listed after the headings' sections).
+    pub(crate) fn add_task(&mut self, anchor: &str, id: &str, name: &str, rest: &str) {
+        let heading = if name.is_empty() {
+            id.to_string()
+        } else {
+            format!("{id} {name}")
+        };
+        self.tasks.push(SectionText {
+            anchor: anchor.to_string(),
+            heading,
+            text: rest.to_string(),
+        });
+    }
+}
+
+/// What the model keeps of a page for search: its terms and snippets,
+/// LZ4-compressed (every page's record stays until the index is written).
+#[derive(Clone, Debug)]
+pub(crate) struct Record {
+    packed: Box<[u8]>,
+}
+
+/// A [`Record`] unpacked.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Unpacked {
+    /// Folded word → hits (section × 2 + in-heading), sorted.
+    words: Vec<(String, Vec<u32>)>,
+    /// Stem → hits.
+    stems: Vec<(String, Vec<u32>)>,
+    /// Anchor, heading, text (capped) per section.
+    sections: Vec<(String, String, String)>,
+}
+
+impl Record {
+    /// Tokenizes a page's text (in the parallel parse, not at write time).
+    pub(crate) fn new(text: PageText, lang: &str) -> Record {
+        let stemmer = tokenize::stemmer(lang);
+        let mut words: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut stems: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut sections = Vec::new();
+        let kept = in_order(text);
+        for (i, s) in kept.into_iter().enumerate().take(limits::SEARCH_SECTIONS) {
+            let i = i as u32;
+            for (part, heading) in [(&s.heading, 1), (&s.text, 0)] {
+                tokenize::tokens(part, stemmer.as_ref(), |t| {
+                    let hit = i * 2 + heading;
+                    if let Some(stem) = t.stem {
+                        add_hit(stems.entry(stem).or_default(), hit);
+                    }
+                    add_hit(words.entry(t.word).or_default(), hit);
+                });
+            }
+            sections.push((s.anchor, s.heading, cap(s.text.trim())));
+        }
+        let unpacked = Unpacked {
+            words: sorted(words),
+            stems: sorted(stems),
+            sections,
+        };
+        let bytes = serde_json::to_vec(&unpacked).unwrap_or_default();
+        Record {
+            packed: lz4_flex::compress_prepend_size(&bytes).into_boxed_slice(),
+        }
+    }
+
+    fn unpack(&self) -> Unpacked {
+        lz4_flex::decompress_size_prepended(&self.packed)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// The sections in index order: the page top (section 0, whose heading
+/// is the title, even when it has no text), the headings', task rows'.
+fn in_order(text: PageText) -> Vec<SectionText> {
+    let PageText {
+        mut sections,
+        tasks,
+    } = text;
+    if sections.first().is_none_or(|s| !s.anchor.is_empty()) {
+        sections.insert(0, SectionText::default());
+    }
+    sections.extend(tasks);
+    sections
+}
+
+fn add_hit(hits: &mut Vec<u32>, hit: u32) {
+    if !hits.contains(&hit) {
+        hits.push(hit);
+    }
+}
+
+fn sorted(map: HashMap<String, Vec<u32>>) -> Vec<(String, Vec<u32>)> {
+    let mut v: Vec<(String, Vec<u32>)> = map
+        .into_iter()
+        .map(|(k, mut hits)| {
+            hits.sort_unstable();
+            (k, hits)
+        })
+        .collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// A section's text as snippets show it: at most
+/// [`limits::SEARCH_SNIPPET_BYTES`], cut at a character boundary.
+fn cap(text: &str) -> String {
+    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.len() <= limits::SEARCH_SNIPPET_BYTES {
+        return collapsed;
+    }
+    let mut end = limits::SEARCH_SNIPPET_BYTES;
+    while !collapsed.is_char_boundary(end) {
+        end -= 1;
+    }
+    collapsed[..end].to_string()
+}
+
+/// One page of a language's index: what the writer needs of the model.
+pub(crate) struct IndexedPage<'a> {
+    /// Site-relative URL directory.
+    pub(crate) url: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) record: Option<&'a Record>,
+}
+
+/// One file of an index: site-relative path and bytes.
+pub(crate) struct IndexFile {
+    pub(crate) path: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Postings of one language, term → flat `[doc, hit, …]` (absolute docs).
+#[derive(Default)]
+struct Postings {
+    words: HashMap<String, Vec<u32>>,
+    stems: HashMap<String, Vec<u32>>,
+}
+
+/// Every file of one language's index.
+pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFile> {
+    let stemmer = tokenize::stemmer(lang);
+    let dir = index_dir(lang);
+    let mut postings = Postings::default();
+    let mut chunks: Vec<Vec<DocEntry>> = Vec::new();
+    for (doc, page) in pages.iter().enumerate() {
+        let doc = doc as u32;
+        let unpacked = page.record.map(Record::unpack).unwrap_or_default();
+        add_title(&mut postings, doc, page.title, stemmer.as_ref());
+        for (word, hits) in unpacked.words {
+            push_hits(postings.words.entry(word).or_default(), doc, &hits);
+        }
+        for (stem, hits) in unpacked.stems {
+            push_hits(postings.stems.entry(stem).or_default(), doc, &hits);
+        }
+        if doc as usize % CHUNK == 0 {
+            chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(chunk) = chunks.last_mut() {
+            chunk.push(DocEntry {
+                url: page.url.to_string(),
+                title: page.title.to_string(),
+                sections: unpacked.sections,
+            });
+        }
+    }
+    let shards = shard_count(&postings);
+    let mut files = term_shards(lang, &dir, shards, postings);
+    for (n, chunk) in chunks.iter().enumerate() {
+        files.push(script(&dir, &format!("d{n}.js"), "d", lang, n, chunk));
+    }
+    let meta = Meta {
+        shards,
+        chunk: CHUNK,
+        docs: pages.len(),
+    };
+    files.push(script(&dir, "meta.js", "m", lang, 0, &meta));
+    files
+}
+
+#[derive(Serialize)]
+struct Meta {
+    shards: usize,
+    chunk: usize,
+    docs: usize,
+}
+
+/// A page in a snippet chunk, serialized as `[url, title, sections]`.
+#[derive(Serialize)]
+struct DocEntry {
+    url: String,
+    title: String,
+    sections: Vec<(String, String, String)>,
+}
+
+/// The title is section 0's heading (the page top).
+fn add_title(
+    postings: &mut Postings,
+    doc: u32,
+    title: &str,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+) {
+    tokenize::tokens(title, stemmer, |t| {
+        if let Some(stem) = t.stem {
+            push_hits(postings.stems.entry(stem).or_default(), doc, &[1]);
+        }
+        push_hits(postings.words.entry(t.word).or_default(), doc, &[1]);
+    });
+}
+
+/// Appends a page's hits; a title hit may repeat one of section 0.
+fn push_hits(list: &mut Vec<u32>, doc: u32, hits: &[u32]) {
+    for &hit in hits {
+        let seen = list
+            .chunks_exact(2)
+            .rev()
+            .take_while(|p| p[0] == doc)
+            .any(|p| p[1] == hit);
+        if !seen {
+            list.extend([doc, hit]);
+        }
+    }
+}
+
+fn shard_count(postings: &Postings) -> usize {
+    let bytes: usize = postings
+        .words
+        .iter()
+        .chain(&postings.stems)
+        .map(|(k, v)| k.len() + 6 + v.len() * 3)
+        .sum();
+    (bytes / SHARD_TARGET + 1)
+        .next_power_of_two()
+        .min(limits::SEARCH_SHARDS)
+}
+
+/// The key a term is sharded by: its first character when CJK, else its
+/// first two.
+pub(crate) fn shard_key(term: &str) -> &str {
+    let mut chars = term.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return term;
+    };
+    if tokenize::is_cjk(first) {
+        return &term[..first.len_utf8()];
+    }
+    match chars.nth(1) {
+        Some((end, _)) => &term[..end],
+        None => term,
+    }
+}
+
+/// FNV-1a (32 bits) of the key's UTF-8, modulo the shard count.
+pub(crate) fn shard_of(term: &str, shards: usize) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in shard_key(term).bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash as usize % shards.max(1)
+}
+
+#[derive(Default, Serialize)]
+struct Shard {
+    w: BTreeMap<String, serde_json::Value>,
+    s: BTreeMap<String, serde_json::Value>,
+}
+
+fn term_shards(lang: &str, dir: &str, shards: usize, postings: Postings) -> Vec<IndexFile> {
+    let mut out: Vec<Shard> = (0..shards).map(|_| Shard::default()).collect();
+    for (stem, list) in &postings.stems {
+        let same = postings.words.get(stem).is_some_and(|w| w == list);
+        let value = if same { 0.into() } else { delta(list) };
+        out[shard_of(stem, shards)].s.insert(stem.clone(), value);
+    }
+    for (word, list) in postings.words {
+        let n = shard_of(&word, shards);
+        out[n].w.insert(word, delta(&list));
+    }
+    out.iter()
+        .enumerate()
+        .map(|(n, shard)| script(dir, &format!("t{n}.js"), "t", lang, n, shard))
+        .collect()
+}
+
+/// `[doc, hit, …]` with each doc as the difference from the previous one.
+fn delta(list: &[u32]) -> serde_json::Value {
+    let mut prev = 0;
+    let mut out = Vec::with_capacity(list.len());
+    for pair in list.chunks_exact(2) {
+        out.push(pair[0] - prev);
+        out.push(pair[1]);
+        prev = pair[0];
+    }
+    out.into()
+}
+
+/// `folioSearch.add(kind, lang, n, data);` — JSON safe to embed anywhere
+/// (`<`, `>`, `&`, U+2028/9 escaped).
+fn script<T: Serialize>(
+    dir: &str,
+    name: &str,
+    kind: &str,
+    lang: &str,
+    n: usize,
+    data: &T,
+) -> IndexFile {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
+    let lang_json = serde_json::to_string(lang).unwrap_or_else(|_| "\"\"".into());
+    let body = format!("folioSearch.add(\"{kind}\",{lang_json},{n},{json});\n");
+    IndexFile {
+        path: format!("{dir}{name}"),
+        bytes: escape_for_script(&body).into_bytes(),
+    }
+}
+
+fn escape_for_script(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+use super::*;
+
+fn page(sections: &[(&str, &str, &str)]) -> PageText {
+    let mut text = PageText::default();
+    for (anchor, heading, body) in sections {
+        if !anchor.is_empty() {
+            text.start_section(anchor, heading);
+        }
+        text.push_text(body);
+        text.push_break();
+    }
+    text
+}
+
+#[test]
+fn shard_keys_are_two_characters_or_one_cjk() {
+    assert_eq!(shard_key("evaluacion"), "ev");
+    assert_eq!(shard_key("e"), "e");
+    assert_eq!(shard_key("迁移"), "迁");
+    assert_eq!(shard_key("über"), "üb");
+    // Prefixes share their key, so a prefix search needs one shard.
+    assert_eq!(shard_of("evalua", 64), shard_of("evaluacion", 64));
+}
+
+/// The shard that holds `term`, parsed back from the written script.
+fn shard_for(files: &[IndexFile], term: &str) -> serde_json::Value {
+    let meta = json_of(files, "meta.js");
+    let n = shard_of(term, meta["shards"].as_u64().unwrap_or(1) as usize);
+    json_of(files, &format!("t{n}.js"))
+}
+
+fn json_of(files: &[IndexFile], name: &str) -> serde_json::Value {
+    let file = files
+        .iter()
+        .find(|f| f.path.ends_with(&format!("/{name}")))
+        .unwrap_or_else(|| panic!("{name} written"));
+    let text = String::from_utf8(file.bytes.clone()).expect("utf-8");
+    let json = text
+        .splitn(4, ',')
+        .nth(3)
+        .and_then(|rest| rest.trim_end().strip_suffix(");"))
+        .expect("folioSearch.add(kind,lang,n,data);");
+    serde_json::from_str(json).expect("json")
+}
+
+#[test]
+fn words_stems_sections_and_tasks_are_indexed() {
+    let mut text = page(&[
+        ("", "", "Intro <b>text</b>"),
+        ("evaluacion", "Evaluación", "Las migraciones de datos."),
+    ]);
+    text.add_task("task-3979", "3979", "Planificar la reunión", "Socio");
+    let record = Record::new(text, "es");
+    let pages = [IndexedPage {
+        url: "es/guia/",
+        title: "Guía de migración",
+        record: Some(&record),
+    }];
+    let files = index_files("es", &pages);
+    // Heading words are section 1 with the heading flag (1*2+1).
+    assert_eq!(
+        shard_for(&files, "evaluacion")["w"]["evaluacion"],
+        serde_json::json!([0, 3])
+    );
+    // The task row is section 2 of its own, found by its ID and name.
+    assert_eq!(
+        shard_for(&files, "3979")["w"]["3979"],
+        serde_json::json!([0, 5])
+    );
+    assert!(shard_for(&files, "planificar")["w"]["planificar"].is_array());
+    // Stems: `migraciones` and the title's `migración` share one.
+    let stem = tokenize::stemmer("es").map(|s| s.stem("migraciones").to_string());
+    let stem = tokenize::fold(&stem.unwrap_or_default());
+    assert!(
+        shard_for(&files, &stem)["s"][&stem].is_array()
+            || shard_for(&files, &stem)["s"][&stem] == 0
+    );
+    // Snippets: the section texts, markup characters escaped in the script.
+    let chunk = json_of(&files, "d0.js");
+    assert_eq!(chunk[0]["url"], "es/guia/");
+    assert_eq!(chunk[0]["sections"][1][0], "evaluacion");
+    assert_eq!(chunk[0]["sections"][0][2], "Intro <b>text</b>");
+    let raw = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.path.ends_with("d0.js"))
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    assert!(!raw.contains('<'), "{raw}");
+}
+
+#[test]
+fn every_language_has_its_own_folder() {
+    let files = index_files("ja", &[]);
+    assert!(
+        files
+            .iter()
+            .all(|f| f.path.starts_with("_folio/search/ja/"))
+    );
+    assert_eq!(json_of(&files, "meta.js")["docs"], 0);
+}
