@@ -258,6 +258,37 @@ impl Browser {
         .expect("click");
     }
 
+    /// Types keys (WebDriver key codes for special keys) into whatever has focus.
+    fn keys(&self, keys: &[&str]) {
+        let actions: Vec<Value> = keys
+            .iter()
+            .flat_map(|k| k.chars())
+            .flat_map(|c| {
+                let c = c.to_string();
+                [
+                    json!({ "type": "keyDown", "value": c }),
+                    json!({ "type": "keyUp", "value": c }),
+                ]
+            })
+            .collect();
+        self.session_call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        )
+        .expect("keys");
+    }
+
+    /// Dark or light `prefers-color-scheme`, through the DevTools protocol.
+    fn emulate_dark(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.session_call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] } })),
+        );
+    }
+
     fn screenshot(&self, file: &Path) {
         let encoded = self
             .session_call("GET", "/screenshot", None)
@@ -300,4 +331,167 @@ fn base64_decode(text: &str) -> Vec<u8> {
         out.extend_from_slice(&bytes[1..chunk.len()]);
     }
     out
+}
+
+/// Search in Chromium, served and from `file://`: accent-free Spanish,
+/// a Japanese word inside a longer run, a task ID to its row, keyboard
+/// only, and never another language's pages. Screenshots of the results
+/// (phone 390 px and desktop, light and dark) go to `docs/screenshots/`.
+#[test]
+fn search_finds_accents_japanese_and_task_ids_by_keyboard_in_chromium() {
+    if !common::require(
+        "search_finds_accents_japanese_and_task_ids_by_keyboard_in_chromium",
+        &format!(
+            "{CHROMIUM} and {CHROMEDRIVER} (Debian's chromium, chromium-driver; .ci/run installs them)"
+        ),
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+    ) {
+        return;
+    }
+    let site = search_site();
+    let built = site.folio("build", &[]);
+    assert!(built.code != 2, "{}", built.all());
+    let browser = Browser::start(&site.path("chromium-profile"));
+    let (server, _log) = start(&site);
+    for base in [
+        server.url().to_string(),
+        format!("file://{}/", site.path("public").display()),
+    ] {
+        let file = base.starts_with("file:");
+        let page = |p: &str| format!("{base}{p}{}", if file { "index.html" } else { "" });
+
+        // Spanish, typed without accents, from a Spanish page.
+        browser.go(&page("es/guia/"));
+        let found = search(&browser, "evaluacion");
+        assert!(found.iter().all(|h| h.contains("/es/")), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|h| h.contains("/es/guia/") && h.ends_with("#evaluación-de-la-red")),
+            "{found:?}"
+        );
+        // An inflection the page does not contain: stems.
+        let found = search(&browser, "migraciones");
+        assert!(found.iter().any(|h| h.contains("/es/guia/")), "{found:?}");
+
+        // Japanese: a word inside a longer run of kana and kanji.
+        browser.go(&page("ja/junbi/"));
+        let found = search(&browser, "キックオフ");
+        assert!(found.iter().any(|h| h.contains("/ja/junbi/")), "{found:?}");
+        assert!(found.iter().all(|h| h.contains("/ja/")), "{found:?}");
+
+        // A task ID finds its row; English results only, though the
+        // Japanese page has the same ID. Keyboard alone opens it.
+        browser.go(&page("en/guide/"));
+        let found = search(&browser, "3979");
+        assert!(found.iter().all(|h| h.contains("/en/")), "{found:?}");
+        assert!(
+            found.first().is_some_and(|h| h.ends_with("#task-3979")),
+            "{found:?}"
+        );
+        browser.keys(&["\u{E015}", "\u{E007}"]); // ArrowDown, Enter
+        assert!(
+            browser.wait_for(
+                "location.hash === '#task-3979' && location.pathname.includes('/en/guide/')"
+            ),
+            "Enter opened the task row: {}",
+            browser.run("return location.href;")
+        );
+        // `/` focuses the box, Escape closes the list.
+        browser.go(&page("en/guide/"));
+        assert!(browser.wait_for("!document.querySelector('.folio-search').hidden"));
+        browser.keys(&["/"]);
+        assert!(browser.wait_for("document.activeElement.id === 'folio-search-input'"));
+        browser.keys(&["kickoff"]);
+        assert!(browser.wait_for("!document.getElementById('folio-search-results').hidden"));
+        assert_eq!(
+            browser.run("return document.getElementById('folio-search-input').getAttribute('aria-expanded');"),
+            json!("true")
+        );
+        assert!(
+            browser.wait_for(
+                "/result/.test(document.querySelector('.folio-search [role=status]').textContent)"
+            ),
+            "results announced"
+        );
+        browser.keys(&["\u{E00C}"]); // Escape
+        assert!(browser.wait_for("document.getElementById('folio-search-results').hidden"));
+        if !file {
+            search_screenshots(&browser, &page("es/guia/"));
+        }
+    }
+}
+
+/// Types a query into the search box and returns the results' hrefs.
+fn search(browser: &Browser, query: &str) -> Vec<String> {
+    assert!(browser.wait_for("!document.querySelector('.folio-search').hidden"));
+    browser
+        .run("const i = document.getElementById('folio-search-input'); i.value = ''; i.focus();");
+    browser.keys(&[query]);
+    assert!(
+        browser
+            .wait_for("document.querySelector('.folio-search [role=status]').textContent !== ''"),
+        "search for {query} answered"
+    );
+    let hrefs = browser.run(
+        "return [...document.querySelectorAll('#folio-search-results a')].map(a => decodeURIComponent(a.href));",
+    );
+    hrefs
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn search_screenshots(browser: &Browser, url: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    for (name, width, dark) in [
+        ("search-desktop-light", 1366, false),
+        ("search-desktop-dark", 1366, true),
+        ("search-phone-light", 390, false),
+        ("search-phone-dark", 390, true),
+    ] {
+        browser.session_call(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": 800 })),
+        );
+        browser.emulate_dark(dark);
+        browser.go(url);
+        search(browser, "evaluacion");
+        browser.keys(&["\u{E015}"]);
+        browser.screenshot(&dir.join(format!("{name}.png")));
+    }
+    browser.emulate_dark(false);
+    browser.session_call(
+        "POST",
+        "/window/rect",
+        Some(json!({ "width": 1200, "height": 900 })),
+    );
+}
+
+/// A site with English, Spanish and Japanese pages, a task table in two.
+fn search_site() -> TempSite {
+    let site = TempSite::new("search");
+    site.write(
+        "folio.yml",
+        "title: Search test\nbase_url: https://example.org/\ndefault_language: en\nlanguages:\n  - { code: en, name: English, dir: en }\n  - { code: es, name: Español, dir: es }\n  - { code: ja, name: 日本語, dir: ja }\ntasks:\n  en: { id: [Task ID], name: [Task Name], mandatory: [M], optional: [O] }\n  ja: { id: [タスク ID], name: [タスク名], mandatory: [M], optional: [O] }\n",
+    );
+    site.write(
+        "content/en/guide.md",
+        "---\ntitle: Planning guide\n---\n# Planning guide\n\nAn evaluation of the network comes first.\n\n## Tasks\n\n| Task ID | Task Name |\n|---|---|\n| 3978 | Book the room |\n| 3979 | Run the kickoff with the customer |\n\n```\nsecretcodeword\n```\n",
+    );
+    site.write(
+        "content/es/guia.md",
+        "---\ntitle: Guía de migración\n---\n# Guía de migración\n\nIntroducción.\n\n## Evaluación de la red\n\nLa evaluación de la red se hace antes de la migración.\n",
+    );
+    site.write(
+        "content/ja/junbi.md",
+        "---\ntitle: 準備\n---\n# 準備\n\nお客様とのキックオフの実施について説明します。\n\n| タスク ID | タスク名 |\n|---|---|\n| 3979 | 会議の準備 |\n",
+    );
+    site
 }

@@ -190,7 +190,7 @@
         return Promise.all(shown.map(function (r) {
           return load(base, lang, "d", Math.floor(r.doc / meta.chunk)).then(function (chunk) {
             var page = chunk[r.doc % meta.chunk];
-            return { page: page, section: page.sections[r.section] || page.sections[0] || ["", "", ""] };
+            return { page: page, section: page[2][r.section] || page[2][0] || ["", "", ""] };
           });
         })).then(function (results) { return { results: results, total: ranked.length, toks: toks }; });
       });

@@ -246,11 +246,11 @@ pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFil
             chunks.push(Vec::with_capacity(CHUNK));
         }
         if let Some(chunk) = chunks.last_mut() {
-            chunk.push(DocEntry {
-                url: page.url.to_string(),
-                title: page.title.to_string(),
-                sections: unpacked.sections,
-            });
+            chunk.push(DocEntry(
+                page.url.to_string(),
+                page.title.to_string(),
+                unpacked.sections,
+            ));
         }
     }
     let shards = shard_count(&postings);
@@ -276,11 +276,7 @@ struct Meta {
 
 /// A page in a snippet chunk, serialized as `[url, title, sections]`.
 #[derive(Serialize)]
-struct DocEntry {
-    url: String,
-    title: String,
-    sections: Vec<(String, String, String)>,
-}
+struct DocEntry(String, String, Vec<(String, String, String)>);
 
 /// The title is section 0's heading (the page top).
 fn add_title(

@@ -77,9 +77,9 @@ fn words_stems_sections_and_tasks_are_indexed() {
     );
     // Snippets: the section texts, markup characters escaped in the script.
     let chunk = json_of(&files, "d0.js");
-    assert_eq!(chunk[0]["url"], "es/guia/");
-    assert_eq!(chunk[0]["sections"][1][0], "evaluacion");
-    assert_eq!(chunk[0]["sections"][0][2], "Intro <b>text</b>");
+    assert_eq!(chunk[0][0], "es/guia/");
+    assert_eq!(chunk[0][2][1][0], "evaluacion");
+    assert_eq!(chunk[0][2][0][2], "Intro <b>text</b>");
     let raw = String::from_utf8(
         files
             .iter()

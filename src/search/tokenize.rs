@@ -25,8 +25,8 @@ use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 pub(crate) struct Token {
     /// The folded word, or a CJK bigram/unigram.
     pub(crate) word: String,
-    /// Its Snowball stem, folded, when the language has a stemmer and the
-    /// stem differs from the word.
+    /// Its Snowball stem, folded, when the language has a stemmer (the
+    /// index writes `0` for a stem whose postings are its word's).
     pub(crate) stem: Option<String>,
 }
 
@@ -121,15 +121,15 @@ pub(crate) fn tokens(text: &str, stemmer: Option<&Stemmer>, mut each: impl FnMut
     }
 }
 
-/// The folded stem of a word when it differs from the folded word. Snowball
-/// works on the word as written (accents are part of its rules).
+/// The folded stem of a word. Snowball works on the word as written
+/// (accents are part of its rules); numbers have none.
 fn stem_of(stemmer: &Stemmer, run: &str, folded: &str) -> Option<String> {
     if folded.chars().any(|c| c.is_numeric()) {
         return None;
     }
     let lower: String = run.nfc().flat_map(char::to_lowercase).collect();
     let stem = fold(&stemmer.stem(&lower));
-    (stem != folded && !stem.is_empty()).then_some(stem)
+    (!stem.is_empty()).then_some(stem)
 }
 
 enum Piece<'a> {
