@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Pages per snippet chunk (`d<n>.js`).
-pub(crate) const CHUNK: usize = 16;
+pub(crate) const CHUNK: usize = 8;
 /// Roughly how many bytes of postings a term shard aims at.
 const SHARD_TARGET: usize = 16 * 1024;
 /// Where a language's index goes, site-relative.
