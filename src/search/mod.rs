@@ -23,10 +23,11 @@
 //! against words it prefixes (typing) and against stems that prefix it
 //! (`migraciones` ⊃ stem `migracion`, indexed from `migración`).
 
+mod pack;
 pub(crate) mod tokenize;
 
 use crate::limits;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Pages per snippet chunk (`d<n>.js`).
@@ -109,7 +110,7 @@ pub(crate) struct Record {
 }
 
 /// A [`Record`] unpacked.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq)]
 struct Unpacked {
     /// Folded word → hits (section × 2 + in-heading), sorted.
     words: Vec<(String, Vec<u32>)>,
@@ -145,7 +146,7 @@ impl Record {
             stems: sorted(stems),
             sections,
         };
-        let bytes = serde_json::to_vec(&unpacked).unwrap_or_default();
+        let bytes = pack::encode(&unpacked);
         Record {
             packed: lz4_flex::compress_prepend_size(&bytes).into_boxed_slice(),
         }
@@ -154,7 +155,7 @@ impl Record {
     fn unpack(&self) -> Unpacked {
         lz4_flex::decompress_size_prepended(&self.packed)
             .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
+            .and_then(|b| pack::decode(&b))
             .unwrap_or_default()
     }
 }
@@ -347,15 +348,24 @@ pub(crate) fn shard_of(term: &str, shards: usize) -> usize {
 
 #[derive(Default, Serialize)]
 struct Shard {
-    w: BTreeMap<String, serde_json::Value>,
-    s: BTreeMap<String, serde_json::Value>,
+    w: BTreeMap<String, List>,
+    s: BTreeMap<String, List>,
+}
+
+/// Postings as written: delta-coded pairs, or `0` for a stem whose
+/// postings are its word's.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum List {
+    Same(u8),
+    Hits(Vec<u32>),
 }
 
 fn term_shards(lang: &str, dir: &str, shards: usize, postings: Postings) -> Vec<IndexFile> {
     let mut out: Vec<Shard> = (0..shards).map(|_| Shard::default()).collect();
     for (stem, list) in &postings.stems {
         let same = postings.words.get(stem).is_some_and(|w| w == list);
-        let value = if same { 0.into() } else { delta(list) };
+        let value = if same { List::Same(0) } else { delta(list) };
         out[shard_of(stem, shards)].s.insert(stem.clone(), value);
     }
     for (word, list) in postings.words {
@@ -369,7 +379,7 @@ fn term_shards(lang: &str, dir: &str, shards: usize, postings: Postings) -> Vec<
 }
 
 /// `[doc, hit, …]` with each doc as the difference from the previous one.
-fn delta(list: &[u32]) -> serde_json::Value {
+fn delta(list: &[u32]) -> List {
     let mut prev = 0;
     let mut out = Vec::with_capacity(list.len());
     for pair in list.chunks_exact(2) {
@@ -377,7 +387,7 @@ fn delta(list: &[u32]) -> serde_json::Value {
         out.push(pair[1]);
         prev = pair[0];
     }
-    out.into()
+    List::Hits(out)
 }
 
 /// `folioSearch.add(kind, lang, n, data);` — JSON safe to embed anywhere
