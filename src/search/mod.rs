@@ -86,6 +86,16 @@ impl PageText {
         });
     }
 
+    /// Anchor, heading and text of each section, task rows last (tests).
+    #[cfg(test)]
+    pub(crate) fn sections(&self) -> Vec<(&str, &str, &str)> {
+        self.sections
+            .iter()
+            .chain(&self.tasks)
+            .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.trim()))
+            .collect()
+    }
+
     /// A task row with its own anchor: a section of its own, headed by
     /// its ID and name (listed after the headings' sections).
     pub(crate) fn add_task(&mut self, anchor: &str, id: &str, name: &str, rest: &str) {
