@@ -114,63 +114,73 @@
   }
 
   /* ---- matching ---- */
-  /* A stem's postings are 0 when they are the same word's. */
+  /* Postings: each page as the difference from the previous one × 2, + 1
+     when the term is in its title or a heading. A stem's postings are 0
+     when they are the same word's. */
   function postings(list, shard, key, into, score) {
     if (list === 0) list = shard.w[key];
     if (!list) return;
     var doc = 0;
-    for (var i = 0; i + 1 < list.length; i += 2) {
-      doc += list[i];
-      var hits = into.get(doc);
-      if (!hits) { hits = new Map(); into.set(doc, hits); }
-      var hit = list[i + 1];
-      var s = score * (hit & 1 ? 2 : 1);
-      if ((hits.get(hit >> 1) || 0) < s) hits.set(hit >> 1, s);
+    for (var i = 0; i < list.length; i++) {
+      doc += list[i] >> 1;
+      var s = score * (list[i] & 1 ? 2 : 1);
+      if ((into.get(doc) || 0) < s) into.set(doc, s);
     }
   }
 
-  /* doc → (section → best score) for one query token. */
+  /* Pages (doc → best score) for one query token, and the index terms it
+     matched (for choosing the section and highlighting). */
   function matchToken(tok, shard) {
     var into = new Map();
+    var keys = [];
     var q = tok.word;
     var qLen = Array.from(q).length;
     Object.keys(shard.w).forEach(function (w) {
-      if (w === q) postings(shard.w[w], shard, w, into, 4);
-      else if (qLen >= 2 && w.indexOf(q) === 0) postings(shard.w[w], shard, w, into, 2);
+      var score = w === q ? 4 : qLen >= 2 && w.indexOf(q) === 0 ? 2 : 0;
+      if (score) { postings(shard.w[w], shard, w, into, score); keys.push(w); }
     });
     if (!tok.cjk) {
       Object.keys(shard.s).forEach(function (s) {
         var sLen = Array.from(s).length;
         var inflection = q.indexOf(s) === 0 && sLen >= 3 && qLen - sLen <= 4;
-        if (s === q || inflection) postings(shard.s[s], shard, s, into, 3);
+        if (s === q || inflection) { postings(shard.s[s], shard, s, into, 3); keys.push(s); }
       });
     }
-    return into;
+    keys.sort(function (a, b) { return a.length - b.length; });
+    return { docs: into, keys: [q].concat(keys.slice(0, 20)) };
   }
 
   function rank(perToken) {
     var results = [];
-    perToken[0].forEach(function (_, doc) {
-      if (!perToken.every(function (m) { return m.has(doc); })) return;
-      var sections = new Map();
+    perToken[0].docs.forEach(function (_, doc) {
       var total = 0;
-      perToken.forEach(function (m) {
-        var best = 0;
-        m.get(doc).forEach(function (score, section) {
-          best = Math.max(best, score);
-          sections.set(section, (sections.get(section) || 0) + score);
-        });
-        total += best;
-      });
-      var section = 0;
-      var sectionScore = -1;
-      sections.forEach(function (score, s) {
-        if (score > sectionScore || (score === sectionScore && s < section)) { section = s; sectionScore = score; }
-      });
-      results.push({ doc: doc, section: section, score: total * 100 + sectionScore });
+      for (var i = 0; i < perToken.length; i++) {
+        var score = perToken[i].docs.get(doc);
+        if (!score) return;
+        total += score;
+      }
+      results.push({ doc: doc, score: total });
     });
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return results;
+  }
+
+  /* The section to link: the one whose heading, then text, holds the
+     most of the query's terms (the page top when none does). */
+  function bestSection(sections, perToken) {
+    var best = 0;
+    var bestScore = 0;
+    sections.forEach(function (section, i) {
+      var heading = fold(section[1]);
+      var text = fold(section[2]);
+      var score = 0;
+      perToken.forEach(function (m) {
+        if (m.keys.some(function (k) { return heading.indexOf(k) >= 0; })) score += 3;
+        else if (m.keys.some(function (k) { return text.indexOf(k) >= 0; })) score += 1;
+      });
+      if (score > bestScore) { best = i; bestScore = score; }
+    });
+    return sections[best] || ["", "", ""];
   }
 
   function run(base, lang, query) {
@@ -179,27 +189,27 @@
     tokens(query).forEach(function (t) {
       if (!seen[t.word] && toks.length < MAX_TOKENS) { seen[t.word] = true; toks.push(t); }
     });
-    if (!toks.length) return Promise.resolve({ results: [], total: 0 });
+    if (!toks.length) return Promise.resolve({ results: [], total: 0, keys: [] });
     return load(base, lang, "m", 0).then(function (meta) {
       return Promise.all(toks.map(function (t) {
         return load(base, lang, "t", shardOf(t.word, meta.shards));
       })).then(function (shards) {
         var perToken = toks.map(function (t, i) { return matchToken(t, shards[i]); });
         var ranked = rank(perToken);
-        var shown = ranked.slice(0, MAX_RESULTS);
-        return Promise.all(shown.map(function (r) {
+        var keys = [].concat.apply([], perToken.map(function (m) { return m.keys; }));
+        return Promise.all(ranked.slice(0, MAX_RESULTS).map(function (r) {
           return load(base, lang, "d", Math.floor(r.doc / meta.chunk)).then(function (chunk) {
             var page = chunk[r.doc % meta.chunk];
-            return { page: page, section: page[2][r.section] || page[2][0] || ["", "", ""] };
+            return { page: page, section: bestSection(page[2], perToken) };
           });
-        })).then(function (results) { return { results: results, total: ranked.length, toks: toks }; });
+        })).then(function (results) { return { results: results, total: ranked.length, keys: keys }; });
       });
     });
   }
 
   /* ---- snippets ---- */
   /* The section text around the first match, as text nodes and <mark>s. */
-  function snippet(text, toks) {
+  function snippet(text, keys) {
     var chars = Array.from(text);
     var folded = "";
     var at = [];
@@ -209,13 +219,13 @@
       folded += f;
     });
     var marks = [];
-    toks.forEach(function (t) {
+    keys.forEach(function (key) {
       var from = 0;
       for (;;) {
-        var i = folded.indexOf(t.word, from);
+        var i = folded.indexOf(key, from);
         if (i < 0 || marks.length > 50) break;
-        marks.push([at[i], at[i + t.word.length - 1] + 1]);
-        from = i + t.word.length;
+        marks.push([at[i], at[i + key.length - 1] + 1]);
+        from = i + key.length;
       }
     });
     marks.sort(function (a, b) { return a[0] - b[0]; });
@@ -300,7 +310,7 @@
         if (text) {
           var snip = document.createElement("span");
           snip.className = "folio-search-snippet";
-          snip.append(snippet(text, found.toks));
+          snip.append(snippet(text, found.keys));
           a.append(snip);
         }
         li.append(a);

@@ -13,10 +13,12 @@
 //! - `d<n>.js`: pages `n*CHUNK…`: URL, title and each section's anchor,
 //!   heading and text (capped), loaded only for results shown.
 //!
-//! Postings are flat arrays `[doc, hit, doc, hit, …]`, `doc` as the
-//! difference from the previous one, `hit` = section × 2 + 1 when the term
-//! is in the section's heading (section 0 is the page top and the title;
-//! a task row is a section of its own, anchored `#task-<id>`).
+//! Postings are arrays of pages: each number is the page's difference
+//! from the previous one × 2, + 1 when the term is in the page's title or
+//! a heading (a task row's ID and name are its heading). They name pages,
+//! not sections, which keeps them small: the browser picks the section to
+//! link from the snippets it loads for the results it shows (section 0 is
+//! the page top; a task row is a section of its own, `#task-<id>`).
 //!
 //! Queries are not stemmed in the browser (no Snowball port that agrees
 //! with rust-stemmers byte for byte): the client matches a query word
@@ -26,12 +28,14 @@
 mod pack;
 pub(crate) mod tokenize;
 
+use tokenize::Token as Term;
+
 use crate::limits;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Pages per snippet chunk (`d<n>.js`).
-pub(crate) const CHUNK: usize = 8;
+pub(crate) const CHUNK: usize = 4;
 /// Roughly how many bytes of postings a term shard aims at.
 const SHARD_TARGET: usize = 16 * 1024;
 /// Where a language's index goes, site-relative.
@@ -122,35 +126,51 @@ pub(crate) struct Record {
 /// A [`Record`] unpacked.
 #[derive(Debug, Default, PartialEq)]
 struct Unpacked {
-    /// Folded word → hits (section × 2 + in-heading), sorted.
-    words: Vec<(String, Vec<u32>)>,
-    /// Stem → hits.
-    stems: Vec<(String, Vec<u32>)>,
+    /// Folded word → 1 when in a heading, else 0; sorted.
+    words: Vec<(String, u32)>,
+    /// Stem → the same.
+    stems: Vec<(String, u32)>,
     /// Anchor, heading, text (capped) per section.
     sections: Vec<(String, String, String)>,
 }
 
 impl Record {
     /// Tokenizes a page's text (in the parallel parse, not at write time).
+    /// A page repeats its words: each distinct one is folded and stemmed once.
     pub(crate) fn new(text: PageText, lang: &str) -> Record {
         let stemmer = tokenize::stemmer(lang);
-        let mut words: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut stems: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut sections = Vec::new();
+        let mut seen: HashMap<&str, Vec<Term>> = HashMap::new();
+        let mut words: HashMap<String, u32> = HashMap::new();
+        let mut stems: HashMap<String, u32> = HashMap::new();
         let kept = in_order(text);
-        for (i, s) in kept.into_iter().enumerate().take(limits::SEARCH_SECTIONS) {
-            let i = i as u32;
-            for (part, heading) in [(&s.heading, 1), (&s.text, 0)] {
-                tokenize::tokens(part, stemmer.as_ref(), |t| {
-                    let hit = i * 2 + heading;
-                    if let Some(stem) = t.stem {
-                        add_hit(stems.entry(stem).or_default(), hit);
+        for s in kept.iter().take(limits::SEARCH_SECTIONS) {
+            for (part, hit) in [(&s.heading, 1), (&s.text, 0)] {
+                for run in tokenize::runs(part) {
+                    let terms = seen.entry(run).or_insert_with(|| {
+                        let mut terms = Vec::new();
+                        tokenize::run_tokens(run, stemmer.as_ref(), &mut |t| terms.push(t));
+                        terms
+                    });
+                    for t in terms.iter() {
+                        if let Some(stem) = &t.stem {
+                            add_hit(&mut stems, stem, hit);
+                        }
+                        add_hit(&mut words, &t.word, hit);
                     }
-                    add_hit(words.entry(t.word).or_default(), hit);
-                });
+                }
             }
-            sections.push((s.anchor, s.heading, cap(s.text.trim())));
         }
+        drop(seen);
+        let mut budget = limits::SEARCH_PAGE_SNIPPET_BYTES;
+        let sections = kept
+            .into_iter()
+            .take(limits::SEARCH_SECTIONS)
+            .map(|s| {
+                let text = cap(s.text.trim(), budget);
+                budget -= text.len();
+                (s.anchor, s.heading, text)
+            })
+            .collect();
         let unpacked = Unpacked {
             words: sorted(words),
             stems: sorted(stems),
@@ -184,32 +204,31 @@ fn in_order(text: PageText) -> Vec<SectionText> {
     sections
 }
 
-fn add_hit(hits: &mut Vec<u32>, hit: u32) {
-    if !hits.contains(&hit) {
-        hits.push(hit);
+fn add_hit(map: &mut HashMap<String, u32>, term: &str, heading: u32) {
+    match map.get_mut(term) {
+        Some(flag) => *flag |= heading,
+        None => {
+            map.insert(term.to_string(), heading);
+        }
     }
 }
 
-fn sorted(map: HashMap<String, Vec<u32>>) -> Vec<(String, Vec<u32>)> {
-    let mut v: Vec<(String, Vec<u32>)> = map
-        .into_iter()
-        .map(|(k, mut hits)| {
-            hits.sort_unstable();
-            (k, hits)
-        })
-        .collect();
+fn sorted(map: HashMap<String, u32>) -> Vec<(String, u32)> {
+    let mut v: Vec<(String, u32)> = map.into_iter().collect();
     v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     v
 }
 
 /// A section's text as snippets show it: at most
-/// [`limits::SEARCH_SNIPPET_BYTES`], cut at a character boundary.
-fn cap(text: &str) -> String {
+/// [`limits::SEARCH_SNIPPET_BYTES`] and what is left of the page's
+/// `budget`, cut at a character boundary.
+fn cap(text: &str, budget: usize) -> String {
     let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.len() <= limits::SEARCH_SNIPPET_BYTES {
+    let most = limits::SEARCH_SNIPPET_BYTES.min(budget);
+    if collapsed.len() <= most {
         return collapsed;
     }
-    let mut end = limits::SEARCH_SNIPPET_BYTES;
+    let mut end = most;
     while !collapsed.is_char_boundary(end) {
         end -= 1;
     }
@@ -230,7 +249,7 @@ pub(crate) struct IndexFile {
     pub(crate) bytes: Vec<u8>,
 }
 
-/// Postings of one language, term → flat `[doc, hit, …]` (absolute docs).
+/// Postings of one language, term → `doc × 2 + in-heading` (absolute docs).
 #[derive(Default)]
 struct Postings {
     words: HashMap<String, Vec<u32>>,
@@ -247,11 +266,11 @@ pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFil
         let doc = doc as u32;
         let unpacked = page.record.map(Record::unpack).unwrap_or_default();
         add_title(&mut postings, doc, page.title, stemmer.as_ref());
-        for (word, hits) in unpacked.words {
-            push_hits(postings.words.entry(word).or_default(), doc, &hits);
+        for (word, flag) in unpacked.words {
+            push_doc(postings.words.entry(word).or_default(), doc, flag);
         }
-        for (stem, hits) in unpacked.stems {
-            push_hits(postings.stems.entry(stem).or_default(), doc, &hits);
+        for (stem, flag) in unpacked.stems {
+            push_doc(postings.stems.entry(stem).or_default(), doc, flag);
         }
         if doc as usize % CHUNK == 0 {
             chunks.push(Vec::with_capacity(CHUNK));
@@ -298,23 +317,18 @@ fn add_title(
 ) {
     tokenize::tokens(title, stemmer, |t| {
         if let Some(stem) = t.stem {
-            push_hits(postings.stems.entry(stem).or_default(), doc, &[1]);
+            push_doc(postings.stems.entry(stem).or_default(), doc, 1);
         }
-        push_hits(postings.words.entry(t.word).or_default(), doc, &[1]);
+        push_doc(postings.words.entry(t.word).or_default(), doc, 1);
     });
 }
 
-/// Appends a page's hits; a title hit may repeat one of section 0.
-fn push_hits(list: &mut Vec<u32>, doc: u32, hits: &[u32]) {
-    for &hit in hits {
-        let seen = list
-            .chunks_exact(2)
-            .rev()
-            .take_while(|p| p[0] == doc)
-            .any(|p| p[1] == hit);
-        if !seen {
-            list.extend([doc, hit]);
-        }
+/// Adds a page to a term's postings; the title comes first and its flag
+/// is kept when the body has the word too.
+fn push_doc(list: &mut Vec<u32>, doc: u32, flag: u32) {
+    match list.last_mut() {
+        Some(last) if *last >> 1 == doc => *last |= flag,
+        _ => list.push(doc << 1 | flag),
     }
 }
 
@@ -323,7 +337,7 @@ fn shard_count(postings: &Postings) -> usize {
         .words
         .iter()
         .chain(&postings.stems)
-        .map(|(k, v)| k.len() + 6 + v.len() * 3)
+        .map(|(k, v)| k.len() + 6 + v.len() * 2)
         .sum();
     (bytes / SHARD_TARGET + 1)
         .next_power_of_two()
@@ -388,14 +402,14 @@ fn term_shards(lang: &str, dir: &str, shards: usize, postings: Postings) -> Vec<
         .collect()
 }
 
-/// `[doc, hit, …]` with each doc as the difference from the previous one.
+/// Each page as the difference from the previous one (× 2, + flag).
 fn delta(list: &[u32]) -> List {
     let mut prev = 0;
     let mut out = Vec::with_capacity(list.len());
-    for pair in list.chunks_exact(2) {
-        out.push(pair[0] - prev);
-        out.push(pair[1]);
-        prev = pair[0];
+    for &entry in list {
+        let doc = entry >> 1;
+        out.push((doc - prev) << 1 | (entry & 1));
+        prev = doc;
     }
     List::Hits(out)
 }

@@ -9,12 +9,9 @@ pub(super) fn encode(u: &Unpacked) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
     for list in [&u.words, &u.stems] {
         put(&mut out, list.len());
-        for (term, hits) in list {
+        for (term, flag) in list {
             put_str(&mut out, term);
-            put(&mut out, hits.len());
-            for &hit in hits {
-                put(&mut out, hit as usize);
-            }
+            put(&mut out, *flag as usize);
         }
     }
     put(&mut out, u.sections.len());
@@ -35,12 +32,8 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Unpacked> {
         list.reserve(n.min(bytes.len()));
         for _ in 0..n {
             let term = r.string()?;
-            let count = r.num()?;
-            let mut hits = Vec::with_capacity(count.min(bytes.len()));
-            for _ in 0..count {
-                hits.push(u32::try_from(r.num()?).ok()?);
-            }
-            list.push((term, hits));
+            let flag = u32::try_from(r.num()?).ok()?;
+            list.push((term, flag));
         }
     }
     let n = r.num()?;
@@ -98,11 +91,8 @@ mod tests {
     #[test]
     fn records_come_back_as_they_went_in() {
         let u = Unpacked {
-            words: vec![
-                ("évaluation".into(), vec![0, 3, 300]),
-                ("迁移".into(), vec![1]),
-            ],
-            stems: vec![("evalu".into(), vec![3])],
+            words: vec![("évaluation".into(), 300), ("迁移".into(), 1)],
+            stems: vec![("evalu".into(), 0)],
             sections: vec![
                 ("".into(), "".into(), "x".repeat(200)),
                 ("a".into(), "B".into(), "c".into()),

@@ -57,15 +57,19 @@ fn words_stems_sections_and_tasks_are_indexed() {
         record: Some(&record),
     }];
     let files = index_files("es", &pages);
-    // Heading words are section 1 with the heading flag (1*2+1).
+    // Postings name pages: page 0, + 1 when in a heading or the title.
     assert_eq!(
         shard_for(&files, "evaluacion")["w"]["evaluacion"],
-        serde_json::json!([0, 3])
+        serde_json::json!([1])
     );
-    // The task row is section 2 of its own, found by its ID and name.
+    assert_eq!(
+        shard_for(&files, "intro")["w"]["intro"],
+        serde_json::json!([0])
+    );
+    // The task row's ID and name head a section of their own.
     assert_eq!(
         shard_for(&files, "3979")["w"]["3979"],
-        serde_json::json!([0, 5])
+        serde_json::json!([1])
     );
     assert!(shard_for(&files, "planificar")["w"]["planificar"].is_array());
     // Stems: `migraciones` and the title's `migración` share one.
@@ -101,4 +105,55 @@ fn every_language_has_its_own_folder() {
             .all(|f| f.path.starts_with("_folio/search/ja/"))
     );
     assert_eq!(json_of(&files, "meta.js")["docs"], 0);
+}
+
+#[test]
+fn postings_are_page_differences_with_a_heading_flag() {
+    let pages: Vec<Record> = ["alpha beta", "beta", "gamma", "beta"]
+        .iter()
+        .map(|t| Record::new(page(&[("", "", t)]), "en"))
+        .collect();
+    let titles = ["One", "Beta title", "Three", "Four"];
+    let indexed: Vec<IndexedPage<'_>> = pages
+        .iter()
+        .zip(titles)
+        .map(|(r, title)| IndexedPage {
+            url: "en/x/",
+            title,
+            record: Some(r),
+        })
+        .collect();
+    let files = index_files("en", &indexed);
+    // Pages 0, 1 (title: flagged), 3: 0, (1-0)*2+1, (3-1)*2.
+    assert_eq!(
+        shard_for(&files, "beta")["w"]["beta"],
+        serde_json::json!([0, 3, 4])
+    );
+}
+
+#[test]
+fn long_pages_keep_short_snippets() {
+    let long = "word ".repeat(2_000);
+    let sections: Vec<(String, String, String)> = (0..20)
+        .map(|i| (format!("s{i}"), format!("Heading {i}"), long.clone()))
+        .collect();
+    let borrowed: Vec<(&str, &str, &str)> = sections
+        .iter()
+        .map(|(a, h, t)| (a.as_str(), h.as_str(), t.as_str()))
+        .collect();
+    let record = Record::new(page(&borrowed), "en");
+    let unpacked = record.unpack();
+    let kept: usize = unpacked.sections.iter().map(|s| s.2.len()).sum();
+    assert!(kept <= limits::SEARCH_PAGE_SNIPPET_BYTES, "{kept}");
+    assert!(
+        unpacked
+            .sections
+            .iter()
+            .all(|s| s.2.len() <= limits::SEARCH_SNIPPET_BYTES)
+    );
+    assert_eq!(
+        unpacked.sections.len(),
+        21,
+        "every heading stays, for choosing the section"
+    );
 }

@@ -51,6 +51,10 @@ pub(crate) fn is_cjk(c: char) -> bool {
 
 /// The folded form words are indexed and searched in.
 pub(crate) fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // NFKD leaves ASCII alone and it has no combining marks.
+        return s.to_ascii_lowercase();
+    }
     let stripped: String = s
         .nfkd()
         .filter(|c| !('\u{300}'..='\u{36F}').contains(c))
@@ -96,27 +100,35 @@ pub(crate) fn stemmer(lang: &str) -> Option<Stemmer> {
 
 /// Calls `each` with every token of `text`, in order.
 pub(crate) fn tokens(text: &str, stemmer: Option<&Stemmer>, mut each: impl FnMut(Token)) {
-    for run in text.split(|c: char| !is_word_char(c)) {
-        if run.is_empty() {
-            continue;
+    for run in runs(text) {
+        run_tokens(run, stemmer, &mut each);
+    }
+}
+
+/// The words of a text as written (each gives one or more tokens).
+pub(crate) fn runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|r| !r.is_empty())
+}
+
+/// The tokens of one run of word characters.
+pub(crate) fn run_tokens(run: &str, stemmer: Option<&Stemmer>, each: &mut impl FnMut(Token)) {
+    let folded = fold(run);
+    if !folded.chars().any(is_cjk) {
+        if folded.is_empty() {
+            return;
         }
-        let folded = fold(run);
-        if !folded.chars().any(is_cjk) {
-            if folded.is_empty() {
-                continue;
-            }
-            let stem = stemmer.and_then(|s| stem_of(s, run, &folded));
-            each(Token { word: folded, stem });
-            continue;
-        }
-        for piece in split_cjk(&folded) {
-            match piece {
-                Piece::Word(w) => each(Token {
-                    word: w.to_string(),
-                    stem: None,
-                }),
-                Piece::Cjk(chars) => bigrams(&chars, &mut each),
-            }
+        let stem = stemmer.and_then(|s| stem_of(s, run, &folded));
+        each(Token { word: folded, stem });
+        return;
+    }
+    for piece in split_cjk(&folded) {
+        match piece {
+            Piece::Word(w) => each(Token {
+                word: w.to_string(),
+                stem: None,
+            }),
+            Piece::Cjk(chars) => bigrams(&chars, each),
         }
     }
 }
