@@ -120,11 +120,11 @@ pub const SEARCH_SECTIONS: usize = 2_000;
 
 /// Text of one section kept for search snippets (the whole section is
 /// indexed): what a phone downloads for a result stays small.
-pub const SEARCH_SNIPPET_BYTES: usize = 320;
+pub const SEARCH_SNIPPET_BYTES: usize = 256;
 
 /// Snippet text kept of one page, all sections together; later sections
 /// keep their anchor and heading only.
-pub const SEARCH_PAGE_SNIPPET_BYTES: usize = 3_072;
+pub const SEARCH_PAGE_SNIPPET_BYTES: usize = 1_536;
 
 /// Term shards of one language's search index.
 pub const SEARCH_SHARDS: usize = 4_096;

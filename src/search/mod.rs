@@ -136,31 +136,27 @@ struct Unpacked {
 
 impl Record {
     /// Tokenizes a page's text (in the parallel parse, not at write time).
-    /// A page repeats its words: each distinct one is folded and stemmed once.
+    /// Words repeat across pages: each thread folds and stems a distinct
+    /// word of a language once (see [`WORDS`]).
     pub(crate) fn new(text: PageText, lang: &str) -> Record {
-        let stemmer = tokenize::stemmer(lang);
-        let mut seen: HashMap<&str, Vec<Term>> = HashMap::new();
         let mut words: HashMap<String, u32> = HashMap::new();
         let mut stems: HashMap<String, u32> = HashMap::new();
         let kept = in_order(text);
-        for s in kept.iter().take(limits::SEARCH_SECTIONS) {
-            for (part, hit) in [(&s.heading, 1), (&s.text, 0)] {
-                for run in tokenize::runs(part) {
-                    let terms = seen.entry(run).or_insert_with(|| {
-                        let mut terms = Vec::new();
-                        tokenize::run_tokens(run, stemmer.as_ref(), &mut |t| terms.push(t));
-                        terms
-                    });
-                    for t in terms.iter() {
-                        if let Some(stem) = &t.stem {
-                            add_hit(&mut stems, stem, hit);
+        WORDS.with_borrow_mut(|cache| {
+            cache.switch_to(lang);
+            for s in kept.iter().take(limits::SEARCH_SECTIONS) {
+                for (part, hit) in [(&s.heading, 1), (&s.text, 0)] {
+                    for run in tokenize::runs(part) {
+                        for t in cache.terms(run) {
+                            if let Some(stem) = &t.stem {
+                                add_hit(&mut stems, stem, hit);
+                            }
+                            add_hit(&mut words, &t.word, hit);
                         }
-                        add_hit(&mut words, &t.word, hit);
                     }
                 }
             }
-        }
-        drop(seen);
+        });
         let mut budget = limits::SEARCH_PAGE_SNIPPET_BYTES;
         let sections = kept
             .into_iter()
@@ -187,6 +183,44 @@ impl Record {
             .ok()
             .and_then(|b| pack::decode(&b))
             .unwrap_or_default()
+    }
+}
+
+/// Tokens of words already seen by this thread, for one language.
+#[derive(Default)]
+struct WordCache {
+    lang: String,
+    stemmer: Option<rust_stemmers::Stemmer>,
+    terms: HashMap<String, Vec<Term>>,
+}
+
+/// Distinct words a [`WordCache`] holds before it starts over (bounds its
+/// memory on sites with huge vocabularies).
+const CACHED_WORDS: usize = 100_000;
+
+thread_local! {
+    static WORDS: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
+}
+
+impl WordCache {
+    fn switch_to(&mut self, lang: &str) {
+        if self.lang != lang || self.terms.is_empty() {
+            self.lang = lang.to_string();
+            self.stemmer = tokenize::stemmer(lang);
+            self.terms.clear();
+        }
+    }
+
+    fn terms(&mut self, run: &str) -> &[Term] {
+        if self.terms.len() >= CACHED_WORDS && !self.terms.contains_key(run) {
+            self.terms.clear();
+        }
+        if !self.terms.contains_key(run) {
+            let mut terms = Vec::new();
+            tokenize::run_tokens(run, self.stemmer.as_ref(), &mut |t| terms.push(t));
+            self.terms.insert(run.to_string(), terms);
+        }
+        self.terms.get(run).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -223,16 +257,26 @@ fn sorted(map: HashMap<String, u32>) -> Vec<(String, u32)> {
 /// [`limits::SEARCH_SNIPPET_BYTES`] and what is left of the page's
 /// `budget`, cut at a character boundary.
 fn cap(text: &str, budget: usize) -> String {
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let most = limits::SEARCH_SNIPPET_BYTES.min(budget);
-    if collapsed.len() <= most {
-        return collapsed;
+    let mut out = String::with_capacity(most.min(text.len()));
+    for word in text.split_whitespace() {
+        let space = usize::from(!out.is_empty());
+        if out.len() + space + word.len() > most {
+            let room = most.saturating_sub(out.len() + space);
+            let mut end = room.min(word.len());
+            while !word.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end > 0 {
+                out.push_str(&" "[..space]);
+                out.push_str(&word[..end]);
+            }
+            break;
+        }
+        out.push_str(&" "[..space]);
+        out.push_str(word);
     }
-    let mut end = most;
-    while !collapsed.is_char_boundary(end) {
-        end -= 1;
-    }
-    collapsed[..end].to_string()
+    out
 }
 
 /// One page of a language's index: what the writer needs of the model.
@@ -261,7 +305,8 @@ pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFil
     let stemmer = tokenize::stemmer(lang);
     let dir = index_dir(lang);
     let mut postings = Postings::default();
-    let mut chunks: Vec<Vec<DocEntry>> = Vec::new();
+    let mut files = Vec::new();
+    let mut chunk: Vec<DocEntry> = Vec::with_capacity(CHUNK);
     for (doc, page) in pages.iter().enumerate() {
         let doc = doc as u32;
         let unpacked = page.record.map(Record::unpack).unwrap_or_default();
@@ -272,22 +317,21 @@ pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFil
         for (stem, flag) in unpacked.stems {
             push_doc(postings.stems.entry(stem).or_default(), doc, flag);
         }
-        if doc as usize % CHUNK == 0 {
-            chunks.push(Vec::with_capacity(CHUNK));
-        }
-        if let Some(chunk) = chunks.last_mut() {
-            chunk.push(DocEntry(
-                page.url.to_string(),
-                page.title.to_string(),
-                unpacked.sections,
-            ));
+        chunk.push(DocEntry(
+            page.url.to_string(),
+            page.title.to_string(),
+            unpacked.sections,
+        ));
+        // Written as soon as it is full: a language's snippets are never
+        // all unpacked at once.
+        if chunk.len() == CHUNK || doc as usize + 1 == pages.len() {
+            let n = doc as usize / CHUNK;
+            files.push(script(&dir, &format!("d{n}.js"), "d", lang, n, &chunk));
+            chunk.clear();
         }
     }
     let shards = shard_count(&postings);
-    let mut files = term_shards(lang, &dir, shards, postings);
-    for (n, chunk) in chunks.iter().enumerate() {
-        files.push(script(&dir, &format!("d{n}.js"), "d", lang, n, chunk));
-    }
+    files.extend(term_shards(lang, &dir, shards, postings));
     let meta = Meta {
         shards,
         chunk: CHUNK,
@@ -434,6 +478,9 @@ fn script<T: Serialize>(
 }
 
 fn escape_for_script(s: &str) -> String {
+    if !s.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

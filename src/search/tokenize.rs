@@ -32,6 +32,10 @@ pub(crate) struct Token {
 
 /// Is `c` part of a word?
 pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        // The same answer without the Unicode tables (most characters).
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphabetic() || c.is_numeric() || c.general_category_group() == GeneralCategoryGroup::Mark
 }
 
