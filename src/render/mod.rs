@@ -68,6 +68,9 @@ pub(crate) enum Output {
     Sitemap,
     /// A language's search index (`_folio/search/<lang>/`, many files).
     Search(LangId),
+    /// A language's term shards and the given snippet chunks only (what
+    /// `serve` rewrites when pages of the language were edited).
+    SearchPart(LangId, Vec<usize>),
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -216,7 +219,10 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
                 .collect()),
-            Output::Search(lang) => Ok(self.search_files(*lang)),
+            Output::Search(lang) => Ok(self.search_files(*lang, &crate::search::Chunks::All)),
+            Output::SearchPart(lang, chunks) => {
+                Ok(self.search_files(*lang, &crate::search::Chunks::Only(chunks.clone())))
+            }
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
                 // A symlinked theme file is not the site's (it could be any
@@ -270,7 +276,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// A language's search index: its published pages, in page order.
-    fn search_files(&self, lang: LangId) -> Vec<OutputFile> {
+    fn search_files(&self, lang: LangId, chunks: &crate::search::Chunks) -> Vec<OutputFile> {
         let pages: Vec<crate::search::IndexedPage<'_>> = self
             .site
             .published()
@@ -282,10 +288,20 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let code = &self.site.config.language(lang).code;
-        crate::search::index_files(code, &pages)
+        crate::search::index_files(code, &pages, chunks)
             .into_iter()
             .map(|f| OutputFile::bytes(f.path, f.bytes))
             .collect()
+    }
+
+    /// The search snippet chunk that holds a published page.
+    pub(crate) fn search_chunk_of(&self, id: PageId) -> Option<usize> {
+        let lang = self.site.page(id).lang;
+        self.site
+            .published()
+            .filter(|(_, p)| p.lang == lang)
+            .position(|(p, _)| p == id)
+            .map(|doc| doc / crate::search::CHUNK)
     }
 
     /// Default theme files plus the site's own `theme/` folder, site-relative.

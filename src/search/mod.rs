@@ -120,7 +120,10 @@ impl PageText {
 /// LZ4-compressed (every page's record stays until the index is written).
 #[derive(Clone, Debug)]
 pub(crate) struct Record {
-    packed: Box<[u8]>,
+    /// Words and stems.
+    terms: Box<[u8]>,
+    /// Sections' anchors, headings and snippets.
+    snippets: Box<[u8]>,
 }
 
 /// A [`Record`] unpacked.
@@ -172,16 +175,26 @@ impl Record {
             stems: sorted(stems),
             sections,
         };
-        let bytes = pack::encode(&unpacked);
+        let (terms, snippets) = pack::encode(&unpacked);
         Record {
-            packed: lz4_flex::compress_prepend_size(&bytes).into_boxed_slice(),
+            terms: lz4_flex::compress_prepend_size(&terms).into_boxed_slice(),
+            snippets: lz4_flex::compress_prepend_size(&snippets).into_boxed_slice(),
         }
     }
 
+    #[cfg(test)]
     fn unpack(&self) -> Unpacked {
-        lz4_flex::decompress_size_prepended(&self.packed)
-            .ok()
-            .and_then(|b| pack::decode(&b))
+        self.unpack_part(true)
+    }
+
+    /// The terms, and the snippets when asked.
+    fn unpack_part(&self, snippets: bool) -> Unpacked {
+        let terms = lz4_flex::decompress_size_prepended(&self.terms).ok();
+        let sections = snippets
+            .then(|| lz4_flex::decompress_size_prepended(&self.snippets).ok())
+            .flatten();
+        terms
+            .and_then(|t| pack::decode(&t, sections.as_deref()))
             .unwrap_or_default()
     }
 }
@@ -301,7 +314,20 @@ struct Postings {
 }
 
 /// Every file of one language's index.
-pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFile> {
+/// Which snippet chunks to write with the terms.
+pub(crate) enum Chunks {
+    All,
+    /// These chunk numbers only (`folio serve`: the edited pages').
+    Only(Vec<usize>),
+}
+
+/// Every file of one language's index (the term shards, `meta.js` and the
+/// snippet chunks asked for).
+pub(crate) fn index_files(
+    lang: &str,
+    pages: &[IndexedPage<'_>],
+    chunks: &Chunks,
+) -> Vec<IndexFile> {
     let stemmer = tokenize::stemmer(lang);
     let dir = index_dir(lang);
     let mut postings = Postings::default();
@@ -309,13 +335,24 @@ pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFil
     let mut chunk: Vec<DocEntry> = Vec::with_capacity(CHUNK);
     for (doc, page) in pages.iter().enumerate() {
         let doc = doc as u32;
-        let unpacked = page.record.map(Record::unpack).unwrap_or_default();
+        let n = doc as usize / CHUNK;
+        let wanted = match chunks {
+            Chunks::All => true,
+            Chunks::Only(list) => list.contains(&n),
+        };
+        let unpacked = page
+            .record
+            .map(|r| r.unpack_part(wanted))
+            .unwrap_or_default();
         add_title(&mut postings, doc, page.title, stemmer.as_ref());
         for (word, flag) in unpacked.words {
             push_doc(postings.words.entry(word).or_default(), doc, flag);
         }
         for (stem, flag) in unpacked.stems {
             push_doc(postings.stems.entry(stem).or_default(), doc, flag);
+        }
+        if !wanted {
+            continue;
         }
         chunk.push(DocEntry(
             page.url.to_string(),
@@ -325,7 +362,6 @@ pub(crate) fn index_files(lang: &str, pages: &[IndexedPage<'_>]) -> Vec<IndexFil
         // Written as soon as it is full: a language's snippets are never
         // all unpacked at once.
         if chunk.len() == CHUNK || doc as usize + 1 == pages.len() {
-            let n = doc as usize / CHUNK;
             files.push(script(&dir, &format!("d{n}.js"), "d", lang, n, &chunk));
             chunk.clear();
         }

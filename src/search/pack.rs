@@ -5,7 +5,9 @@
 
 use super::Unpacked;
 
-pub(super) fn encode(u: &Unpacked) -> Vec<u8> {
+/// The terms part (words and stems) and the snippets part, apart: writing
+/// the term shards never needs the snippets.
+pub(super) fn encode(u: &Unpacked) -> (Vec<u8>, Vec<u8>) {
     let mut out = Vec::with_capacity(4096);
     for list in [&u.words, &u.stems] {
         put(&mut out, list.len());
@@ -14,17 +16,19 @@ pub(super) fn encode(u: &Unpacked) -> Vec<u8> {
             put(&mut out, *flag as usize);
         }
     }
-    put(&mut out, u.sections.len());
+    let mut snippets = Vec::with_capacity(2048);
+    put(&mut snippets, u.sections.len());
     for (anchor, heading, text) in &u.sections {
-        put_str(&mut out, anchor);
-        put_str(&mut out, heading);
-        put_str(&mut out, text);
+        put_str(&mut snippets, anchor);
+        put_str(&mut snippets, heading);
+        put_str(&mut snippets, text);
     }
-    out
+    (out, snippets)
 }
 
-/// `None` only for bytes [`encode`] did not make.
-pub(super) fn decode(bytes: &[u8]) -> Option<Unpacked> {
+/// `None` only for bytes [`encode`] did not make; `snippets` may be left
+/// out (the sections stay empty).
+pub(super) fn decode(bytes: &[u8], snippets: Option<&[u8]>) -> Option<Unpacked> {
     let mut r = Reader { bytes, at: 0 };
     let mut u = Unpacked::default();
     for list in [&mut u.words, &mut u.stems] {
@@ -36,9 +40,12 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Unpacked> {
             list.push((term, flag));
         }
     }
-    let n = r.num()?;
-    for _ in 0..n {
-        u.sections.push((r.string()?, r.string()?, r.string()?));
+    if let Some(bytes) = snippets {
+        let mut r = Reader { bytes, at: 0 };
+        let n = r.num()?;
+        for _ in 0..n {
+            u.sections.push((r.string()?, r.string()?, r.string()?));
+        }
     }
     Some(u)
 }
@@ -98,8 +105,9 @@ mod tests {
                 ("a".into(), "B".into(), "c".into()),
             ],
         };
-        assert_eq!(decode(&encode(&u)), Some(u));
-        assert_eq!(decode(&[0xff]), None);
-        assert_eq!(decode(&[]), None);
+        let (terms, snippets) = encode(&u);
+        assert_eq!(decode(&terms, Some(&snippets)), Some(u));
+        assert_eq!(decode(&[0xff], None), None);
+        assert_eq!(decode(&[], None), None);
     }
 }

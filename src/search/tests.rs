@@ -56,7 +56,7 @@ fn words_stems_sections_and_tasks_are_indexed() {
         title: "Guía de migración",
         record: Some(&record),
     }];
-    let files = index_files("es", &pages);
+    let files = index_files("es", &pages, &Chunks::All);
     // Postings name pages: page 0, + 1 when in a heading or the title.
     assert_eq!(
         shard_for(&files, "evaluacion")["w"]["evaluacion"],
@@ -98,7 +98,7 @@ fn words_stems_sections_and_tasks_are_indexed() {
 
 #[test]
 fn every_language_has_its_own_folder() {
-    let files = index_files("ja", &[]);
+    let files = index_files("ja", &[], &Chunks::All);
     assert!(
         files
             .iter()
@@ -123,7 +123,7 @@ fn postings_are_page_differences_with_a_heading_flag() {
             record: Some(r),
         })
         .collect();
-    let files = index_files("en", &indexed);
+    let files = index_files("en", &indexed, &Chunks::All);
     // Pages 0, 1 (title: flagged), 3: 0, (1-0)*2+1, (3-1)*2.
     assert_eq!(
         shard_for(&files, "beta")["w"]["beta"],

@@ -468,16 +468,28 @@ impl Workspace {
         if changed.dates {
             files.push(Output::Sitemap);
         }
-        // The search index of each language a re-parsed page is in.
-        let mut langs: Vec<_> = changed
-            .reparsed
-            .iter()
-            .map(|&id| site.page(id).lang)
-            .collect();
-        langs.sort();
-        langs.dedup();
-        files.extend(langs.into_iter().map(Output::Search));
+        files.extend(self.search_parts(&changed.reparsed));
         Scope::Some { pages, files }
+    }
+
+    /// The search index of each language a re-parsed page is in: its term
+    /// shards and the snippet chunks of those pages.
+    fn search_parts(&self, reparsed: &[PageId]) -> Vec<Output> {
+        let Some(templates) = &self.templates else {
+            return Vec::new();
+        };
+        let renderer = Renderer::new(&self.site, templates);
+        let mut parts: std::collections::BTreeMap<_, Vec<usize>> = Default::default();
+        for &id in reparsed {
+            let chunks = parts.entry(self.site.page(id).lang).or_default();
+            chunks.extend(renderer.search_chunk_of(id));
+            chunks.sort_unstable();
+            chunks.dedup();
+        }
+        parts
+            .into_iter()
+            .map(|(lang, chunks)| Output::SearchPart(lang, chunks))
+            .collect()
     }
 
     /// Stops holding back files that are gone.
@@ -1034,7 +1046,7 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
         Output::Nav(n) => Some(site.nav(*n).output_path(site)),
         Output::Theme(path) => Some(path.clone()),
         Output::Asset(a) => Some(site.asset_url(a)),
-        Output::Sitemap | Output::Search(_) => None,
+        Output::Sitemap | Output::Search(_) | Output::SearchPart(..) => None,
     }
 }
 
