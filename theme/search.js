@@ -290,7 +290,8 @@
       list.replaceChildren();
       found.results.forEach(function (r, i) {
         var li = document.createElement("li");
-        li.id = "folio-search-option-" + i;
+        /* A colon: no heading id has one (see src/markdown/slug.rs). */
+        li.id = "folio-search:" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         var a = document.createElement("a");
