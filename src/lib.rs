@@ -24,6 +24,7 @@ pub mod limits;
 pub mod markdown;
 mod paths;
 mod render;
+mod search;
 pub mod serve;
 pub mod site;
 pub mod status;

@@ -127,3 +127,18 @@ pub(crate) const SIDEBAR_FULL_ENTRIES: usize = 300;
 /// In a tree bigger than [`SIDEBAR_FULL_ENTRIES`], a list of entries longer
 /// than this shows this many around the current page's branch.
 pub(crate) const SIDEBAR_WINDOW: usize = 40;
+
+/// Sections (headings and task rows) of one page that search indexes;
+/// the rest of a page is not searchable (it still builds).
+pub const SEARCH_SECTIONS: usize = 2_000;
+
+/// Text of one section kept for search snippets (the whole section is
+/// indexed): what a phone downloads for a result stays small.
+pub const SEARCH_SNIPPET_BYTES: usize = 256;
+
+/// Snippet text kept of one page, all sections together; later sections
+/// keep their anchor and heading only.
+pub const SEARCH_PAGE_SNIPPET_BYTES: usize = 1_536;
+
+/// Term shards of one language's search index.
+pub const SEARCH_SHARDS: usize = 4_096;

@@ -15,7 +15,7 @@ mod common;
 use common::browser::{Browser, target_dir};
 use common::{PATIENCE, TempSite, eventually, start};
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const KICKOFF: &str = "content/english-playbook/initiate-kickoff.md";
 
@@ -299,4 +299,165 @@ fn portable_site_navigates_from_file_urls_with_and_without_javascript() {
             browser.screenshot(&target_dir().join("browser-portable-no-js.png"));
         }
     }
+}
+
+#[test]
+fn search_finds_accents_japanese_and_task_ids_by_keyboard_in_chromium() {
+    if !common::browser::available(
+        "search_finds_accents_japanese_and_task_ids_by_keyboard_in_chromium",
+    ) {
+        return;
+    }
+    let site = search_site();
+    let built = site.folio("build", &[]);
+    assert!(built.code != 2, "{}", built.all());
+    let browser = Browser::start(&site.path("chromium-profile"));
+    let (server, _log) = start(&site);
+    for base in [
+        server.url().to_string(),
+        format!("file://{}/", site.path("public").display()),
+    ] {
+        let file = base.starts_with("file:");
+        let page = |p: &str| format!("{base}{p}{}", if file { "index.html" } else { "" });
+
+        // Spanish, typed without accents, from a Spanish page.
+        browser.go(&page("es/guia/"));
+        let found = search(&browser, "evaluacion");
+        assert!(found.iter().all(|h| h.contains("/es/")), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|h| h.contains("/es/guia/") && h.ends_with("#evaluación-de-la-red")),
+            "{found:?}"
+        );
+        // An inflection the page does not contain: stems.
+        let found = search(&browser, "migraciones");
+        assert!(found.iter().any(|h| h.contains("/es/guia/")), "{found:?}");
+
+        // Japanese: a word inside a longer run of kana and kanji.
+        browser.go(&page("ja/junbi/"));
+        let found = search(&browser, "キックオフ");
+        assert!(found.iter().any(|h| h.contains("/ja/junbi/")), "{found:?}");
+        assert!(found.iter().all(|h| h.contains("/ja/")), "{found:?}");
+
+        // A task ID finds its row; English results only, though the
+        // Japanese page has the same ID. Keyboard alone opens it.
+        browser.go(&page("en/guide/"));
+        let found = search(&browser, "3979");
+        assert!(found.iter().all(|h| h.contains("/en/")), "{found:?}");
+        assert!(
+            found.first().is_some_and(|h| h.ends_with("#task-3979")),
+            "{found:?}"
+        );
+        browser.keys(&["\u{E015}", "\u{E007}"]); // ArrowDown, Enter
+        assert!(
+            browser.wait_for(
+                "location.hash === '#task-3979' && location.pathname.includes('/en/guide/')"
+            ),
+            "Enter opened the task row: {}",
+            browser.run("return location.href;")
+        );
+        // `/` focuses the box, Escape closes the list.
+        browser.go(&page("en/guide/"));
+        assert!(browser.wait_for("!document.querySelector('.folio-search').hidden"));
+        browser.keys(&["/"]);
+        assert!(browser.wait_for("document.activeElement.id === 'folio-search-input'"));
+        browser.keys(&["kickoff"]);
+        assert!(browser.wait_for("!document.getElementById('folio-search-results').hidden"));
+        assert_eq!(
+            browser.run("return document.getElementById('folio-search-input').getAttribute('aria-expanded');"),
+            json!("true")
+        );
+        assert!(
+            browser.wait_for(
+                "/result/.test(document.querySelector('.folio-search [role=status]').textContent)"
+            ),
+            "results announced"
+        );
+        browser.keys(&["\u{E00C}"]); // Escape
+        assert!(browser.wait_for("document.getElementById('folio-search-results').hidden"));
+        if !file {
+            search_screenshots(&browser, &page("es/guia/"));
+        }
+    }
+}
+
+/// Types a query into the search box and returns the results' hrefs.
+fn search(browser: &Browser, query: &str) -> Vec<String> {
+    assert!(browser.wait_for("!document.querySelector('.folio-search').hidden"));
+    browser
+        .run("const i = document.getElementById('folio-search-input'); i.value = ''; i.focus();");
+    browser.keys(&[query]);
+    assert!(
+        browser
+            .wait_for("document.querySelector('.folio-search [role=status]').textContent !== ''"),
+        "search for {query} answered"
+    );
+    let hrefs = browser.run(
+        "return [...document.querySelectorAll('#folio-search-results a')].map(a => decodeURIComponent(a.href));",
+    );
+    hrefs
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn search_screenshots(browser: &Browser, url: &str) {
+    // docs/screenshots only when asked (FOLIO_SCREENSHOTS=1): a test run
+    // never changes the repository.
+    let dir = if std::env::var_os("FOLIO_SCREENSHOTS").is_some() {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+    } else {
+        target_dir().join("screenshots")
+    };
+    let _ = std::fs::create_dir_all(&dir);
+    for (name, width, dark) in [
+        ("search-desktop-light", 1366, false),
+        ("search-desktop-dark", 1366, true),
+        ("search-phone-light", 390, false),
+        ("search-phone-dark", 390, true),
+    ] {
+        browser.session_call(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": 800 })),
+        );
+        browser.emulate_dark(dark);
+        browser.go(url);
+        search(browser, "evaluacion");
+        browser.keys(&["\u{E015}"]);
+        browser.screenshot(&dir.join(format!("{name}.png")));
+    }
+    browser.emulate_dark(false);
+    browser.session_call(
+        "POST",
+        "/window/rect",
+        Some(json!({ "width": 1200, "height": 900 })),
+    );
+}
+
+/// A site with English, Spanish and Japanese pages, a task table in two.
+fn search_site() -> TempSite {
+    let site = TempSite::new("search");
+    site.write(
+        "folio.yml",
+        "title: Search test\nbase_url: https://example.org/\ndefault_language: en\nlanguages:\n  - { code: en, name: English, dir: en }\n  - { code: es, name: Español, dir: es }\n  - { code: ja, name: 日本語, dir: ja }\ntasks:\n  en: { id: [Task ID], name: [Task Name], mandatory: [M], optional: [O] }\n  ja: { id: [タスク ID], name: [タスク名], mandatory: [M], optional: [O] }\n",
+    );
+    site.write(
+        "content/en/guide.md",
+        "---\ntitle: Planning guide\n---\n# Planning guide\n\nAn evaluation of the network comes first.\n\n## Tasks\n\n| Task ID | Task Name |\n|---|---|\n| 3978 | Book the room |\n| 3979 | Run the kickoff with the customer |\n\n```\nsecretcodeword\n```\n",
+    );
+    site.write(
+        "content/es/guia.md",
+        "---\ntitle: Guía de migración\n---\n# Guía de migración\n\nIntroducción.\n\n## Evaluación de la red\n\nLa evaluación de la red se hace antes de la migración.\n",
+    );
+    site.write(
+        "content/ja/junbi.md",
+        "---\ntitle: 準備\n---\n# 準備\n\nお客様とのキックオフの実施について説明します。\n\n| タスク ID | タスク名 |\n|---|---|\n| 3979 | 会議の準備 |\n",
+    );
+    site
 }

@@ -562,13 +562,23 @@ fn an_edit_rerenders_only_the_pages_that_depend_on_it() {
         t.replace("Phase: **Initiate**", "Phase: body only")
     });
     let mut r = ws.rebuild_content(&touched(KICKOFF));
-    assert_eq!(r.changed, vec![KICKOFF_OUT.to_string()]);
+    assert_eq!(pages_changed(&r.changed), vec![KICKOFF_OUT.to_string()]);
     assert_eq!(r.pages, 1);
+    // The page's new words: a few of its language's search shards, no more.
+    let search: Vec<&String> = r
+        .changed
+        .iter()
+        .filter(|p| p.starts_with("_folio/search/"))
+        .collect();
+    assert!(
+        !search.is_empty() && search.iter().all(|p| p.starts_with("_folio/search/en/")),
+        "{search:?}"
+    );
     // The language's print page, which holds every page's body, is
     // written after the reload, with the checks.
     ws.check(&mut r);
     assert_eq!(
-        r.changed,
+        pages_changed(&r.changed),
         vec![KICKOFF_OUT.to_string(), "en/print/index.html".into()]
     );
     assert!(
@@ -734,7 +744,7 @@ fn a_task_table_edit_rewrites_the_task_index_exports_and_phases() {
     let mut expected: Vec<String> = generated.iter().map(|p| p.to_string()).collect();
     expected.push("en/plan/index.html".into());
     expected.sort();
-    assert_eq!(r.changed, expected);
+    assert_eq!(pages_changed(&r.changed), expected);
     let json = site.read("public/en/tasks.json");
     assert!(json.contains("\"name\":\"Book the hall\""), "{json}");
     assert!(json.contains("\"id\":\"7002\""), "{json}");
@@ -754,7 +764,10 @@ fn a_task_table_edit_rewrites_the_task_index_exports_and_phases() {
         t.replace("Some prose.", "Other prose.")
     });
     let r = ws.rebuild_content(&touched("content/en/plan.md"));
-    assert_eq!(r.changed, vec!["en/plan/index.html".to_string()]);
+    assert_eq!(
+        pages_changed(&r.changed),
+        vec!["en/plan/index.html".to_string()]
+    );
 
     // The phase of another page changes: the phase overview follows.
     site.edit("content/en/other.md", |t| {
@@ -1043,7 +1056,10 @@ fn a_check_gives_way_to_a_newer_save() {
 
     site.edit(KICKOFF, |t| format!("{t}\n[Gone](no-such-page.md)\n"));
     let mut first_save = ws.rebuild_content(&touched(KICKOFF));
-    assert_eq!(first_save.changed, vec![KICKOFF_OUT.to_string()]);
+    assert_eq!(
+        pages_changed(&first_save.changed),
+        vec![KICKOFF_OUT.to_string()]
+    );
     let newer_save_waiting = || true;
     assert!(!ws.check_unless(&mut first_save, &newer_save_waiting));
     assert!(
@@ -1056,7 +1072,7 @@ fn a_check_gives_way_to_a_newer_save() {
     site.edit(other, |t| format!("{t}\nOne more line.\n"));
     let mut second_save = ws.rebuild_content(&touched(other));
     assert_eq!(
-        second_save.changed,
+        pages_changed(&second_save.changed),
         vec!["en/initiate-governance/index.html".to_string()]
     );
     assert!(ws.check_unless(&mut second_save, &|| false));
@@ -1248,4 +1264,51 @@ fn fallback_pages_and_stale_notices_follow_edits() {
     ws.rebuild_content(&touched(original));
     assert!(!site.path(es_out).exists() && !site.path(de_out).exists());
     assert_up_to_date(&mut ws);
+}
+
+/// The search index follows edits: a word added to a page is in the
+/// served index after the reload, and a word removed is gone.
+#[test]
+fn an_edit_that_adds_a_word_makes_it_findable() {
+    let site = TempSite::sample("search");
+    let (server, log) = start(&site);
+    let addr = server.addr();
+    let (mut events, _) = Events::open(addr);
+    let indexed = |word: &str| {
+        let meta = get(addr, "/_folio/search/en/meta.js").text();
+        let shards: usize = meta
+            .split("\"shards\":")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("shard count in {meta}"));
+        (0..shards).any(|n| {
+            get(addr, &format!("/_folio/search/en/t{n}.js"))
+                .text()
+                .contains(&format!("\"{word}\":"))
+        })
+    };
+    assert!(indexed("kickoff"), "the index is served");
+    assert!(!indexed("zanzibarwort"));
+
+    site.edit(KICKOFF, |t| {
+        t.replace("Phase: **Initiate**", "Phase: **Initiate** Zanzibarwört")
+    });
+    assert!(
+        events.reload_of(KICKOFF_OUT, PATIENCE).is_some(),
+        "reload; log: {:?}",
+        log.lines()
+    );
+    assert!(indexed("zanzibarwort"), "the new word, folded, is findable");
+    let spanish = get(addr, "/_folio/search/es/meta.js");
+    assert_eq!(spanish.status, 200, "other languages keep their index");
+}
+
+/// What a rebuild wrote, without the search index's shards.
+fn pages_changed(changed: &[String]) -> Vec<String> {
+    changed
+        .iter()
+        .filter(|p| !p.starts_with("_folio/search/"))
+        .cloned()
+        .collect()
 }

@@ -22,6 +22,7 @@ use crate::config::RawHtml;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::html::escape;
 use crate::i18n;
+use crate::search::PageText;
 use include::Expansion;
 pub use include::{Pos, Sources};
 pub use playbook::PlaybookMarks;
@@ -246,6 +247,13 @@ pub fn parse(cx: &ParseContext<'_>) -> Document {
 
 /// Parses one page and makes its HTML (the same [`Document`] as [`parse`]).
 pub(crate) fn render(cx: &ParseContext<'_>) -> (Document, Body) {
+    let (doc, body, _) = walk(cx, Made::Html);
+    (doc, body)
+}
+
+/// [`render`], and the page's text for search (prose by section; no code,
+/// no markup), collected in the same walk.
+pub(crate) fn render_with_text(cx: &ParseContext<'_>) -> (Document, Body, PageText) {
     walk(cx, Made::Html)
 }
 
@@ -256,7 +264,7 @@ enum Made {
     Html,
 }
 
-fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
+fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body, PageText) {
     let exp = Expansion::new(cx.path, cx.text, cx.body_start, cx.sources);
     // The merged iterator gives no size hint, so a collect would grow the
     // list a dozen times per page; playbook pages make about one event per
@@ -285,9 +293,11 @@ fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
         after_refresh_heading: false,
         anchors: BTreeSet::new(),
         doc: Document::default(),
+        search: (made == Made::Html).then(PageText::default),
     };
     r.run(events);
     let (mut doc, out, first_markup) = (r.doc, r.out, r.first_markup);
+    let text = r.search.unwrap_or_default();
     doc.anchors = Anchors::from(r.anchors);
     let sanitized = first_markup.filter(|_| cx.raw_html == RawHtml::Sanitize);
     if made == Made::Analysis && sanitized.is_some() {
@@ -317,7 +327,7 @@ fn walk(cx: &ParseContext<'_>, made: Made) -> (Document, Body) {
     diagnostics.append(&mut doc.diagnostics);
     doc.diagnostics = diagnostics;
     doc.shrink_to_fit();
-    (doc, body)
+    (doc, body, text)
 }
 
 /// A page nesting elements deeper than browsers build: the HTML parser
@@ -329,8 +339,8 @@ fn too_deep_to_sanitize(
     at: usize,
     depth: usize,
     made: Made,
-) -> (Document, Body) {
-    let (mut doc, body) = walk(
+) -> (Document, Body, PageText) {
+    let (mut doc, body, text) = walk(
         &ParseContext {
             raw_html: RawHtml::Escape,
             ..*cx
@@ -354,7 +364,7 @@ fn too_deep_to_sanitize(
         .at(pos.line, pos.column)
         .hint("close the tags this page opens, or split the page"),
     );
-    (doc, body)
+    (doc, body, text)
 }
 
 /// The end of a paragraph or block, where an unclosed `<style>` or
@@ -444,6 +454,8 @@ struct Renderer<'a, 'cx> {
     /// The page's ids so far (frozen into `doc.anchors` at the end).
     anchors: BTreeSet<String>,
     doc: Document,
+    /// The page's prose for search, when HTML is made.
+    search: Option<PageText>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -470,6 +482,7 @@ impl<'a> Renderer<'a, '_> {
         if ends_raw_html_scope(&event) {
             // An unclosed `<style>` or `<script>` ends with its paragraph or block.
             self.raw.end_scope();
+            self.search_break();
         }
         let start = range.start;
         match event {
@@ -512,6 +525,7 @@ impl<'a> Renderer<'a, '_> {
             ) => self.table_event(event, start),
             Event::SoftBreak | Event::HardBreak => {
                 self.add_break();
+                self.search_break();
                 self.emit(event);
             }
             Event::Start(Tag::Paragraph) if self.frames.is_empty() => {
@@ -732,6 +746,23 @@ impl<'a> Renderer<'a, '_> {
 
     /// A line break: a space in plain text; in a heading's text content the
     /// line ending a browser keeps (which slugging drops, as GitHub does).
+    /// Prose for search: not a heading's (its section records it), nor
+    /// image alt text, code or markup (never passed here).
+    fn search_text(&mut self, text: &str) {
+        if matches!(self.frames.last(), Some(Frame::Heading { .. })) {
+            return;
+        }
+        if let Some(search) = &mut self.search {
+            search.push_text(text);
+        }
+    }
+
+    fn search_break(&mut self) {
+        if let Some(search) = &mut self.search {
+            search.push_break();
+        }
+    }
+
     fn add_break(&mut self) {
         if let Some(Frame::Heading { text, content, .. }) = self.frames.last_mut() {
             text.push(' ');
@@ -785,6 +816,7 @@ impl<'a> Renderer<'a, '_> {
             return;
         }
         self.add_text(&text);
+        self.search_text(&text);
         self.emit(Event::Text(text));
         if let Some(Frame::Heading {
             events, last_text, ..
@@ -859,6 +891,9 @@ impl<'a> Renderer<'a, '_> {
             self.doc.title = Some(text.clone());
         }
         self.anchors.insert(id.clone());
+        if let Some(search) = &mut self.search {
+            search.start_section(&id, &text);
+        }
         let pos = self.exp.locate(start);
         if self.html {
             self.write_heading(level_num, &id, &text, &attrs.classes, events);
@@ -1118,6 +1153,18 @@ impl<'a> Renderer<'a, '_> {
             && !self.anchors.contains(&anchor)
             && self.slugger.claim(&anchor);
         if fresh {
+            if let Some(search) = &mut self.search {
+                let rest: Vec<&str> = [columns.role, columns.services]
+                    .into_iter()
+                    .filter_map(&cell_text)
+                    .collect();
+                search.add_task(
+                    &anchor,
+                    id,
+                    cell_text(columns.name).unwrap_or(""),
+                    &rest.join(" "),
+                );
+            }
             out.push_str(&format!("<tr id=\"{anchor}\">"));
             self.anchors.insert(anchor.clone());
         } else {

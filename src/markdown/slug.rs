@@ -17,7 +17,13 @@ use std::collections::HashMap;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// Ids the page templates use (`templates/`): a heading never takes them.
-pub(crate) const TEMPLATE_IDS: &[&str] = &["folio-main", "folio-nav", "folio-otp"];
+pub(crate) const TEMPLATE_IDS: &[&str] = &[
+    "folio-main",
+    "folio-nav",
+    "folio-otp",
+    "folio-search-input",
+    "folio-search-results",
+];
 
 /// The id GitHub gives a heading with this text content (before de-duplication).
 pub(crate) fn slug(text: &str) -> String {

@@ -632,3 +632,54 @@ fn permalinks_sit_beside_headings_and_tables_are_named_focusable_regions() {
         "{html}"
     );
 }
+
+#[test]
+fn search_text_is_prose_by_section_without_code_or_markup() {
+    let files = Files(HashMap::new());
+    let headers = TaskHeaders::new(&[("en", &TaskLabels::english())]);
+    let text = "Intro with `inline code` and <span class=\"x\">raw html</span> text.\n\n\
+        ![alt words](a.png)\n\n## Setup *steps*\n\nFirst line\nsecond **bold**line.\n\n\
+        ```\nfn secret_code() {}\n```\n\n<div>\nblock html\n</div>\n\n\
+        | Task ID | Task Name | (M)andatory / (O)ptional |\n|---|---|---|\n| 3979 | Plan it | M |\n\nAfter.\n";
+    let cx = ParseContext {
+        path: "en/page.md",
+        text,
+        body_start: 0,
+        sources: &files,
+        lang: "en",
+        task_headers: &headers,
+        raw_html: crate::config::RawHtml::default(),
+        playbook: &PlaybookMarks::default(),
+    };
+    let (_, _, search) = render_with_text(&cx);
+    let sections = search.sections();
+    assert_eq!(sections[0].0, "", "the page top");
+    assert!(sections[0].2.starts_with("Intro with"), "{sections:?}");
+    // Code (inline and blocks), tags and alt text are not searchable.
+    let all: String = sections
+        .iter()
+        .map(|s| format!("{} {} ", s.1, s.2))
+        .collect();
+    for absent in [
+        "inline code",
+        "secret_code",
+        "span",
+        "class",
+        "alt words",
+        "<div",
+    ] {
+        assert!(!all.contains(absent), "{absent} in {all}");
+    }
+    assert!(all.contains("raw html text."), "{all}");
+    assert_eq!(
+        (sections[1].0, sections[1].1),
+        ("setup-steps", "Setup steps")
+    );
+    assert!(
+        sections[1].2.contains("First line second boldline."),
+        "{sections:?}"
+    );
+    assert!(sections[1].2.ends_with("After."), "{sections:?}");
+    let task = sections.last().expect("a task section");
+    assert_eq!((task.0, task.1), ("task-3979", "3979 Plan it"));
+}

@@ -85,6 +85,11 @@ pub(crate) enum Output {
     Fallback(PageId, LangId),
     /// The translation dashboard: `status/index.html` and `status.json`.
     Dashboard,
+    /// A language's search index (`_folio/search/<lang>/`, many files).
+    Search(LangId),
+    /// A language's term shards and the given snippet chunks only (what
+    /// `serve` rewrites when pages of the language were edited).
+    SearchPart(LangId, Vec<usize>),
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -181,6 +186,7 @@ impl<'a> Renderer<'a> {
                 .filter(|&&l| self.has_print(l))
                 .map(|&l| Output::Print(l)),
         );
+        outputs.extend(self.languages.iter().copied().map(Output::Search));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
             site.content()
@@ -346,6 +352,10 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
                 .collect()),
+            Output::Search(lang) => Ok(self.search_files(*lang, &crate::search::Chunks::All)),
+            Output::SearchPart(lang, chunks) => {
+                Ok(self.search_files(*lang, &crate::search::Chunks::Only(chunks.clone())))
+            }
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
                 // A symlinked theme file is not the site's (it could be any
@@ -396,6 +406,35 @@ impl<'a> Renderer<'a> {
                 .hint("fix the template; the page was not written"),
             )
         })
+    }
+
+    /// A language's search index: its published pages, in page order.
+    fn search_files(&self, lang: LangId, chunks: &crate::search::Chunks) -> Vec<OutputFile> {
+        let pages: Vec<crate::search::IndexedPage<'_>> = self
+            .site
+            .published()
+            .filter(|(_, p)| p.lang == lang)
+            .map(|(_, p)| crate::search::IndexedPage {
+                url: &p.url,
+                title: &p.title,
+                record: p.search.as_ref(),
+            })
+            .collect();
+        let code = &self.site.config.language(lang).code;
+        crate::search::index_files(code, &pages, chunks)
+            .into_iter()
+            .map(|f| OutputFile::bytes(f.path, f.bytes))
+            .collect()
+    }
+
+    /// The search snippet chunk that holds a published page.
+    pub(crate) fn search_chunk_of(&self, id: PageId) -> Option<usize> {
+        let lang = self.site.page(id).lang;
+        self.site
+            .published()
+            .filter(|(_, p)| p.lang == lang)
+            .position(|(p, _)| p == id)
+            .map(|doc| doc / crate::search::CHUNK)
     }
 
     /// Default theme files plus the site's own `theme/` folder, site-relative.

@@ -40,6 +40,7 @@ pub(crate) const DEFAULTS: &[(&str, &str)] = &[
         "toc-inline.html",
         include_str!("../../templates/toc-inline.html"),
     ),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The default theme files, by site-relative output path.
@@ -50,6 +51,8 @@ pub(crate) const THEME: &[(&str, &[u8])] = &[
         "theme/favicon.svg",
         include_bytes!("../../theme/favicon.svg"),
     ),
+    ("theme/search.js", include_bytes!("../../theme/search.js")),
+    ("theme/search.css", include_bytes!("../../theme/search.css")),
 ];
 
 /// The files of a site's override folder (`templates/`, `theme/`), relative

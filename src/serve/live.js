@@ -32,11 +32,13 @@
   }
 
   /* Does a rebuild that wrote `paths` change what this page shows? Its own
-     file, or anything that is not a page: navigation, theme, images. A 404
-     page reloads on any rebuild: the page it stands for may exist now. */
+     file, or anything that is not a page: navigation, theme, images. Not
+     the search index: it is read when the reader searches, not shown. A
+     404 page reloads on any rebuild: the page it stands for may exist now. */
   function concerns(paths) {
     if (missing) return true;
     return paths.some(function (p) {
+      if (p.indexOf("_folio/search/") === 0) return false;
       return p === "*" || p === file || p.indexOf("_folio/") === 0 || !/\.(html|xml)$/.test(p);
     });
   }

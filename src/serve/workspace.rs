@@ -554,7 +554,28 @@ impl Workspace {
         translation_outputs(site, changed, &mut pages, &mut files);
         pages.sort();
         pages.dedup();
+        files.extend(self.search_parts(&changed.reparsed));
         Scope::Some { pages, files }
+    }
+
+    /// The search index of each language a re-parsed page is in: its term
+    /// shards and the snippet chunks of those pages.
+    fn search_parts(&self, reparsed: &[PageId]) -> Vec<Output> {
+        let Some(templates) = &self.templates else {
+            return Vec::new();
+        };
+        let renderer = Renderer::new(&self.site, templates);
+        let mut parts: std::collections::BTreeMap<_, Vec<usize>> = Default::default();
+        for &id in reparsed {
+            let chunks = parts.entry(self.site.page(id).lang).or_default();
+            chunks.extend(renderer.search_chunk_of(id));
+            chunks.sort_unstable();
+            chunks.dedup();
+        }
+        parts
+            .into_iter()
+            .map(|(lang, chunks)| Output::SearchPart(lang, chunks))
+            .collect()
     }
 
     /// Stops holding back files that are gone.
@@ -1191,7 +1212,7 @@ fn single_output_path(site: &Site, output: &Output) -> Option<String> {
             "{}index.html",
             site.page(*original).key.url(site.config.language(*lang))
         )),
-        Output::Sitemap | Output::Dashboard => None,
+        Output::Sitemap | Output::Dashboard | Output::Search(_) | Output::SearchPart(..) => None,
     }
 }
 

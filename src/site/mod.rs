@@ -61,6 +61,8 @@ pub struct Page {
     pub(crate) nav: Option<NavId>,
     /// Its HTML, when the site was loaded to be rendered.
     body: Option<StoredBody>,
+    /// Its terms and snippets for search, when the site was loaded to be rendered.
+    pub(crate) search: Option<crate::search::Record>,
 }
 
 impl Page {
@@ -232,6 +234,8 @@ impl Purpose {
 struct Parsed {
     doc: Document,
     body: Option<StoredBody>,
+    /// Its terms and snippets, when the site is rendered.
+    search: Option<crate::search::Record>,
 }
 
 /// Gives the markdown parser the texts of pages and fragments.
@@ -887,24 +891,30 @@ fn parse_page(
             files: vec![page.path.clone()],
             ..Document::default()
         };
-        return Parsed { doc, body: None };
+        return Parsed {
+            doc,
+            body: None,
+            search: None,
+        };
     }
     let cx = parse_context(config, sources, &headers[page.placement.lang.index()], page);
     if bodies {
-        let (doc, body) = markdown::render(&cx);
+        let (doc, body, text) = markdown::render_with_text(&cx);
         return Parsed {
             doc,
             body: Some(StoredBody::new(body)),
+            search: Some(crate::search::Record::new(text, cx.lang)),
         };
     }
     Parsed {
         doc: markdown::parse(&cx),
         body: None,
+        search: None,
     }
 }
 
 fn new_page(config: &Config, source: &PageSource, parsed: Parsed) -> Page {
-    let Parsed { doc, body } = parsed;
+    let Parsed { doc, body, search } = parsed;
     let lang = source.placement.lang;
     let file_stem =
         crate::content::language::strip_markdown_ext(crate::paths::file_name(&source.path))
@@ -927,6 +937,7 @@ fn new_page(config: &Config, source: &PageSource, parsed: Parsed) -> Page {
         published: false,
         nav: None,
         body,
+        search,
     }
 }
 

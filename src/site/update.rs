@@ -299,6 +299,7 @@ impl Site {
             .zip(std::mem::take(&mut self.pages).into_iter().map(|p| Parsed {
                 doc: p.doc,
                 body: p.body,
+                search: p.search,
             }))
             .collect();
         for rel in &edit.removed {

@@ -343,3 +343,36 @@ fn answer(root: &Path, mut stream: std::net::TcpStream) {
     );
     let _ = stream.write_all(&body);
 }
+
+impl Browser {
+    /// Types keys (WebDriver key codes for special keys) into whatever has focus.
+    pub fn keys(&self, keys: &[&str]) {
+        let actions: Vec<Value> = keys
+            .iter()
+            .flat_map(|k| k.chars())
+            .flat_map(|c| {
+                let c = c.to_string();
+                [
+                    json!({ "type": "keyDown", "value": c }),
+                    json!({ "type": "keyUp", "value": c }),
+                ]
+            })
+            .collect();
+        self.session_call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        )
+        .expect("keys");
+    }
+
+    /// Dark or light `prefers-color-scheme`, through the DevTools protocol.
+    pub fn emulate_dark(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.session_call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] } })),
+        );
+    }
+}

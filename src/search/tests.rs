@@ -1,0 +1,159 @@
+use super::*;
+
+fn page(sections: &[(&str, &str, &str)]) -> PageText {
+    let mut text = PageText::default();
+    for (anchor, heading, body) in sections {
+        if !anchor.is_empty() {
+            text.start_section(anchor, heading);
+        }
+        text.push_text(body);
+        text.push_break();
+    }
+    text
+}
+
+#[test]
+fn shard_keys_are_two_characters_or_one_cjk() {
+    assert_eq!(shard_key("evaluacion"), "ev");
+    assert_eq!(shard_key("e"), "e");
+    assert_eq!(shard_key("迁移"), "迁");
+    assert_eq!(shard_key("über"), "üb");
+    // Prefixes share their key, so a prefix search needs one shard.
+    assert_eq!(shard_of("evalua", 64), shard_of("evaluacion", 64));
+}
+
+/// The shard that holds `term`, parsed back from the written script.
+fn shard_for(files: &[IndexFile], term: &str) -> serde_json::Value {
+    let meta = json_of(files, "meta.js");
+    let n = shard_of(term, meta["shards"].as_u64().unwrap_or(1) as usize);
+    json_of(files, &format!("t{n}.js"))
+}
+
+fn json_of(files: &[IndexFile], name: &str) -> serde_json::Value {
+    let file = files
+        .iter()
+        .find(|f| f.path.ends_with(&format!("/{name}")))
+        .unwrap_or_else(|| panic!("{name} written"));
+    let text = String::from_utf8(file.bytes.clone()).expect("utf-8");
+    let json = text
+        .splitn(4, ',')
+        .nth(3)
+        .and_then(|rest| rest.trim_end().strip_suffix(");"))
+        .expect("folioSearch.add(kind,lang,n,data);");
+    serde_json::from_str(json).expect("json")
+}
+
+#[test]
+fn words_stems_sections_and_tasks_are_indexed() {
+    let mut text = page(&[
+        ("", "", "Intro <b>text</b>"),
+        ("evaluacion", "Evaluación", "Las migraciones de datos."),
+    ]);
+    text.add_task("task-3979", "3979", "Planificar la reunión", "Socio");
+    let record = Record::new(text, "es");
+    let pages = [IndexedPage {
+        url: "es/guia/",
+        title: "Guía de migración",
+        record: Some(&record),
+    }];
+    let files = index_files("es", &pages, &Chunks::All);
+    // Postings name pages: page 0, + 1 when in a heading or the title.
+    assert_eq!(
+        shard_for(&files, "evaluacion")["w"]["evaluacion"],
+        serde_json::json!([1])
+    );
+    assert_eq!(
+        shard_for(&files, "intro")["w"]["intro"],
+        serde_json::json!([0])
+    );
+    // The task row's ID and name head a section of their own.
+    assert_eq!(
+        shard_for(&files, "3979")["w"]["3979"],
+        serde_json::json!([1])
+    );
+    assert!(shard_for(&files, "planificar")["w"]["planificar"].is_array());
+    // Stems: `migraciones` and the title's `migración` share one.
+    let stem = tokenize::stemmer("es").map(|s| s.stem("migraciones").to_string());
+    let stem = tokenize::fold(&stem.unwrap_or_default());
+    assert!(
+        shard_for(&files, &stem)["s"][&stem].is_array()
+            || shard_for(&files, &stem)["s"][&stem] == 0
+    );
+    // Snippets: the section texts, markup characters escaped in the script.
+    let chunk = json_of(&files, "d0.js");
+    assert_eq!(chunk[0][0], "es/guia/");
+    assert_eq!(chunk[0][2][1][0], "evaluacion");
+    assert_eq!(chunk[0][2][0][2], "Intro <b>text</b>");
+    let raw = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.path.ends_with("d0.js"))
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    assert!(!raw.contains('<'), "{raw}");
+}
+
+#[test]
+fn every_language_has_its_own_folder() {
+    let files = index_files("ja", &[], &Chunks::All);
+    assert!(
+        files
+            .iter()
+            .all(|f| f.path.starts_with("_folio/search/ja/"))
+    );
+    assert_eq!(json_of(&files, "meta.js")["docs"], 0);
+}
+
+#[test]
+fn postings_are_page_differences_with_a_heading_flag() {
+    let pages: Vec<Record> = ["alpha beta", "beta", "gamma", "beta"]
+        .iter()
+        .map(|t| Record::new(page(&[("", "", t)]), "en"))
+        .collect();
+    let titles = ["One", "Beta title", "Three", "Four"];
+    let indexed: Vec<IndexedPage<'_>> = pages
+        .iter()
+        .zip(titles)
+        .map(|(r, title)| IndexedPage {
+            url: "en/x/",
+            title,
+            record: Some(r),
+        })
+        .collect();
+    let files = index_files("en", &indexed, &Chunks::All);
+    // Pages 0, 1 (title: flagged), 3: 0, (1-0)*2+1, (3-1)*2.
+    assert_eq!(
+        shard_for(&files, "beta")["w"]["beta"],
+        serde_json::json!([0, 3, 4])
+    );
+}
+
+#[test]
+fn long_pages_keep_short_snippets() {
+    let long = "word ".repeat(2_000);
+    let sections: Vec<(String, String, String)> = (0..20)
+        .map(|i| (format!("s{i}"), format!("Heading {i}"), long.clone()))
+        .collect();
+    let borrowed: Vec<(&str, &str, &str)> = sections
+        .iter()
+        .map(|(a, h, t)| (a.as_str(), h.as_str(), t.as_str()))
+        .collect();
+    let record = Record::new(page(&borrowed), "en");
+    let unpacked = record.unpack();
+    let kept: usize = unpacked.sections.iter().map(|s| s.2.len()).sum();
+    assert!(kept <= limits::SEARCH_PAGE_SNIPPET_BYTES, "{kept}");
+    assert!(
+        unpacked
+            .sections
+            .iter()
+            .all(|s| s.2.len() <= limits::SEARCH_SNIPPET_BYTES)
+    );
+    assert_eq!(
+        unpacked.sections.len(),
+        21,
+        "every heading stays, for choosing the section"
+    );
+}
