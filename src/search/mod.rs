@@ -28,8 +28,6 @@
 mod pack;
 pub(crate) mod tokenize;
 
-use tokenize::Token as Term;
-
 use crate::limits;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -142,23 +140,18 @@ impl Record {
     /// Words repeat across pages: each thread folds and stems a distinct
     /// word of a language once (see [`WORDS`]).
     pub(crate) fn new(text: PageText, lang: &str) -> Record {
-        let mut words: HashMap<String, u32> = HashMap::new();
-        let mut stems: HashMap<String, u32> = HashMap::new();
         let kept = in_order(text);
-        WORDS.with_borrow_mut(|cache| {
+        let (words, stems) = WORDS.with_borrow_mut(|cache| {
             cache.switch_to(lang);
+            let mut hits = PageHits::default();
             for s in kept.iter().take(limits::SEARCH_SECTIONS) {
-                for (part, hit) in [(&s.heading, 1), (&s.text, 0)] {
+                for (part, heading) in [(&s.heading, 1), (&s.text, 0)] {
                     for run in tokenize::runs(part) {
-                        for t in cache.terms(run) {
-                            if let Some(stem) = &t.stem {
-                                add_hit(&mut stems, stem, hit);
-                            }
-                            add_hit(&mut words, &t.word, hit);
-                        }
+                        cache.add_run(run, heading, &mut hits);
                     }
                 }
             }
+            (cache.named(hits.words), cache.named(hits.stems))
         });
         let mut budget = limits::SEARCH_PAGE_SNIPPET_BYTES;
         let sections = kept
@@ -171,8 +164,8 @@ impl Record {
             })
             .collect();
         let unpacked = Unpacked {
-            words: sorted(words),
-            stems: sorted(stems),
+            words,
+            stems,
             sections,
         };
         let (terms, snippets) = pack::encode(&unpacked);
@@ -199,16 +192,32 @@ impl Record {
     }
 }
 
-/// Tokens of words already seen by this thread, for one language.
+/// Tokens of words already seen by this thread, for one language, with
+/// every word and stem interned: a page's hits are pairs of numbers, not
+/// strings hashed again for every occurrence.
 #[derive(Default)]
 struct WordCache {
     lang: String,
     stemmer: Option<rust_stemmers::Stemmer>,
-    terms: HashMap<String, Vec<Term>>,
+    /// A run of word characters → its tokens in `tokens`.
+    runs: HashMap<String, std::ops::Range<u32>>,
+    /// Every run's tokens, one after another: (word id, stem id).
+    tokens: Vec<(u32, Option<u32>)>,
+    /// Interned words and stems by id, and their ids.
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
 }
 
-/// Distinct words a [`WordCache`] holds before it starts over (bounds its
-/// memory on sites with huge vocabularies).
+/// A page's hits: (term id, 1 when in a heading, else 0), repeated.
+#[derive(Default)]
+struct PageHits {
+    words: Vec<(u32, u32)>,
+    stems: Vec<(u32, u32)>,
+}
+
+/// Distinct runs a [`WordCache`] holds before it starts over (bounds its
+/// memory on sites with huge vocabularies); checked between pages, so a
+/// page's ids stay valid while it is indexed.
 const CACHED_WORDS: usize = 100_000;
 
 thread_local! {
@@ -217,23 +226,73 @@ thread_local! {
 
 impl WordCache {
     fn switch_to(&mut self, lang: &str) {
-        if self.lang != lang || self.terms.is_empty() {
+        if self.lang != lang || self.runs.len() >= CACHED_WORDS {
             self.lang = lang.to_string();
             self.stemmer = tokenize::stemmer(lang);
-            self.terms.clear();
+            self.runs.clear();
+            self.tokens.clear();
+            self.names.clear();
+            self.ids.clear();
         }
     }
 
-    fn terms(&mut self, run: &str) -> &[Term] {
-        if self.terms.len() >= CACHED_WORDS && !self.terms.contains_key(run) {
-            self.terms.clear();
+    /// Adds the tokens of `run` to the page's hits.
+    fn add_run(&mut self, run: &str, heading: u32, hits: &mut PageHits) {
+        let range = match self.runs.get(run) {
+            Some(r) => r.clone(),
+            None => self.learn(run),
+        };
+        for &(word, stem) in &self.tokens[range.start as usize..range.end as usize] {
+            hits.words.push((word, heading));
+            if let Some(stem) = stem {
+                hits.stems.push((stem, heading));
+            }
         }
-        if !self.terms.contains_key(run) {
-            let mut terms = Vec::new();
-            tokenize::run_tokens(run, self.stemmer.as_ref(), &mut |t| terms.push(t));
-            self.terms.insert(run.to_string(), terms);
+    }
+
+    /// Tokenizes a run not seen before and remembers its tokens.
+    fn learn(&mut self, run: &str) -> std::ops::Range<u32> {
+        let mut found = Vec::new();
+        tokenize::run_tokens(run, self.stemmer.as_ref(), &mut |t| found.push(t));
+        let start = self.tokens.len() as u32;
+        for t in found {
+            let word = self.intern(t.word);
+            let stem = t.stem.map(|s| self.intern(s));
+            self.tokens.push((word, stem));
         }
-        self.terms.get(run).map_or(&[], Vec::as_slice)
+        let range = start..self.tokens.len() as u32;
+        self.runs.insert(run.to_string(), range.clone());
+        range
+    }
+
+    fn intern(&mut self, name: String) -> u32 {
+        if let Some(&id) = self.ids.get(&name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.clone());
+        self.ids.insert(name, id);
+        id
+    }
+
+    /// A page's hits as its terms: each distinct term once, heading flags
+    /// joined, sorted by the term.
+    fn named(&self, mut hits: Vec<(u32, u32)>) -> Vec<(String, u32)> {
+        hits.sort_unstable();
+        let mut terms: Vec<(String, u32)> = Vec::new();
+        let mut last = None;
+        for (id, heading) in hits {
+            if last == Some(id) {
+                if let Some(t) = terms.last_mut() {
+                    t.1 |= heading;
+                }
+                continue;
+            }
+            last = Some(id);
+            terms.push((self.names[id as usize].clone(), heading));
+        }
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
     }
 }
 
@@ -249,21 +308,6 @@ fn in_order(text: PageText) -> Vec<SectionText> {
     }
     sections.extend(tasks);
     sections
-}
-
-fn add_hit(map: &mut HashMap<String, u32>, term: &str, heading: u32) {
-    match map.get_mut(term) {
-        Some(flag) => *flag |= heading,
-        None => {
-            map.insert(term.to_string(), heading);
-        }
-    }
-}
-
-fn sorted(map: HashMap<String, u32>) -> Vec<(String, u32)> {
-    let mut v: Vec<(String, u32)> = map.into_iter().collect();
-    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    v
 }
 
 /// A section's text as snippets show it: at most
