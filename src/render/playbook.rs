@@ -23,8 +23,11 @@ pub(crate) struct Tools {
     current: Option<&'static str>,
 }
 
+/// What both generated playbook pages show around their content: the
+/// language's frame, their hreflang set and switcher, the playbook links.
+/// Flattened into each page's context, so templates see the same names.
 #[derive(Serialize)]
-struct TaskIndexContext<'a> {
+struct GeneratedFrame<'a> {
     site: SiteInfo<'a>,
     lang: LangInfo<'a>,
     ui: &'static Strings,
@@ -34,6 +37,12 @@ struct TaskIndexContext<'a> {
     alternates: Vec<Alternate>,
     switcher: Vec<Switch>,
     tools: Tools,
+}
+
+#[derive(Serialize)]
+struct TaskIndexContext<'a> {
+    #[serde(flatten)]
+    frame: GeneratedFrame<'a>,
     /// Where the table's rows go ([`ROWS_MARKER`]): they are written by
     /// [`push_task_row`] straight into the page. A Tera loop over the
     /// 24,000 tasks a language of the 10,000-page benchmark has held every
@@ -64,15 +73,8 @@ struct TaskRow<'a> {
 
 #[derive(Serialize)]
 struct PhasesContext<'a> {
-    site: SiteInfo<'a>,
-    lang: LangInfo<'a>,
-    ui: &'static Strings,
-    root: String,
-    home_href: String,
-    canonical: String,
-    alternates: Vec<Alternate>,
-    switcher: Vec<Switch>,
-    tools: Tools,
+    #[serde(flatten)]
+    frame: GeneratedFrame<'a>,
     phases: Vec<PhaseContext<'a>>,
 }
 
@@ -228,7 +230,7 @@ impl<'a> Renderer<'a> {
         html.push_str(head);
         let from = tasks_dir(&site.config.language(lang).code);
         for task in tasks.iter().filter_map(|&t| site.task(t)) {
-            push_task_row(&mut html, &self.task_row(&from, task), cx.ui);
+            push_task_row(&mut html, &self.task_row(&from, task), cx.frame.ui);
         }
         html.push_str(tail);
         Ok(html.into_bytes())
@@ -236,11 +238,6 @@ impl<'a> Renderer<'a> {
 
     fn task_index_context(&self, lang: LangId) -> TaskIndexContext<'a> {
         let site = self.site;
-        let language = site.config.language(lang);
-        let from = tasks_dir(&language.code);
-        let mut tools = self.tools(lang, &from);
-        tools.current = Some("tasks");
-        let ui = i18n::strings(&language.code);
         let count = site
             .playbook()
             .lang(lang)
@@ -249,15 +246,7 @@ impl<'a> Renderer<'a> {
             .filter(|&&t| site.task(t).is_some())
             .count();
         TaskIndexContext {
-            site: self.site_info(),
-            lang: LangInfo::of(language),
-            ui,
-            root: paths::root_from(&from),
-            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
-            canonical: self.absolute_url(&from),
-            alternates: self.alternates(&hreflang::of_generated(site, self.languages(), tasks_dir)),
-            switcher: self.generated_switcher(lang, tasks_dir),
-            tools,
+            frame: self.generated_frame(lang, tasks_dir, "tasks"),
             rows: ROWS_MARKER,
             count,
             json_href: "../tasks.json",
@@ -289,8 +278,6 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let language = site.config.language(lang);
         let from = phases_dir(&language.code);
-        let mut tools = self.tools(lang, &from);
-        tools.current = Some("phases");
         let phases = site
             .playbook()
             .lang(lang)
@@ -311,20 +298,34 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         PhasesContext {
+            frame: self.generated_frame(lang, phases_dir, "phases"),
+            phases,
+        }
+    }
+
+    /// The frame of language `lang`'s generated page in `dir` (`current`:
+    /// which of the playbook links it is).
+    fn generated_frame(
+        &self,
+        lang: LangId,
+        dir: fn(&str) -> String,
+        current: &'static str,
+    ) -> GeneratedFrame<'a> {
+        let site = self.site;
+        let language = site.config.language(lang);
+        let from = dir(&language.code);
+        let mut tools = self.tools(lang, &from);
+        tools.current = Some(current);
+        GeneratedFrame {
             site: self.site_info(),
             lang: LangInfo::of(language),
             ui: i18n::strings(&language.code),
             root: paths::root_from(&from),
             home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
             canonical: self.absolute_url(&from),
-            alternates: self.alternates(&hreflang::of_generated(
-                site,
-                self.languages(),
-                phases_dir,
-            )),
-            switcher: self.generated_switcher(lang, phases_dir),
+            alternates: self.alternates(&hreflang::of_generated(site, self.languages(), dir)),
+            switcher: self.generated_switcher(lang, dir),
             tools,
-            phases,
         }
     }
 
