@@ -472,17 +472,7 @@ impl<'a> Renderer<'a> {
             root: paths::root_from(from),
             home_href: paths::relative_url(from, &format!("{}/", lang.code), self.form),
             page: self.page_info(id),
-            headings: page
-                .doc
-                .headings
-                .iter()
-                .filter(|h| (2..=3).contains(&h.level))
-                .map(|h| HeadingInfo {
-                    level: h.level,
-                    text: h.text.clone(),
-                    id: h.id.clone(),
-                })
-                .collect(),
+            headings: headings_of(page),
             alternates: self.alternates(&hreflang::of_page(site, &self.languages, id)),
             switcher: self.page_switcher(id),
             breadcrumbs: position
@@ -900,6 +890,20 @@ struct Switch {
     href: String,
     current: bool,
     available: bool,
+}
+
+/// The headings "On this page" lists: levels 2 and 3.
+fn headings_of(page: &crate::site::Page) -> Vec<HeadingInfo> {
+    page.doc
+        .headings
+        .iter()
+        .filter(|h| (2..=3).contains(&h.level))
+        .map(|h| HeadingInfo {
+            level: h.level,
+            text: h.text.clone(),
+            id: h.id.clone(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -4,7 +4,7 @@
 //! hreflang set and not in the sitemap), and the authors' dashboard
 //! (`/status/index.html`, `/status.json`: also `noindex`, not in the sitemap).
 
-use super::{File, HeadingInfo, LangInfo, OutputFile, PageContext, PageInfo, Renderer, Switch};
+use super::{File, LangInfo, OutputFile, PageContext, PageInfo, Renderer, Switch};
 use crate::config::LangId;
 use crate::diagnostic::Diagnostic;
 use crate::i18n;
@@ -160,17 +160,7 @@ impl Renderer<'_> {
                 updated: source.date.map(|d| d.iso()),
                 meta: &source.front_matter.fields,
             },
-            headings: page
-                .doc
-                .headings
-                .iter()
-                .filter(|h| (2..=3).contains(&h.level))
-                .map(|h| HeadingInfo {
-                    level: h.level,
-                    text: h.text.clone(),
-                    id: h.id.clone(),
-                })
-                .collect(),
+            headings: super::headings_of(page),
             alternates: Vec::new(),
             switcher: self.fallback_switcher(original, lang, &from),
             breadcrumbs: Vec::new(),
