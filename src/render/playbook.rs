@@ -504,18 +504,21 @@ struct ExportRow<'a> {
 /// OWASP advises: task tables come from pull requests.
 fn csv_field(out: &mut String, field: &str) {
     let formula = field.len() > 1 && field.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quoted = formula || field.contains([',', '"', '\n', '\r']);
+    let quoted = formula
+        || field
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
     if quoted {
         out.push('"');
     }
     if formula {
         out.push('\'');
     }
-    for c in field.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
+    let mut pieces = field.split('"');
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        out.push_str("\"\"");
+        out.push_str(piece);
     }
     if quoted {
         out.push('"');
