@@ -142,3 +142,8 @@ pub const SEARCH_PAGE_SNIPPET_BYTES: usize = 1_536;
 
 /// Term shards of one language's search index.
 pub const SEARCH_SHARDS: usize = 4_096;
+
+/// Distinct words and stems search indexes across a site (all languages):
+/// bounds the vocabulary's memory; words first seen after it are not
+/// searchable (they still build).
+pub const SEARCH_TERMS: usize = 1 << 24;

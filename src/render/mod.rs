@@ -421,7 +421,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let code = &self.site.config.language(lang).code;
-        crate::search::index_files(code, &pages, chunks)
+        crate::search::index_files(code, &pages, chunks, self.site.vocabulary())
             .into_iter()
             .map(|f| OutputFile::bytes(f.path, f.bytes))
             .collect()

@@ -1,53 +1,52 @@
-//! A page's search record in bytes: LEB128 lengths and numbers, UTF-8
-//! strings. Every page's record is unpacked each time its language's index
-//! is written (every build, and every save in `serve`), so this is a
-//! plain loop rather than a JSON parse.
+//! A page's search record in bytes: LEB128 numbers, UTF-8 strings. Every
+//! page's record is read each time its language's index is written
+//! (every build, and every save in `serve`), so this is a plain loop
+//! rather than a JSON parse.
 
-use super::Unpacked;
+use super::record::{Hit, Snippet};
 
-/// The terms part (words and stems) and the snippets part, apart: writing
-/// the term shards never needs the snippets.
-pub(super) fn encode(u: &Unpacked) -> (Vec<u8>, Vec<u8>) {
-    let mut out = Vec::with_capacity(4096);
-    for list in [&u.words, &u.stems] {
-        put(&mut out, list.len());
-        for (term, flag) in list {
-            put_str(&mut out, term);
-            put(&mut out, *flag as usize);
-        }
+/// Sorted hits as the differences between them.
+pub(super) fn encode_hits(hits: &[Hit]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hits.len() * 2);
+    let mut prev = 0;
+    for hit in hits {
+        put(&mut out, (hit.bits() - prev) as usize);
+        prev = hit.bits();
     }
-    let mut snippets = Vec::with_capacity(2048);
-    put(&mut snippets, u.sections.len());
-    for (anchor, heading, text) in &u.sections {
-        put_str(&mut snippets, anchor);
-        put_str(&mut snippets, heading);
-        put_str(&mut snippets, text);
-    }
-    (out, snippets)
+    out
 }
 
-/// `None` only for bytes [`encode`] did not make; `snippets` may be left
-/// out (the sections stay empty).
-pub(super) fn decode(bytes: &[u8], snippets: Option<&[u8]>) -> Option<Unpacked> {
+/// The hits [`encode_hits`] wrote; stops at bytes it did not make.
+pub(super) fn decode_hits(bytes: &[u8]) -> impl Iterator<Item = Hit> + '_ {
     let mut r = Reader { bytes, at: 0 };
-    let mut u = Unpacked::default();
-    for list in [&mut u.words, &mut u.stems] {
-        let n = r.num()?;
-        list.reserve(n.min(bytes.len()));
-        for _ in 0..n {
-            let term = r.string()?;
-            let flag = u32::try_from(r.num()?).ok()?;
-            list.push((term, flag));
-        }
+    let mut prev: u32 = 0;
+    std::iter::from_fn(move || {
+        let step = u32::try_from(r.num()?).ok()?;
+        prev = prev.checked_add(step)?;
+        Some(Hit::from_bits(prev))
+    })
+}
+
+pub(super) fn encode_snippets(sections: &[Snippet]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2048);
+    put(&mut out, sections.len());
+    for (anchor, heading, text) in sections {
+        put_str(&mut out, anchor);
+        put_str(&mut out, heading);
+        put_str(&mut out, text);
     }
-    if let Some(bytes) = snippets {
-        let mut r = Reader { bytes, at: 0 };
-        let n = r.num()?;
-        for _ in 0..n {
-            u.sections.push((r.string()?, r.string()?, r.string()?));
-        }
+    out
+}
+
+/// `None` only for bytes [`encode_snippets`] did not make.
+pub(super) fn decode_snippets(bytes: &[u8]) -> Option<Vec<Snippet>> {
+    let mut r = Reader { bytes, at: 0 };
+    let n = r.num()?;
+    let mut sections = Vec::with_capacity(n.min(bytes.len()));
+    for _ in 0..n {
+        sections.push((r.string()?, r.string()?, r.string()?));
     }
-    Some(u)
+    Some(sections)
 }
 
 fn put(out: &mut Vec<u8>, mut n: usize) {
@@ -96,18 +95,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn records_come_back_as_they_went_in() {
-        let u = Unpacked {
-            words: vec![("évaluation".into(), 300), ("迁移".into(), 1)],
-            stems: vec![("evalu".into(), 0)],
-            sections: vec![
-                ("".into(), "".into(), "x".repeat(200)),
-                ("a".into(), "B".into(), "c".into()),
-            ],
-        };
-        let (terms, snippets) = encode(&u);
-        assert_eq!(decode(&terms, Some(&snippets)), Some(u));
-        assert_eq!(decode(&[0xff], None), None);
-        assert_eq!(decode(&[], None), None);
+    fn snippets_come_back_as_they_went_in() {
+        let sections: Vec<Snippet> = vec![
+            ("".into(), "".into(), "x".repeat(200)),
+            ("a".into(), "Évaluation".into(), "迁移".into()),
+        ];
+        let bytes = encode_snippets(&sections);
+        assert_eq!(decode_snippets(&bytes), Some(sections));
+        assert_eq!(decode_snippets(&[0xff]), None);
+        assert_eq!(decode_snippets(&[]), None);
+    }
+
+    #[test]
+    fn hits_come_back_as_they_went_in() {
+        let hits: Vec<Hit> = [0, 1, 6, 300, 70_000, u32::MAX]
+            .into_iter()
+            .map(Hit::from_bits)
+            .collect();
+        let bytes = encode_hits(&hits);
+        assert_eq!(decode_hits(&bytes).collect::<Vec<_>>(), hits);
+        assert_eq!(decode_hits(&[0xff]).count(), 0);
     }
 }

@@ -50,13 +50,15 @@ fn words_stems_sections_and_tasks_are_indexed() {
         ("evaluacion", "Evaluación", "Las migraciones de datos."),
     ]);
     text.add_task("task-3979", "3979", "Planificar la reunión", "Socio");
-    let record = Record::new(text, "es");
+    let vocabulary = Vocabulary::default();
+    let title = "Guía de migración";
+    let record = Record::new(text, title, "es", &vocabulary);
     let pages = [IndexedPage {
         url: "es/guia/",
-        title: "Guía de migración",
+        title,
         record: Some(&record),
     }];
-    let files = index_files("es", &pages, &Chunks::All);
+    let files = index_files("es", &pages, &Chunks::All, &vocabulary);
     // Postings name pages: page 0, + 1 when in a heading or the title.
     assert_eq!(
         shard_for(&files, "evaluacion")["w"]["evaluacion"],
@@ -98,7 +100,7 @@ fn words_stems_sections_and_tasks_are_indexed() {
 
 #[test]
 fn every_language_has_its_own_folder() {
-    let files = index_files("ja", &[], &Chunks::All);
+    let files = index_files("ja", &[], &Chunks::All, &Vocabulary::default());
     assert!(
         files
             .iter()
@@ -109,11 +111,13 @@ fn every_language_has_its_own_folder() {
 
 #[test]
 fn postings_are_page_differences_with_a_heading_flag() {
+    let vocabulary = Vocabulary::default();
+    let titles = ["One", "Beta title", "Three", "Four"];
     let pages: Vec<Record> = ["alpha beta", "beta", "gamma", "beta"]
         .iter()
-        .map(|t| Record::new(page(&[("", "", t)]), "en"))
+        .zip(titles)
+        .map(|(t, title)| Record::new(page(&[("", "", t)]), title, "en", &vocabulary))
         .collect();
-    let titles = ["One", "Beta title", "Three", "Four"];
     let indexed: Vec<IndexedPage<'_>> = pages
         .iter()
         .zip(titles)
@@ -123,7 +127,7 @@ fn postings_are_page_differences_with_a_heading_flag() {
             record: Some(r),
         })
         .collect();
-    let files = index_files("en", &indexed, &Chunks::All);
+    let files = index_files("en", &indexed, &Chunks::All, &vocabulary);
     // Pages 0, 1 (title: flagged), 3: 0, (1-0)*2+1, (3-1)*2.
     assert_eq!(
         shard_for(&files, "beta")["w"]["beta"],
@@ -141,19 +145,76 @@ fn long_pages_keep_short_snippets() {
         .iter()
         .map(|(a, h, t)| (a.as_str(), h.as_str(), t.as_str()))
         .collect();
-    let record = Record::new(page(&borrowed), "en");
-    let unpacked = record.unpack();
-    let kept: usize = unpacked.sections.iter().map(|s| s.2.len()).sum();
+    let record = Record::new(page(&borrowed), "Long", "en", &Vocabulary::default());
+    let snippets = record.snippets();
+    let kept: usize = snippets.iter().map(|s| s.2.len()).sum();
     assert!(kept <= limits::SEARCH_PAGE_SNIPPET_BYTES, "{kept}");
     assert!(
-        unpacked
-            .sections
+        snippets
             .iter()
             .all(|s| s.2.len() <= limits::SEARCH_SNIPPET_BYTES)
     );
     assert_eq!(
-        unpacked.sections.len(),
+        snippets.len(),
         21,
         "every heading stays, for choosing the section"
     );
+}
+
+#[test]
+fn two_sites_in_one_process_keep_their_own_numbers() {
+    // The same thread makes records for two vocabularies in turn: its
+    // cache of runs must not hand one site's numbers to the other.
+    let first = Vocabulary::default();
+    let second = Vocabulary::default();
+    let _ = second.intern("padding");
+    let a = Record::new(page(&[("", "", "kickoff")]), "A", "en", &first);
+    let b = Record::new(page(&[("", "", "kickoff")]), "B", "en", &second);
+    let pages = |r| {
+        [IndexedPage {
+            url: "en/x/",
+            title: "T",
+            record: Some(r),
+        }]
+    };
+    for (vocabulary, record) in [(&first, &a), (&second, &b)] {
+        let files = index_files("en", &pages(record), &Chunks::All, vocabulary);
+        assert_eq!(
+            shard_for(&files, "kickoff")["w"]["kickoff"],
+            serde_json::json!([0])
+        );
+    }
+}
+
+#[test]
+fn a_record_has_each_term_once_flagged_if_any_use_is_in_a_heading() {
+    let vocabulary = Vocabulary::default();
+    let text = page(&[("", "", "beta alpha beta"), ("s", "Gamma", "alpha")]);
+    let record = Record::new(text, "Alpha", "en", &vocabulary);
+    let terms = vocabulary.read();
+    let hits: Vec<(&str, bool, bool)> = record
+        .hits()
+        .map(|h| (terms.name(h.term()), h.is_stem(), h.in_heading()))
+        .collect();
+    let mut expected = vec![
+        ("alpha", false, true),
+        ("alpha", true, true),
+        ("beta", false, false),
+        ("beta", true, false),
+        ("gamma", false, true),
+        ("gamma", true, true),
+    ];
+    let mut got = hits.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn scripts_escape_what_ends_or_breaks_them() {
+    assert_eq!(
+        escape_for_script("a<b>&c\u{2028}d\u{2029}é迁"),
+        "a\\u003cb\\u003e\\u0026c\\u2028d\\u2029é迁"
+    );
+    assert_eq!(escape_for_script("plain"), "plain");
 }

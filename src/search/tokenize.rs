@@ -36,7 +36,32 @@ pub(crate) fn is_word_char(c: char) -> bool {
         // The same answer without the Unicode tables (most characters).
         return c.is_ascii_alphanumeric();
     }
+    match bmp_word_chars().get(c as usize / 64) {
+        Some(bits) => bits >> (c as usize % 64) & 1 == 1,
+        None => is_word_char_by_tables(c),
+    }
+}
+
+/// The rule itself, through std's and `unicode-properties`' tables.
+fn is_word_char_by_tables(c: char) -> bool {
     c.is_alphabetic() || c.is_numeric() || c.general_category_group() == GeneralCategoryGroup::Mark
+}
+
+/// [`is_word_char_by_tables`] of every character of the Basic
+/// Multilingual Plane, one bit each (8 KB, made once): accented Latin,
+/// Cyrillic, Greek and CJK text would otherwise search the tables for
+/// every character of every page.
+fn bmp_word_chars() -> &'static [u64] {
+    static BITS: std::sync::OnceLock<Box<[u64]>> = std::sync::OnceLock::new();
+    BITS.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        for (i, c) in (0..0x10000u32).filter_map(|n| Some((n, char::from_u32(n)?))) {
+            if is_word_char_by_tables(c) {
+                bits[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
+        bits.into_boxed_slice()
+    })
 }
 
 /// Is `c` cut into bigrams (Han, Hiragana, Katakana and their iteration
@@ -102,17 +127,77 @@ pub(crate) fn stemmer(lang: &str) -> Option<Stemmer> {
     Some(Stemmer::create(algorithm))
 }
 
-/// Calls `each` with every token of `text`, in order.
+/// Calls `each` with every token of `text`, in order (what the index
+/// does through its run cache; `search.js` ports this).
+#[cfg(test)]
 pub(crate) fn tokens(text: &str, stemmer: Option<&Stemmer>, mut each: impl FnMut(Token)) {
     for run in runs(text) {
         run_tokens(run, stemmer, &mut each);
     }
 }
 
-/// The words of a text as written (each gives one or more tokens).
+/// The words of a text as written (each gives one or more tokens):
+/// maximal runs of [`is_word_char`].
 pub(crate) fn runs(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !is_word_char(c))
-        .filter(|r| !r.is_empty())
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = skip(text, at, false);
+        if start == text.len() {
+            return None;
+        }
+        at = skip(text, start, true);
+        Some(&text[start..at])
+    })
+}
+
+/// Where, from `at`, the first character whose [`is_word_char`] is not
+/// `word` is (or the end). Runs over every page's text, so ASCII is judged
+/// by a table and other characters are decoded by hand (the text is
+/// valid UTF-8; `at` is at a character's start).
+fn skip(text: &str, at: usize, word: bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_word, len) = if b < 0x80 {
+            (ASCII_WORD[b as usize], 1)
+        } else {
+            let (c, len) = decode(bytes, i);
+            (c.is_some_and(is_word_char), len)
+        };
+        if is_word != word {
+            return i;
+        }
+        i += len;
+    }
+    bytes.len()
+}
+
+/// [`is_word_char`] of each ASCII character.
+static ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// The character of valid UTF-8 starting with a non-ASCII byte at `i`,
+/// and its length.
+fn decode(bytes: &[u8], i: usize) -> (Option<char>, usize) {
+    let b = u32::from(bytes[i]);
+    let (len, lead) = match b {
+        0xF0.. => (4, b & 0x07),
+        0xE0.. => (3, b & 0x0F),
+        _ => (2, b & 0x1F),
+    };
+    let tail = bytes.get(i + 1..i + len).unwrap_or_default();
+    let code = tail
+        .iter()
+        .fold(lead, |code, &t| code << 6 | (u32::from(t) & 0x3F));
+    (char::from_u32(code), len)
 }
 
 /// The tokens of one run of word characters.
@@ -214,6 +299,32 @@ mod tests {
             out.push(t.stem.unwrap_or(t.word))
         });
         out
+    }
+
+    #[test]
+    fn the_word_character_table_is_the_rule() {
+        for c in (0..0x11000u32).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), is_word_char_by_tables(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn decoding_by_hand_agrees_with_std() {
+        let text = "aé迁😀\u{2028}ß";
+        for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            assert_eq!(decode(text.as_bytes(), i), (Some(c), c.len_utf8()));
+        }
+    }
+
+    #[test]
+    fn runs_are_maximal_and_never_empty() {
+        let runs: Vec<&str> = runs(" Évaluation, migración—迁移 ke\u{301}y 3979!").collect();
+        assert_eq!(
+            runs,
+            ["Évaluation", "migración", "迁移", "ke\u{301}y", "3979"]
+        );
+        assert_eq!(super::runs("").count(), 0);
+        assert_eq!(super::runs("¡¿ ... !?").count(), 0);
     }
 
     #[test]

@@ -138,6 +138,8 @@ pub struct Site {
     translation_diagnostics: Vec<Diagnostic>,
     /// The git history, read once when staleness is judged by it.
     history: translations::HistoryState,
+    /// The words and stems of the pages' search records.
+    vocabulary: crate::search::Vocabulary,
 }
 
 /// What `serve`'s site keeps so that an update does only what the edit needs.
@@ -238,10 +240,12 @@ struct Parsed {
     search: Option<crate::search::Record>,
 }
 
-/// Gives the markdown parser the texts of pages and fragments.
+/// Gives the markdown parser the texts of pages and fragments (and the
+/// search records their words).
 struct ContentSources<'a> {
     config: &'a Config,
     content: &'a Content,
+    vocabulary: &'a crate::search::Vocabulary,
 }
 
 impl Sources for ContentSources<'_> {
@@ -259,25 +263,28 @@ impl Site {
     pub(crate) fn load(config: Config, purpose: Purpose) -> Site {
         let (bodies, keep_texts) = purpose.keeps();
         let headers = all_task_headers(&config);
+        let vocabulary = crate::search::Vocabulary::default();
         let (content, parsed) = crate::timing::phase("load and parse", || {
             Content::load_with(&config, keep_texts, |content, page| {
                 let sources = ContentSources {
                     config: &config,
                     content,
+                    vocabulary: &vocabulary,
                 };
                 parse_page(&config, &sources, &headers, page, bodies)
             })
         });
         drop(headers);
         crate::timing::phase("resolve", || {
-            Site::assemble(config, content, parsed, bodies, keep_texts)
+            Site::assemble(config, content, parsed, vocabulary, bodies, keep_texts)
         })
     }
 
     /// Parses every page of already loaded content, then resolves.
     pub(crate) fn from_content(config: Config, mut content: Content, purpose: Purpose) -> Site {
         let (bodies, keep_texts) = purpose.keeps();
-        let parsed = parse_all(&config, &content, bodies);
+        let vocabulary = crate::search::Vocabulary::default();
+        let parsed = parse_all(&config, &content, &vocabulary, bodies);
         if !keep_texts {
             // Pages that others include are parsed with them if a body
             // must be made again (see `body_html`); every other text goes.
@@ -288,7 +295,7 @@ impl Site {
             content.release_page_texts(|path| included.contains(path));
         }
         crate::timing::phase("resolve", || {
-            Site::assemble(config, content, parsed, bodies, keep_texts)
+            Site::assemble(config, content, parsed, vocabulary, bodies, keep_texts)
         })
     }
 
@@ -296,6 +303,7 @@ impl Site {
         config: Config,
         content: Content,
         parsed: Vec<Parsed>,
+        vocabulary: crate::search::Vocabulary,
         keeps_bodies: bool,
         incremental: bool,
     ) -> Site {
@@ -315,10 +323,25 @@ impl Site {
             translation_status: Default::default(),
             translation_diagnostics: Vec::new(),
             history: translations::HistoryState::Unread,
+            vocabulary,
         };
         site.pages = site.new_pages(parsed);
         site.resolve_all();
         site
+    }
+
+    /// What the parser reads pages, fragments and words from.
+    fn parser_sources(&self) -> ContentSources<'_> {
+        ContentSources {
+            config: &self.config,
+            content: &self.content,
+            vocabulary: &self.vocabulary,
+        }
+    }
+
+    /// The words and stems of the pages' search records.
+    pub(crate) fn vocabulary(&self) -> &crate::search::Vocabulary {
+        &self.vocabulary
     }
 
     fn new_pages(&self, parsed: Vec<Parsed>) -> Vec<Page> {
@@ -796,10 +819,7 @@ impl Site {
         else {
             return String::new();
         };
-        let sources = ContentSources {
-            config: &self.config,
-            content: &self.content,
-        };
+        let sources = self.parser_sources();
         let headers = task_headers(&self.config, source.placement.lang);
         let cx = markdown::ParseContext {
             text: &text,
@@ -867,9 +887,18 @@ fn parse_context<'a>(
 }
 
 /// Parses every page in parallel, making and storing HTML given a store.
-fn parse_all(config: &Config, content: &Content, bodies: bool) -> Vec<Parsed> {
+fn parse_all(
+    config: &Config,
+    content: &Content,
+    vocabulary: &crate::search::Vocabulary,
+    bodies: bool,
+) -> Vec<Parsed> {
     crate::timing::phase("parse", || {
-        let sources = ContentSources { config, content };
+        let sources = ContentSources {
+            config,
+            content,
+            vocabulary,
+        };
         let headers = all_task_headers(config);
         content
             .pages()
@@ -900,10 +929,12 @@ fn parse_page(
     let cx = parse_context(config, sources, &headers[page.placement.lang.index()], page);
     if bodies {
         let (doc, body, text) = markdown::render_with_text(&cx);
+        let title = title_of(page, &doc);
+        let search = crate::search::Record::new(text, &title, cx.lang, sources.vocabulary);
         return Parsed {
             doc,
             body: Some(StoredBody::new(body)),
-            search: Some(crate::search::Record::new(text, cx.lang)),
+            search: Some(search),
         };
     }
     Parsed {
@@ -916,14 +947,7 @@ fn parse_page(
 fn new_page(config: &Config, source: &PageSource, parsed: Parsed) -> Page {
     let Parsed { doc, body, search } = parsed;
     let lang = source.placement.lang;
-    let file_stem =
-        crate::content::language::strip_markdown_ext(crate::paths::file_name(&source.path))
-            .to_string();
-    let title = source
-        .front_matter
-        .text("title")
-        .or_else(|| doc.title.clone())
-        .unwrap_or_else(|| file_stem.clone());
+    let title = title_of(source, &doc);
     let heading = doc.title.clone().unwrap_or_else(|| title.clone());
     Page {
         lang,
@@ -939,6 +963,18 @@ fn new_page(config: &Config, source: &PageSource, parsed: Parsed) -> Page {
         body,
         search,
     }
+}
+
+/// Front matter `title`, else the first `#` heading, else the file name.
+fn title_of(source: &PageSource, doc: &Document) -> String {
+    source
+        .front_matter
+        .text("title")
+        .or_else(|| doc.title.clone())
+        .unwrap_or_else(|| {
+            crate::content::language::strip_markdown_ext(crate::paths::file_name(&source.path))
+                .to_string()
+        })
 }
 
 /// The pages a page's links point at with a `#fragment`.

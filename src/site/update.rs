@@ -13,8 +13,8 @@
 //! kept documents.
 
 use super::{
-    Changed, ContentSources, Edit, Page, PageId, Site, all_task_headers, new_page, parse_page,
-    playbook, section_links,
+    Changed, Edit, Page, PageId, Site, all_task_headers, new_page, parse_page, playbook,
+    section_links,
 };
 use crate::config::LangId;
 use crate::content::Loaded;
@@ -144,10 +144,7 @@ impl Site {
         old_dates: &HashMap<String, Option<Date>>,
     ) -> (Changed, Vec<PageId>) {
         let fresh: Vec<Page> = {
-            let sources = ContentSources {
-                config: &self.config,
-                content: &self.content,
-            };
+            let sources = self.parser_sources();
             let headers = all_task_headers(&self.config);
             let bodies = self.keeps_bodies;
             ids.par_iter()
@@ -313,10 +310,7 @@ impl Site {
             .map(|p| previous.remove(&p.path))
             .collect();
         let parsed: Vec<(Parsed, bool)> = {
-            let sources = ContentSources {
-                config: &self.config,
-                content: &self.content,
-            };
+            let sources = self.parser_sources();
             let headers = all_task_headers(&self.config);
             let bodies = self.keeps_bodies;
             self.content
