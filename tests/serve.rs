@@ -1312,3 +1312,21 @@ fn pages_changed(changed: &[String]) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+/// A page that failed to load from the start and is then fixed is
+/// published without a file coming or going: every page after it in its
+/// language's search index moves up one number, so every snippet chunk
+/// of that language is written again, not only the edited page's.
+#[test]
+fn a_page_published_by_an_edit_renumbers_its_languages_search_index() {
+    let site = TempSite::sample("search-renumber");
+    let early = "content/english-playbook/aaa-early.md";
+    site.write(early, "---\ntitle: [unclosed\n---\n# Early\n\nAardvark notes.\n");
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
+
+    site.edit(early, |t| t.replace("[unclosed", "Early"));
+    ws.rebuild_content(&touched(early));
+    assert!(site.path("public/en/aaa-early/index.html").exists());
+    assert_up_to_date(&mut ws);
+}
