@@ -107,28 +107,41 @@ pub(crate) fn write(
 /// text never holds a raw `"`); links made here (see [`OWN_ANCHOR`]) get
 /// their `#` back untouched.
 fn prefix_ids(html: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let mut rest = html;
-    loop {
-        let id = rest.find(" id=\"").map(|i| (i, 5));
-        let href = rest.find("href=\"#").map(|i| (i, 7));
-        let next = match (id, href) {
-            (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
-            (a, b) => a.or(b),
-        };
-        let Some((at, len)) = next else {
-            break;
-        };
-        out.push_str(&rest[..at + len]);
-        rest = &rest[at + len..];
+    /// What happens at a place in `html`.
+    enum Edit {
+        /// The prefix goes here.
+        Prefix,
+        /// An [`OWN_ANCHOR`] here becomes `#`.
+        Hash,
+    }
+    let bytes = html.as_bytes();
+    let ids = memchr::memmem::find_iter(bytes, " id=\"").map(|i| (i + 5, Edit::Prefix));
+    let fragments = memchr::memmem::find_iter(bytes, "href=\"#")
+        .map(|i| i + 7)
         // `#` and `#top` lead to the document's top without an id (HTML).
-        let to_top = len == 7 && (rest.starts_with('"') || rest.starts_with("top\""));
-        if !to_top {
-            out.push_str(prefix);
+        .filter(|&at| !(html[at..].starts_with('"') || html[at..].starts_with("top\"")))
+        .map(|at| (at, Edit::Prefix));
+    let own = format!("href=\"{OWN_ANCHOR}");
+    let own = memchr::memmem::find_iter(bytes, &own).map(|i| (i + 6, Edit::Hash));
+    let mut edits: Vec<(usize, Edit)> = ids.chain(fragments).chain(own).collect();
+    edits.sort_unstable_by_key(|(at, _)| *at);
+    let mut out = String::with_capacity(html.len() + edits.len() * prefix.len());
+    let mut copied = 0;
+    for (at, edit) in edits {
+        out.push_str(&html[copied..at]);
+        match edit {
+            Edit::Prefix => {
+                out.push_str(prefix);
+                copied = at;
+            }
+            Edit::Hash => {
+                out.push('#');
+                copied = at + OWN_ANCHOR.len_utf8();
+            }
         }
     }
-    out.push_str(rest);
-    out.replace(&format!("href=\"{OWN_ANCHOR}"), "href=\"#")
+    out.push_str(&html[copied..]);
+    out
 }
 
 #[cfg(test)]
