@@ -48,6 +48,10 @@ pub(crate) struct Strings {
     pub(crate) page: &'static str,
     pub(crate) all: &'static str,
     pub(crate) search: &'static str,
+    /// The search box's announcements: no result, one, `{n}` of them.
+    pub(crate) search_none: &'static str,
+    pub(crate) search_one: &'static str,
+    pub(crate) search_many: &'static str,
     pub(crate) filter_tasks: &'static str,
     pub(crate) showing: &'static str,
     pub(crate) of: &'static str,
@@ -107,6 +111,9 @@ const EN: Strings = Strings {
     page: "Page",
     all: "All",
     search: "Search",
+    search_none: "No results",
+    search_one: "1 result",
+    search_many: "{n} results",
     filter_tasks: "Filter tasks",
     showing: "Showing",
     of: "of",
@@ -166,6 +173,9 @@ const ES: Strings = Strings {
     page: "Página",
     all: "Todos",
     search: "Buscar",
+    search_none: "Sin resultados",
+    search_one: "1 resultado",
+    search_many: "{n} resultados",
     filter_tasks: "Filtrar tareas",
     showing: "Se muestran",
     of: "de",
@@ -225,6 +235,9 @@ const DE: Strings = Strings {
     page: "Seite",
     all: "Alle",
     search: "Suchen",
+    search_none: "Keine Ergebnisse",
+    search_one: "1 Ergebnis",
+    search_many: "{n} Ergebnisse",
     filter_tasks: "Aufgaben filtern",
     showing: "Angezeigt",
     of: "von",
@@ -284,6 +297,9 @@ const FR: Strings = Strings {
     page: "Page",
     all: "Toutes",
     search: "Rechercher",
+    search_none: "Aucun résultat",
+    search_one: "1 résultat",
+    search_many: "{n} résultats",
     filter_tasks: "Filtrer les tâches",
     showing: "Affichées",
     of: "sur",
@@ -343,6 +359,9 @@ const PT: Strings = Strings {
     page: "Página",
     all: "Todas",
     search: "Pesquisar",
+    search_none: "Nenhum resultado",
+    search_one: "1 resultado",
+    search_many: "{n} resultados",
     filter_tasks: "Filtrar tarefas",
     showing: "Mostrando",
     of: "de",
@@ -402,6 +421,9 @@ const JA: Strings = Strings {
     page: "ページ",
     all: "すべて",
     search: "検索",
+    search_none: "結果はありません",
+    search_one: "1 件",
+    search_many: "{n} 件",
     filter_tasks: "タスクの絞り込み",
     showing: "表示中",
     of: "/",
@@ -461,6 +483,9 @@ const ZH_HANS: Strings = Strings {
     page: "页面",
     all: "全部",
     search: "搜索",
+    search_none: "没有结果",
+    search_one: "1 个结果",
+    search_many: "{n} 个结果",
     filter_tasks: "筛选任务",
     showing: "显示",
     of: "/",
@@ -510,5 +535,17 @@ mod tests {
         assert_eq!(strings("pt-BR").next, "Próximo");
         assert_eq!(strings("zh-Hans").note, "注意");
         assert_eq!(strings("xx").note, "Note");
+    }
+
+    #[test]
+    fn every_search_count_has_its_number_slot() {
+        for code in ["en", "es", "de", "fr", "pt", "ja", "zh"] {
+            let s = strings(code);
+            assert!(s.search_many.contains("{n}"), "{code}");
+            assert!(
+                !s.search_none.is_empty() && !s.search_one.is_empty(),
+                "{code}"
+            );
+        }
     }
 }

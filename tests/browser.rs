@@ -333,6 +333,18 @@ fn search_finds_accents_japanese_and_task_ids_by_keyboard_in_chromium() {
         // An inflection the page does not contain: stems.
         let found = search(&browser, "migraciones");
         assert!(found.iter().any(|h| h.contains("/es/guia/")), "{found:?}");
+        // The box speaks the page's language (Folio's interface strings).
+        assert_eq!(
+            browser.run("return document.getElementById('folio-search-input').placeholder;"),
+            json!("Buscar")
+        );
+        assert!(
+            browser.wait_for(
+                "/resultados?$/.test(document.querySelector('.folio-search [role=status]').textContent)"
+            ),
+            "results announced in Spanish: {}",
+            browser.run("return document.querySelector('.folio-search [role=status]').textContent;")
+        );
 
         // Japanese: a word inside a longer run of kana and kanji.
         browser.go(&page("ja/junbi/"));

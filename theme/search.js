@@ -5,15 +5,6 @@
 (function () {
   "use strict";
 
-  var STRINGS = {
-    en: { label: "Search", placeholder: "Search", none: "No results", one: "1 result", many: "{n} results" },
-    es: { label: "Buscar", placeholder: "Buscar", none: "Sin resultados", one: "1 resultado", many: "{n} resultados" },
-    de: { label: "Suchen", placeholder: "Suchen", none: "Keine Ergebnisse", one: "1 Ergebnis", many: "{n} Ergebnisse" },
-    fr: { label: "Rechercher", placeholder: "Rechercher", none: "Aucun résultat", one: "1 résultat", many: "{n} résultats" },
-    pt: { label: "Pesquisar", placeholder: "Pesquisar", none: "Nenhum resultado", one: "1 resultado", many: "{n} resultados" },
-    ja: { label: "検索", placeholder: "検索", none: "結果はありません", one: "1 件", many: "{n} 件" },
-    zh: { label: "搜索", placeholder: "搜索", none: "没有结果", one: "1 个结果", many: "{n} 个结果" }
-  };
   var MAX_RESULTS = 10;
   var MAX_TOKENS = 12;
 
@@ -256,13 +247,15 @@
   /* ---- the combobox ---- */
   function setUp(box) {
     var lang = box.dataset.lang || "en";
-    var words = STRINGS[lang] || STRINGS[lang.split("-")[0]] || STRINGS.en;
+    /* The page's language's words, from Folio's interface strings. */
+    var words = {
+      none: box.dataset.none || "No results",
+      one: box.dataset.one || "1 result",
+      many: box.dataset.many || "{n} results"
+    };
     var input = box.querySelector("input");
     var list = box.querySelector("[role=listbox]");
     var status = box.querySelector("[role=status]");
-    var label = box.querySelector("label");
-    label.textContent = words.label;
-    input.placeholder = words.placeholder;
     box.hidden = false;
     var active = -1;
     var generation = 0;
