@@ -1321,7 +1321,10 @@ fn pages_changed(changed: &[String]) -> Vec<String> {
 fn a_page_published_by_an_edit_renumbers_its_languages_search_index() {
     let site = TempSite::sample("search-renumber");
     let early = "content/english-playbook/aaa-early.md";
-    site.write(early, "---\ntitle: [unclosed\n---\n# Early\n\nAardvark notes.\n");
+    site.write(
+        early,
+        "---\ntitle: [unclosed\n---\n# Early\n\nAardvark notes.\n",
+    );
     let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
     let touched = |rel: &str| BTreeSet::from([rel.trim_start_matches("content/").to_string()]);
 
