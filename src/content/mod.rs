@@ -71,9 +71,13 @@ pub(crate) struct PageSource {
     pub(crate) path: String,
     pub(crate) placement: Placement,
     /// The file's text with BOM removed and line ends normalized to `\n`
-    /// (empty once released: see [`Content::release_page_texts`]).
+    /// (empty once released or packed: read it with [`PageSource::markdown`]).
     pub(crate) text: String,
     pub(crate) text_released: bool,
+    /// The text, LZ4-compressed, when the content keeps texts (`serve`
+    /// parses pages again on every save, and 10,000 pages' Markdown is
+    /// 85 MB as it was read).
+    packed: Option<Box<[u8]>>,
     pub(crate) front_matter: FrontMatter,
     /// Byte offset in `text` where the Markdown body starts.
     pub(crate) body_start: usize,
@@ -83,6 +87,30 @@ pub(crate) struct PageSource {
     pub(crate) failed: bool,
     /// What loading this file found wrong.
     pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl PageSource {
+    /// The page's text: in memory, unpacked, or read from disk again if
+    /// it was released (`None` if that fails).
+    pub(crate) fn markdown(&self, config: &Config) -> Option<Cow<'_, str>> {
+        if !self.text_released {
+            return Some(Cow::Borrowed(&self.text));
+        }
+        match &self.packed {
+            Some(packed) => lz4_flex::decompress_size_prepended(packed)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .map(Cow::Owned),
+            None => read_text(config, &self.path).ok().map(Cow::Owned),
+        }
+    }
+
+    /// Keeps the text compressed instead of as it was read.
+    fn pack_text(&mut self) {
+        let text = std::mem::take(&mut self.text);
+        self.packed = Some(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice());
+        self.text_released = true;
+    }
 }
 
 /// A text file that is not a page: an include fragment or a toc.
@@ -168,7 +196,9 @@ impl Content {
             .map(|(rel, _)| {
                 let mut page = load_page(config, &rel, read_text(config, &rel));
                 let made = each_page(&content, &page);
-                if !keep_texts {
+                if keep_texts {
+                    page.pack_text();
+                } else {
                     page.text = String::new();
                     page.text_released = true;
                 }
@@ -255,8 +285,7 @@ impl Content {
     /// is not read yet.
     pub(crate) fn page_text(&self, config: &Config, rel: &str) -> Option<Cow<'_, str>> {
         match self.page(rel) {
-            Some(page) if !page.text_released => Some(Cow::Borrowed(&page.text)),
-            Some(_) => read_text(config, rel).ok().map(Cow::Owned),
+            Some(page) => page.markdown(config),
             None if self.unread_pages.contains(rel) => read_text(config, rel).ok().map(Cow::Owned),
             None => None,
         }
@@ -393,6 +422,7 @@ fn load_page(config: &Config, rel: &str, text: Result<String, Box<Diagnostic>>) 
         placement,
         text: String::new(),
         text_released: false,
+        packed: None,
         front_matter: FrontMatter::default(),
         body_start: 0,
         date: None,
@@ -648,6 +678,22 @@ mod tests {
         assert_eq!(c.files_under("").len(), 2);
         c.remove_tree("en/x.png");
         assert_eq!(c.files_under(""), ["en/media-old/c.png"]);
+    }
+
+    #[test]
+    fn a_kept_text_is_packed_and_read_back_whole() {
+        let c = Config::parse(
+            std::path::Path::new("/nowhere"),
+            std::path::Path::new("folio.yml"),
+            "",
+        )
+        .unwrap();
+        let text = "---\ntitle: Évaluation\n---\n# Évaluation\n\n迁移 ".repeat(50);
+        let mut page = load_page(&c, "en/a.md", Ok(text.clone()));
+        assert_eq!(page.markdown(&c).as_deref(), Some(text.as_str()));
+        page.pack_text();
+        assert!(page.text.is_empty(), "the text itself is gone");
+        assert_eq!(page.markdown(&c).as_deref(), Some(text.as_str()));
     }
 
     #[test]

@@ -821,10 +821,7 @@ impl Site {
         };
         let sources = self.parser_sources();
         let headers = task_headers(&self.config, source.placement.lang);
-        let cx = markdown::ParseContext {
-            text: &text,
-            ..parse_context(&self.config, &sources, &headers, source)
-        };
+        let cx = parse_context(&self.config, &sources, &headers, source, &text);
         let (doc, body) = markdown::render(&cx);
         body.render(|i| {
             let link = &doc.links[i];
@@ -867,16 +864,18 @@ fn all_task_headers(config: &Config) -> Vec<TaskHeaders> {
         .collect()
 }
 
-/// How a page is parsed: the same for the model and for its HTML.
+/// How a page is parsed: the same for the model and for its HTML. `text`
+/// is the page's Markdown ([`PageSource::markdown`]).
 fn parse_context<'a>(
     config: &'a Config,
     sources: &'a ContentSources<'a>,
     task_headers: &'a TaskHeaders,
     page: &'a PageSource,
+    text: &'a str,
 ) -> markdown::ParseContext<'a> {
     markdown::ParseContext {
         path: &page.path,
-        text: &page.text,
+        text,
         body_start: page.body_start,
         sources,
         lang: &config.language(page.placement.lang).code,
@@ -915,7 +914,10 @@ fn parse_page(
     page: &PageSource,
     bodies: bool,
 ) -> Parsed {
-    if page.failed {
+    // A page of a site that keeps texts is parsed again from its packed
+    // text (serve); while loading, the text is still in memory.
+    let text = (!page.failed).then(|| page.markdown(config)).flatten();
+    let Some(text) = text else {
         let doc = Document {
             files: vec![page.path.clone()],
             ..Document::default()
@@ -925,8 +927,9 @@ fn parse_page(
             body: None,
             search: None,
         };
-    }
-    let cx = parse_context(config, sources, &headers[page.placement.lang.index()], page);
+    };
+    let headers = &headers[page.placement.lang.index()];
+    let cx = parse_context(config, sources, headers, page, &text);
     if bodies {
         let (doc, body, text) = markdown::render_with_text(&cx);
         let title = title_of(page, &doc);
