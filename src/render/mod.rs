@@ -87,9 +87,10 @@ pub(crate) enum Output {
     Dashboard,
     /// A language's search index (`_folio/search/<lang>/`, many files).
     Search(LangId),
-    /// A language's term shards and the given snippet chunks only (what
-    /// `serve` rewrites when pages of the language were edited).
-    SearchPart(LangId, Vec<usize>),
+    /// A language's `meta.js`, the term shards holding terms the changes
+    /// concern, and the given snippet chunks (what `serve` rewrites when
+    /// pages of the language were edited).
+    SearchPart(LangId, Vec<usize>, crate::search::HitChanges),
     /// A default theme file, or one from the site's `theme/` (site-relative path).
     Theme(String),
     /// A content file copied as is (content-relative path).
@@ -352,9 +353,15 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .map(|(p, s)| OutputFile::bytes(p, s.into_bytes()))
                 .collect()),
-            Output::Search(lang) => Ok(self.search_files(*lang, &crate::search::Chunks::All)),
-            Output::SearchPart(lang, chunks) => {
-                Ok(self.search_files(*lang, &crate::search::Chunks::Only(chunks.clone())))
+            Output::Search(lang) => Ok(self.search_files(
+                *lang,
+                &crate::search::Chunks::All,
+                &crate::search::Shards::All,
+            )),
+            Output::SearchPart(lang, chunks, changes) => {
+                let chunks = crate::search::Chunks::Only(chunks.clone());
+                let shards = crate::search::Shards::Changed(changes);
+                Ok(self.search_files(*lang, &chunks, &shards))
             }
             Output::Theme(path) => {
                 let own = site.config.root.join(path);
@@ -409,7 +416,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// A language's search index: its published pages, in page order.
-    fn search_files(&self, lang: LangId, chunks: &crate::search::Chunks) -> Vec<OutputFile> {
+    fn search_files(
+        &self,
+        lang: LangId,
+        chunks: &crate::search::Chunks,
+        shards: &crate::search::Shards<'_>,
+    ) -> Vec<OutputFile> {
         let pages: Vec<crate::search::IndexedPage<'_>> = self
             .site
             .published()
@@ -421,7 +433,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let code = &self.site.config.language(lang).code;
-        crate::search::index_files(code, &pages, chunks, self.site.vocabulary())
+        crate::search::index_files(code, &pages, chunks, shards, self.site.vocabulary())
             .into_iter()
             .map(|f| OutputFile::bytes(f.path, f.bytes))
             .collect()

@@ -30,13 +30,13 @@ mod record;
 pub(crate) mod tokenize;
 mod vocabulary;
 
-pub(crate) use record::{PageText, Record};
+pub(crate) use record::{HitChanges, PageText, Record};
 pub(crate) use vocabulary::Vocabulary;
 
 use crate::limits;
 use record::Snippet;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use vocabulary::{TermId, Terms};
 
 /// Pages per snippet chunk (`d<n>.js`).
@@ -105,12 +105,22 @@ pub(crate) enum Chunks {
     Only(Vec<usize>),
 }
 
-/// Every file of one language's index (the term shards, `meta.js` and the
+/// Which term shards to write with `meta.js`.
+pub(crate) enum Shards<'a> {
+    All,
+    /// Those holding terms these changes concern (`folio serve`, after
+    /// an update that re-parsed pages; every shard if their number
+    /// changes with it).
+    Changed(&'a HitChanges),
+}
+
+/// Every file of one language's index (`meta.js`, the term shards and
 /// snippet chunks asked for), its records made with `vocabulary`.
 pub(crate) fn index_files(
     lang: &str,
     pages: &[IndexedPage<'_>],
     chunks: &Chunks,
+    shards: &Shards<'_>,
     vocabulary: &Vocabulary,
 ) -> Vec<IndexFile> {
     let terms = vocabulary.read();
@@ -143,10 +153,27 @@ pub(crate) fn index_files(
             chunk.clear();
         }
     }
-    let shards = shard_count(&postings, &terms);
-    files.extend(term_shards(lang, &dir, shards, &postings, &terms));
+    let bytes = postings_bytes(&postings, &terms);
+    let count = shard_count(bytes);
+    let wanted: Option<BTreeSet<usize>> = match shards {
+        Shards::All => None,
+        Shards::Changed(changes) => {
+            let before = shard_count(bytes_before(bytes, &postings, &terms, changes));
+            (before == count).then(|| {
+                changes
+                    .terms()
+                    .map(|t| shard_of(terms.name(t), count))
+                    .collect()
+            })
+        }
+    };
+    let written = ShardSet {
+        count,
+        wanted: wanted.as_ref(),
+    };
+    files.extend(term_shards(lang, &dir, &written, &postings, &terms));
     let meta = Meta {
-        shards,
+        shards: count,
         chunk: CHUNK,
         docs: pages.len(),
     };
@@ -180,14 +207,57 @@ fn listed<'a>(
         })
 }
 
-fn shard_count(postings: &Postings, terms: &Terms) -> usize {
-    let bytes: usize = listed(&postings.words, terms)
+/// Roughly how many bytes the postings take written: what decides the
+/// number of shards.
+fn postings_bytes(postings: &Postings, terms: &Terms) -> usize {
+    listed(&postings.words, terms)
         .chain(listed(&postings.stems, terms))
-        .map(|(_, name, list)| name.len() + 6 + list.len() * 2)
-        .sum();
+        .map(|(_, name, list)| list_bytes(name, list.len()))
+        .sum()
+}
+
+fn list_bytes(name: &str, pages: usize) -> usize {
+    if pages == 0 {
+        0
+    } else {
+        name.len() + 6 + pages * 2
+    }
+}
+
+/// [`postings_bytes`] before `changes`: lists grow or shrink by the pages
+/// that joined or left them.
+fn bytes_before(now: usize, postings: &Postings, terms: &Terms, changes: &HitChanges) -> usize {
+    let mut bytes = now;
+    for (hit, (joined, left)) in changes.moves() {
+        let lists = if hit.is_stem() {
+            &postings.stems
+        } else {
+            &postings.words
+        };
+        let pages = lists.get(hit.term().index()).map_or(0, Vec::len);
+        let name = terms.name(hit.term());
+        let before = (pages + left).saturating_sub(joined);
+        bytes = (bytes + list_bytes(name, before)).saturating_sub(list_bytes(name, pages));
+    }
+    bytes
+}
+
+fn shard_count(bytes: usize) -> usize {
     (bytes / SHARD_TARGET + 1)
         .next_power_of_two()
         .min(limits::SEARCH_SHARDS)
+}
+
+/// The shards of a language's index, and those to write (`None`: all).
+struct ShardSet<'a> {
+    count: usize,
+    wanted: Option<&'a BTreeSet<usize>>,
+}
+
+impl ShardSet<'_> {
+    fn writes(&self, shard: usize) -> bool {
+        self.wanted.is_none_or(|w| w.contains(&shard))
+    }
 }
 
 /// The key a term is sharded by: its first character when CJK, else its
@@ -234,22 +304,30 @@ enum List {
 fn term_shards(
     lang: &str,
     dir: &str,
-    shards: usize,
+    shards: &ShardSet<'_>,
     postings: &Postings,
     terms: &Terms,
 ) -> Vec<IndexFile> {
-    let mut out: Vec<Shard<'_>> = (0..shards).map(|_| Shard::default()).collect();
+    let mut out: Vec<Shard<'_>> = (0..shards.count).map(|_| Shard::default()).collect();
     for (id, stem, list) in listed(&postings.stems, terms) {
+        let n = shard_of(stem, shards.count);
+        if !shards.writes(n) {
+            continue;
+        }
         // A word and a stem spelled alike are one term.
         let same = postings.words[id.index()] == list;
         let value = if same { List::Same(0) } else { delta(list) };
-        out[shard_of(stem, shards)].s.insert(stem, value);
+        out[n].s.insert(stem, value);
     }
     for (_, word, list) in listed(&postings.words, terms) {
-        out[shard_of(word, shards)].w.insert(word, delta(list));
+        let n = shard_of(word, shards.count);
+        if shards.writes(n) {
+            out[n].w.insert(word, delta(list));
+        }
     }
     out.iter()
         .enumerate()
+        .filter(|(n, _)| shards.writes(*n))
         .map(|(n, shard)| script(dir, &format!("t{n}.js"), "t", lang, n, shard))
         .collect()
 }

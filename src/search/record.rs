@@ -87,8 +87,8 @@ pub(super) type Snippet = (String, String, String);
 
 /// That a page has a term: which term, as a word or a stem, and whether
 /// in its title or a heading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Hit(u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Hit(u32);
 
 impl Hit {
     fn new(term: TermId, stem: bool, heading: bool) -> Hit {
@@ -113,6 +113,83 @@ impl Hit {
 
     pub(super) fn bits(self) -> u32 {
         self.0
+    }
+
+    /// The term and whether as a stem, without the heading flag: what
+    /// decides which postings list the page is in.
+    fn list(self) -> u32 {
+        self.0 >> 1
+    }
+
+    fn without_heading(self) -> Hit {
+        Hit(self.0 & !1)
+    }
+}
+
+/// How the hits of a language's pages changed in one `serve` update: the
+/// postings lists pages joined or left, and the terms whose heading flag
+/// alone changed. Only the term shards holding these terms differ.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct HitChanges {
+    /// Lists a page joined, one entry per page (heading flag cleared).
+    joined: Vec<Hit>,
+    /// Lists a page left, likewise.
+    left: Vec<Hit>,
+    reflagged: Vec<TermId>,
+}
+
+impl HitChanges {
+    /// Adds the difference between a page's old and new record.
+    pub(crate) fn add(&mut self, old: Option<&Record>, new: Option<&Record>) {
+        let old: Vec<Hit> = old.map(|r| r.hits().collect()).unwrap_or_default();
+        let new: Vec<Hit> = new.map(|r| r.hits().collect()).unwrap_or_default();
+        let (mut i, mut j) = (0, 0);
+        loop {
+            match (old.get(i), new.get(j)) {
+                (Some(a), Some(b)) if a.list() == b.list() => {
+                    if a != b {
+                        self.reflagged.push(a.term());
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if a.list() < b.list() => {
+                    self.left.push(a.without_heading());
+                    i += 1;
+                }
+                (Some(a), None) => {
+                    self.left.push(a.without_heading());
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    self.joined.push(b.without_heading());
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+    }
+
+    /// Every term concerned.
+    pub(super) fn terms(&self) -> impl Iterator<Item = TermId> + '_ {
+        self.joined
+            .iter()
+            .chain(&self.left)
+            .map(|h| h.term())
+            .chain(self.reflagged.iter().copied())
+    }
+
+    /// Per postings list concerned: how many pages joined it and how many
+    /// left it.
+    pub(super) fn moves(&self) -> std::collections::BTreeMap<Hit, (usize, usize)> {
+        let mut moves = std::collections::BTreeMap::<Hit, (usize, usize)>::new();
+        for h in &self.joined {
+            moves.entry(*h).or_default().0 += 1;
+        }
+        for h in &self.left {
+            moves.entry(*h).or_default().1 += 1;
+        }
+        moves
     }
 }
 

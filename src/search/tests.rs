@@ -58,7 +58,7 @@ fn words_stems_sections_and_tasks_are_indexed() {
         title,
         record: Some(&record),
     }];
-    let files = index_files("es", &pages, &Chunks::All, &vocabulary);
+    let files = index_files("es", &pages, &Chunks::All, &Shards::All, &vocabulary);
     // Postings name pages: page 0, + 1 when in a heading or the title.
     assert_eq!(
         shard_for(&files, "evaluacion")["w"]["evaluacion"],
@@ -100,7 +100,13 @@ fn words_stems_sections_and_tasks_are_indexed() {
 
 #[test]
 fn every_language_has_its_own_folder() {
-    let files = index_files("ja", &[], &Chunks::All, &Vocabulary::default());
+    let files = index_files(
+        "ja",
+        &[],
+        &Chunks::All,
+        &Shards::All,
+        &Vocabulary::default(),
+    );
     assert!(
         files
             .iter()
@@ -127,7 +133,7 @@ fn postings_are_page_differences_with_a_heading_flag() {
             record: Some(r),
         })
         .collect();
-    let files = index_files("en", &indexed, &Chunks::All, &vocabulary);
+    let files = index_files("en", &indexed, &Chunks::All, &Shards::All, &vocabulary);
     // Pages 0, 1 (title: flagged), 3: 0, (1-0)*2+1, (3-1)*2.
     assert_eq!(
         shard_for(&files, "beta")["w"]["beta"],
@@ -178,7 +184,7 @@ fn two_sites_in_one_process_keep_their_own_numbers() {
         }]
     };
     for (vocabulary, record) in [(&first, &a), (&second, &b)] {
-        let files = index_files("en", &pages(record), &Chunks::All, vocabulary);
+        let files = index_files("en", &pages(record), &Chunks::All, &Shards::All, vocabulary);
         assert_eq!(
             shard_for(&files, "kickoff")["w"]["kickoff"],
             serde_json::json!([0])
@@ -217,4 +223,127 @@ fn scripts_escape_what_ends_or_breaks_them() {
         "a\\u003cb\\u003e\\u0026c\\u2028d\\u2029é迁"
     );
     assert_eq!(escape_for_script("plain"), "plain");
+}
+
+/// The index of `texts` (one page each, titled by number) in full, and
+/// the records it was made from.
+fn full_index(texts: &[String], vocabulary: &Vocabulary) -> (Vec<IndexFile>, Vec<Record>) {
+    let records: Vec<Record> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Record::new(page(&[("", "", t)]), &format!("P{i}"), "en", vocabulary))
+        .collect();
+    let files = index_files(
+        "en",
+        &indexed(&records),
+        &Chunks::All,
+        &Shards::All,
+        vocabulary,
+    );
+    (files, records)
+}
+
+fn indexed(records: &[Record]) -> Vec<IndexedPage<'_>> {
+    records
+        .iter()
+        .map(|r| IndexedPage {
+            url: "en/x/",
+            title: "T",
+            record: Some(r),
+        })
+        .collect()
+}
+
+fn file<'a>(files: &'a [IndexFile], path: &str) -> Option<&'a [u8]> {
+    files
+        .iter()
+        .find(|f| f.path == path)
+        .map(|f| f.bytes.as_slice())
+}
+
+#[test]
+fn an_edit_rewrites_only_the_shards_it_changes_and_they_match_a_full_index() {
+    let vocabulary = Vocabulary::default();
+    // Enough distinct words for many shards.
+    let texts: Vec<String> = (0..3000)
+        .map(|i| {
+            let own: String = (0..8).map(|k| format!(" w{i}x{k}")).collect();
+            format!("common word{i} shared{} alpha{} beta{own}", i % 7, i % 31)
+        })
+        .collect();
+    let (before, old) = full_index(&texts, &vocabulary);
+    let edits = [
+        "common brandnewword beta", // joins a new list, leaves others
+        "common word5 shared5 alpha5 beta w5x0 w5x1 w5x2 w5x3 w5x4 w5x5 w5x6 w5x7", // the same
+        "# common\n\nword5 shared5 alpha5 beta w5x0 w5x1 w5x2 w5x3 w5x4 w5x5 w5x6 w5x7", // a heading flag
+    ];
+    for edit in edits {
+        let mut texts = texts.clone();
+        texts[5] = edit.to_string();
+        let (after, new) = full_index(&texts, &vocabulary);
+        let mut changes = HitChanges::default();
+        changes.add(old.get(5), new.get(5));
+        let part = index_files(
+            "en",
+            &indexed(&new),
+            &Chunks::Only(vec![1]),
+            &Shards::Changed(&changes),
+            &vocabulary,
+        );
+        for f in &part {
+            assert_eq!(
+                Some(f.bytes.as_slice()),
+                file(&after, &f.path),
+                "{}",
+                f.path
+            );
+        }
+        // What the part leaves out is the same in the full index before
+        // and after the edit.
+        for f in after.iter().filter(|f| f.path.contains("/t")) {
+            if file(&part, &f.path).is_none() {
+                assert_eq!(
+                    file(&before, &f.path),
+                    Some(f.bytes.as_slice()),
+                    "{}",
+                    f.path
+                );
+            }
+        }
+        let shards = part.iter().filter(|f| f.path.contains("/t")).count();
+        let all = after.iter().filter(|f| f.path.contains("/t")).count();
+        assert!(all > 4, "{all} shards");
+        assert!(shards < all, "{edit:?}: {shards} of {all} shards rewritten");
+    }
+}
+
+#[test]
+fn an_edit_that_changes_the_shard_count_rewrites_every_shard() {
+    let vocabulary = Vocabulary::default();
+    let texts: Vec<String> = (0..50).map(|i| format!("word{i}")).collect();
+    let (before, old) = full_index(&texts, &vocabulary);
+    let mut grown = texts.clone();
+    grown[0] = (0..6000).map(|i| format!("many{i} ")).collect();
+    let (after, new) = full_index(&grown, &vocabulary);
+    let mut changes = HitChanges::default();
+    changes.add(old.first(), new.first());
+    let part = index_files(
+        "en",
+        &indexed(&new),
+        &Chunks::Only(vec![0]),
+        &Shards::Changed(&changes),
+        &vocabulary,
+    );
+    let shards = |files: &[IndexFile]| files.iter().filter(|f| f.path.contains("/t")).count();
+    assert_eq!(shards(&before), 1);
+    assert!(shards(&after) > 1);
+    assert_eq!(shards(&part), shards(&after));
+    for f in &part {
+        assert_eq!(
+            Some(f.bytes.as_slice()),
+            file(&after, &f.path),
+            "{}",
+            f.path
+        );
+    }
 }

@@ -554,19 +554,19 @@ impl Workspace {
         translation_outputs(site, changed, &mut pages, &mut files);
         pages.sort();
         pages.dedup();
-        files.extend(self.search_parts(&changed.reparsed));
+        files.extend(self.search_parts(changed));
         Scope::Some { pages, files }
     }
 
-    /// The search index of each language a re-parsed page is in: its term
-    /// shards and the snippet chunks of those pages.
-    fn search_parts(&self, reparsed: &[PageId]) -> Vec<Output> {
+    /// The search index of each language a re-parsed page is in: the
+    /// term shards its changes concern and the snippet chunks of those pages.
+    fn search_parts(&self, changed: &Changed) -> Vec<Output> {
         let Some(templates) = &self.templates else {
             return Vec::new();
         };
         let renderer = Renderer::new(&self.site, templates);
         let mut parts: std::collections::BTreeMap<_, Vec<usize>> = Default::default();
-        for &id in reparsed {
+        for &id in &changed.reparsed {
             let chunks = parts.entry(self.site.page(id).lang).or_default();
             chunks.extend(renderer.search_chunk_of(id));
             chunks.sort_unstable();
@@ -574,7 +574,10 @@ impl Workspace {
         }
         parts
             .into_iter()
-            .map(|(lang, chunks)| Output::SearchPart(lang, chunks))
+            .map(|(lang, chunks)| {
+                let changes = changed.search.get(&lang).cloned().unwrap_or_default();
+                Output::SearchPart(lang, chunks, changes)
+            })
             .collect()
     }
 

@@ -25,7 +25,7 @@ use nav::{Nav, NavId};
 use rayon::iter::IndexedParallelIterator;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use toc::Toc;
 
 /// A page of the site, published or not. Pages are in path order; the id
@@ -200,6 +200,9 @@ pub(crate) struct Changed {
     pub(crate) playbook_links: bool,
     /// Reparsed pages whose headings or anchors changed.
     pub(crate) anchors: Vec<PageId>,
+    /// Without `everything`: how the reparsed pages' search hits changed,
+    /// per language.
+    pub(crate) search: BTreeMap<LangId, crate::search::HitChanges>,
     /// With `everything`: the pages whose output may differ (parsed
     /// again, or showing other pages differently: links, translations,
     /// navigation); `None` when all may (the languages in use changed).

@@ -173,6 +173,10 @@ impl Site {
             if new.doc.anchors != old.doc.anchors {
                 changed.anchors.push(id);
             }
+            if new.published {
+                let changes = changed.search.entry(new.lang).or_default();
+                changes.add(old.search.as_ref(), new.search.as_ref());
+            }
             // "Last updated" falls back to the refresh summary's newest date.
             let source = self.source(id);
             let newest = |page: &Page| page.doc.history.and_then(|h| h.newest);
