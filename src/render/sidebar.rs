@@ -34,6 +34,12 @@ pub(crate) const MARKER: &str = "\u{0}folio-sidebar\u{0}";
 #[derive(Debug)]
 pub(crate) struct Sidebar {
     items: Vec<Item>,
+    /// The entries of each list: the top level's at 0, entry `i`'s
+    /// children at `i + 1`. Found once, so a page's sidebar costs the
+    /// entries it shows, not the tree's size.
+    lists: Vec<Vec<usize>>,
+    /// Each entry's place in its list.
+    rank: Vec<usize>,
     /// Each page's first entry.
     entry_of: HashMap<PageId, usize>,
     /// Whether the whole tree is written into every page.
@@ -73,8 +79,9 @@ enum Href {
 
 /// One page's view of a tree.
 struct View<'a> {
-    /// Entries on the way to the current one (empty: none is).
-    open: &'a [bool],
+    /// The current entry and its ancestors, innermost first (empty: no
+    /// entry is the page's).
+    path: &'a [usize],
     current: Option<usize>,
     /// The page's way to the links' base folder.
     root: &'a str,
@@ -82,7 +89,7 @@ struct View<'a> {
 
 impl View<'_> {
     fn is_open(&self, i: usize) -> bool {
-        self.open.get(i).copied().unwrap_or(false)
+        self.path.contains(&i)
     }
 }
 
@@ -117,6 +124,13 @@ impl Sidebar {
                 items[i].fallback = items[i + 1..items[i].end].iter().find_map(|c| c.fallback);
             }
         }
+        let mut lists = vec![Vec::new(); items.len() + 1];
+        let mut rank = vec![0; items.len()];
+        for (i, item) in items.iter().enumerate() {
+            let list = &mut lists[item.parent.map_or(0, |p| p + 1)];
+            rank[i] = list.len();
+            list.push(i);
+        }
         let mut entry_of = HashMap::new();
         flat_pages(&nav.entries, &mut 0, &mut entry_of);
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -134,6 +148,8 @@ impl Sidebar {
         Sidebar {
             whole: items.len() <= limits::SIDEBAR_FULL_ENTRIES,
             items,
+            lists,
+            rank,
             entry_of,
             digest: hasher.finish(),
             base,
@@ -154,7 +170,12 @@ impl Sidebar {
         let Some(at) = html.find(MARKER) else {
             return html;
         };
-        let mut out = String::with_capacity(html.len() + self.items.len() * 96);
+        let shown = if self.whole {
+            self.items.len()
+        } else {
+            limits::SIDEBAR_WINDOW * 4
+        };
+        let mut out = String::with_capacity(html.len() + shown * 96);
         out.push_str(&html[..at]);
         let root = paths::relative_url(from, &self.base, LinkForm::Directory);
         self.write(&mut out, self.entry_of.get(&page).copied(), &root);
@@ -164,39 +185,32 @@ impl Sidebar {
 
     /// The tree as seen from the entry `current`.
     fn write(&self, out: &mut String, current: Option<usize>, root: &str) {
-        let mut open = Vec::new();
-        if let Some(c) = current {
-            open = vec![false; self.items.len()];
-            let mut at = Some(c);
-            while let Some(i) = at {
-                open[i] = true;
-                at = self.items[i].parent;
-            }
+        let mut path = Vec::new();
+        let mut at = current;
+        while let Some(i) = at {
+            path.push(i);
+            at = self.items[i].parent;
         }
         let view = View {
-            open: &open,
+            path: &path,
             current,
             root,
         };
         out.push_str("<ul class=\"nav-tree\">");
-        self.write_list(out, 0, self.items.len(), &view);
+        self.write_list(out, None, &view);
         out.push_str("</ul>");
     }
 
-    /// The entries `start..end` of one level (each with its descendants).
-    /// In a big tree a long list shows a window around the open entry,
-    /// with a mark where entries are left out.
-    fn write_list(&self, out: &mut String, start: usize, end: usize, view: &View<'_>) {
-        let mut children = Vec::new();
-        let mut i = start;
-        while i < end {
-            children.push(i);
-            i = self.items[i].end;
-        }
+    /// The entries of one level, under `parent` (each with its
+    /// descendants). In a big tree a long list shows a window around the
+    /// open entry, with a mark where entries are left out.
+    fn write_list(&self, out: &mut String, parent: Option<usize>, view: &View<'_>) {
+        let children = &self.lists[parent.map_or(0, |p| p + 1)];
         let (lo, hi) = if self.whole || children.len() <= limits::SIDEBAR_WINDOW {
             (0, children.len())
         } else {
-            let at = children.iter().position(|&c| view.is_open(c)).unwrap_or(0);
+            let open = view.path.iter().find(|&&i| self.items[i].parent == parent);
+            let at = open.map_or(0, |&i| self.rank[i]);
             let lo = at.saturating_sub(limits::SIDEBAR_WINDOW / 2);
             let hi = (lo + limits::SIDEBAR_WINDOW).min(children.len());
             (hi.saturating_sub(limits::SIDEBAR_WINDOW), hi)
@@ -219,7 +233,7 @@ impl Sidebar {
         let current = view.current == Some(i);
         if has_children && (self.whole || view.is_open(i)) {
             self.write_group(out, i, view.is_open(i), current, view.root);
-            self.write_list(out, i + 1, item.end, view);
+            self.write_list(out, Some(i), view);
             out.push_str("</ul></details></li>");
         } else {
             // A leaf, or a group whose children are not written here.
