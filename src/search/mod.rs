@@ -20,6 +20,12 @@
 //! link from the snippets it loads for the results it shows (section 0 is
 //! the page top; a task row is a section of its own, `#task-<id>`).
 //!
+//! Each page's [`Record`] is made in the parallel parse: its hits as
+//! numbers of the site's [`Vocabulary`] (every distinct word and stem
+//! numbered once) and its snippets, so writing an index groups numbers.
+//! `folio serve` writes, after an edit, only the shards holding terms
+//! whose postings changed ([`HitChanges`]).
+//!
 //! Queries are not stemmed in the browser (no Snowball port that agrees
 //! with rust-stemmers byte for byte): the client matches a query word
 //! against words it prefixes (typing) and against stems that prefix it
@@ -228,7 +234,7 @@ fn list_bytes(name: &str, pages: usize) -> usize {
 /// that joined or left them.
 fn bytes_before(now: usize, postings: &Postings, terms: &Terms, changes: &HitChanges) -> usize {
     let mut bytes = now;
-    for (hit, (joined, left)) in changes.moves() {
+    for (hit, moves) in changes.moves() {
         let lists = if hit.is_stem() {
             &postings.stems
         } else {
@@ -236,7 +242,7 @@ fn bytes_before(now: usize, postings: &Postings, terms: &Terms, changes: &HitCha
         };
         let pages = lists.get(hit.term().index()).map_or(0, Vec::len);
         let name = terms.name(hit.term());
-        let before = (pages + left).saturating_sub(joined);
+        let before = (pages + moves.left).saturating_sub(moves.joined);
         bytes = (bytes + list_bytes(name, before)).saturating_sub(list_bytes(name, pages));
     }
     bytes

@@ -88,7 +88,7 @@ pub(super) type Snippet = (String, String, String);
 /// That a page has a term: which term, as a word or a stem, and whether
 /// in its title or a heading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Hit(u32);
+pub(super) struct Hit(u32);
 
 impl Hit {
     fn new(term: TermId, stem: bool, heading: bool) -> Hit {
@@ -179,18 +179,25 @@ impl HitChanges {
             .chain(self.reflagged.iter().copied())
     }
 
-    /// Per postings list concerned: how many pages joined it and how many
-    /// left it.
-    pub(super) fn moves(&self) -> std::collections::BTreeMap<Hit, (usize, usize)> {
-        let mut moves = std::collections::BTreeMap::<Hit, (usize, usize)>::new();
+    /// Per postings list concerned (heading flag cleared): how many pages
+    /// joined it and how many left it.
+    pub(super) fn moves(&self) -> std::collections::BTreeMap<Hit, Moves> {
+        let mut moves = std::collections::BTreeMap::<Hit, Moves>::new();
         for h in &self.joined {
-            moves.entry(*h).or_default().0 += 1;
+            moves.entry(*h).or_default().joined += 1;
         }
         for h in &self.left {
-            moves.entry(*h).or_default().1 += 1;
+            moves.entry(*h).or_default().left += 1;
         }
         moves
     }
+}
+
+/// Pages that joined and left one postings list.
+#[derive(Debug, Default)]
+pub(super) struct Moves {
+    pub(super) joined: usize,
+    pub(super) left: usize,
 }
 
 /// What the model keeps of a page for search, until the index is written.
