@@ -254,6 +254,31 @@ fn indexed(records: &[Record]) -> Vec<IndexedPage<'_>> {
         .collect()
 }
 
+/// What `serve` writes after page `edited` changed from `old` to `new`.
+fn index_after_edit(
+    old: &[Record],
+    new: &[Record],
+    edited: usize,
+    vocabulary: &Vocabulary,
+) -> Vec<IndexFile> {
+    let mut changes = HitChanges::default();
+    changes.add(old.get(edited), new.get(edited));
+    index_files(
+        "en",
+        &indexed(new),
+        &Chunks::Only(vec![edited / CHUNK]),
+        &Shards::Changed(&changes),
+        vocabulary,
+    )
+}
+
+/// Every file of `part` is the same-named file of `full`, byte for byte.
+fn assert_written_as_in(part: &[IndexFile], full: &[IndexFile]) {
+    for f in part {
+        assert_eq!(Some(f.bytes.as_slice()), file(full, &f.path), "{}", f.path);
+    }
+}
+
 fn file<'a>(files: &'a [IndexFile], path: &str) -> Option<&'a [u8]> {
     files
         .iter()
@@ -281,23 +306,8 @@ fn an_edit_rewrites_only_the_shards_it_changes_and_they_match_a_full_index() {
         let mut texts = texts.clone();
         texts[5] = edit.to_string();
         let (after, new) = full_index(&texts, &vocabulary);
-        let mut changes = HitChanges::default();
-        changes.add(old.get(5), new.get(5));
-        let part = index_files(
-            "en",
-            &indexed(&new),
-            &Chunks::Only(vec![1]),
-            &Shards::Changed(&changes),
-            &vocabulary,
-        );
-        for f in &part {
-            assert_eq!(
-                Some(f.bytes.as_slice()),
-                file(&after, &f.path),
-                "{}",
-                f.path
-            );
-        }
+        let part = index_after_edit(&old, &new, 5, &vocabulary);
+        assert_written_as_in(&part, &after);
         // What the part leaves out is the same in the full index before
         // and after the edit.
         for f in after.iter().filter(|f| f.path.contains("/t")) {
@@ -325,25 +335,10 @@ fn an_edit_that_changes_the_shard_count_rewrites_every_shard() {
     let mut grown = texts.clone();
     grown[0] = (0..6000).map(|i| format!("many{i} ")).collect();
     let (after, new) = full_index(&grown, &vocabulary);
-    let mut changes = HitChanges::default();
-    changes.add(old.first(), new.first());
-    let part = index_files(
-        "en",
-        &indexed(&new),
-        &Chunks::Only(vec![0]),
-        &Shards::Changed(&changes),
-        &vocabulary,
-    );
+    let part = index_after_edit(&old, &new, 0, &vocabulary);
     let shards = |files: &[IndexFile]| files.iter().filter(|f| f.path.contains("/t")).count();
     assert_eq!(shards(&before), 1);
     assert!(shards(&after) > 1);
     assert_eq!(shards(&part), shards(&after));
-    for f in &part {
-        assert_eq!(
-            Some(f.bytes.as_slice()),
-            file(&after, &f.path),
-            "{}",
-            f.path
-        );
-    }
+    assert_written_as_in(&part, &after);
 }
