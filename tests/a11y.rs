@@ -47,15 +47,7 @@ fn serious_violations(b: &Browser) -> Vec<String> {
            }));
          }, function (e) { done(['axe failed: ' + e]); });",
     );
-    found
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
+    browser::strings(&found)
 }
 
 #[test]

@@ -408,14 +408,7 @@ fn search(browser: &Browser, query: &str) -> Vec<String> {
     let hrefs = browser.run(
         "return [...document.querySelectorAll('#folio-search-results a')].map(a => decodeURIComponent(a.href));",
     );
-    hrefs
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
+    common::browser::strings(&hrefs)
 }
 
 fn search_screenshots(browser: &Browser, url: &str) {

@@ -13,7 +13,7 @@ mod common;
 
 use common::browser::{Browser, target_dir};
 use common::{TempSite, start};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// The rows of the task index a reader sees.
@@ -32,15 +32,7 @@ fn column(browser: &Browser, index: usize) -> Vec<String> {
     let cells = browser.run(&format!(
         "return {VISIBLE}.map(r => r.cells[{index}].textContent.trim());"
     ));
-    cells
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
+    common::browser::strings(&cells)
 }
 
 #[test]

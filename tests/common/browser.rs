@@ -376,3 +376,16 @@ impl Browser {
         );
     }
 }
+
+/// The strings of a JSON array a script returned (none for anything else).
+pub fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
