@@ -613,16 +613,22 @@ impl<'a> Renderer<'a> {
     }
 
     fn print_context(&self, lang: LangId) -> PrintContext<'a> {
-        let site = self.site;
-        let language = site.config.language(lang);
-        let from = print::dir(site, lang);
         PrintContext {
+            frame: self.language_frame(lang, &print::dir(self.site, lang)),
+            pages: print::MARKER,
+        }
+    }
+
+    /// What every page a language generates (print page, task index,
+    /// phases) shows around its content, seen from the folder `from`.
+    fn language_frame(&self, lang: LangId, from: &str) -> LanguageFrame<'a> {
+        let language = self.site.config.language(lang);
+        LanguageFrame {
             site: self.site_info(),
             lang: LangInfo::of(language),
             ui: i18n::strings(&language.code),
-            root: paths::root_from(&from),
-            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
-            pages: print::MARKER,
+            root: paths::root_from(from),
+            home_href: paths::relative_url(from, &format!("{}/", language.code), self.form),
         }
     }
 
@@ -930,13 +936,22 @@ struct Neighbour {
     href: String,
 }
 
+/// The frame of a page a language generates: site, language, interface
+/// strings, the way to the site root and to the language's home.
+/// Flattened into each context, so templates see the same names.
 #[derive(Serialize)]
-struct PrintContext<'a> {
+struct LanguageFrame<'a> {
     site: SiteInfo<'a>,
     lang: LangInfo<'a>,
     ui: &'static Strings,
     root: String,
     home_href: String,
+}
+
+#[derive(Serialize)]
+struct PrintContext<'a> {
+    #[serde(flatten)]
+    frame: LanguageFrame<'a>,
     /// Where the pages go ([`print::write`]).
     pages: &'static str,
 }

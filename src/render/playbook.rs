@@ -4,10 +4,10 @@
 //! read from `Site::playbook`; and the links to them every page carries.
 
 use super::hreflang::{self, Member};
-use super::{Alternate, LangInfo, Output, OutputFile, Renderer, SiteInfo, Switch};
+use super::{Alternate, LanguageFrame, Output, OutputFile, Renderer, Switch};
 use crate::config::LangId;
 use crate::diagnostic::Diagnostic;
-use crate::i18n::{self, Strings};
+use crate::i18n::Strings;
 use crate::paths;
 use crate::site::PageId;
 use crate::site::playbook::Task;
@@ -28,11 +28,8 @@ pub(crate) struct Tools {
 /// Flattened into each page's context, so templates see the same names.
 #[derive(Serialize)]
 struct GeneratedFrame<'a> {
-    site: SiteInfo<'a>,
-    lang: LangInfo<'a>,
-    ui: &'static Strings,
-    root: String,
-    home_href: String,
+    #[serde(flatten)]
+    language: LanguageFrame<'a>,
     canonical: String,
     alternates: Vec<Alternate>,
     switcher: Vec<Switch>,
@@ -230,7 +227,7 @@ impl<'a> Renderer<'a> {
         html.push_str(head);
         let from = tasks_dir(&site.config.language(lang).code);
         for task in tasks.iter().filter_map(|&t| site.task(t)) {
-            push_task_row(&mut html, &self.task_row(&from, task), cx.frame.ui);
+            push_task_row(&mut html, &self.task_row(&from, task), cx.frame.language.ui);
         }
         html.push_str(tail);
         Ok(html.into_bytes())
@@ -317,11 +314,7 @@ impl<'a> Renderer<'a> {
         let mut tools = self.tools(lang, &from);
         tools.current = Some(current);
         GeneratedFrame {
-            site: self.site_info(),
-            lang: LangInfo::of(language),
-            ui: i18n::strings(&language.code),
-            root: paths::root_from(&from),
-            home_href: paths::relative_url(&from, &format!("{}/", language.code), self.form),
+            language: self.language_frame(lang, &from),
             canonical: self.absolute_url(&from),
             alternates: self.alternates(&hreflang::of_generated(site, self.languages(), dir)),
             switcher: self.generated_switcher(lang, dir),
