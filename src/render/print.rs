@@ -39,13 +39,13 @@ pub(crate) fn pages(site: &Site, lang: LangId) -> Vec<PageId> {
 /// Which languages (by [`LangId::index`]) get a print page: those with
 /// pages, none of them published at its place (an author's page wins).
 pub(crate) fn wanted(site: &Site) -> Vec<bool> {
-    let count = site.config.languages().count();
-    let mut has_pages = vec![false; count];
-    let mut taken = vec![false; count];
+    let dirs: Vec<String> = site.config.languages().map(|(l, _)| dir(site, l)).collect();
+    let mut has_pages = vec![false; dirs.len()];
+    let mut taken = vec![false; dirs.len()];
     for (_, page) in site.published() {
         let l = page.lang.index();
         has_pages[l] = true;
-        taken[l] |= page.url == dir(site, page.lang);
+        taken[l] |= page.url == dirs[l];
     }
     has_pages
         .iter()
