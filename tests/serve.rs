@@ -885,6 +885,54 @@ fn a_toc_edit_rerenders_the_navigation_and_the_pages_it_moves() {
     assert!(r.changed.is_empty(), "{:?}", r.changed);
 }
 
+/// Without a toc, a page's sidebar entry is its heading: a new heading
+/// shows in every sidebar of the tree (`serve` keeps sidebars between
+/// saves and makes again only those of trees that changed), and a save
+/// that changes no heading leaves the other pages as they are.
+#[test]
+fn a_new_heading_shows_in_every_sidebar_of_its_tree() {
+    let site = TempSite::new("serve-retitle");
+    site.write("folio.yml", "title: T\ndefault_language: en\nlanguages:\n  - code: en\n    name: English\n    dir: en\n");
+    for (name, heading) in [
+        ("alpha", "Alpha"),
+        ("bravo", "Bravo"),
+        ("charlie", "Charlie"),
+    ] {
+        site.write(
+            &format!("content/en/{name}.md"),
+            &format!("# {heading}\n\nText.\n"),
+        );
+    }
+    let (mut ws, _) = Workspace::open(&site.root, "http://127.0.0.1:1/").expect("opens");
+    let touched = BTreeSet::from(["en/bravo.md".to_string()]);
+    let sidebar = |page: &str| {
+        let html = site.read(&format!("public/en/{page}/index.html"));
+        let start = html.find("folio-nav").expect("a sidebar");
+        html[start..].to_string()
+    };
+    assert!(sidebar("alpha").contains(">Bravo</a>"));
+
+    site.edit("content/en/bravo.md", |t| {
+        t.replace("# Bravo", "# Bravo renamed")
+    });
+    let r = ws.rebuild_content(&touched);
+    for page in ["alpha", "charlie"] {
+        assert!(
+            r.changed.contains(&format!("en/{page}/index.html")),
+            "{page}: {:?}",
+            r.changed
+        );
+        assert!(sidebar(page).contains(">Bravo renamed</a>"), "{page}");
+    }
+    assert_up_to_date(&mut ws);
+
+    site.edit("content/en/bravo.md", |t| format!("{t}\nMore text.\n"));
+    let r = ws.rebuild_content(&touched);
+    assert_eq!(pages_changed(&r.changed), ["en/bravo/index.html"]);
+    assert!(sidebar("charlie").contains(">Bravo renamed</a>"));
+    assert_up_to_date(&mut ws);
+}
+
 /// A page created and listed in the toc appears in every sidebar of its
 /// language; a toc entry that leads nowhere is marked there (serve only).
 #[test]

@@ -113,11 +113,49 @@ pub(crate) struct Renderer<'a> {
     /// How links to pages are written (`links` in `folio.yml`).
     form: LinkForm,
     /// Each navigation tree's sidebar, made when a page first needs it.
-    sidebars: Vec<OnceLock<Sidebar>>,
+    sidebars: SidebarStore<'a>,
     /// Which languages have a print page ([`print::wanted`]).
     prints: OnceLock<Vec<bool>>,
     /// The footer's build date (`YYYY-MM-DD`, UTC), fixed for the pass.
     built: String,
+}
+
+/// The sidebars of a site's navigation trees, each made when a page first
+/// needs it. `serve` keeps them from one pass to the next: a tree's HTML
+/// depends only on its entries while no file comes or goes, so only the
+/// trees an update changed are made again ([`Sidebars::forget`]).
+#[derive(Debug, Default)]
+pub(crate) struct Sidebars(Vec<OnceLock<Sidebar>>);
+
+impl Sidebars {
+    /// Empty slots for each tree of `site`.
+    pub(crate) fn of(site: &Site) -> Sidebars {
+        Sidebars(site.navs().map(|_| OnceLock::new()).collect())
+    }
+
+    /// Drops the sidebars of trees whose entries changed.
+    pub(crate) fn forget(&mut self, navs: &[NavId]) {
+        for nav in navs {
+            if let Some(slot) = self.0.get_mut(nav.index()) {
+                slot.take();
+            }
+        }
+    }
+}
+
+/// A renderer's own sidebars, or those `serve` keeps.
+enum SidebarStore<'a> {
+    Own(Sidebars),
+    Kept(&'a Sidebars),
+}
+
+impl SidebarStore<'_> {
+    fn get(&self) -> &Sidebars {
+        match self {
+            SidebarStore::Own(s) => s,
+            SidebarStore::Kept(s) => s,
+        }
+    }
 }
 
 impl Output {
@@ -143,12 +181,26 @@ impl Output {
 
 impl<'a> Renderer<'a> {
     pub(crate) fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
+        Renderer::with(site, templates, SidebarStore::Own(Sidebars::of(site)))
+    }
+
+    /// A renderer that uses and fills `sidebars`, made for this `site`
+    /// (`serve`'s, kept between passes).
+    pub(crate) fn with_sidebars(
+        site: &'a Site,
+        templates: &'a Templates,
+        sidebars: &'a Sidebars,
+    ) -> Renderer<'a> {
+        Renderer::with(site, templates, SidebarStore::Kept(sidebars))
+    }
+
+    fn with(site: &'a Site, templates: &'a Templates, sidebars: SidebarStore<'a>) -> Renderer<'a> {
         Renderer {
             site,
             templates,
             languages: site.languages_in_use(),
             form: site.config.links,
-            sidebars: site.navs().map(|_| OnceLock::new()).collect(),
+            sidebars,
             prints: OnceLock::new(),
             built: chrome::build_date(),
         }
@@ -156,7 +208,7 @@ impl<'a> Renderer<'a> {
 
     /// The sidebar of navigation tree `nav`.
     fn sidebar(&self, nav: NavId) -> &Sidebar {
-        self.sidebars[nav.index()].get_or_init(|| {
+        self.sidebars.get().0[nav.index()].get_or_init(|| {
             Sidebar::new(
                 self.site,
                 self.site.nav(nav),
@@ -424,29 +476,39 @@ impl<'a> Renderer<'a> {
     ) -> Vec<OutputFile> {
         let pages: Vec<crate::search::IndexedPage<'_>> = self
             .site
-            .published()
-            .filter(|(_, p)| p.lang == lang)
+            .indexed_pages(lang)
             .map(|(_, p)| crate::search::IndexedPage {
                 url: &p.url,
                 title: &p.title,
                 record: p.search.as_ref(),
             })
             .collect();
+        let made;
+        let postings = match self.site.search_postings(lang) {
+            Some(kept) => kept,
+            None => {
+                made = crate::search::postings_of(&pages, self.site.vocabulary());
+                &made
+            }
+        };
         let code = &self.site.config.language(lang).code;
-        crate::search::index_files(code, &pages, chunks, shards, self.site.vocabulary())
-            .into_iter()
-            .map(|f| OutputFile::bytes(f.path, f.bytes))
-            .collect()
+        crate::search::index_files(
+            code,
+            &pages,
+            postings,
+            chunks,
+            shards,
+            self.site.vocabulary(),
+        )
+        .into_iter()
+        .map(|f| OutputFile::bytes(f.path, f.bytes))
+        .collect()
     }
 
     /// The search snippet chunk that holds a published page.
     pub(crate) fn search_chunk_of(&self, id: PageId) -> Option<usize> {
-        let lang = self.site.page(id).lang;
-        self.site
-            .published()
-            .filter(|(_, p)| p.lang == lang)
-            .position(|(p, _)| p == id)
-            .map(|doc| doc / crate::search::CHUNK)
+        let doc = self.site.search_doc(id)?;
+        Some(doc as usize / crate::search::CHUNK)
     }
 
     /// Default theme files plus the site's own `theme/` folder, site-relative.

@@ -23,8 +23,9 @@
 //! Each page's [`Record`] is made in the parallel parse: its hits as
 //! numbers of the site's [`Vocabulary`] (every distinct word and stem
 //! numbered once) and its snippets, so writing an index groups numbers.
-//! `folio serve` writes, after an edit, only the shards holding terms
-//! whose postings changed ([`HitChanges`]).
+//! `folio serve`'s site keeps each language's [`Postings`] and moves only
+//! an edited page's entries; it writes, after an edit, only the shards
+//! holding terms whose postings changed ([`HitChanges`]).
 //!
 //! Queries are not stemmed in the browser (no Snowball port that agrees
 //! with rust-stemmers byte for byte): the client matches a query word
@@ -32,10 +33,12 @@
 //! (`migraciones` ⊃ stem `migracion`, indexed from `migración`).
 
 mod pack;
+mod postings;
 mod record;
 pub(crate) mod tokenize;
 mod vocabulary;
 
+pub(crate) use postings::Postings;
 pub(crate) use record::{HitChanges, PageText, Record};
 pub(crate) use vocabulary::Vocabulary;
 
@@ -43,7 +46,7 @@ use crate::limits;
 use record::Snippet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use vocabulary::{TermId, Terms};
+use vocabulary::Terms;
 
 /// Pages per snippet chunk (`d<n>.js`).
 pub(crate) const CHUNK: usize = 4;
@@ -68,42 +71,6 @@ pub(crate) struct IndexFile {
     pub(crate) bytes: Vec<u8>,
 }
 
-/// Postings of one language, by term number: `doc × 2 + in-heading`
-/// (absolute docs, ascending).
-struct Postings {
-    words: Vec<Vec<u32>>,
-    stems: Vec<Vec<u32>>,
-}
-
-impl Postings {
-    fn new(terms: usize) -> Postings {
-        Postings {
-            words: vec![Vec::new(); terms],
-            stems: vec![Vec::new(); terms],
-        }
-    }
-
-    /// Adds a page's hits; a term's flag is kept when any hit is in a heading.
-    fn add(&mut self, doc: u32, record: &Record) {
-        for hit in record.hits() {
-            let lists = if hit.is_stem() {
-                &mut self.stems
-            } else {
-                &mut self.words
-            };
-            // A record is made with the vocabulary the index is written
-            // with: every number is below its length.
-            if let Some(list) = lists.get_mut(hit.term().index()) {
-                let entry = doc << 1 | u32::from(hit.in_heading());
-                match list.last_mut() {
-                    Some(last) if *last >> 1 == doc => *last |= entry,
-                    _ => list.push(entry),
-                }
-            }
-        }
-    }
-}
-
 /// Which snippet chunks to write with the terms.
 pub(crate) enum Chunks {
     All,
@@ -120,24 +87,31 @@ pub(crate) enum Shards<'a> {
     Changed(&'a HitChanges),
 }
 
+/// The postings of a language's published pages, in index order.
+pub(crate) fn postings_of(pages: &[IndexedPage<'_>], vocabulary: &Vocabulary) -> Postings {
+    let docs = pages.iter().enumerate();
+    Postings::of(
+        docs.filter_map(|(doc, p)| Some((doc as u32, p.record?))),
+        &vocabulary.read(),
+    )
+}
+
 /// Every file of one language's index (`meta.js`, the term shards and
-/// snippet chunks asked for), its records made with `vocabulary`.
+/// snippet chunks asked for): `postings` are its `pages`' (see
+/// [`postings_of`]), their records made with `vocabulary`.
 pub(crate) fn index_files(
     lang: &str,
     pages: &[IndexedPage<'_>],
+    postings: &Postings,
     chunks: &Chunks,
     shards: &Shards<'_>,
     vocabulary: &Vocabulary,
 ) -> Vec<IndexFile> {
     let terms = vocabulary.read();
     let dir = index_dir(lang);
-    let mut postings = Postings::new(terms.len());
     let mut files = Vec::new();
     let mut chunk: Vec<DocEntry> = Vec::with_capacity(CHUNK);
     for (doc, page) in pages.iter().enumerate() {
-        if let Some(record) = page.record {
-            postings.add(doc as u32, record);
-        }
         let n = doc / CHUNK;
         let wanted = match chunks {
             Chunks::All => true,
@@ -159,12 +133,12 @@ pub(crate) fn index_files(
             chunk.clear();
         }
     }
-    let bytes = postings_bytes(&postings, &terms);
+    let bytes = postings_bytes(postings);
     let count = shard_count(bytes);
     let wanted: Option<BTreeSet<usize>> = match shards {
         Shards::All => None,
         Shards::Changed(changes) => {
-            let before = shard_count(bytes_before(bytes, &postings, &terms, changes));
+            let before = shard_count(bytes_before(bytes, postings, &terms, changes));
             (before == count).then(|| {
                 changes
                     .terms()
@@ -177,7 +151,7 @@ pub(crate) fn index_files(
         count,
         wanted: wanted.as_ref(),
     };
-    files.extend(term_shards(lang, &dir, &written, &postings, &terms));
+    files.extend(term_shards(lang, &dir, &written, postings, &terms));
     let meta = Meta {
         shards: count,
         chunk: CHUNK,
@@ -198,35 +172,21 @@ struct Meta {
 #[derive(Serialize)]
 struct DocEntry(String, String, Vec<Snippet>);
 
-/// The terms of a list of postings, with their numbers.
-fn listed<'a>(
-    lists: &'a [Vec<u32>],
-    terms: &'a Terms,
-) -> impl Iterator<Item = (TermId, &'a str, &'a [u32])> + 'a {
-    lists
-        .iter()
-        .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(n, list)| {
-            let id = TermId::from_index(n as u32);
-            (id, terms.name(id), list.as_slice())
-        })
-}
-
 /// Roughly how many bytes the postings take written: what decides the
 /// number of shards.
-fn postings_bytes(postings: &Postings, terms: &Terms) -> usize {
-    listed(&postings.words, terms)
-        .chain(listed(&postings.stems, terms))
-        .map(|(_, name, list)| list_bytes(name, list.len()))
+fn postings_bytes(postings: &Postings) -> usize {
+    postings
+        .words()
+        .chain(postings.stems())
+        .map(|(_, list)| list_bytes(list.name_len as usize, list.pages.len()))
         .sum()
 }
 
-fn list_bytes(name: &str, pages: usize) -> usize {
+fn list_bytes(name_len: usize, pages: usize) -> usize {
     if pages == 0 {
         0
     } else {
-        name.len() + 6 + pages * 2
+        name_len + 6 + pages * 2
     }
 }
 
@@ -235,13 +195,8 @@ fn list_bytes(name: &str, pages: usize) -> usize {
 fn bytes_before(now: usize, postings: &Postings, terms: &Terms, changes: &HitChanges) -> usize {
     let mut bytes = now;
     for (hit, moves) in changes.moves() {
-        let lists = if hit.is_stem() {
-            &postings.stems
-        } else {
-            &postings.words
-        };
-        let pages = lists.get(hit.term().index()).map_or(0, Vec::len);
-        let name = terms.name(hit.term());
+        let pages = postings.pages_of(hit);
+        let name = terms.name(hit.term()).len();
         let before = (pages + moves.left).saturating_sub(moves.joined);
         bytes = (bytes + list_bytes(name, before)).saturating_sub(list_bytes(name, pages));
     }
@@ -282,13 +237,22 @@ pub(crate) fn shard_key(term: &str) -> &str {
     }
 }
 
-/// FNV-1a (32 bits) of the key's UTF-8, modulo the shard count.
+/// The shard of `term` among `shards`.
 pub(crate) fn shard_of(term: &str, shards: usize) -> usize {
+    shard_in(shard_hash(term), shards)
+}
+
+/// FNV-1a (32 bits) of the term's key's UTF-8.
+fn shard_hash(term: &str) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
     for b in shard_key(term).bytes() {
         hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
     }
+    hash
+}
+
+fn shard_in(hash: u32, shards: usize) -> usize {
     hash as usize % shards.max(1)
 }
 
@@ -315,20 +279,24 @@ fn term_shards(
     terms: &Terms,
 ) -> Vec<IndexFile> {
     let mut out: Vec<Shard<'_>> = (0..shards.count).map(|_| Shard::default()).collect();
-    for (id, stem, list) in listed(&postings.stems, terms) {
-        let n = shard_of(stem, shards.count);
+    for (id, list) in postings.stems() {
+        let n = shard_in(list.shard_hash, shards.count);
         if !shards.writes(n) {
             continue;
         }
         // A word and a stem spelled alike are one term.
-        let same = postings.words[id.index()] == list;
-        let value = if same { List::Same(0) } else { delta(list) };
-        out[n].s.insert(stem, value);
+        let same = postings.word(id) == list.pages;
+        let value = if same {
+            List::Same(0)
+        } else {
+            delta(&list.pages)
+        };
+        out[n].s.insert(terms.name(id), value);
     }
-    for (_, word, list) in listed(&postings.words, terms) {
-        let n = shard_of(word, shards.count);
+    for (id, list) in postings.words() {
+        let n = shard_in(list.shard_hash, shards.count);
         if shards.writes(n) {
-            out[n].w.insert(word, delta(list));
+            out[n].w.insert(terms.name(id), delta(&list.pages));
         }
     }
     out.iter()

@@ -12,6 +12,18 @@ fn page(sections: &[(&str, &str, &str)]) -> PageText {
     text
 }
 
+/// The index of `pages` as `folio build` writes it: postings made anew.
+fn write_index(
+    lang: &str,
+    pages: &[IndexedPage<'_>],
+    chunks: &Chunks,
+    shards: &Shards<'_>,
+    vocabulary: &Vocabulary,
+) -> Vec<IndexFile> {
+    let postings = postings_of(pages, vocabulary);
+    index_files(lang, pages, &postings, chunks, shards, vocabulary)
+}
+
 #[test]
 fn shard_keys_are_two_characters_or_one_cjk() {
     assert_eq!(shard_key("evaluacion"), "ev");
@@ -58,7 +70,7 @@ fn words_stems_sections_and_tasks_are_indexed() {
         title,
         record: Some(&record),
     }];
-    let files = index_files("es", &pages, &Chunks::All, &Shards::All, &vocabulary);
+    let files = write_index("es", &pages, &Chunks::All, &Shards::All, &vocabulary);
     // Postings name pages: page 0, + 1 when in a heading or the title.
     assert_eq!(
         shard_for(&files, "evaluacion")["w"]["evaluacion"],
@@ -100,7 +112,7 @@ fn words_stems_sections_and_tasks_are_indexed() {
 
 #[test]
 fn every_language_has_its_own_folder() {
-    let files = index_files(
+    let files = write_index(
         "ja",
         &[],
         &Chunks::All,
@@ -133,7 +145,7 @@ fn postings_are_page_differences_with_a_heading_flag() {
             record: Some(r),
         })
         .collect();
-    let files = index_files("en", &indexed, &Chunks::All, &Shards::All, &vocabulary);
+    let files = write_index("en", &indexed, &Chunks::All, &Shards::All, &vocabulary);
     // Pages 0, 1 (title: flagged), 3: 0, (1-0)*2+1, (3-1)*2.
     assert_eq!(
         shard_for(&files, "beta")["w"]["beta"],
@@ -184,7 +196,7 @@ fn two_sites_in_one_process_keep_their_own_numbers() {
         }]
     };
     for (vocabulary, record) in [(&first, &a), (&second, &b)] {
-        let files = index_files("en", &pages(record), &Chunks::All, &Shards::All, vocabulary);
+        let files = write_index("en", &pages(record), &Chunks::All, &Shards::All, vocabulary);
         assert_eq!(
             shard_for(&files, "kickoff")["w"]["kickoff"],
             serde_json::json!([0])
@@ -233,7 +245,7 @@ fn full_index(texts: &[String], vocabulary: &Vocabulary) -> (Vec<IndexFile>, Vec
         .enumerate()
         .map(|(i, t)| Record::new(page(&[("", "", t)]), &format!("P{i}"), "en", vocabulary))
         .collect();
-    let files = index_files(
+    let files = write_index(
         "en",
         &indexed(&records),
         &Chunks::All,
@@ -263,9 +275,18 @@ fn index_after_edit(
 ) -> Vec<IndexFile> {
     let mut changes = HitChanges::default();
     changes.add(old.get(edited), new.get(edited));
+    // The postings `serve` kept from before the edit, brought up to date.
+    let mut kept = postings_of(&indexed(old), vocabulary);
+    kept.replace(
+        edited as u32,
+        old.get(edited),
+        new.get(edited),
+        &vocabulary.read(),
+    );
     index_files(
         "en",
         &indexed(new),
+        &kept,
         &Chunks::Only(vec![edited / CHUNK]),
         &Shards::Changed(&changes),
         vocabulary,

@@ -31,7 +31,7 @@ use crate::content::{self, Content, FileKind, Loaded};
 use crate::diagnostic::{self, Code, Diagnostic, Newlines, Severity};
 use crate::paths;
 use crate::render::output::OutputDir;
-use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Templates};
+use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Sidebars, Templates};
 use crate::site::{self, Changed, PageId, Purpose, Site};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -180,6 +180,9 @@ pub struct Workspace {
     /// reload, with the checks ([`Workspace::write_print_pages`]), so a
     /// save on a big site does not wait for it.
     prints_due: BTreeSet<String>,
+    /// The navigation trees' sidebars, made again only when their tree
+    /// changed (see [`Sidebars`]); replaced with the site.
+    sidebars: Sidebars,
 }
 
 /// What rebuilds changed since the last check that finished.
@@ -289,6 +292,7 @@ impl Workspace {
             Err(d) => (None, Some(*d)),
         };
         let site = Site::load(config, Purpose::Serve);
+        let sidebars = Sidebars::of(&site);
         let mut workspace = Workspace {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
@@ -307,6 +311,7 @@ impl Workspace {
                 ..Unchecked::default()
             },
             prints_due: BTreeSet::new(),
+            sidebars,
         };
         let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
         let rebuild = workspace.finish(started, rendered, Kind::First);
@@ -380,6 +385,7 @@ impl Workspace {
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
         self.site = Site::from_content(config, content, Purpose::Serve);
+        self.sidebars = Sidebars::of(&self.site);
         let rendered = self.render(&Scope::Everything, &BTreeSet::new());
         self.unchecked.everything = true;
         self.finish(started, rendered, kind)
@@ -412,6 +418,11 @@ impl Workspace {
             loaded: inserts,
         });
         self.schedule_print_pages(&changed);
+        if changed.everything {
+            self.sidebars = Sidebars::of(&self.site);
+        } else {
+            self.sidebars.forget(&changed.navs);
+        }
         let scope = if changed.everything {
             self.unchecked.everything = true;
             Scope::Site(changed.outward)
@@ -627,7 +638,7 @@ impl Workspace {
             return Rendered::default();
         };
         let site = &self.site;
-        let renderer = Renderer::new(site, templates);
+        let renderer = Renderer::with_sidebars(site, templates, &self.sidebars);
         let everything = matches!(scope, Scope::Everything);
         if !matches!(scope, Scope::Some { .. }) {
             let codes = site.config.languages().map(|(_, l)| l.code.clone());

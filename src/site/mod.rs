@@ -153,6 +153,9 @@ struct Kept {
     linked_from: HashMap<PageId, BTreeSet<PageId>>,
     /// Markdown file → the pages that include it.
     included_by: HashMap<String, BTreeSet<PageId>>,
+    /// Each language's search postings (by [`LangId::index`]), so that a
+    /// save moves only the edited page's entries.
+    postings: Vec<crate::search::Postings>,
 }
 
 impl Kept {
@@ -376,6 +379,12 @@ impl Site {
             kept.included_by.clear();
             for (i, page) in self.pages.iter().enumerate() {
                 kept.add_page(PageId(i), page);
+            }
+        }
+        if self.kept.is_some() {
+            let postings = self.make_search_postings();
+            if let Some(kept) = &mut self.kept {
+                kept.postings = postings;
             }
         }
         self.resolve_navigation();
@@ -680,6 +689,39 @@ impl Site {
     /// Published pages, in path order.
     pub(crate) fn published(&self) -> impl Iterator<Item = (PageId, &Page)> {
         self.pages().filter(|(_, p)| p.published)
+    }
+
+    /// A language's published pages in search-index order (the page at
+    /// place `n` is document `n` of the index).
+    pub(crate) fn indexed_pages(&self, lang: LangId) -> impl Iterator<Item = (PageId, &Page)> {
+        self.published().filter(move |(_, p)| p.lang == lang)
+    }
+
+    /// A published page's document number in its language's search index.
+    pub(crate) fn search_doc(&self, id: PageId) -> Option<u32> {
+        let lang = self.page(id).lang;
+        let doc = self.indexed_pages(lang).position(|(p, _)| p == id)?;
+        Some(doc as u32)
+    }
+
+    /// Language `lang`'s search postings, when the site keeps them (serving).
+    pub(crate) fn search_postings(&self, lang: LangId) -> Option<&crate::search::Postings> {
+        self.kept.as_ref()?.postings.get(lang.index())
+    }
+
+    /// Each language's search postings, made from the pages' records.
+    fn make_search_postings(&self) -> Vec<crate::search::Postings> {
+        let langs: Vec<LangId> = self.config.languages().map(|(l, _)| l).collect();
+        langs
+            .par_iter()
+            .map(|&lang| {
+                let docs = self.indexed_pages(lang).enumerate();
+                crate::search::Postings::of(
+                    docs.filter_map(|(doc, (_, p))| Some((doc as u32, p.search.as_ref()?))),
+                    &self.vocabulary.read(),
+                )
+            })
+            .collect()
     }
 
     /// Languages that have at least one page, in configured order.

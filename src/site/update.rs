@@ -176,6 +176,7 @@ impl Site {
             if new.published {
                 let changes = changed.search.entry(new.lang).or_default();
                 changes.add(old.search.as_ref(), new.search.as_ref());
+                self.move_search_entries(id, old.search.as_ref());
             }
             // "Last updated" falls back to the refresh summary's newest date.
             let source = self.source(id);
@@ -186,6 +187,23 @@ impl Site {
             self.relink(id, &old);
         }
         (changed, retitled)
+    }
+
+    /// Page `id`'s entries in its language's kept search postings: those
+    /// of its `old` record out, its new record's in.
+    fn move_search_entries(&mut self, id: PageId, old: Option<&crate::search::Record>) {
+        let lang = self.pages[id.0].lang;
+        let Some(doc) = self.search_doc(id) else {
+            return;
+        };
+        let terms = self.vocabulary.read();
+        if let Some(postings) = self
+            .kept
+            .as_mut()
+            .and_then(|k| k.postings.get_mut(lang.index()))
+        {
+            postings.replace(doc, old, self.pages[id.0].search.as_ref(), &terms);
+        }
     }
 
     /// Pages that include the Markdown file `path`.
