@@ -40,6 +40,9 @@ pub fn measure(folio: &Path, root: &Path, edits: usize, gap: Duration) -> Result
     let started = Instant::now();
     let mut server = Server::start(folio, root)?;
     let startup = started.elapsed();
+    // The first build's pages are still being written back to the disk:
+    // an author's saves come later, so they are measured after that.
+    measure::flush_disks();
     let result = edit_and_wait(&mut server, &page, &page_output, edits, gap);
     let rss = measure::resident(server.child.id());
     let mut rebuilds = server.rebuild_times(edits);

@@ -109,13 +109,9 @@ pub(crate) struct RenderReport {
 pub(crate) struct Renderer<'a> {
     pub(crate) site: &'a Site,
     pub(crate) templates: &'a Templates,
-    languages: Vec<LangId>,
     /// How links to pages are written (`links` in `folio.yml`).
     form: LinkForm,
-    /// Each navigation tree's sidebar, made when a page first needs it.
-    sidebars: SidebarStore<'a>,
-    /// Which languages have a print page ([`print::wanted`]).
-    prints: OnceLock<Vec<bool>>,
+    derived: DerivedStore<'a>,
     /// The footer's build date (`YYYY-MM-DD`, UTC), fixed for the pass.
     built: String,
 }
@@ -123,40 +119,52 @@ pub(crate) struct Renderer<'a> {
 /// Bytes gathered before each write of a print page.
 const PRINT_BUFFER: usize = 256 * 1024;
 
-/// The sidebars of a site's navigation trees, each made when a page first
-/// needs it. `serve` keeps them from one pass to the next: a tree's HTML
-/// depends only on its entries while no file comes or goes, so only the
-/// trees an update changed are made again ([`Sidebars::forget`]).
+/// What rendering works out once for a site: the languages in use, which
+/// have a print page, and each navigation tree's sidebar (made when a page
+/// first needs it). `serve` keeps it from one pass to the next: while no
+/// file comes or goes, pages are neither published nor unpublished and
+/// keep their URLs, so only the sidebars of trees an update changed are
+/// made again ([`Derived::forget_trees`]).
 #[derive(Debug, Default)]
-pub(crate) struct Sidebars(Vec<OnceLock<Sidebar>>);
+pub(crate) struct Derived {
+    languages: Vec<LangId>,
+    /// Which languages have a print page ([`print::wanted`]).
+    prints: OnceLock<Vec<bool>>,
+    sidebars: Vec<OnceLock<Sidebar>>,
+}
 
-impl Sidebars {
-    /// Empty slots for each tree of `site`.
-    pub(crate) fn of(site: &Site) -> Sidebars {
-        Sidebars(site.navs().map(|_| OnceLock::new()).collect())
+impl Derived {
+    pub(crate) fn of(site: &Site) -> Derived {
+        Derived {
+            languages: site.languages_in_use(),
+            prints: OnceLock::new(),
+            sidebars: site.navs().map(|_| OnceLock::new()).collect(),
+        }
     }
 
     /// Drops the sidebars of trees whose entries changed.
-    pub(crate) fn forget(&mut self, navs: &[NavId]) {
+    pub(crate) fn forget_trees(&mut self, navs: &[NavId]) {
         for nav in navs {
-            if let Some(slot) = self.0.get_mut(nav.index()) {
+            if let Some(slot) = self.sidebars.get_mut(nav.index()) {
                 slot.take();
             }
         }
     }
 }
 
-/// A renderer's own sidebars, or those `serve` keeps.
-enum SidebarStore<'a> {
-    Own(Sidebars),
-    Kept(&'a Sidebars),
+/// A renderer's own [`Derived`], or the one `serve` keeps.
+enum DerivedStore<'a> {
+    Own(Derived),
+    Kept(&'a Derived),
 }
 
-impl SidebarStore<'_> {
-    fn get(&self) -> &Sidebars {
+impl std::ops::Deref for DerivedStore<'_> {
+    type Target = Derived;
+
+    fn deref(&self) -> &Derived {
         match self {
-            SidebarStore::Own(s) => s,
-            SidebarStore::Kept(s) => s,
+            DerivedStore::Own(d) => d,
+            DerivedStore::Kept(d) => d,
         }
     }
 }
@@ -184,34 +192,32 @@ impl Output {
 
 impl<'a> Renderer<'a> {
     pub(crate) fn new(site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
-        Renderer::with(site, templates, SidebarStore::Own(Sidebars::of(site)))
+        Renderer::with(site, templates, DerivedStore::Own(Derived::of(site)))
     }
 
-    /// A renderer that uses and fills `sidebars`, made for this `site`
+    /// A renderer that uses and fills `derived`, made for this `site`
     /// (`serve`'s, kept between passes).
-    pub(crate) fn with_sidebars(
+    pub(crate) fn with_derived(
         site: &'a Site,
         templates: &'a Templates,
-        sidebars: &'a Sidebars,
+        derived: &'a Derived,
     ) -> Renderer<'a> {
-        Renderer::with(site, templates, SidebarStore::Kept(sidebars))
+        Renderer::with(site, templates, DerivedStore::Kept(derived))
     }
 
-    fn with(site: &'a Site, templates: &'a Templates, sidebars: SidebarStore<'a>) -> Renderer<'a> {
+    fn with(site: &'a Site, templates: &'a Templates, derived: DerivedStore<'a>) -> Renderer<'a> {
         Renderer {
             site,
             templates,
-            languages: site.languages_in_use(),
             form: site.config.links,
-            sidebars,
-            prints: OnceLock::new(),
+            derived,
             built: chrome::build_date(),
         }
     }
 
     /// The sidebar of navigation tree `nav`.
     fn sidebar(&self, nav: NavId) -> &Sidebar {
-        self.sidebars.get().0[nav.index()].get_or_init(|| {
+        self.derived.sidebars[nav.index()].get_or_init(|| {
             Sidebar::new(
                 self.site,
                 self.site.nav(nav),
@@ -237,12 +243,13 @@ impl<'a> Renderer<'a> {
         );
         outputs.extend(site.writes_dashboard().then_some(Output::Dashboard));
         outputs.extend(
-            self.languages
+            self.derived
+                .languages
                 .iter()
                 .filter(|&&l| self.has_print(l))
                 .map(|&l| Output::Print(l)),
         );
-        outputs.extend(self.languages.iter().copied().map(Output::Search));
+        outputs.extend(self.derived.languages.iter().copied().map(Output::Search));
         outputs.extend(self.theme_files().into_iter().map(Output::Theme));
         outputs.extend(
             site.content()
@@ -258,7 +265,8 @@ impl<'a> Renderer<'a> {
     /// Languages in use without a published `index.md`: their homes are generated.
     pub(crate) fn generated_homes(&self) -> Vec<LangId> {
         let site = self.site;
-        self.languages
+        self.derived
+            .languages
             .iter()
             .copied()
             .filter(|&lang| {
@@ -270,7 +278,7 @@ impl<'a> Renderer<'a> {
 
     /// The languages in use, in configured order.
     pub(crate) fn languages(&self) -> &[LangId] {
-        &self.languages
+        &self.derived.languages
     }
 
     /// Renders and writes everything, then removes what earlier builds left.
@@ -553,7 +561,7 @@ impl<'a> Renderer<'a> {
             home_href: paths::relative_url(from, &format!("{}/", lang.code), self.form),
             page: self.page_info(id),
             headings: headings_of(page),
-            alternates: self.alternates(&hreflang::of_page(site, &self.languages, id)),
+            alternates: self.alternates(&hreflang::of_page(site, &self.derived.languages, id)),
             switcher: self.page_switcher(id),
             breadcrumbs: position
                 .map(|p| self.breadcrumbs(from, &p.trail))
@@ -610,7 +618,8 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let page = site.page(id);
         let from = page.url.as_str();
-        self.languages
+        self.derived
+            .languages
             .iter()
             .map(|&l| {
                 let language = site.config.language(l);
@@ -671,7 +680,7 @@ impl<'a> Renderer<'a> {
 
     /// Whether language `lang` has a print page.
     fn has_print(&self, lang: LangId) -> bool {
-        self.prints.get_or_init(|| print::wanted(self.site))[lang.index()]
+        self.derived.prints.get_or_init(|| print::wanted(self.site))[lang.index()]
     }
 
     /// The link from a page in `from` to its language's print page.
@@ -713,6 +722,7 @@ impl<'a> Renderer<'a> {
             })
             .unwrap_or_default();
         let switcher = self
+            .derived
             .languages
             .iter()
             .map(|&l| {
@@ -732,7 +742,7 @@ impl<'a> Renderer<'a> {
             ui: i18n::strings(&language.code),
             root: paths::root_from(&from),
             home_href: "./".into(),
-            alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
+            alternates: self.alternates(&hreflang::of_homes(site, &self.derived.languages)),
             switcher,
             entries,
             tools: self.tools(lang, &from),
@@ -747,9 +757,10 @@ impl<'a> Renderer<'a> {
                 LinkForm::Directory => "",
             },
             site: self.site_info(),
-            alternates: self.alternates(&hreflang::of_homes(site, &self.languages)),
+            alternates: self.alternates(&hreflang::of_homes(site, &self.derived.languages)),
             default_language: LangInfo::of(site.config.default_lang()),
             languages: self
+                .derived
                 .languages
                 .iter()
                 .map(|&l| {
@@ -821,6 +832,7 @@ impl<'a> Renderer<'a> {
             built: self.built.clone(),
             footer: &config.footer,
             languages: self
+                .derived
                 .languages
                 .iter()
                 .map(|&l| LangInfo::of(config.language(l)))

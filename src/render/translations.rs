@@ -179,7 +179,8 @@ impl Renderer<'_> {
     fn fallback_switcher(&self, original: PageId, lang: LangId, from: &str) -> Vec<Switch> {
         let site = self.site;
         let key = &site.page(original).key;
-        self.languages
+        self.derived
+            .languages
             .iter()
             .map(|&l| {
                 let language = site.config.language(l);

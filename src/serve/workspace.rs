@@ -31,7 +31,7 @@ use crate::content::{self, Content, FileKind, Loaded};
 use crate::diagnostic::{self, Code, Diagnostic, Newlines, Severity};
 use crate::paths;
 use crate::render::output::OutputDir;
-use crate::render::{self, File, Output, OutputFile, RenderedPage, Renderer, Sidebars, Templates};
+use crate::render::{self, Derived, File, Output, OutputFile, RenderedPage, Renderer, Templates};
 use crate::site::{self, Changed, PageId, Purpose, Site};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -180,9 +180,10 @@ pub struct Workspace {
     /// reload, with the checks ([`Workspace::write_print_pages`]), so a
     /// save on a big site does not wait for it.
     prints_due: BTreeSet<String>,
-    /// The navigation trees' sidebars, made again only when their tree
-    /// changed (see [`Sidebars`]); replaced with the site.
-    sidebars: Sidebars,
+    /// What rendering works out once for the site (see [`Derived`]);
+    /// sidebars are made again only when their tree changed, the rest
+    /// when files come or go. Replaced with the site.
+    derived: Derived,
 }
 
 /// What rebuilds changed since the last check that finished.
@@ -292,7 +293,7 @@ impl Workspace {
             Err(d) => (None, Some(*d)),
         };
         let site = Site::load(config, Purpose::Serve);
-        let sidebars = Sidebars::of(&site);
+        let derived = Derived::of(&site);
         let mut workspace = Workspace {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
@@ -311,7 +312,7 @@ impl Workspace {
                 ..Unchecked::default()
             },
             prints_due: BTreeSet::new(),
-            sidebars,
+            derived,
         };
         let rendered = workspace.render(&Scope::Everything, &BTreeSet::new());
         let rebuild = workspace.finish(started, rendered, Kind::First);
@@ -385,7 +386,7 @@ impl Workspace {
         let mut content = Content::load(&config);
         self.keep_last_good_versions(&mut content);
         self.site = Site::from_content(config, content, Purpose::Serve);
-        self.sidebars = Sidebars::of(&self.site);
+        self.derived = Derived::of(&self.site);
         let rendered = self.render(&Scope::Everything, &BTreeSet::new());
         self.unchecked.everything = true;
         self.finish(started, rendered, kind)
@@ -419,9 +420,9 @@ impl Workspace {
         });
         self.schedule_print_pages(&changed);
         if changed.everything {
-            self.sidebars = Sidebars::of(&self.site);
+            self.derived = Derived::of(&self.site);
         } else {
-            self.sidebars.forget(&changed.navs);
+            self.derived.forget_trees(&changed.navs);
         }
         let scope = if changed.everything {
             self.unchecked.everything = true;
@@ -463,7 +464,7 @@ impl Workspace {
             return Vec::new();
         };
         let site = &self.site;
-        let renderer = Renderer::new(site, templates);
+        let renderer = Renderer::with_derived(site, templates, &self.derived);
         let wanted = render::print::wanted(site);
         let mut writes = Vec::new();
         for (lang, language) in site.config.languages() {
@@ -523,11 +524,13 @@ impl Workspace {
         pages.dedup();
         // Sidebars show the whole tree: every page of a changed tree may
         // differ (its fingerprint says whether it does).
-        pages.extend(
-            site.published()
-                .filter(|(_, p)| p.nav.is_some_and(|n| changed.navs.contains(&n)))
-                .map(|(id, _)| id),
-        );
+        if !changed.navs.is_empty() {
+            pages.extend(
+                site.published()
+                    .filter(|(_, p)| p.nav.is_some_and(|n| changed.navs.contains(&n)))
+                    .map(|(id, _)| id),
+            );
+        }
         pages.sort();
         pages.dedup();
         let mut files: Vec<Output> = Vec::new();
@@ -535,7 +538,7 @@ impl Workspace {
             let homes = self
                 .templates
                 .as_ref()
-                .map(|t| Renderer::new(site, t).generated_homes());
+                .map(|t| Renderer::with_derived(site, t, &self.derived).generated_homes());
             files.extend(
                 homes
                     .into_iter()
@@ -554,7 +557,7 @@ impl Workspace {
             let outputs = self
                 .templates
                 .as_ref()
-                .map(|t| Renderer::new(site, t).playbook_outputs());
+                .map(|t| Renderer::with_derived(site, t, &self.derived).playbook_outputs());
             files.extend(
                 outputs
                     .into_iter()
@@ -575,7 +578,7 @@ impl Workspace {
         let Some(templates) = &self.templates else {
             return Vec::new();
         };
-        let renderer = Renderer::new(&self.site, templates);
+        let renderer = Renderer::with_derived(&self.site, templates, &self.derived);
         let mut parts: std::collections::BTreeMap<_, Vec<usize>> = Default::default();
         for &id in &changed.reparsed {
             let chunks = parts.entry(self.site.page(id).lang).or_default();
@@ -638,7 +641,7 @@ impl Workspace {
             return Rendered::default();
         };
         let site = &self.site;
-        let renderer = Renderer::with_sidebars(site, templates, &self.sidebars);
+        let renderer = Renderer::with_derived(site, templates, &self.derived);
         let everything = matches!(scope, Scope::Everything);
         if !matches!(scope, Scope::Some { .. }) {
             let codes = site.config.languages().map(|(_, l)| l.code.clone());
