@@ -2,7 +2,7 @@
 //! debounce around it, so it can be timed and profiled on its own.
 //!
 //! ```text
-//! cargo run --release --example serve_rebuild -- SITE_ROOT [--edits 5] [--page en/x.md] [--create]
+//! cargo run --release --example serve_rebuild -- SITE_ROOT [--edits 5] [--page en/x.md] [--create] [--no-check]
 //! valgrind --tool=callgrind --toggle-collect='*Workspace::rebuild_content*' \
 //!     target/release/examples/serve_rebuild SITE_ROOT --edits 1
 //! ```
@@ -16,7 +16,8 @@
 //! text is restored at the end. `--page` is content-relative; the default
 //! is the first page of `content/en/`. With `--create`, each edit instead
 //! creates a new page beside it (a file that came: the whole site is
-//! resolved again), and the new pages are deleted at the end.
+//! resolved again), and the new pages are deleted at the end. With
+//! `--no-check`, only the rebuilds run (for profiles of many saves).
 
 use folio::serve::Workspace;
 use std::collections::BTreeSet;
@@ -51,6 +52,7 @@ fn main() {
     let file = content.join(&page);
     let original = std::fs::read_to_string(&file).unwrap_or_else(|e| fail(&e.to_string()));
     let create = args.iter().any(|a| a == "--create");
+    let no_check = args.iter().any(|a| a == "--no-check");
     let mut created = Vec::new();
     for n in 1..=edits {
         let text = format!("{original}\nRebuild edit number {n}.\n");
@@ -65,7 +67,9 @@ fn main() {
         let before = Instant::now();
         let mut rebuild = workspace.rebuild_content(&changed);
         let rebuilt = before.elapsed();
-        workspace.check(&mut rebuild);
+        if !no_check {
+            workspace.check(&mut rebuild);
+        }
         let checked = before.elapsed() - rebuilt;
         println!(
             "edit {n}: {} (rebuild_content {}), then checks {}",
