@@ -142,8 +142,13 @@ impl Derived {
         }
     }
 
-    /// Drops the sidebars of trees whose entries changed.
-    pub(crate) fn forget_trees(&mut self, navs: &[NavId]) {
+    /// Drops the sidebars of trees whose entries changed in `site`; all
+    /// of them if the site now has another number of trees.
+    pub(crate) fn forget_trees(&mut self, site: &Site, navs: &[NavId]) {
+        if self.sidebars.len() != site.navs().count() {
+            self.sidebars = site.navs().map(|_| OnceLock::new()).collect();
+            return;
+        }
         for nav in navs {
             if let Some(slot) = self.sidebars.get_mut(nav.index()) {
                 slot.take();

@@ -422,7 +422,7 @@ impl Workspace {
         if changed.everything {
             self.derived = Derived::of(&self.site);
         } else {
-            self.derived.forget_trees(&changed.navs);
+            self.derived.forget_trees(&self.site, &changed.navs);
         }
         let scope = if changed.everything {
             self.unchecked.everything = true;
