@@ -134,7 +134,7 @@ impl Postings {
 /// numbers are the site's own, handed out in order, not chosen by
 /// content, so no input can make them collide on purpose.
 #[derive(Default)]
-pub(crate) struct TermHasher(u64);
+struct TermHasher(u64);
 
 impl Hasher for TermHasher {
     fn finish(&self) -> u64 {
