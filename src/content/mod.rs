@@ -680,14 +680,15 @@ mod tests {
         assert_eq!(c.files_under(""), ["en/media-old/c.png"]);
     }
 
+    /// The configuration `folio_yml` gives a site at `root`.
+    fn config(root: &str, folio_yml: &str) -> Config {
+        let root = std::path::Path::new(root);
+        Config::parse(root, std::path::Path::new("folio.yml"), folio_yml).unwrap()
+    }
+
     #[test]
     fn a_kept_text_is_packed_and_read_back_whole() {
-        let c = Config::parse(
-            std::path::Path::new("/nowhere"),
-            std::path::Path::new("folio.yml"),
-            "",
-        )
-        .unwrap();
+        let c = config("/nowhere", "");
         let text = "---\ntitle: Évaluation\n---\n# Évaluation\n\n迁移 ".repeat(50);
         let mut page = load_page(&c, "en/a.md", Ok(text.clone()));
         assert_eq!(page.markdown(&c).as_deref(), Some(text.as_str()));
@@ -698,12 +699,7 @@ mod tests {
 
     #[test]
     fn classify_kinds() {
-        let c = Config::parse(
-            std::path::Path::new("/s"),
-            std::path::Path::new("folio.yml"),
-            "exclude: [\"**/archive/**\"]",
-        )
-        .unwrap();
+        let c = config("/s", "exclude: [\"**/archive/**\"]");
         assert_eq!(classify(&c, "en/a.md"), Some(FileKind::Page));
         assert_eq!(classify(&c, "en/includes/a.md"), Some(FileKind::Fragment));
         assert_eq!(classify(&c, "en/toc.yml"), Some(FileKind::Toc));

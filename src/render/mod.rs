@@ -138,7 +138,7 @@ impl Derived {
         Derived {
             languages: site.languages_in_use(),
             prints: OnceLock::new(),
-            sidebars: site.navs().map(|_| OnceLock::new()).collect(),
+            sidebars: unmade_sidebars(site),
         }
     }
 
@@ -146,7 +146,7 @@ impl Derived {
     /// of them if the site now has another number of trees.
     pub(crate) fn forget_trees(&mut self, site: &Site, navs: &[NavId]) {
         if self.sidebars.len() != site.navs().count() {
-            self.sidebars = site.navs().map(|_| OnceLock::new()).collect();
+            self.sidebars = unmade_sidebars(site);
             return;
         }
         for nav in navs {
@@ -155,6 +155,11 @@ impl Derived {
             }
         }
     }
+}
+
+/// A slot for each tree's sidebar, none made yet.
+fn unmade_sidebars(site: &Site) -> Vec<OnceLock<Sidebar>> {
+    site.navs().map(|_| OnceLock::new()).collect()
 }
 
 /// A renderer's own [`Derived`], or the one `serve` keeps.
@@ -684,7 +689,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Whether language `lang` has a print page.
-    fn has_print(&self, lang: LangId) -> bool {
+    pub(crate) fn has_print(&self, lang: LangId) -> bool {
         self.derived.prints.get_or_init(|| print::wanted(self.site))[lang.index()]
     }
 

@@ -465,10 +465,9 @@ impl Workspace {
         };
         let site = &self.site;
         let renderer = Renderer::with_derived(site, templates, &self.derived);
-        let wanted = render::print::wanted(site);
         let mut writes = Vec::new();
         for (lang, language) in site.config.languages() {
-            if !wanted[lang.index()] || !self.prints_due.contains(&language.code) {
+            if !renderer.has_print(lang) || !self.prints_due.contains(&language.code) {
                 continue;
             }
             if let Ok(files) = renderer.produce(&Output::Print(lang)) {
