@@ -47,7 +47,7 @@ fn main() {
         started.elapsed().as_millis()
     );
 
-    let content = workspace.config().content_dir.clone();
+    let content = workspace.config().content_dir().to_path_buf();
     let page = option("--page").unwrap_or_else(|| first_page(&content));
     let file = content.join(&page);
     let original = std::fs::read_to_string(&file).unwrap_or_else(|e| fail(&e.to_string()));

@@ -69,7 +69,11 @@ pub struct Config {
     /// Absolute URL of the published site, always ending in `/`.
     pub(crate) base_url: String,
     /// Absolute path of the content directory.
-    pub content_dir: PathBuf,
+    pub(crate) content_dir: PathBuf,
+    /// The content directory as diagnostics show it (`content`; empty when
+    /// it is the site root): made once, since every reported file and
+    /// every exported task row is named through it.
+    content_shown: String,
     /// Absolute path of the output directory.
     pub(crate) output_dir: PathBuf,
     /// The language of files in no language folder and without a suffix.
@@ -422,7 +426,7 @@ impl Config {
         let content_dir = root.join(raw.content_dir.unwrap_or_else(|| "content".into()));
         let output_dir = root.join(raw.output_dir.unwrap_or_else(|| "public".into()));
         let reserved = reserved_paths(&root, &content_dir, &output_dir);
-        Ok(Config {
+        let mut config = Config {
             title: raw.title.unwrap_or_else(|| "Playbook".to_string()),
             base_url,
             content_dir,
@@ -445,7 +449,13 @@ impl Config {
             ignore_set,
             reserved,
             root,
-        })
+            content_shown: String::new(),
+        };
+        let shown = config.display_path(&config.content_dir);
+        if shown != "." {
+            config.content_shown = shown;
+        }
+        Ok(config)
     }
 
     /// Replaces `base_url` (`folio build --base-url`, for preview
@@ -573,12 +583,25 @@ impl Config {
 
     /// The root-relative path of a content-relative path, as diagnostics show it.
     pub(crate) fn source_path(&self, content_rel: &str) -> String {
-        let dir = self.display_path(&self.content_dir);
-        if dir.is_empty() || dir == "." {
-            content_rel.to_string()
-        } else {
-            format!("{dir}/{content_rel}")
+        let dir = &self.content_shown;
+        if dir.is_empty() {
+            return content_rel.to_string();
         }
+        let mut path = String::with_capacity(dir.len() + 1 + content_rel.len());
+        path.push_str(dir);
+        path.push('/');
+        path.push_str(content_rel);
+        path
+    }
+
+    /// Absolute path of the content directory.
+    pub fn content_dir(&self) -> &Path {
+        &self.content_dir
+    }
+
+    /// The content directory as diagnostics show it (empty for the site root).
+    pub(crate) fn content_shown(&self) -> &str {
+        &self.content_shown
     }
 }
 

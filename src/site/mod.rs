@@ -666,11 +666,11 @@ impl Site {
     /// The text of a site file named as diagnostics name it (pages,
     /// fragments, tocs), for report excerpts.
     pub fn source_text(&self, shown: &str) -> Option<Cow<'_, str>> {
-        let content_dir = self.config.display_path(&self.config.content_dir);
-        let rel = if content_dir.is_empty() || content_dir == "." {
+        let content_dir = self.config.content_shown();
+        let rel = if content_dir.is_empty() {
             shown
         } else {
-            shown.strip_prefix(&content_dir)?.strip_prefix('/')?
+            shown.strip_prefix(content_dir)?.strip_prefix('/')?
         };
         if let Some(text) = self.content.page_text(&self.config, rel) {
             return Some(text);
