@@ -1054,14 +1054,21 @@ pub(crate) fn nearest<'a>(
     let mut buf = Vec::new();
     for c in candidates {
         buf.clear();
-        buf.extend(c.chars().flat_map(char::to_lowercase));
+        if c.is_ascii() {
+            // Most file names: no case table to consult.
+            buf.extend(c.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            buf.extend(c.chars().flat_map(char::to_lowercase));
+        }
         if buf.len().abs_diff(wanted.len()) > limit
             || bag_distance(&wanted_bag, &char_bag(&buf)) > limit
         {
             continue;
         }
-        let d = edit_distance(&wanted, &buf);
-        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+        let Some(d) = edit_distance_within(&wanted, &buf, limit) else {
+            continue;
+        };
+        if best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
             limit = d;
         }
@@ -1091,20 +1098,50 @@ fn bag_distance(a: &[u16; 64], b: &[u16; 64]) -> usize {
     extra_a.max(extra_b)
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+/// The Levenshtein distance over characters of `a` and `b`, if it is at
+/// most `limit`. Only the cells within `limit` of the diagonal can stay
+/// within it, so a row costs `2 * limit + 1` cells, not `b.len()`, and the
+/// walk stops once a whole row is over: broken links in folders of
+/// similar names ask this of hundreds of candidates each.
+fn edit_distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    // Every value over `limit` is kept as `over`: the minimum of capped
+    // values is the capped minimum, so the cells within it stay exact.
+    let over = limit + 1;
+    let mut prev: Vec<usize> = (0..=b.len()).map(|j| j.min(over)).collect();
+    let mut cur = vec![over; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j + 1] + 1)
-                .min(cur[j] + 1)
-                .min(prev[j] + usize::from(ca != cb));
+        let row = i + 1;
+        let lo = row.saturating_sub(limit).max(1);
+        let hi = (row + limit).min(b.len());
+        cur[lo - 1] = if lo == 1 { row.min(over) } else { over };
+        let mut left = cur[lo - 1];
+        let mut row_min = left;
+        // Slices over the band, so the loop indexes nothing.
+        let above = prev[lo - 1..=hi].windows(2);
+        for ((cell, &cb), above) in cur[lo..=hi].iter_mut().zip(&b[lo - 1..hi]).zip(above) {
+            let (diagonal, up) = (above[0], above[1]);
+            *cell = (up + 1)
+                .min(left + 1)
+                .min(diagonal + usize::from(*ca != cb))
+                .min(over);
+            left = *cell;
+            row_min = row_min.min(left);
+        }
+        // The next row's band reaches one further right: that cell is
+        // outside this row's band.
+        if let Some(next) = cur.get_mut(hi + 1) {
+            *next = over;
+        }
+        if row_min > limit {
+            return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    let d = prev[b.len()];
+    (d <= limit).then_some(d)
 }
 
 #[cfg(test)]

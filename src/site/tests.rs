@@ -26,6 +26,50 @@ fn nearest_prefers_the_closest_then_the_first_in_order() {
     );
 }
 
+/// Levenshtein distance over characters, every cell (the reference).
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j + 1] + 1)
+                .min(cur[j] + 1)
+                .min(prev[j] + usize::from(ca != cb));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[test]
+fn the_banded_distance_agrees_with_the_full_one_within_its_limit() {
+    // Every pair of short strings over a small alphabet (many near
+    // misses), every limit up to past their length.
+    let words: Vec<Vec<char>> = (0..3u32.pow(5))
+        .flat_map(|n| {
+            (0..=5).map(move |len| {
+                (0..len)
+                    .map(|k| ['a', 'b', 'é'][(n / 3u32.pow(k)) as usize % 3])
+                    .collect()
+            })
+        })
+        .collect();
+    let words: Vec<&Vec<char>> = words.iter().step_by(7).collect();
+    for a in &words {
+        for b in &words {
+            let full = edit_distance(a, b);
+            for limit in 0..=7 {
+                assert_eq!(
+                    edit_distance_within(a, b, limit),
+                    (full <= limit).then_some(full),
+                    "{a:?} {b:?} within {limit}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn bag_distance_is_a_lower_bound() {
     let pairs = [
