@@ -380,13 +380,28 @@ impl<'a> Renderer<'a> {
             // it passes straight through: that was two or three write
             // calls per page, 25,000 for the 10,000-page benchmark.
             let mut w = std::io::BufWriter::with_capacity(PRINT_BUFFER, file);
-            print::write(self.site, lang, &shell, &mut w)?;
+            print::write(self.site, lang, &shell, &mut w, &|| false)?;
             std::io::Write::flush(&mut w)
         })?;
         Ok(Produced {
             written: vec![path],
             failure: None,
         })
+    }
+
+    /// Language `lang`'s print page in memory, or `None` if `stop` said
+    /// between two of its pages that it is no longer wanted.
+    pub(crate) fn print_page_unless(
+        &self,
+        lang: LangId,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<OutputFile>, Box<Diagnostic>> {
+        let shell = self.render_template("print.html", &self.print_context(lang))?;
+        let mut bytes = Vec::new();
+        // Writing into memory does not fail.
+        let written = print::write(self.site, lang, &shell, &mut bytes, stop);
+        Ok(matches!(written, Ok(print::Written::Whole))
+            .then(|| OutputFile::bytes(self.print_path(lang), bytes)))
     }
 
     fn print_path(&self, lang: LangId) -> String {
@@ -412,13 +427,10 @@ impl<'a> Renderer<'a> {
                 self.html("chooser.html", "index.html".into(), &self.chooser_context())
             }
             Output::NotFound => self.html("404.html", "404.html".into(), &self.not_found_context()),
-            Output::Print(lang) => {
-                let shell = self.render_template("print.html", &self.print_context(*lang))?;
-                let mut bytes = Vec::new();
-                // Writing into memory does not fail.
-                let _ = print::write(site, *lang, &shell, &mut bytes);
-                Ok(vec![OutputFile::bytes(self.print_path(*lang), bytes)])
-            }
+            Output::Print(lang) => Ok(self
+                .print_page_unless(*lang, &|| false)?
+                .into_iter()
+                .collect()),
             Output::TaskIndex(_)
             | Output::TasksJson(_)
             | Output::TasksCsv(_)

@@ -57,15 +57,27 @@ pub(crate) fn wanted(site: &Site) -> Vec<bool> {
 /// Where the print template wants the pages; see [`write`].
 pub(crate) const MARKER: &str = "\u{0}folio-print-pages\u{0}";
 
+/// How far [`write`] went.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    Whole,
+    /// `stop` asked for it to end between two pages; what was written is
+    /// not a print page.
+    Stopped,
+}
+
 /// Writes `shell` (the rendered print template) with its [`MARKER`]
 /// replaced by language `lang`'s pages, one `<article>` each, streamed:
 /// a language of thousands of pages is never held whole in memory.
+/// `stop` is asked before each page (`serve` gives way to a newer save:
+/// on 50,000 pages a print page is 170 MB).
 pub(crate) fn write(
     site: &Site,
     lang: LangId,
     shell: &str,
     out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
+    stop: &dyn Fn() -> bool,
+) -> std::io::Result<Written> {
     let (before, after) = shell.split_once(MARKER).unwrap_or((shell, ""));
     out.write_all(before.as_bytes())?;
     let order = pages(site, lang);
@@ -73,6 +85,9 @@ pub(crate) fn write(
         order.iter().enumerate().map(|(i, &p)| (p, i + 1)).collect();
     let from = dir(site, lang);
     for (i, &id) in order.iter().enumerate() {
+        if stop() {
+            return Ok(Written::Stopped);
+        }
         let page = site.page(id);
         let href = |dest: &str, target: &Target| match target {
             Target::Page { page, fragment, .. } if number.contains_key(page) => {
@@ -99,7 +114,8 @@ pub(crate) fn write(
         out.write_all(body.as_bytes())?;
         out.write_all(b"\n</article>\n")?;
     }
-    out.write_all(after.as_bytes())
+    out.write_all(after.as_bytes())?;
+    Ok(Written::Whole)
 }
 
 /// `html` with every `id="x"` made `id="<prefix>x"` and every `href="#x"`

@@ -177,7 +177,7 @@ pub struct Workspace {
     unchecked: Unchecked,
     /// Languages (by code) whose print page may be out of date. A print
     /// page holds every page of its language: it is written after the
-    /// reload, with the checks ([`Workspace::write_print_pages`]), so a
+    /// reload, with the checks ([`Workspace::check_unless`]), so a
     /// save on a big site does not wait for it.
     prints_due: BTreeSet<String>,
     /// What rendering works out once for the site (see [`Derived`]);
@@ -456,22 +456,32 @@ impl Workspace {
         self.prints_due.extend(due);
     }
 
-    /// Writes the print pages that may be out of date (the server calls it
-    /// after the reload; [`Workspace::check`] does too); returns the paths
-    /// whose bytes changed.
-    pub fn write_print_pages(&mut self) -> Vec<String> {
+    /// Writes the print pages that may be out of date, adding to
+    /// `changed` the paths whose bytes changed; `false` if `stop` asked to
+    /// give way first (a print page holds a whole language: 170 MB on
+    /// 50,000 pages), and the languages not written stay due.
+    fn write_print_pages_unless(
+        &mut self,
+        stop: &(dyn Fn() -> bool + Sync),
+        changed: &mut Vec<String>,
+    ) -> bool {
         let Some(templates) = &self.templates else {
-            return Vec::new();
+            return true;
         };
         let site = &self.site;
         let renderer = Renderer::with_derived(site, templates, &self.derived);
         let mut writes = Vec::new();
+        let mut finished = true;
         for (lang, language) in site.config.languages() {
-            if !renderer.has_print(lang) || !self.prints_due.contains(&language.code) {
+            if !self.prints_due.contains(&language.code) || !renderer.has_print(lang) {
                 continue;
             }
-            if let Ok(files) = renderer.produce(&Output::Print(lang)) {
-                for file in files {
+            if stop() {
+                finished = false;
+                break;
+            }
+            match renderer.print_page_unless(lang, stop) {
+                Ok(Some(file)) => {
                     if let File::Bytes(bytes) = file.content {
                         writes.extend(self.write_file(
                             FileWrite {
@@ -482,12 +492,22 @@ impl Workspace {
                         ));
                     }
                 }
+                Ok(None) => {
+                    finished = false;
+                    break;
+                }
+                // The template's error is the pages' too: reported there.
+                Err(_) => {}
             }
+            self.prints_due.remove(&language.code);
         }
-        self.prints_due.clear();
+        if finished {
+            self.prints_due.clear();
+        }
         let mut rendered = Rendered::default();
         self.record_writes(writes, &[], &mut rendered);
-        rendered.changed
+        changed.extend(rendered.changed);
+        finished
     }
 
     /// Adds to the next check what an update in which no file came or went
@@ -910,8 +930,8 @@ impl Workspace {
         rebuild: &mut Rebuild,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> bool {
-        if !stop() {
-            rebuild.changed.extend(self.write_print_pages());
+        if !self.write_print_pages_unless(stop, &mut rebuild.changed) {
+            return false;
         }
         let found = match (&mut self.checked, self.unchecked.everything) {
             (Some(kept), false) => match kept.recheck(&self.site, &self.unchecked.parts, stop) {
@@ -1081,7 +1101,7 @@ fn plan_site_files(renderer: &Renderer, outputs: &[Output], files: &SiteFiles, p
                 (false, false)
             }
             Output::Theme(_) => (everything, false),
-            // Written after the reload (`write_print_pages`).
+            // Written after the reload, with the checks (`write_print_pages_unless`).
             Output::Print(_) => (false, false),
             Output::Asset(a) => (everything || assets.contains(a), assets.contains(a)),
             // Produced above when it may differ; its file stays either way.
