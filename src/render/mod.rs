@@ -191,11 +191,17 @@ impl Output {
         }
     }
 
-    /// A task index, task export or phase overview.
-    pub(crate) fn is_playbook(&self) -> bool {
+    /// A language-wide output made whole in memory (task index, task
+    /// export, phase overview, search index): each is as large as hundreds
+    /// of pages.
+    fn is_heavy(&self) -> bool {
         matches!(
             self,
-            Output::TaskIndex(_) | Output::TasksJson(_) | Output::TasksCsv(_) | Output::Phases(_)
+            Output::TaskIndex(_)
+                | Output::TasksJson(_)
+                | Output::TasksCsv(_)
+                | Output::Phases(_)
+                | Output::Search(_)
         )
     }
 }
@@ -305,10 +311,10 @@ impl<'a> Renderer<'a> {
         out: &OutputDir,
     ) -> Result<RenderReport, OutputError> {
         let _pass = out.pass();
-        // The playbook's files are each as large as hundreds of pages: made
-        // one at a time beside the pages, so they never add up in memory.
+        // Language-wide files are made one at a time beside the pages, so
+        // they never add up in memory.
         let (heavy, light): (Vec<&Output>, Vec<&Output>) =
-            outputs.iter().partition(|o| o.is_playbook());
+            outputs.iter().partition(|o| o.is_heavy());
         let (mut results, heavy): (Vec<_>, Vec<_>) = rayon::join(
             || {
                 light
