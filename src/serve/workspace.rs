@@ -496,7 +496,9 @@ impl Workspace {
                     finished = false;
                     break;
                 }
-                // The template's error is the pages' too: reported there.
+                // An error in running `print.html` (its syntax was checked
+                // when the templates loaded): the page on disk stays as it
+                // was; `folio build` reports the error.
                 Err(_) => {}
             }
             self.prints_due.remove(&language.code);
